@@ -1,0 +1,167 @@
+"""The `shiplab` command: start the hub, manage the roster, check settings.
+
+Expected failures (a bad setting, a bad roster row, a port in use) print one sentence and how to fix it, and exit
+non-zero; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import sys
+
+import click
+
+from shiplab import settings as settings_mod
+from shiplab.errors import ShiplabError
+
+
+def friendly(fn):
+    """Turn a ShiplabError into a message on stderr and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ShiplabError as exc:
+            click.secho(f"shiplab: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="shiplab")
+def main():
+    """shiplab: hands-on AI workshops on JupyterHub that end in shipped features."""
+
+
+@main.command()
+@click.option("--roster", "roster_file", type=click.Path(dir_okay=False), default=None,
+              help="Roster CSV to import before starting (default: course.roster, only if none imported yet).")
+@friendly
+def up(roster_file):
+    """Start the hub in the foreground (imports the demo roster on first run). Stop with Ctrl-C."""
+    from shiplab.hub import launch, roster
+
+    s = settings_mod.load()
+    launch.check_ports(s)
+    state = settings_mod.state_dir(s)
+    if roster_file or not roster.load(state):
+        path = roster_file or settings_mod.REPO_ROOT / s["course.roster"]
+        summary = launch.import_roster(path, s)
+        click.echo(f"Imported roster {path}: {summary['total']} people.")
+    for hook in _up_hooks():
+        hook(s)
+    sys.exit(launch.run_hub(s))
+
+
+def _up_hooks():
+    """Steps other rooms add to `shiplab up` (e.g. releasing the demo lab), run before the hub starts."""
+    hooks = []
+    for module in ("shiplab.course.up",):
+        try:
+            hooks.append(importlib.import_module(module).before_hub_start)
+        except ModuleNotFoundError as exc:
+            if not module.startswith(exc.name or "?"):
+                raise
+    return hooks
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@friendly
+def status(as_json):
+    """Is the hub running, with which settings, roster and state folder?"""
+    from shiplab.hub import launch
+
+    info = launch.status(settings_mod.load())
+    if as_json:
+        click.echo(json.dumps(info, indent=1))
+    else:
+        for k, v in info.items():
+            click.echo(f"{k:>14}: {v}")
+
+
+@main.group()
+def roster():
+    """Import and show the cohort roster (users, roles, teams, managers)."""
+
+
+@roster.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@friendly
+def roster_import(path):
+    """Import a roster CSV (username, full_name, email, role, team, manager).
+
+    Every row is checked first; a bad row is reported with its line number and nothing is applied. Re-importing
+    updates people and never duplicates them; a running hub picks the change up within seconds.
+    """
+    from pathlib import Path
+
+    from shiplab.hub import launch
+
+    summary = launch.import_roster(Path(path), settings_mod.load())
+    click.echo(f"Imported {summary['total']} people from {path}: {len(summary['added'])} added, "
+               f"{len(summary['updated'])} updated, {len(summary['dropped'])} dropped from the roster.")
+    if summary["dropped"]:
+        click.echo("Dropped people keep their account and files; they leave the cohort's groups: "
+                   + ", ".join(summary["dropped"]))
+
+
+@roster.command("show")
+@friendly
+def roster_show():
+    """List the imported roster."""
+    from shiplab.hub import roster as roster_mod
+
+    people = roster_mod.load(settings_mod.state_dir(settings_mod.load()))
+    if not people:
+        click.echo("No roster imported yet: `shiplab roster import FILE.csv`.")
+    for p in people:
+        click.echo(f"{p.username:<16} {p.role:<12} {p.team or '-':<12} {p.manager or '-':<12} {p.full_name}")
+
+
+@main.group()
+def settings():
+    """Show and check hub_config/shiplab.yaml."""
+
+
+@settings.command("show")
+def settings_show():
+    """Every setting with its help text and default."""
+    for s in settings_mod.SETTINGS:
+        click.secho(f"{s.key}", bold=True, nl=False)
+        click.echo(f"  (default: {s.default!r}" + (f"; one of {', '.join(s.enum)}" if s.enum else "") + ")")
+        click.echo(f"    {s.help}")
+
+
+@settings.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@friendly
+def settings_check(path):
+    """Check a settings file (default: the one in use) and print the effective values."""
+    values = settings_mod.load(path)
+    for k, v in values.items():
+        click.echo(f"{k} = {v!r}")
+    click.secho("settings OK", fg="green")
+
+
+def _add_room_commands():
+    """Rooms that bring their own command group: `shiplab data`, `shiplab course`, `shiplab grade`."""
+    for module, name in (("shiplab.data.cli", "data"), ("shiplab.course.cli", "course"),
+                         ("shiplab.grading.cli", "grade")):
+        try:
+            group = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if not module.startswith(exc.name or "?"):  # the room exists but a dependency is missing: that is a bug, say so
+                raise
+            continue
+        main.add_command(group, name)
+
+
+_add_room_commands()
+
+if __name__ == "__main__":
+    main()

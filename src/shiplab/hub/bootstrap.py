@@ -1,0 +1,44 @@
+"""Glue between ``hub_config/jupyterhub_config.py`` and :func:`shiplab.hub.config.apply_config`.
+
+This is the impure part: it reads the settings file, the state folder and the environment, then hands plain values
+to the pure function.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from shiplab import settings as settings_mod
+from shiplab.hub import roster
+from shiplab.hub.config import HubContext, apply_config
+from shiplab.hub.state import ensure_state, read_secrets
+from shiplab.hub.unix import is_root
+
+
+def proxy_command(repo_root: Path) -> str:
+    local = repo_root / "node_modules" / ".bin" / "configurable-http-proxy"
+    return str(local) if local.exists() else "configurable-http-proxy"
+
+
+def context(settings: dict) -> HubContext:
+    state = ensure_state(settings_mod.state_dir(settings))
+    return HubContext(
+        state=state,
+        repo_root=settings_mod.REPO_ROOT,
+        is_root=is_root(),
+        python=sys.executable,
+        proxy_command=proxy_command(settings_mod.REPO_ROOT),
+        secrets=read_secrets(state),
+        environ=dict(os.environ),
+        settings_path=settings_mod.settings_path(),
+    )
+
+
+def configure(c) -> dict:
+    """Load the settings and roster, and configure the hub on ``c``; return the settings."""
+    s = settings_mod.load()
+    ctx = context(s)
+    apply_config(s, c, ctx, roster.load(ctx.state))
+    return s

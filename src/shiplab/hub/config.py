@@ -1,0 +1,161 @@
+"""Turn checked shiplab settings into JupyterHub configuration: :func:`apply_config`.
+
+``hub_config/jupyterhub_config.py`` calls this once. The function is pure in the TLJH sense: it reads the settings,
+the roster and a few facts about the machine (passed in as :class:`HubContext`), and *sets* ``c.*`` values — it never
+appends to or mutates what is already there, so running it twice gives the same configuration, and it can be tested
+on an in-memory ``traitlets.config.Config`` without a hub.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shiplab.errors import SettingsError
+from shiplab.hub import roles
+from shiplab.hub.roster import Person, groups_of
+
+
+@dataclass(frozen=True)
+class HubContext:
+    """Facts about the machine the hub runs on (inputs, so apply_config stays pure)."""
+
+    state: Path
+    repo_root: Path
+    is_root: bool
+    python: str = sys.executable
+    proxy_command: str = ""
+    secrets: dict[str, str] = field(default_factory=dict)  # name -> value, read from the state folder
+    environ: dict[str, str] = field(default_factory=dict)  # the hub's environment (OAuth client secret)
+    settings_path: Path = Path("hub_config/shiplab.yaml")
+
+
+def spawner_mode(settings: dict[str, Any], is_root: bool) -> str:
+    """The spawner mode in effect: `auto` resolves to unix-users as root, developer otherwise."""
+    mode = settings["spawner.mode"]
+    if mode == "auto":
+        return "unix-users" if is_root else "developer"
+    return mode
+
+
+def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Person]) -> None:
+    """Set JupyterHub configuration on ``c`` from shiplab settings, the roster and the machine facts."""
+    bindir = Path(ctx.python).parent
+    state = ctx.state
+
+    # ---- network: loopback unless the settings say otherwise (checked in shiplab.settings)
+    c.JupyterHub.bind_url = settings["hub.bind_url"]
+    c.JupyterHub.hub_bind_url = settings["hub.hub_bind_url"]
+    c.ConfigurableHTTPProxy.api_url = settings["hub.proxy_api_url"]
+    if ctx.proxy_command:
+        c.ConfigurableHTTPProxy.command = [ctx.proxy_command]
+    c.ConfigurableHTTPProxy.should_start = True
+
+    # ---- state
+    c.JupyterHub.db_url = settings["hub.db_url"] or f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.JupyterHub.log_level = settings["hub.log_level"]
+    c.JupyterHub.concurrent_spawn_limit = settings["hub.concurrent_spawn_limit"]
+    c.JupyterHub.cleanup_servers = settings["hub.cleanup_servers"]
+    c.JupyterHub.oauth_require_pkce = True
+    c.JupyterHub.template_vars = {"announcement_login": "shiplab workshop hub"}
+
+    # ---- who may log in
+    usernames = sorted({p.username for p in people} | set(settings["auth.admin_users"]))
+    _apply_auth(settings, c, ctx, usernames)
+    c.Authenticator.admin_users = set(settings["auth.admin_users"])
+    c.Authenticator.allowed_users = set(usernames)
+    c.Authenticator.allow_existing_users = True
+
+    # ---- groups and roles from the roster
+    c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups_of(people).items()}
+    course = settings["course.id"]
+    c.JupyterHub.load_roles = [
+        *roles.group_roles(course_id=course, participant_services=[], instructor_services=[],
+                           manager_services=[], native_auth=settings["auth.mode"] == "native"),
+    ]
+
+    # ---- services
+    service_env = {"SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(ctx.settings_path)}
+    services = [{"name": "shiplab-roster", "command": [ctx.python, "-m", "shiplab.hub.sync"],
+                 "environment": service_env}]
+    if settings["culler.enabled"]:
+        services.append({
+            "name": "idle-culler",
+            "command": [ctx.python, "-m", "jupyterhub_idle_culler",
+                        f"--timeout={settings['culler.timeout']}", f"--cull-every={settings['culler.every']}"],
+        })
+    c.JupyterHub.services = services
+    c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, *roles.service_roles([s["name"] for s in services])]
+
+    # ---- where participants' servers run
+    mode = spawner_mode(settings, ctx.is_root)
+    if mode == "unix-users":
+        c.JupyterHub.spawner_class = "shiplab.hub.spawner.UnixUserSpawner"
+        c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
+    else:
+        c.JupyterHub.spawner_class = "simple"
+        c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
+    c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
+    c.Spawner.default_url = settings["spawner.default_url"]
+    c.Spawner.start_timeout = settings["spawner.start_timeout"]
+    c.Spawner.http_timeout = settings["spawner.http_timeout"]
+    c.Spawner.environment = {
+        "SHIPLAB_COURSE": course,
+        "SHIPLAB_SPAWNER_MODE": mode,
+        # the venv's bin first, so terminals and kernels find shiplab's tools
+        "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
+    }
+
+
+def _apply_auth(settings: dict[str, Any], c, ctx: HubContext, usernames: list[str]) -> None:
+    mode = settings["auth.mode"]
+    if mode == "demo":
+        c.JupyterHub.authenticator_class = "shared-password"
+        c.SharedPasswordAuthenticator.user_password = settings["auth.demo_password"]
+        admin_pw = ctx.secrets.get("demo-admin-password", "")
+        if settings["auth.admin_users"] and admin_pw:
+            c.SharedPasswordAuthenticator.admin_password = admin_pw
+    elif mode == "native":
+        c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
+        c.NativeAuthenticator.open_signup = settings["auth.native_open_signup"]
+        c.NativeAuthenticator.minimum_password_length = 10
+        c.NativeAuthenticator.check_common_password = True
+        c.NativeAuthenticator.allowed_failed_logins = 5
+        c.NativeAuthenticator.seconds_before_next_try = 60
+    elif mode == "github":
+        c.JupyterHub.authenticator_class = "oauthenticator.github.GitHubOAuthenticator"
+        _oauth_common(settings, c, ctx, "GitHubOAuthenticator")
+    elif mode == "oidc":
+        c.JupyterHub.authenticator_class = "oauthenticator.generic.GenericOAuthenticator"
+        _oauth_common(settings, c, ctx, "GenericOAuthenticator")
+        g = c.GenericOAuthenticator
+        g.authorize_url = settings["auth.oidc_authorize_url"]
+        g.token_url = settings["auth.oidc_token_url"]
+        g.userdata_url = settings["auth.oidc_userdata_url"]
+        g.username_claim = settings["auth.oidc_username_claim"]
+        g.scope = list(settings["auth.oidc_scope"])
+
+
+def _oauth_common(settings: dict[str, Any], c, ctx: HubContext, cls: str) -> None:
+    auth = c[cls]
+    auth.client_id = settings["auth.oauth_client_id"]
+    # The secret is read from the environment by name; it never sits in a settings file or a log.
+    var = settings["auth.oauth_client_secret_env"]
+    if not ctx.environ.get(var):
+        raise SettingsError(f"auth.mode {settings['auth.mode']!r} needs the OAuth client secret in the "
+                            f"environment variable {var}, which is not set.",
+                            hint=f"export {var}=… before starting the hub (or name another variable in "
+                                 "auth.oauth_client_secret_env).")
+    auth.client_secret = ctx.environ[var]
+    if settings["auth.oauth_callback_url"]:
+        auth.oauth_callback_url = settings["auth.oauth_callback_url"]
+    auth.enable_auth_state = False
+
+
+def new_secret(nbytes: int = 32) -> str:
+    return secrets.token_hex(nbytes)

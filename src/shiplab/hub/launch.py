@@ -1,0 +1,163 @@
+"""Start the hub in the foreground for `shiplab up`, and report on a running one for `shiplab status`."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from shiplab import settings as settings_mod
+from shiplab.errors import ShiplabError
+from shiplab.hub import roster
+from shiplab.hub.bootstrap import proxy_command
+from shiplab.hub.config import spawner_mode
+from shiplab.hub.state import ensure_state
+from shiplab.hub.unix import ensure_unix_user, is_root
+
+CONFIG_FILE = settings_mod.REPO_ROOT / "hub_config" / "jupyterhub_config.py"
+
+
+def host_port(url: str) -> tuple[str, int]:
+    u = urlparse(url)
+    return u.hostname or "127.0.0.1", u.port or (443 if u.scheme == "https" else 80)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def check_ports(settings: dict) -> None:
+    for key in ("hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url"):
+        host, port = host_port(settings[key])
+        if port_in_use(host, port):
+            raise ShiplabError(
+                f"port {port} on {host} (setting `{key}`) is already in use.",
+                hint="another hub may be running: `shiplab status` tells, stop it with Ctrl-C in its terminal; "
+                     f"or choose a free port for `{key}` in {settings_mod.settings_path()}.")
+
+
+def check_environment_reachable(settings: dict) -> None:
+    """In unix-users mode, participants' accounts must be able to run this Python and import shiplab."""
+    if spawner_mode(settings, is_root()) != "unix-users":
+        return
+    try:
+        import pwd
+
+        pwd.getpwnam("nobody")
+    except KeyError:
+        return
+    proc = subprocess.run([sys.executable, "-c", "import shiplab, jupyterhub"], user="nobody", group="nogroup",
+                          capture_output=True, text=True, cwd="/")
+    if proc.returncode != 0:
+        real = Path(sys.executable).resolve()
+        raise ShiplabError(
+            f"participants' Unix accounts cannot run this Python environment ({sys.executable} -> {real}): "
+            f"{(proc.stderr.strip().splitlines() or ['permission denied'])[-1]}",
+            hint="make the environment from a Python every account can read, e.g. "
+                 "`rm -rf .venv && make up PYTHON=/usr/bin/python3`, and keep the repository out of private "
+                 "folders such as /root.")
+
+
+def import_roster(path: Path, settings: dict) -> dict:
+    """Check a roster file, create Unix accounts where needed, and save it. All rows are checked first."""
+    people = roster.read(path)
+    state = ensure_state(settings_mod.state_dir(settings))
+    before = {p.username: p for p in roster.load(state)}
+    ctx_root = is_root()
+    if spawner_mode(settings, ctx_root) == "unix-users":
+        if not ctx_root:
+            raise ShiplabError("spawner.mode is unix-users, which creates one Unix account per participant, "
+                               "but this command does not run as root.",
+                               hint="run it with sudo, or set spawner.mode: developer.")
+        for p in people:
+            ensure_unix_user(p.username, prefix=settings["spawner.unix_user_prefix"],
+                             homes_dir=settings["spawner.homes_dir"])
+    roster.save(people, state)
+    now = {p.username for p in people}
+    return {"added": sorted(now - set(before)),
+            "updated": sorted(u for u in now & set(before) if before[u] != next(p for p in people if p.username == u)),
+            "dropped": sorted(set(before) - now), "total": len(people), "state": str(state)}
+
+
+def hub_api(settings: dict) -> str:
+    return settings["hub.bind_url"].rstrip("/") + "/hub/api"
+
+
+def wait_for_hub(settings: dict, proc: subprocess.Popen | None = None, timeout: float = 120) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            if httpx.get(hub_api(settings), timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def banner(settings: dict, people: list[roster.Person]) -> str:
+    url = settings["hub.bind_url"].rstrip("/") + "/"
+    lines = ["", "=" * 72, f"  shiplab hub is running: {url}", ""]
+    if settings["auth.mode"] == "demo":
+        lines.append(f"  Demo logins (password: {settings['auth.demo_password']}):")
+        for p in people:
+            lines.append(f"    {p.username:<10} {p.role:<12} {p.full_name}" + (f" (team {p.team})" if p.team else ""))
+    else:
+        lines.append(f"  Log in with auth.mode = {settings['auth.mode']}.")
+    mode = spawner_mode(settings, is_root())
+    if mode == "developer":
+        lines += ["", "  DEVELOPER MODE: every server runs as this account; participants are NOT isolated.",
+                  "  Run as root (spawner.mode unix-users) for a real workshop."]
+    lines += ["", "  Stop: press Ctrl-C here. Status: `shiplab status`.", "=" * 72, ""]
+    return "\n".join(lines)
+
+
+def run_hub(settings: dict) -> int:
+    """Start JupyterHub in the foreground; print the banner once it answers; return its exit code."""
+    check_ports(settings)
+    check_environment_reachable(settings)
+    state = ensure_state(settings_mod.state_dir(settings))
+    if not Path(proxy_command(settings_mod.REPO_ROOT)).exists():
+        raise ShiplabError("configurable-http-proxy is not installed in node_modules/.",
+                           hint="run `make up` (it runs `npm ci`), or `npm install` in the repository.")
+    (state / "logs").mkdir(exist_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG_FILE)], cwd=state)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the hub itself; we wait for it
+    try:
+        if wait_for_hub(settings, proc):
+            print(banner(settings, roster.load(state)), flush=True)
+        return proc.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
+def status(settings: dict) -> dict:
+    state = settings_mod.state_dir(settings)
+    people = roster.load(state)
+    info = {"settings": str(settings_mod.settings_path()), "state": str(state), "roster_people": len(people),
+            "auth_mode": settings["auth.mode"], "spawner_mode": spawner_mode(settings, is_root()),
+            "url": settings["hub.bind_url"], "hub": "not running"}
+    try:
+        r = httpx.get(hub_api(settings), timeout=3)
+        if r.status_code == 200:
+            info["hub"] = f"running (JupyterHub {r.json().get('version')})"
+    except httpx.HTTPError:
+        pass
+    return info

@@ -1,0 +1,271 @@
+"""The one settings file: ``hub_config/shiplab.yaml``.
+
+Every knob shiplab offers is declared once, below, with its type, default and help text. The YAML file is checked
+against a JSON schema generated from these declarations, so a wrong setting is reported with its key, the bad value
+and what is allowed. :func:`shiplab.hub.config.apply_config` then turns the checked settings into JupyterHub ``c.*``
+settings, in the style of the-littlest-jupyterhub: one pure function, which only sets, never appends or mutates.
+
+Settings are nested in YAML (``auth: {mode: demo}``) and named with dots in messages and in ``shiplab settings``
+(``auth.mode``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from shiplab.errors import SettingsError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+    type: str = "string"  # JSON schema type
+    enum: tuple | None = None
+    minimum: int | None = None
+    pattern: str | None = None
+    items: str | None = None  # item type for arrays
+    extra: dict = field(default_factory=dict)
+
+    def schema(self) -> dict:
+        s: dict[str, Any] = {"type": self.type, "description": self.help}
+        if self.enum:
+            s["enum"] = list(self.enum)
+        if self.minimum is not None:
+            s["minimum"] = self.minimum
+        if self.pattern:
+            s["pattern"] = self.pattern
+        if self.items:
+            s["items"] = {"type": self.items}
+        s.update(self.extra)
+        return s
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # ---- where the hub listens and keeps its state
+    Setting("hub.bind_url", "http://127.0.0.1:8000",
+            "Public URL the proxy listens on. Loopback by default; see hub.allow_remote_access.",
+            pattern=r"^https?://"),
+    Setting("hub.hub_bind_url", "http://127.0.0.1:8081",
+            "Internal URL of the hub process itself (spawned servers and services talk to it here).",
+            pattern=r"^https?://"),
+    Setting("hub.proxy_api_url", "http://127.0.0.1:8001",
+            "URL of configurable-http-proxy's REST API (internal).", pattern=r"^https?://"),
+    Setting("hub.allow_remote_access", False,
+            "Allow hub.bind_url to listen on an address other than loopback. Only turn this on behind TLS "
+            "(a reverse proxy or hub.ssl_cert/ssl_key) with a real authenticator (auth.mode native/github/oidc).",
+            type="boolean"),
+    Setting("hub.db_url", "",
+            "SQLAlchemy URL of the hub database. Empty: SQLite in the state folder. "
+            "PostgreSQL: postgresql://user@host/dbname (put the password in the environment as PGPASSWORD)."),
+    Setting("hub.state_dir", "state",
+            "Folder for runtime state (hub database, cookie secret, course, exchange, roster). Relative paths are "
+            "relative to the repository. The SHIPLAB_STATE environment variable overrides it."),
+    Setting("hub.cleanup_servers", False,
+            "Stop every participant's server when the hub stops. Off for workshops: restarting the hub (a settings "
+            "change at 10:30) must not interrupt thirty running labs.", type="boolean"),
+    Setting("hub.log_level", "INFO", "Log level of the hub.", enum=("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("hub.concurrent_spawn_limit", 60,
+            "How many servers may be starting at once. A workshop's 9:00 stampede needs this above the "
+            "cohort size.", type="integer", minimum=1),
+    # ---- who may log in, and how
+    Setting("auth.mode", "demo",
+            "How people log in. demo: the roster's users log in with auth.demo_password (make up only, loopback only). "
+            "native: NativeAuthenticator, people sign up and an admin approves them. "
+            "github: GitHub OAuth. oidc: any OpenID Connect provider (Entra ID, Keycloak, Google).",
+            enum=("demo", "native", "github", "oidc")),
+    Setting("auth.demo_password", "shiplab-demo",
+            "The password every roster user types in demo mode (8 characters or more). Never used in other modes.",
+            extra={"minLength": 8}),
+    Setting("auth.admin_users", [], "Hub usernames with full admin rights (manage users, see every server).",
+            type="array", items="string"),
+    Setting("auth.native_open_signup", False,
+            "native mode: let anyone sign up without approval. Keep false for a workshop: an admin approves "
+            "sign-ups at /hub/authorize.", type="boolean"),
+    Setting("auth.oauth_client_id", "", "github/oidc mode: the OAuth client id registered with the provider."),
+    Setting("auth.oauth_client_secret_env", "SHIPLAB_OAUTH_CLIENT_SECRET",
+            "github/oidc mode: name of the environment variable holding the client secret. The secret itself never "
+            "goes in this file.", pattern=r"^[A-Z_][A-Z0-9_]*$"),
+    Setting("auth.oauth_callback_url", "",
+            "github/oidc mode: the callback URL registered with the provider, e.g. "
+            "https://workshop.example.com/hub/oauth_callback."),
+    Setting("auth.oidc_authorize_url", "", "oidc mode: the provider's authorization endpoint."),
+    Setting("auth.oidc_token_url", "", "oidc mode: the provider's token endpoint."),
+    Setting("auth.oidc_userdata_url", "", "oidc mode: the provider's userinfo endpoint."),
+    Setting("auth.oidc_username_claim", "preferred_username",
+            "oidc mode: which claim becomes the hub username (it must match the roster's username column)."),
+    Setting("auth.oidc_scope", ["openid", "profile", "email"], "oidc mode: scopes requested.",
+            type="array", items="string"),
+    # ---- where participants' servers run
+    Setting("spawner.mode", "auto",
+            "How participants' servers run. unix-users: one Unix account per participant (needs root; home "
+            "folders 0700, so nobody reads another's work). developer: every server runs as the account that "
+            "started the hub (no isolation; for a developer's quick loop). auto: unix-users when the hub runs as "
+            "root, else developer.",
+            enum=("auto", "unix-users", "developer")),
+    Setting("spawner.unix_user_prefix", "jupyter-",
+            "unix-users mode: prefix of the Unix account made for each participant, so a roster name never "
+            "collides with a system account.", pattern=r"^[a-z][a-z0-9_-]{0,15}$"),
+    Setting("spawner.homes_dir", "/home",
+            "unix-users mode: parent folder of participants' home folders."),
+    Setting("spawner.default_url", "/lab", "Where a participant lands after login.", pattern=r"^/"),
+    Setting("spawner.start_timeout", 120, "Seconds a server may take to start before the spawn fails.",
+            type="integer", minimum=10),
+    Setting("spawner.http_timeout", 90, "Seconds a started server may take to answer.", type="integer", minimum=10),
+    # ---- idle culling
+    Setting("culler.enabled", True, "Stop servers nobody has used for culler.timeout seconds.", type="boolean"),
+    Setting("culler.timeout", 7200,
+            "Idle seconds before a server is stopped. Two hours survives a lunch break and a long discussion; "
+            "work on disk is kept, only the running server stops.", type="integer", minimum=300),
+    Setting("culler.every", 300, "How often the culler checks, in seconds.", type="integer", minimum=30),
+    # ---- the course
+    Setting("course.id", "workshop",
+            "nbgrader course id; also the name of the hub service running the instructors' formgrader.",
+            pattern=r"^[a-z][a-z0-9-]{2,30}$"),
+    Setting("course.roster", "hub_config/demo_roster.csv",
+            "Roster imported by `shiplab up` when none has been imported yet (relative to the repository)."),
+)
+
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def schema() -> dict:
+    """The JSON schema of the settings file, generated from :data:`SETTINGS`."""
+    root: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
+    for s in SETTINGS:
+        section, name = s.key.split(".", 1)
+        sec = root["properties"].setdefault(
+            section, {"type": "object", "properties": {}, "additionalProperties": False}
+        )
+        sec["properties"][name] = s.schema()
+    return root
+
+
+def defaults() -> dict[str, Any]:
+    return {s.key: s.default for s in SETTINGS}
+
+
+def _describe_allowed(key: str) -> str:
+    s = BY_KEY.get(key)
+    if s is None:
+        return ""
+    if s.enum:
+        return "allowed: " + ", ".join(map(str, s.enum))
+    bits = [f"a {s.type}"]
+    if s.minimum is not None:
+        bits.append(f"at least {s.minimum}")
+    if s.pattern:
+        bits.append(f"matching {s.pattern}")
+    if "minLength" in s.extra:
+        bits.append(f"at least {s.extra['minLength']} characters")
+    return "allowed: " + ", ".join(bits)
+
+
+def _unknown_key_message(path: list[str], extra: set[str], source: str) -> str:
+    prefix = ".".join(path)
+    choices = [k for k in BY_KEY if k.startswith(prefix + ".")] if prefix else sorted({k.split(".")[0] for k in BY_KEY})
+    names = [c[len(prefix) + 1:] if prefix else c for c in choices]
+    msgs = []
+    for name in sorted(extra):
+        full = f"{prefix}.{name}" if prefix else name
+        close = difflib.get_close_matches(name, names, n=1)
+        guess = f" Did you mean `{(prefix + '.' if prefix else '') + close[0]}`?" if close else ""
+        msgs.append(f"{source}: unknown setting `{full}`.{guess} Known here: {', '.join(sorted(names))}.")
+    return "\n".join(msgs)
+
+
+def validate(raw: dict, source: str = "settings") -> dict[str, Any]:
+    """Check a nested settings mapping; return the flat, complete settings (defaults filled in)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{source}: expected a mapping of sections (hub:, auth:, …), got {type(raw).__name__}.",
+                            hint="see hub_config/shiplab.yaml for the layout, or run `shiplab settings show`.")
+    validator = jsonschema.Draft202012Validator(schema())
+    problems = []
+    for err in sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path)):
+        path = [str(p) for p in err.absolute_path]
+        if err.validator == "additionalProperties":
+            extra = set(err.instance) - set(err.schema.get("properties", {}))
+            problems.append(_unknown_key_message(path, extra, source))
+            continue
+        key = ".".join(path[:2])
+        allowed = _describe_allowed(key)
+        if err.validator == "type" and len(path) == 1:
+            problems.append(f"{source}: section `{path[0]}` must be a mapping, got {err.instance!r}.")
+            continue
+        problems.append(f"{source}: setting `{'.'.join(path)}` = {err.instance!r} is not valid ({allowed}).")
+    if problems:
+        raise SettingsError("\n".join(problems),
+                            hint="fix the value in the settings file; `shiplab settings show` lists every setting "
+                                 "with its help and default.")
+    flat = defaults()
+    for section, values in raw.items():
+        for name, value in (values or {}).items():
+            flat[f"{section}.{name}"] = value
+    _check_combinations(flat, source)
+    return flat
+
+
+def _check_combinations(flat: dict[str, Any], source: str) -> None:
+    from urllib.parse import urlparse
+
+    host = urlparse(flat["hub.bind_url"]).hostname or ""
+    loopback = host in ("localhost", "::1") or host.startswith("127.")
+    if not loopback and not flat["hub.allow_remote_access"]:
+        raise SettingsError(
+            f"{source}: setting `hub.bind_url` = {flat['hub.bind_url']!r} listens beyond this machine, "
+            "but `hub.allow_remote_access` is false.",
+            hint="keep 127.0.0.1, or set hub.allow_remote_access: true once TLS and a real auth.mode are in place.")
+    if not loopback and flat["auth.mode"] == "demo":
+        raise SettingsError(
+            f"{source}: `auth.mode` = 'demo' shares one password and is only allowed on loopback, "
+            f"but `hub.bind_url` is {flat['hub.bind_url']!r}.",
+            hint="use auth.mode native, github or oidc for a hub others can reach.")
+    if flat["auth.mode"] in ("github", "oidc") and not flat["auth.oauth_client_id"]:
+        raise SettingsError(f"{source}: `auth.mode` = {flat['auth.mode']!r} needs `auth.oauth_client_id`.",
+                            hint="register an OAuth app with the provider and put its client id here.")
+    if flat["auth.mode"] == "oidc":
+        missing = [k for k in ("auth.oidc_authorize_url", "auth.oidc_token_url", "auth.oidc_userdata_url")
+                   if not flat[k]]
+        if missing:
+            raise SettingsError(f"{source}: `auth.mode` = 'oidc' needs {', '.join('`%s`' % m for m in missing)}.",
+                                hint="copy them from the provider's .well-known/openid-configuration.")
+
+
+def settings_path() -> Path:
+    """The settings file in use: ``SHIPLAB_SETTINGS`` or ``hub_config/shiplab.yaml``."""
+    return Path(os.environ.get("SHIPLAB_SETTINGS") or REPO_ROOT / "hub_config" / "shiplab.yaml").resolve()
+
+
+def load(path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Read and check the settings file (``SHIPLAB_SETTINGS`` or ``hub_config/shiplab.yaml``)."""
+    path = Path(path) if path else settings_path()
+    if not path.exists():
+        raise SettingsError(f"settings file {path} does not exist.",
+                            hint="create it (an empty file means all defaults) or point SHIPLAB_SETTINGS at yours.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SettingsError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}.",
+                            hint="check the indentation and quoting on that line.") from None
+    return validate(raw, source=str(path))
+
+
+def state_dir(settings: dict[str, Any]) -> Path:
+    """The state folder: SHIPLAB_STATE, else hub.state_dir relative to the repository."""
+    env = os.environ.get("SHIPLAB_STATE")
+    p = Path(env) if env else Path(settings["hub.state_dir"])
+    return (p if p.is_absolute() else REPO_ROOT / p).resolve()

@@ -1,0 +1,31 @@
+"""Fixtures shared by every room's tests. The real hub lives in tests/hubharness.py."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from hubharness import TEST_PREFIX, TEST_ROSTER, start_hub  # noqa: E402
+
+
+def _roster_names(csv_text: str) -> list[str]:
+    return [line.split(",")[0] for line in csv_text.strip().splitlines()[1:]]
+
+
+@pytest.fixture(scope="session")
+def hub():
+    """A real JupyterHub (demo auth, test roster, free loopback ports) shared by the session's tests."""
+    running = start_hub()
+    yield running
+    running.stop()
+    from shiplab.hub.unix import is_root, remove_unix_user
+
+    if is_root():
+        for name in _roster_names(TEST_ROSTER):
+            remove_unix_user(name, prefix=TEST_PREFIX)
+    shutil.rmtree(running.state, ignore_errors=True)

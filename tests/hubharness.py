@@ -1,0 +1,156 @@
+"""A real JupyterHub for tests: real configurable-http-proxy, real spawner, real login form.
+
+Modelled on jupyterhub-idle-culler's conftest: write a settings file with free loopback ports, import a roster with
+the real CLI, start ``jupyterhub`` as its own process group, poll ``/hub/api`` until it answers, tear it down.
+Other rooms' tests build on :class:`RunningHub` (log in, spawn, call services).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "test-password-123"
+TEST_PREFIX = "shiptest-"  # Unix accounts made by tests, distinct from the demo's jupyter-*
+
+TEST_ROSTER = """username,full_name,email,role,team,manager
+qa-ines,Ines Test,ines@test.example,instructor,,
+qa-marta,Marta Test,marta@test.example,manager,,
+qa-anna,Anna Test,anna@test.example,participant,claims,qa-marta
+qa-ben,Ben Test,ben@test.example,participant,claims,qa-marta
+qa-chloe,Chloe Test,chloe@test.example,participant,portal,qa-marta
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_state_dir() -> Path:
+    # Not under pytest's 0700 tmp root: participants' Unix accounts must be able to reach the exchange inside it.
+    d = Path(tempfile.mkdtemp(prefix="shiplab-test-", dir="/tmp"))
+    os.chmod(d, 0o711)
+    return d
+
+
+@dataclass
+class RunningHub:
+    url: str
+    state: Path
+    settings_file: Path
+    env: dict
+    proc: subprocess.Popen | None = None
+    log_file: Path | None = None
+    clients: list = field(default_factory=list)
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/hub/api"
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        proc = subprocess.run([sys.executable, "-m", "shiplab.cli", *args], env=self.env, capture_output=True,
+                              text=True, timeout=120)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"shiplab {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def login(self, username: str, password: str = PASSWORD) -> httpx.Client:
+        """Log in through the real login form; return a client holding the session cookies."""
+        client = httpx.Client(base_url=self.url, timeout=60, follow_redirects=False)
+        self.clients.append(client)
+        page = client.get("/hub/login")
+        page.raise_for_status()
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
+        r = client.post("/hub/login?next=", data={"username": username, "password": password, "_xsrf": xsrf})
+        if r.status_code != 302:
+            raise AssertionError(f"login of {username} failed: {r.status_code}\n{r.text[:500]}")
+        return client
+
+    def spawn(self, client: httpx.Client, username: str, timeout: float = 120) -> httpx.Response:
+        """Start the user's server the way the browser does (GET /hub/spawn), wait until /user/NAME/lab is 200."""
+        client.get("/hub/spawn", follow_redirects=False)
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = client.get(f"/user/{username}/lab", follow_redirects=True)
+            if last.status_code == 200 and "JupyterLab" in last.text:
+                return last
+            time.sleep(1)
+        raise AssertionError(f"server of {username} not ready in {timeout}s: {last and last.status_code}\n"
+                             f"{self.tail_log()}")
+
+    def api_get(self, path: str, token: str) -> httpx.Response:
+        return httpx.get(f"{self.api}{path}", headers={"Authorization": f"token {token}"}, timeout=30)
+
+    def tail_log(self, n: int = 60) -> str:
+        if self.log_file and self.log_file.exists():
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-n:])
+        return ""
+
+    def stop(self) -> None:
+        for c in self.clients:
+            c.close()
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dict]:
+    port, hub_port, api_port = free_port(), free_port(), free_port()
+    settings = {
+        "hub": {"bind_url": f"http://127.0.0.1:{port}", "hub_bind_url": f"http://127.0.0.1:{hub_port}",
+                "proxy_api_url": f"http://127.0.0.1:{api_port}", "cleanup_servers": True},
+        "auth": {"mode": "demo", "demo_password": PASSWORD},
+        "spawner": {"unix_user_prefix": TEST_PREFIX},
+        "culler": {"enabled": False},
+    }
+    for section, values in (extra or {}).items():
+        settings.setdefault(section, {}).update(values)
+    path = state / "shiplab-test.yaml"
+    path.write_text(yaml.safe_dump(settings))
+    return path, settings
+
+
+def start_hub(roster_csv: str = TEST_ROSTER, *, extra_settings: dict | None = None) -> RunningHub:
+    state = make_state_dir()
+    settings_file, settings = write_settings(state, extra=extra_settings)
+    env = {**os.environ, "SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(settings_file)}
+    hub = RunningHub(url=settings["hub"]["bind_url"], state=state, settings_file=settings_file, env=env)
+    roster_file = state / "roster.csv"
+    roster_file.write_text(roster_csv)
+    hub.cli("roster", "import", str(roster_file))
+    hub.log_file = state / "hub.log"
+    log = open(hub.log_file, "w")
+    hub.proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(REPO / "hub_config" /
+                                 "jupyterhub_config.py")], cwd=state, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if hub.proc.poll() is not None:
+            raise AssertionError(f"hub exited with {hub.proc.returncode}:\n{hub.tail_log()}")
+        try:
+            if httpx.get(hub.api, timeout=2).status_code == 200:
+                return hub
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    hub.stop()
+    raise AssertionError(f"hub did not answer in 90 s:\n{hub.tail_log()}")
