@@ -29,3 +29,17 @@ def hub():
         for name in _roster_names(TEST_ROSTER):
             remove_unix_user(name, prefix=TEST_PREFIX)
     shutil.rmtree(running.state, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
