@@ -42,7 +42,7 @@ def test_root_means_unix_accounts_else_developer_mode():
     """Is each participant their own Unix account when root, and the labelled developer mode otherwise?"""
     assert configured(is_root=True).JupyterHub.spawner_class == "shiplab.hub.spawner.UnixUserSpawner"
     dev = configured(is_root=False)
-    assert dev.JupyterHub.spawner_class == "simple"
+    assert dev.JupyterHub.spawner_class == "shiplab.hub.spawner.DeveloperSpawner"
     assert dev.Spawner.environment["SHIPLAB_SPAWNER_MODE"] == "developer"
 
 

@@ -135,3 +135,26 @@ def _roles_of_groups(hub, token, group_names):
         r = hub.api_get(f"/groups/{g}", token)
         roles.update(r.json().get("roles", []))
     return roles
+
+
+def _lab_page_config(hub, client, name) -> dict:
+    import json
+    import re
+
+    page = hub.spawn(client, name)
+    data = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page.text, re.S)
+    return json.loads(data.group(1))
+
+
+def test_participants_get_no_instructor_extensions(hub):
+    """Do participants run without formgrader, create-assignment and course-list, while instructors have them?"""
+    anna = hub.login("qa-anna")
+    config = _lab_page_config(hub, anna, "qa-anna")
+    disabled = set(config.get("disabledExtensions", []))
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+            "@jupyter/nbgrader:course-list"} <= disabled
+    assert "@jupyter/nbgrader:assignment-list" not in disabled
+    assert anna.get("/user/qa-anna/formgrader", follow_redirects=True).status_code == 404
+    ines = hub.login("qa-ines")
+    config = _lab_page_config(hub, ines, "qa-ines")
+    assert "@jupyter/nbgrader:formgrader" not in set(config.get("disabledExtensions", []))

@@ -98,8 +98,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.UnixUserSpawner"
         c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
     else:
-        c.JupyterHub.spawner_class = "simple"
-        c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
+        c.JupyterHub.spawner_class = "shiplab.hub.spawner.DeveloperSpawner"
+        c.DeveloperSpawner.home_dir_template = str(state / "homes" / "{username}")
+    c.Spawner.jupyter_config_root = str(ctx.repo_root / "hub_config" / "jupyter")
     c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
     c.Spawner.default_url = settings["spawner.default_url"]
     c.Spawner.start_timeout = settings["spawner.start_timeout"]
@@ -107,6 +108,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.Spawner.environment = {
         "SHIPLAB_COURSE": course,
         "SHIPLAB_SPAWNER_MODE": mode,
+        "SHIPLAB_EXCHANGE": str(state / "exchange"),
         # the venv's bin first, so terminals and kernels find shiplab's tools
         "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
     }

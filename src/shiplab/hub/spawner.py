@@ -1,19 +1,43 @@
 """Spawners for one machine.
 
 :class:`UnixUserSpawner` is JupyterHub's LocalProcessSpawner with one change: the hub user ``anna`` runs as the Unix
-account ``jupyter-anna`` (see :mod:`shiplab.hub.unix`), whose home is private. The developer mode uses JupyterHub's
-own SimpleLocalProcessSpawner unchanged.
+account ``jupyter-anna`` (see :mod:`shiplab.hub.unix`), whose home is private. :class:`DeveloperSpawner` is
+JupyterHub's SimpleLocalProcessSpawner (everyone runs as the hub's account: no isolation).
+
+Both add the role-specific Jupyter configuration at spawn: instructors get nbgrader's formgrader, create-assignment
+and course-list extensions; everyone else gets only the assignment list and validation. The configuration lives in
+``hub_config/jupyter/{common,participant,instructor}`` and reaches the server through ``JUPYTER_CONFIG_PATH``.
 """
 
 from __future__ import annotations
 
 import pwd
 
-from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
-from traitlets import Unicode
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
+from traitlets import HasTraits, Unicode
+
+INSTRUCTOR_GROUP = "instructors"
 
 
-class UnixUserSpawner(LocalProcessSpawner):
+class RoleConfigMixin(HasTraits):
+    """Point the server at the Jupyter configuration for the user's role."""
+
+    jupyter_config_root = Unicode("", config=True, help="Folder holding common/, participant/ and instructor/.")
+
+    def role(self) -> str:
+        groups = {g.name for g in getattr(self.user, "groups", [])}
+        return "instructor" if INSTRUCTOR_GROUP in groups else "participant"
+
+    def get_env(self):
+        env = super().get_env()
+        if self.jupyter_config_root:
+            root = self.jupyter_config_root.rstrip("/")
+            env["JUPYTER_CONFIG_PATH"] = f"{root}/{self.role()}:{root}/common"
+        env["SHIPLAB_ROLE"] = self.role()
+        return env
+
+
+class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
     """Run each participant's server as their own Unix account (``<prefix><hub name>``)."""
 
     unix_user_prefix = Unicode("jupyter-", config=True, help="Prefix of participants' Unix account names.")
@@ -31,3 +55,7 @@ class UnixUserSpawner(LocalProcessSpawner):
         env["HOME"] = entry.pw_dir
         env["SHELL"] = entry.pw_shell or "/bin/bash"
         return env
+
+
+class DeveloperSpawner(RoleConfigMixin, SimpleLocalProcessSpawner):
+    """Developer mode: every server runs as the hub's own account, home folders under the state folder."""
