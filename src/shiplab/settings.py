@@ -132,6 +132,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("course.id", "workshop",
             "nbgrader course id; also the name of the hub service running the instructors' formgrader.",
             pattern=r"^[a-z][a-z0-9-]{2,30}$"),
+    Setting("course.formgrader_url", "http://127.0.0.1:8090",
+            "Internal URL of the course's formgrader service (instructors reach it through the hub at "
+            "/services/<course.id>/).", pattern=r"^http://"),
     Setting("course.roster", "hub_config/demo_roster.csv",
             "Roster imported by `shiplab up` when none has been imported yet (relative to the repository)."),
 )

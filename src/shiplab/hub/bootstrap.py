@@ -12,7 +12,8 @@ from pathlib import Path
 
 from shiplab import settings as settings_mod
 from shiplab.hub import roster
-from shiplab.hub.config import HubContext, apply_config
+from shiplab.hub.config import HubContext, apply_config, spawner_mode
+from shiplab.hub.formgrader import ensure_course_folders
 from shiplab.hub.state import ensure_state, read_secrets
 from shiplab.hub.unix import is_root
 
@@ -40,5 +41,6 @@ def configure(c) -> dict:
     """Load the settings and roster, and configure the hub on ``c``; return the settings."""
     s = settings_mod.load()
     ctx = context(s)
+    ensure_course_folders(ctx.state, s["course.id"], as_root=spawner_mode(s, ctx.is_root) == "unix-users")
     apply_config(s, c, ctx, roster.load(ctx.state))
     return s

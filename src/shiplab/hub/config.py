@@ -16,6 +16,7 @@ from typing import Any
 
 from shiplab.errors import SettingsError
 from shiplab.hub import roles
+from shiplab.hub.formgrader import formgrader_service
 from shiplab.hub.roster import Person, groups_of
 
 
@@ -75,7 +76,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups_of(people).items()}
     course = settings["course.id"]
     c.JupyterHub.load_roles = [
-        *roles.group_roles(course_id=course, participant_services=[], instructor_services=[],
+        *roles.group_roles(course_id=course, participant_services=[], instructor_services=[course],
                            manager_services=[], native_auth=settings["auth.mode"] == "native"),
     ]
 
@@ -83,6 +84,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     service_env = {"SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(ctx.settings_path)}
     services = [{"name": "shiplab-roster", "command": [ctx.python, "-m", "shiplab.hub.sync"],
                  "environment": service_env}]
+    services.append(formgrader_service(course=course, url=settings["course.formgrader_url"], python=ctx.python,
+                                       repo_root=ctx.repo_root, state=state,
+                                       as_root=spawner_mode(settings, ctx.is_root) == "unix-users"))
     if settings["culler.enabled"]:
         services.append({
             "name": "idle-culler",
@@ -90,7 +94,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
                         f"--timeout={settings['culler.timeout']}", f"--cull-every={settings['culler.every']}"],
         })
     c.JupyterHub.services = services
-    c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, *roles.service_roles([s["name"] for s in services])]
+    c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, *roles.service_roles([s["name"] for s in services]),
+                               # nbgrader's course list reads the hub's services with the server's own token
+                               {"name": "server", "scopes": ["inherit"]}]
 
     # ---- where participants' servers run
     mode = spawner_mode(settings, ctx.is_root)

@@ -1,0 +1,54 @@
+"""The course formgrader as a hub service: instructors only, framable by the hub, gradebook out of reach."""
+
+import os
+import stat
+import time
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _get_until(client, path, ok=(200, 403), timeout=90):
+    """The service starts with the hub; give it time to answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = client.get(path, follow_redirects=True)
+        if r.status_code in ok or time.monotonic() > deadline:
+            return r
+        time.sleep(1)
+
+
+def test_instructor_opens_formgrader_participant_gets_403(hub):
+    """Does the instructor get the formgrader through the hub, and a participant or manager a 403?"""
+    ines = hub.login("qa-ines")
+    r = _get_until(ines, "/services/workshop/formgrader")
+    assert r.status_code == 200, (r.status_code, str(r.url), hub.tail_log())
+    assert "formgrader" in r.text.lower()
+    csp = r.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'self'" in csp, csp
+    for name in ("qa-anna", "qa-marta"):
+        other = hub.login(name)
+        r = _get_until(other, "/services/workshop/formgrader")
+        assert r.status_code == 403, (name, r.status_code, str(r.url))
+
+
+def test_participant_servers_still_refuse_framing(hub):
+    """Is the relaxed frame-ancestors limited to the formgrader (participants' servers keep 'none')?"""
+    anna = hub.login("qa-anna")
+    hub.spawn(anna, "qa-anna")
+    r = anna.get("/user/qa-anna/lab", follow_redirects=True)
+    assert "frame-ancestors 'none'" in r.headers.get("content-security-policy", "")
+
+
+@pytest.mark.root
+def test_course_folder_private_to_grader(hub):
+    """Is the course folder (gradebook, sources with hidden tests) closed to everyone but the grader?"""
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    course = hub.state / "courses" / "workshop"
+    mode = stat.S_IMODE(course.stat().st_mode)
+    assert mode & 0o077 == 0, oct(mode)
+    import pwd
+
+    assert course.stat().st_uid == pwd.getpwnam("shiplab-grader").pw_uid
