@@ -92,7 +92,7 @@ def test_oidc_and_native_modes():
     assert c.GenericOAuthenticator.token_url == "https://i/t"
     assert c.GenericOAuthenticator.username_claim == "preferred_username"
     n = configured({"auth": {"mode": "native"}})
-    assert n.JupyterHub.authenticator_class == "nativeauthenticator.NativeAuthenticator"
+    assert n.JupyterHub.authenticator_class == "shiplab.hub.native.NativeAuthenticator"
     assert n.NativeAuthenticator.open_signup is False
 
 

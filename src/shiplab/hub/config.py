@@ -103,6 +103,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     if mode == "unix-users":
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.UnixUserSpawner"
         c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
+        c.UnixUserSpawner.homes_dir = settings["spawner.homes_dir"]
     else:
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.DeveloperSpawner"
         c.DeveloperSpawner.home_dir_template = str(state / "homes" / "{username}")
@@ -129,8 +130,12 @@ def _apply_auth(settings: dict[str, Any], c, ctx: HubContext, usernames: list[st
         if settings["auth.admin_users"] and admin_pw:
             c.SharedPasswordAuthenticator.admin_password = admin_pw
     elif mode == "native":
-        c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
+        c.JupyterHub.authenticator_class = "shiplab.hub.native.NativeAuthenticator"
         c.NativeAuthenticator.open_signup = settings["auth.native_open_signup"]
+        # The roster's people are pre-authorized at sign-up; anyone else waits until an instructor approves them
+        # at /hub/authorize. NativeAuthenticator itself refuses unapproved accounts, so the hub lets through
+        # whoever it approves.
+        c.NativeAuthenticator.allow_all = True
         c.NativeAuthenticator.minimum_password_length = 10
         c.NativeAuthenticator.check_common_password = True
         c.NativeAuthenticator.allowed_failed_logins = 5

@@ -16,6 +16,8 @@ import pwd
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
 from traitlets import HasTraits, Unicode
 
+from shiplab.hub.unix import ensure_unix_user
+
 INSTRUCTOR_GROUP = "instructors"
 
 
@@ -41,6 +43,12 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
     """Run each participant's server as their own Unix account (``<prefix><hub name>``)."""
 
     unix_user_prefix = Unicode("jupyter-", config=True, help="Prefix of participants' Unix account names.")
+    homes_dir = Unicode("/home", config=True, help="Parent folder of participants' home folders.")
+
+    async def start(self):
+        # Roster import creates accounts ahead of time; someone approved later (native sign-up) gets one here.
+        ensure_unix_user(self.user.name, prefix=self.unix_user_prefix, homes_dir=self.homes_dir)
+        return await super().start()
 
     @property
     def unix_name(self) -> str:
