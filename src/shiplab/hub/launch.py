@@ -135,8 +135,12 @@ def run_hub(settings: dict) -> int:
         raise ShiplabError("configurable-http-proxy is not installed in node_modules/.",
                            hint="run `make up` (it runs `npm ci`), or `npm install` in the repository.")
     (state / "logs").mkdir(exist_ok=True)
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG_FILE)], cwd=state)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the hub itself; we wait for it
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG_FILE)], cwd=state,
+                            preexec_fn=_default_sigint)
+    # Ctrl-C reaches the hub itself (same foreground process group); we only wait for it to finish. A no-op
+    # handler, not SIG_IGN: an ignored SIGINT would be inherited by the hub's services, and each would then take
+    # 60 s to stop.
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
     try:
         if wait_for_hub(settings, proc):
             print(banner(settings, roster.load(state)), flush=True)
@@ -146,6 +150,12 @@ def run_hub(settings: dict) -> int:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=60)
+
+
+def _default_sigint() -> None:
+    """A hub started from a script in the background inherits an ignored SIGINT (and passes it on to every
+    service, which then needs 60 s to stop); give it back the default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def status(settings: dict) -> dict:
