@@ -6,7 +6,6 @@ non-zero; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import sys
@@ -14,21 +13,7 @@ import sys
 import click
 
 from shiplab import settings as settings_mod
-from shiplab.errors import ShiplabError
-
-
-def friendly(fn):
-    """Turn a ShiplabError into a message on stderr and a non-zero exit."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ShiplabError as exc:
-            click.secho(f"shiplab: {exc}", fg="red", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
+from shiplab.clitools import friendly
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -135,6 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("course.formgrader_url", "http://127.0.0.1:8090",
             "Internal URL of the course's formgrader service (instructors reach it through the hub at "
             "/services/<course.id>/).", pattern=r"^http://"),
+    Setting("course.release_on_up", ["demo"],
+            "Labs (folder names under labs/) that `shiplab up` builds and releases before the hub starts.",
+            type="array", items="string"),
     Setting("course.roster", "hub_config/demo_roster.csv",
             "Roster imported by `shiplab up` when none has been imported yet (relative to the repository)."),
 )

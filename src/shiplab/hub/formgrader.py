@@ -13,16 +13,11 @@ import pwd
 import subprocess
 from pathlib import Path
 
+from shiplab.course.paths import course_dir, exchange_root
+from shiplab.course.pipeline import Course
+
 
 GRADER_ACCOUNT = "shiplab-grader"
-
-
-def course_dir(state: Path, course: str) -> Path:
-    return state / "courses" / course
-
-
-def exchange_root(state: Path) -> Path:
-    return state / "exchange"
 
 
 def ensure_grader_account() -> pwd.struct_passwd:
@@ -37,28 +32,17 @@ def ensure_grader_account() -> pwd.struct_passwd:
 
 def ensure_course_folders(state: Path, course: str, *, as_root: bool) -> Path:
     """Course folder private to the grader; exchange root open as nbgrader's exchange expects. Safe to re-run."""
-    cdir = course_dir(state, course)
-    cdir.mkdir(parents=True, exist_ok=True)
+    c = Course(state, course)
+    c.ensure()
     (state / "courses").chmod(0o711)
-    xroot = exchange_root(state)
-    xroot.mkdir(exist_ok=True)
-    os.chmod(xroot, 0o777 | 0o1000)  # sticky: accounts can add their own entries, never remove another's
-    config = cdir / "nbgrader_config.py"
-    if not config.exists():
-        config.write_text(
-            "# Written by shiplab; `shiplab course` keeps it up to date.\n"
-            "c = get_config()  # noqa: F821\n"
-            f"c.CourseDirectory.course_id = {course!r}\n"
-            f"c.CourseDirectory.root = {str(cdir)!r}\n"
-            f"c.Exchange.root = {str(xroot)!r}\n"
-            "c.ExchangeCollect.check_owner = False  # Unix owner is jupyter-<id>; shiplab checks it itself\n"
-        )
+    c.exchange.mkdir(exist_ok=True)
+    os.chmod(c.exchange, 0o777 | 0o1000)  # sticky: accounts add their own entries, never remove another's
     if as_root:
         grader = ensure_grader_account()
-        for path in (cdir, *cdir.rglob("*")):
+        for path in (c.dir, *c.dir.rglob("*")):
             os.chown(path, grader.pw_uid, grader.pw_gid, follow_symlinks=False)
-        os.chmod(cdir, 0o700)
-    return cdir
+        os.chmod(c.dir, 0o700)
+    return c.dir
 
 
 def formgrader_service(*, course: str, url: str, python: str, repo_root: Path, state: Path, as_root: bool) -> dict:

@@ -1,0 +1,140 @@
+"""`shiplab course …`: build, release, collect, autograde and send feedback for the labs.
+
+Started as root on a hub with Unix accounts, each command re-runs itself as the grader account, so the course
+folder and gradebook stay the grader's and nothing a participant wrote is ever handled with root's rights.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+
+from shiplab import settings as settings_mod
+from shiplab.clitools import friendly
+from shiplab.course import paths
+from shiplab.course.pipeline import Course, StepReport
+
+
+def _course(s: dict) -> Course:
+    return Course(settings_mod.state_dir(s), s["course.id"])
+
+
+def _as_grader(s: dict) -> None:
+    """Re-run this command as the grader account when started as root in unix-users mode."""
+    from shiplab.hub.config import spawner_mode
+    from shiplab.hub.formgrader import ensure_course_folders, ensure_grader_account
+
+    if os.geteuid() != 0 or spawner_mode(s, True) != "unix-users" or os.environ.get("SHIPLAB_AS_GRADER"):
+        return
+    grader = ensure_grader_account()
+    ensure_course_folders(settings_mod.state_dir(s), s["course.id"], as_root=True)
+    env = {**os.environ, "HOME": grader.pw_dir, "USER": grader.pw_name, "SHIPLAB_AS_GRADER": "1"}
+    proc = subprocess.run([sys.executable, "-m", "shiplab.cli", *sys.argv[1:]], user=grader.pw_uid,
+                          group=grader.pw_gid, extra_groups=[], env=env, cwd="/")
+    sys.exit(proc.returncode)
+
+
+def _emit(reports: list[StepReport]) -> None:
+    failed = False
+    for r in reports:
+        click.secho(str(r), fg="red" if r.failed else "green")
+        failed = failed or bool(r.failed)
+    if failed:
+        sys.exit(3)
+
+
+def _labs(given: tuple[str, ...]) -> list[str]:
+    return list(given) or paths.lab_ids()
+
+
+@click.group()
+def course():
+    """The course pipeline (nbgrader): labs → participants → grades → feedback."""
+
+
+@course.command()
+@click.argument("labs", nargs=-1)
+@friendly
+def build(labs):
+    """Generate the participant version of LABS (default: every lab in labs/)."""
+    s = settings_mod.load()
+    _as_grader(s)
+    c = _course(s)
+    _emit([c.build(lab) for lab in _labs(labs)])
+
+
+@course.command()
+@click.argument("labs", nargs=-1)
+@friendly
+def release(labs):
+    """Build and release LABS to participants (they see them in the Assignments tab)."""
+    s = settings_mod.load()
+    _as_grader(s)
+    c = _course(s)
+    _emit([c.release(lab) for lab in _labs(labs)])
+
+
+@course.command()
+@click.argument("lab")
+@friendly
+def collect(lab):
+    """Collect the latest submission of every participant for LAB."""
+    s = settings_mod.load()
+    _as_grader(s)
+    _emit([_course(s).collect(lab, unix_prefix=_unix_prefix(s))])
+
+
+@course.command()
+@click.argument("lab")
+@click.option("--student", "students", multiple=True, help="Only these participants (repeatable).")
+@friendly
+def autograde(lab, students):
+    """Autograde collected submissions of LAB (one broken notebook never stops the batch)."""
+    s = settings_mod.load()
+    _as_grader(s)
+    _emit([_course(s).autograde(lab, list(students) or None)])
+
+
+@course.command()
+@click.argument("lab")
+@friendly
+def feedback(lab):
+    """Generate and release feedback for LAB (hidden tests stripped)."""
+    s = settings_mod.load()
+    _as_grader(s)
+    _emit([_course(s).feedback(lab)])
+
+
+@course.command()
+@click.argument("lab")
+@friendly
+def grade(lab):
+    """Collect, autograde and release feedback for LAB in one go, then print the scores."""
+    s = settings_mod.load()
+    _as_grader(s)
+    c = _course(s)
+    reports = [c.collect(lab, unix_prefix=_unix_prefix(s)), c.autograde(lab), c.feedback(lab)]
+    for student, (score, max_score) in sorted(c.scores(lab).items()):
+        click.echo(f"{student:<20} {score:g} / {max_score:g}")
+    _emit(reports)
+
+
+@course.command()
+@click.argument("lab")
+@friendly
+def scores(lab):
+    """Print each participant's score for LAB from the gradebook."""
+    s = settings_mod.load()
+    _as_grader(s)
+    for student, (score, max_score) in sorted(_course(s).scores(lab).items()):
+        click.echo(f"{student:<20} {score:g} / {max_score:g}")
+
+
+def _unix_prefix(s: dict) -> str | None:
+    from shiplab.hub.config import spawner_mode
+
+    return s["spawner.unix_user_prefix"] if spawner_mode(s, os.geteuid() == 0 or bool(
+        os.environ.get("SHIPLAB_AS_GRADER"))) == "unix-users" else None
