@@ -83,8 +83,9 @@ def release(labs):
 def collect(lab):
     """Collect the latest submission of every participant for LAB."""
     s = settings_mod.load()
+    _set_aside_forged(s)
     _as_grader(s)
-    _emit([_course(s).collect(lab, unix_prefix=_unix_prefix(s))])
+    _emit([_course(s).collect(lab)])
 
 
 @course.command()
@@ -114,9 +115,10 @@ def feedback(lab):
 def grade(lab):
     """Collect, autograde and release feedback for LAB in one go, then print the scores."""
     s = settings_mod.load()
+    _set_aside_forged(s)
     _as_grader(s)
     c = _course(s)
-    reports = [c.collect(lab, unix_prefix=_unix_prefix(s)), c.autograde(lab), c.feedback(lab)]
+    reports = [c.collect(lab), c.autograde(lab), c.feedback(lab)]
     for student, (score, max_score) in sorted(c.scores(lab).items()):
         click.echo(f"{student:<20} {score:g} / {max_score:g}")
     _emit(reports)
@@ -133,8 +135,15 @@ def scores(lab):
         click.echo(f"{student:<20} {score:g} / {max_score:g}")
 
 
-def _unix_prefix(s: dict) -> str | None:
+def _set_aside_forged(s: dict) -> None:
+    """As root on a hub with Unix accounts: submissions filed under another participant's id are moved out of
+    the exchange before anything collects them, and reported."""
+    from shiplab.course.pipeline import reject_forged_submissions
     from shiplab.hub.config import spawner_mode
 
-    return s["spawner.unix_user_prefix"] if spawner_mode(s, os.geteuid() == 0 or bool(
-        os.environ.get("SHIPLAB_AS_GRADER"))) == "unix-users" else None
+    if os.geteuid() != 0 or spawner_mode(s, True) != "unix-users":
+        return
+    c = _course(s)
+    for entry, why in reject_forged_submissions(c.exchange / c.id / "inbound", c.dir / "rejected",
+                                                s["spawner.unix_user_prefix"]):
+        click.secho(f"set aside {entry}: {why}", fg="red")

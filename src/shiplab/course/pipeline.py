@@ -107,13 +107,9 @@ class Course:
         (report.ok.append(lab) if result["success"] else report.failed.__setitem__(lab, _explain(result)))
         return report
 
-    def collect(self, lab: str, unix_prefix: str | None = None) -> StepReport:
-        """Collect the latest submission of each participant (forged ids are set aside first)."""
+    def collect(self, lab: str) -> StepReport:
+        """Collect the latest submission of each participant."""
         report = StepReport("collect", lab)
-        if unix_prefix is not None:
-            for entry, why in reject_forged_submissions(self.exchange / self.id / "inbound", self.dir / "rejected",
-                                                       unix_prefix):
-                report.failed[entry] = why
         result = self.api().collect(lab, update=True)
         if not result["success"]:
             report.failed["collect"] = _explain(result)
@@ -170,7 +166,9 @@ class Course:
 
 
 def reject_forged_submissions(inbound: Path, rejected: Path, unix_prefix: str) -> list[tuple[str, str]]:
-    """Move aside submissions whose name claims a participant other than the Unix account that wrote them."""
+    """Move aside submissions whose name claims a participant other than the Unix account that wrote them.
+
+    Runs as root (moving another account's folder needs it), before collecting."""
     moved = []
     if not inbound.is_dir():
         return moved
@@ -181,7 +179,7 @@ def reject_forged_submissions(inbound: Path, rejected: Path, unix_prefix: str) -
         except KeyError:
             owner = str(entry.stat().st_uid)
         if owner != f"{unix_prefix}{student}":
-            rejected.mkdir(exist_ok=True)
+            rejected.mkdir(mode=0o700, exist_ok=True)
             shutil.move(str(entry), str(rejected / entry.name))
             moved.append((entry.name, f"filed as {student!r} but written by account {owner!r}: set aside"))
     return moved
