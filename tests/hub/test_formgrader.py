@@ -52,3 +52,20 @@ def test_course_folder_private_to_grader(hub):
     import pwd
 
     assert course.stat().st_uid == pwd.getpwnam("shiplab-grader").pw_uid
+
+
+def test_instructor_course_list_points_at_the_formgrader_service(hub):
+    """Does the instructor's JupyterLab list the course, linking to the formgrader service, and does it open?"""
+    ines = hub.login("qa-ines")
+    hub.spawn(ines, "qa-ines")
+    _get_until(ines, "/services/workshop/formgrader")  # the service is up
+    r = ines.get("/user/qa-ines/formgraders")
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    assert body["success"], body
+    courses = {c["course_id"]: c for c in body["value"]}
+    assert list(courses) == ["workshop"], courses  # the hub's course only, no local formgrader in a home folder
+    url = courses["workshop"]["url"]
+    assert url.endswith("/services/workshop/lab?formgrader=true")
+    page = ines.get(url[url.index("/services/"):], follow_redirects=True)
+    assert page.status_code == 200 and "JupyterLab" in page.text

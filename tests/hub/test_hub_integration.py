@@ -147,7 +147,8 @@ def _lab_page_config(hub, client, name) -> dict:
 
 
 def test_participants_get_no_instructor_extensions(hub):
-    """Do participants run without formgrader, create-assignment and course-list, while instructors have them?"""
+    """Do participants run without formgrader, create-assignment and course-list, while instructors have the
+    course list and create-assignment?"""
     anna = hub.login("qa-anna")
     config = _lab_page_config(hub, anna, "qa-anna")
     disabled = set(config.get("disabledExtensions", []))
@@ -157,4 +158,6 @@ def test_participants_get_no_instructor_extensions(hub):
     assert anna.get("/user/qa-anna/formgrader", follow_redirects=True).status_code == 404
     ines = hub.login("qa-ines")
     config = _lab_page_config(hub, ines, "qa-ines")
-    assert "@jupyter/nbgrader:formgrader" not in set(config.get("disabledExtensions", []))
+    disabled = set(config.get("disabledExtensions", []))
+    # instructors reach the course's formgrader service through the course list, not a formgrader of their own
+    assert "@jupyter/nbgrader:course-list" not in disabled and "@jupyter/nbgrader:create-assignment" not in disabled
