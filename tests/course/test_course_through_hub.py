@@ -1,12 +1,10 @@
 """The course through the real hub: release → participant fetches and submits in JupyterLab's API → the instructor
 grades → the participant fetches feedback. Real nbgrader, real kernels, real Unix accounts when root."""
 
-import json
 import os
 import pwd
 import re
 import subprocess
-import time
 
 import pytest
 
@@ -30,6 +28,16 @@ def action(client, user, verb, lab="demo"):
                     headers=xsrf_headers(client, user))
     assert r.status_code == 200, (verb, r.status_code, r.text[:300])
     return r.json()
+
+
+def validate(client, user) -> dict:
+    """JupyterLab's Validate button: run the notebook's tests in the participant's own server."""
+    r = client.post(f"/user/{user}/assignments/validate", data={"path": "demo/demo.ipynb"},
+                    headers=xsrf_headers(client, user), timeout=180)
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    assert body["success"], body
+    return body["value"]  # {} when every test passes, else e.g. {"failed": [...]}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +71,7 @@ def test_participant_fetches_fills_submits_and_gets_full_marks_and_feedback(rele
     r = client.put(nb_path, json={"type": "notebook", "format": "json", "content": model["content"]},
                    headers=xsrf_headers(client, user))
     assert r.status_code == 200, r.text[:300]
+    assert validate(client, user) == {}, "the Validate button reports no failure for a correct notebook"
     result = action(client, user, "submit")
     assert "success" not in result or result["success"], result
 
@@ -83,6 +92,8 @@ def test_unmodified_stub_scores_zero_filed_under_own_id(released):
     hub, user = released, "qa-ben"
     client = open_lab(hub, user)
     action(client, user, "fetch")
+    problems = validate(client, user)
+    assert problems.get("failed"), problems
     action(client, user, "submit")
     out = hub.cli("course", "grade", "demo", check=False)
     assert re.search(rf"{user}\s+0 / 6", out.stdout), out.stdout + out.stderr
@@ -96,7 +107,7 @@ def test_forged_submission_is_set_aside_and_inbound_is_unreadable(released):
     hub = released
     ben = pwd.getpwnam(f"{TEST_PREFIX}qa-ben")
     inbound = hub.state / "exchange" / COURSE / "inbound"
-    forged = inbound / f"qa-chloe+demo+2026-11-24 09:00:00.000000 UTC+forged"
+    forged = inbound / "qa-chloe+demo+2026-11-24 09:00:00.000000 UTC+forged"
     script = (f"import os, shutil; os.makedirs({str(forged)!r}); "
               f"open(os.path.join({str(forged)!r}, 'demo.ipynb'), 'w').write('{{}}')")
     proc = subprocess.run(["python3", "-c", script], user=ben.pw_uid, group=ben.pw_gid, capture_output=True, text=True)
