@@ -1,0 +1,189 @@
+"""A folder of documents — Markdown (with YAML front matter), text, HTML, PDF, DOCX — into Document records with
+their headings as sections."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from shiplab.data.errors import ImportProblem
+from shiplab.data.model import CLASSES, Document, Provenance
+from shiplab.data.readers import DEFAULT_LIMIT, decode, read_bytes
+
+FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".html": "html", ".htm": "html", ".pdf": "pdf",
+           ".docx": "docx"}
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    m = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if not m:
+        return {}, text
+    meta = yaml.safe_load(m.group(1)) or {}
+    return (meta if isinstance(meta, dict) else {}), text[m.end():]
+
+
+def _md_sections(body: str) -> list[tuple[str, str]]:
+    sections, heading, buf = [], "", []
+    for line in body.splitlines():
+        m = re.match(r"^#{1,6}\s+(.*)", line)
+        if m:
+            if buf and "".join(buf).strip():
+                sections.append((heading, "\n".join(buf).strip()))
+            heading, buf = m.group(1).strip(), []
+        else:
+            buf.append(line)
+    if "".join(buf).strip():
+        sections.append((heading, "\n".join(buf).strip()))
+    return sections
+
+
+class _HTMLText(HTMLParser):
+    BLOCK = {"p", "div", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "pre"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.sections, self.title = [], [], ""
+        self._skip = 0
+        self._in_heading = self._in_title = False
+        self._heading, self._section = "", []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._flush()
+            self._in_heading, self._heading = True, ""
+        if tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._in_heading = False
+        if tag == "title":
+            self._in_title = False
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+            self._section.append("\n")
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._in_title:
+            self.title += data
+            return
+        self.parts.append(data)
+        if self._in_heading:
+            self._heading += data
+        else:
+            self._section.append(data)
+
+    def _flush(self):
+        text = re.sub(r"\n\s*\n+", "\n", "".join(self._section)).strip()
+        if text:
+            self.sections.append((self._heading.strip(), text))
+        self._section = []
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ImportProblem(path.name, [f"unsupported file type {path.suffix!r}."],
+                            hint=f"supported: {', '.join(sorted(FORMATS))}.")
+    meta: dict = {}
+    sections: list[tuple[str, str]] = []
+    data = read_bytes(path, limit)
+    try:
+        if fmt in ("md", "txt"):
+            text = decode(data, path.name)
+            if fmt == "md":
+                meta, text = _front_matter(text)
+                sections = _md_sections(text)
+        elif fmt == "html":
+            parser = _HTMLText()
+            parser.feed(decode(data, path.name))
+            parser.close()
+            text, sections = _clean("".join(parser.parts)), parser.sections
+            meta["title"] = parser.title.strip()
+        elif fmt == "pdf":
+            import io
+
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data))
+            text = "\n".join((page.extract_text() or "") for page in reader.pages)
+            if reader.metadata and reader.metadata.title:
+                meta["title"] = str(reader.metadata.title)
+        else:
+            import io
+
+            import docx
+
+            d = docx.Document(io.BytesIO(data))
+            lines, heading, buf = [], "", []
+            for p in d.paragraphs:
+                lines.append(p.text)
+                if p.style is not None and p.style.name.lower().startswith(("heading", "title")):
+                    if "".join(buf).strip():
+                        sections.append((heading, "\n".join(buf).strip()))
+                    heading, buf = p.text.strip(), []
+                else:
+                    buf.append(p.text)
+            if "".join(buf).strip():
+                sections.append((heading, "\n".join(buf).strip()))
+            text = "\n".join(lines)
+            if d.core_properties.title:
+                meta["title"] = d.core_properties.title
+    except ImportProblem:
+        raise
+    except Exception as exc:  # a corrupt PDF/DOCX raises many kinds of errors
+        raise ImportProblem(path.name, [f"cannot read this {fmt.upper()} file ({type(exc).__name__}: {exc})."],
+                            hint="open it and save it again, or export it to PDF or Markdown.") from None
+    if not text.strip():
+        raise ImportProblem(path.name, [f"no text found in this {fmt.upper()} file."],
+                            hint="a scanned PDF needs OCR first; export the text version if there is one.")
+    classification = str(meta.get("classification", "internal"))
+    if classification not in CLASSES:
+        raise ImportProblem(path.name, [f"front matter classification {classification!r} is not one of "
+                                        f"{', '.join(CLASSES)}."])
+    title = str(meta.get("title") or "") or next((h for h, _ in sections if h), path.stem)
+    return Document(id=path.stem, title=title, text=text.strip(), format=fmt, doc_type=str(meta.get("doc_type", "")),
+                    classification=classification, sections=sections, provenance=Provenance(path.name, fmt))
+
+
+def read_folder(folder: Path, *, skip_bad: bool = False, progress=None) -> tuple[list[Document], list[str]]:
+    """Every supported document under ``folder`` (sorted); all problems together, or skipped with ``skip_bad``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ImportProblem(str(folder), ["not a folder."], hint="give the folder that holds the documents.")
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+    docs, problems = [], []
+    for n, path in enumerate(paths, start=1):
+        try:
+            docs.append(read_document(path))
+        except ImportProblem as exc:
+            problems.append(str(exc).split("\n")[0])
+        if progress:
+            progress(n, len(paths))
+    if problems and not skip_bad:
+        raise ImportProblem(str(folder), problems, hint="fix or remove those files, or import with --skip-bad.")
+    ids = [d.id for d in docs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ImportProblem(str(folder), [f"two files share the id {d!r} (same name, other extension)."
+                                          for d in dupes], hint="rename one of them.")
+    return docs, problems
