@@ -111,8 +111,10 @@ SETTINGS: tuple[Setting, ...] = (
             "How participants' servers run. unix-users: one Unix account per participant (needs root; home "
             "folders 0700, so nobody reads another's work). developer: every server runs as the account that "
             "started the hub (no isolation; for a developer's quick loop). auto: unix-users when the hub runs as "
-            "root, else developer.",
-            enum=("auto", "unix-users", "developer")),
+            "root, else developer. docker: one container per participant on this host (DockerSpawner; see "
+            "hub_config/docker/). kubernetes: one pod per participant (KubeSpawner, under Zero to JupyterHub; see "
+            "hub_config/k8s/).",
+            enum=("auto", "unix-users", "developer", "docker", "kubernetes")),
     Setting("spawner.unix_user_prefix", "jupyter-",
             "unix-users mode: prefix of the Unix account made for each participant, so a roster name never "
             "collides with a system account.", pattern=r"^[a-z][a-z0-9_-]{0,15}$"),
@@ -122,6 +124,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spawner.start_timeout", 120, "Seconds a server may take to start before the spawn fails.",
             type="integer", minimum=10),
     Setting("spawner.http_timeout", 90, "Seconds a started server may take to answer.", type="integer", minimum=10),
+    # ---- containers (spawner.mode docker or kubernetes)
+    Setting("containers.image", "shiplab-lab:latest",
+            "docker/kubernetes: the lab image, built from hub_config/docker/Dockerfile."),
+    Setting("containers.mem_limit", "2G", "docker/kubernetes: memory limit per participant (e.g. 2G).",
+            pattern=r"^[0-9]+(\.[0-9]+)?[KMGT]?$"),
+    Setting("containers.mem_guarantee", "1G", "kubernetes: memory reserved per participant (sizing: see "
+            "hub_config/k8s/README.md).", pattern=r"^[0-9]+(\.[0-9]+)?[KMGT]?$"),
+    Setting("containers.cpu_limit", 1.0, "docker/kubernetes: CPU cores a participant may use.", type="number",
+            extra={"exclusiveMinimum": 0}),
+    Setting("containers.cpu_guarantee", 0.25, "kubernetes: CPU cores reserved per participant.", type="number",
+            extra={"minimum": 0}),
+    Setting("containers.network", "shiplab", "docker: the Docker network shared by the hub and the lab containers."),
+    Setting("containers.hub_host", "shiplab-hub",
+            "docker: the hub container's name on that network (lab containers call the hub there)."),
+    Setting("containers.exchange_volume", "shiplab-exchange",
+            "docker: named volume / kubernetes: ReadWriteMany PVC holding the nbgrader exchange, mounted in every "
+            "lab and in the hub."),
+    Setting("containers.storage_capacity", "5Gi", "kubernetes: size of each participant's home volume.",
+            pattern=r"^[0-9]+[KMGT]i?$"),
+    Setting("containers.uid_base", 20000,
+            "docker/kubernetes: participant N runs as uid uid_base+N, so files in the shared exchange belong to "
+            "one participant each (as with Unix accounts on one machine).", type="integer", minimum=1000),
     # ---- idle culling
     Setting("culler.enabled", True, "Stop servers nobody has used for culler.timeout seconds.", type="boolean"),
     Setting("culler.timeout", 7200,

@@ -33,7 +33,7 @@ def test_every_setting_has_help_and_a_valid_default():
     ({"auth": {"demo_password": "short"}}, ["auth.demo_password", "'short'", "at least 8 characters"]),
     ({"hub": {"bind_ulr": "http://127.0.0.1:9000"}}, ["unknown setting `hub.bind_ulr`", "Did you mean `hub.bind_url`"]),
     ({"hubb": {}}, ["unknown setting `hubb`", "Did you mean `hub`"]),
-    ({"spawner": {"mode": "docker"}}, ["spawner.mode", "'docker'", "unix-users"]),
+    ({"spawner": {"mode": "podman"}}, ["spawner.mode", "'podman'", "unix-users"]),
     ({"hub": "yes"}, ["section `hub` must be a mapping"]),
 ])
 def test_bad_setting_names_key_value_and_allowed(raw, fragments):

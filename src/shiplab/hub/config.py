@@ -16,6 +16,7 @@ from typing import Any
 
 from shiplab.errors import SettingsError
 from shiplab.hub import roles
+from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.hub.formgrader import formgrader_service
 from shiplab.hub.roster import Person, groups_of
 
@@ -47,18 +48,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     bindir = Path(ctx.python).parent
     state = ctx.state
 
-    # ---- network: loopback unless the settings say otherwise (checked in shiplab.settings)
-    c.JupyterHub.bind_url = settings["hub.bind_url"]
-    c.JupyterHub.hub_bind_url = settings["hub.hub_bind_url"]
-    c.ConfigurableHTTPProxy.api_url = settings["hub.proxy_api_url"]
-    if ctx.proxy_command:
-        c.ConfigurableHTTPProxy.command = [ctx.proxy_command]
-    c.ConfigurableHTTPProxy.should_start = True
-
-    # ---- state
-    c.JupyterHub.db_url = settings["hub.db_url"] or f"sqlite:///{state / 'jupyterhub.sqlite'}"
-    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
-    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    mode = spawner_mode(settings, ctx.is_root)
+    if mode != "kubernetes":  # under Zero to JupyterHub the chart owns network, proxy and database
+        _apply_network_and_state(settings, c, ctx)
     c.JupyterHub.log_level = settings["hub.log_level"]
     c.JupyterHub.concurrent_spawn_limit = settings["hub.concurrent_spawn_limit"]
     c.JupyterHub.cleanup_servers = settings["hub.cleanup_servers"]
@@ -75,10 +67,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     # ---- groups and roles from the roster
     c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups_of(people).items()}
     course = settings["course.id"]
-    c.JupyterHub.load_roles = [
-        *roles.group_roles(course_id=course, participant_services=[], instructor_services=[course],
-                           manager_services=[], native_auth=settings["auth.mode"] == "native"),
-    ]
+    group_roles = roles.group_roles(course_id=course, participant_services=[], instructor_services=[course],
+                                    manager_services=[], native_auth=settings["auth.mode"] == "native")
 
     # ---- services
     service_env = {"SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(ctx.settings_path)}
@@ -87,38 +77,68 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     services.append(formgrader_service(course=course, url=settings["course.formgrader_url"], python=ctx.python,
                                        repo_root=ctx.repo_root, state=state,
                                        as_root=spawner_mode(settings, ctx.is_root) == "unix-users"))
-    if settings["culler.enabled"]:
+    if settings["culler.enabled"] and mode != "kubernetes":  # z2jh runs its own culler (values: cull.*)
         services.append({
             "name": "idle-culler",
             "command": [ctx.python, "-m", "jupyterhub_idle_culler",
                         f"--timeout={settings['culler.timeout']}", f"--cull-every={settings['culler.every']}"],
         })
+    ours = [*group_roles, *roles.service_roles([s["name"] for s in services]),
+            # nbgrader's course list reads the hub's services with the server's own token
+            {"name": "server", "scopes": ["inherit"]}]
+    if mode == "kubernetes":  # keep what the chart defined (its idle culler service and that service's role)
+        services = _keep_chart_entries(c.JupyterHub, "services", services) + services
+        ours = _keep_chart_entries(c.JupyterHub, "load_roles", ours) + ours
     c.JupyterHub.services = services
-    c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, *roles.service_roles([s["name"] for s in services]),
-                               # nbgrader's course list reads the hub's services with the server's own token
-                               {"name": "server", "scopes": ["inherit"]}]
+    c.JupyterHub.load_roles = ours
 
     # ---- where participants' servers run
-    mode = spawner_mode(settings, ctx.is_root)
     if mode == "unix-users":
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.UnixUserSpawner"
         c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
         c.UnixUserSpawner.homes_dir = settings["spawner.homes_dir"]
-    else:
+    elif mode == "developer":
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.DeveloperSpawner"
         c.DeveloperSpawner.home_dir_template = str(state / "homes" / "{username}")
     c.Spawner.jupyter_config_root = str(ctx.repo_root / "hub_config" / "jupyter")
-    c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
+    if mode in ("unix-users", "developer"):
+        c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
+        c.Spawner.environment = {
+            "SHIPLAB_COURSE": course,
+            "SHIPLAB_SPAWNER_MODE": mode,
+            "SHIPLAB_EXCHANGE": str(state / "exchange"),
+            # the venv's bin first, so terminals and kernels find shiplab's tools
+            "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
+        }
     c.Spawner.default_url = settings["spawner.default_url"]
     c.Spawner.start_timeout = settings["spawner.start_timeout"]
     c.Spawner.http_timeout = settings["spawner.http_timeout"]
-    c.Spawner.environment = {
-        "SHIPLAB_COURSE": course,
-        "SHIPLAB_SPAWNER_MODE": mode,
-        "SHIPLAB_EXCHANGE": str(state / "exchange"),
-        # the venv's bin first, so terminals and kernels find shiplab's tools
-        "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
-    }
+    if mode == "docker":
+        apply_docker(settings, c)
+    elif mode == "kubernetes":
+        apply_kubernetes(settings, c)
+
+
+def _keep_chart_entries(section, key: str, ours: list[dict]) -> list[dict]:
+    """Entries the Zero to JupyterHub chart configured under ``key`` that shiplab does not define itself."""
+    if key not in section:
+        return []
+    names = {entry["name"] for entry in ours}
+    return [entry for entry in section[key] if entry.get("name") not in names]
+
+
+def _apply_network_and_state(settings: dict[str, Any], c, ctx: HubContext) -> None:
+    """Loopback unless the settings say otherwise (checked in shiplab.settings); state in the state folder."""
+    state = ctx.state
+    c.JupyterHub.bind_url = settings["hub.bind_url"]
+    c.JupyterHub.hub_bind_url = settings["hub.hub_bind_url"]
+    c.ConfigurableHTTPProxy.api_url = settings["hub.proxy_api_url"]
+    if ctx.proxy_command:
+        c.ConfigurableHTTPProxy.command = [ctx.proxy_command]
+    c.ConfigurableHTTPProxy.should_start = True
+    c.JupyterHub.db_url = settings["hub.db_url"] or f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
 
 
 def _apply_auth(settings: dict[str, Any], c, ctx: HubContext, usernames: list[str]) -> None:

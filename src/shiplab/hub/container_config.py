@@ -1,0 +1,66 @@
+"""The part of :func:`shiplab.hub.config.apply_config` for spawner.mode docker and kubernetes (pure: sets only)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+IMAGE_ROOT = "/opt/shiplab"
+EXCHANGE_MOUNT = "/srv/shiplab/exchange"
+HOME = "/home/jovyan"
+
+
+def pod_uid(spawner) -> int:
+    """KubeSpawner accepts a callable for ``uid``: participant N's pod runs as uid_base + N."""
+    return spawner.uid_base + int(spawner.user.id)
+
+
+def lab_environment(settings: dict[str, Any]) -> dict[str, str]:
+    return {"SHIPLAB_COURSE": settings["course.id"], "SHIPLAB_EXCHANGE": EXCHANGE_MOUNT,
+            "SHIPLAB_SPAWNER_MODE": settings["spawner.mode"]}
+
+
+def apply_docker(settings: dict[str, Any], c) -> None:
+    c.JupyterHub.spawner_class = "shiplab.hub.containers.ShiplabDockerSpawner"
+    d = c.ShiplabDockerSpawner
+    d.image = settings["containers.image"]
+    d.network_name = settings["containers.network"]
+    d.use_internal_ip = True
+    d.remove = True  # the container goes, the home volume stays
+    d.notebook_dir = HOME
+    d.volumes = {"shiplab-home-{username}": HOME, settings["containers.exchange_volume"]: EXCHANGE_MOUNT}
+    d.mem_limit = settings["containers.mem_limit"]
+    d.cpu_limit = float(settings["containers.cpu_limit"])
+    d.uid_base = settings["containers.uid_base"]
+    # start as root only to give the home volume to NB_UID; the start script then drops to it for good
+    d.extra_create_kwargs = {"user": "root"}
+    d.cmd = [f"{IMAGE_ROOT}/hub_config/docker/start-lab.sh"]
+    d.environment = lab_environment(settings)
+    d.jupyter_config_root = f"{IMAGE_ROOT}/hub_config/jupyter"
+    # the hub listens on all of its container's interfaces; compose publishes the proxy on the host's loopback only
+    port = urlparse(settings["hub.bind_url"]).port or 8000
+    c.JupyterHub.bind_url = f"http://0.0.0.0:{port}"
+    c.JupyterHub.hub_bind_url = "http://0.0.0.0:8081"
+    c.JupyterHub.hub_connect_url = f"http://{settings['containers.hub_host']}:8081"
+
+
+def apply_kubernetes(settings: dict[str, Any], c) -> None:
+    c.JupyterHub.spawner_class = "shiplab.hub.containers.ShiplabKubeSpawner"
+    k = c.ShiplabKubeSpawner
+    name, _, tag = settings["containers.image"].partition(":")
+    k.image = f"{name}:{tag or 'latest'}"
+    k.mem_limit = settings["containers.mem_limit"]
+    k.mem_guarantee = settings["containers.mem_guarantee"]
+    k.cpu_limit = float(settings["containers.cpu_limit"])
+    k.cpu_guarantee = float(settings["containers.cpu_guarantee"])
+    k.uid_base = settings["containers.uid_base"]
+    k.uid = pod_uid
+    k.fs_gid = 100
+    k.storage_pvc_ensure = True
+    k.pvc_name_template = "shiplab-home-{username}"
+    k.storage_capacity = settings["containers.storage_capacity"]
+    k.volumes = [{"name": "home", "persistentVolumeClaim": {"claimName": "shiplab-home-{username}"}},
+                 {"name": "exchange", "persistentVolumeClaim": {"claimName": settings["containers.exchange_volume"]}}]
+    k.volume_mounts = [{"name": "home", "mountPath": HOME}, {"name": "exchange", "mountPath": EXCHANGE_MOUNT}]
+    k.environment = lab_environment(settings)
+    k.jupyter_config_root = f"{IMAGE_ROOT}/hub_config/jupyter"
