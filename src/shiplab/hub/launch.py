@@ -101,7 +101,10 @@ def wait_for_hub(settings: dict, proc: subprocess.Popen | None = None, timeout: 
         if proc is not None and proc.poll() is not None:
             return False
         try:
-            if httpx.get(hub_api(settings), timeout=2).status_code == 200:
+            # ask the hub itself first (asking through the proxy before the hub added its route only logs 404s)
+            internal = settings["hub.hub_bind_url"].rstrip("/") + "/hub/api"
+            if httpx.get(internal, timeout=2).status_code == 200 and \
+                    httpx.get(hub_api(settings), timeout=2).status_code == 200:
                 return True
         except httpx.HTTPError:
             pass
