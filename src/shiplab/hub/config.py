@@ -67,7 +67,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     # ---- groups and roles from the roster
     c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups_of(people).items()}
     course = settings["course.id"]
-    group_roles = roles.group_roles(course_id=course, participant_services=[], instructor_services=[course],
+    gateway = ["gateway"] if settings["gateway.enabled"] else []
+    group_roles = roles.group_roles(course_id=course, participant_services=gateway,
+                                    instructor_services=[course, *gateway],
                                     manager_services=[], native_auth=settings["auth.mode"] == "native")
 
     # ---- services
@@ -77,6 +79,10 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     services.append(formgrader_service(course=course, url=settings["course.formgrader_url"], python=ctx.python,
                                        repo_root=ctx.repo_root, state=state,
                                        as_root=spawner_mode(settings, ctx.is_root) == "unix-users"))
+    if settings["gateway.enabled"]:
+        services.append({"name": "gateway", "url": settings["gateway.url"], "environment": service_env,
+                         "command": [ctx.python, "-m", "shiplab.gateway"],
+                         "info": {"description": "OpenAI-compatible models under the governance policy"}})
     if settings["culler.enabled"] and mode != "kubernetes":  # z2jh runs its own culler (values: cull.*)
         services.append({
             "name": "idle-culler",
@@ -107,6 +113,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
             "SHIPLAB_COURSE": course,
             "SHIPLAB_SPAWNER_MODE": mode,
             "SHIPLAB_EXCHANGE": str(state / "exchange"),
+            **({"SHIPLAB_GATEWAY_URL": settings["hub.bind_url"].rstrip("/") + "/services/gateway/v1"}
+               if settings["gateway.enabled"] else {}),
             # the venv's bin first, so terminals and kernels find shiplab's tools
             "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
         }

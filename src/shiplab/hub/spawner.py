@@ -36,6 +36,9 @@ class RoleConfigMixin(HasTraits):
             root = self.jupyter_config_root.rstrip("/")
             env["JUPYTER_CONFIG_PATH"] = f"{root}/{self.role()}:{root}/common"
         env["SHIPLAB_ROLE"] = self.role()
+        if env.get("SHIPLAB_GATEWAY_URL") and env.get("JUPYTERHUB_API_TOKEN"):
+            # the participant's own hub token is their key to the model gateway; no provider key reaches a server
+            env["SHIPLAB_GATEWAY_TOKEN"] = env["JUPYTERHUB_API_TOKEN"]
         return env
 
 

@@ -1,0 +1,233 @@
+"""The gateway's web service: OpenAI-compatible endpoints behind hub tokens, the policy and the budgets.
+
+Requests carry the participant's hub token (``Authorization: Bearer …`` as OpenAI clients send it, or
+``token …``). Optional headers say what is being sent: ``X-Shiplab-Data-Class`` (public … restricted) and
+``X-Shiplab-Use-Case``. The gateway also *detects* personal data itself and takes the higher class. Errors use one
+shape, ``{"error": {"type", "code", "message"}}``, as OpenAI clients expect; none carries a token or a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from shiplab.data import pii
+from shiplab.data.classify import higher
+from shiplab.gateway.policy import Policy
+from shiplab.gateway.usage import Budget, UsageLog
+
+log = logging.getLogger("shiplab.gateway")
+
+
+class GatewayError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Backends:
+    embedder: Any = None  # .embed(texts) -> vectors ; .model_name
+    llm: Any = None  # .complete(messages, max_tokens, temperature) -> dict ; .model_name
+    external: dict[str, Any] = field(default_factory=dict)  # provider name -> ExternalProvider
+
+
+class FairQueue:
+    """One job at a time, taken round-robin across participants, so one busy participant cannot starve the rest."""
+
+    def __init__(self):
+        self._queues: dict[str, collections.deque] = collections.OrderedDict()
+        self._wake = asyncio.Event()
+        self._worker: asyncio.Task | None = None
+
+    async def run(self, user: str, fn: Callable[[], Any]) -> Any:
+        fut = asyncio.get_running_loop().create_future()
+        self._queues.setdefault(user, collections.deque()).append((fn, fut))
+        self._wake.set()
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._loop())
+        return await fut
+
+    async def _loop(self) -> None:
+        while any(self._queues.values()):
+            for user in list(self._queues):
+                q = self._queues[user]
+                if not q:
+                    del self._queues[user]
+                    continue
+                fn, fut = q.popleft()
+                try:
+                    fut.set_result(await asyncio.to_thread(fn))
+                except Exception as exc:  # handed to the waiting request
+                    fut.set_exception(exc)
+
+
+class EmbeddingBatcher:
+    """Requests arriving within a few milliseconds are embedded in one model call."""
+
+    def __init__(self, embed: Callable[[list[str]], list], window: float = 0.005, max_texts: int = 256):
+        self.embed, self.window, self.max_texts = embed, window, max_texts
+        self._pending: list[tuple[list[str], asyncio.Future]] = []
+        self._flush: asyncio.Task | None = None
+
+    async def __call__(self, texts: list[str]) -> list:
+        fut = asyncio.get_running_loop().create_future()
+        self._pending.append((texts, fut))
+        if sum(len(t) for t, _ in self._pending) >= self.max_texts:
+            await self._run()
+        elif self._flush is None or self._flush.done():
+            self._flush = asyncio.create_task(self._later())
+        return await fut
+
+    async def _later(self) -> None:
+        await asyncio.sleep(self.window)
+        await self._run()
+
+    async def _run(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        flat = [t for texts, _ in batch for t in texts]
+        try:
+            vectors = await asyncio.to_thread(self.embed, flat)
+        except Exception as exc:
+            for _, fut in batch:
+                fut.set_exception(exc)
+            return
+        i = 0
+        for texts, fut in batch:
+            fut.set_result(vectors[i:i + len(texts)])
+            i += len(texts)
+
+
+def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budget,
+               identify: Callable[[Request], str]) -> FastAPI:
+    """``identify(request)`` returns the hub user name or raises GatewayError(401/403) — the hub check in
+    production (:mod:`shiplab.gateway.hubauth`), an injected identity in in-process tests."""
+    app = FastAPI(title="shiplab model gateway", version="1",
+                  description="OpenAI-compatible embeddings and chat completions under the governance policy.")
+    queue = FairQueue()
+    batcher = EmbeddingBatcher(backends.embedder.embed) if backends.embedder else None
+
+    @app.exception_handler(GatewayError)
+    async def _gateway_error(_request: Request, exc: GatewayError):
+        return JSONResponse({"error": {"type": "shiplab_gateway", "code": exc.code, "message": exc.message}},
+                            status_code=exc.status)
+
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception):  # never a traceback or a token in a response
+        log.exception("gateway error")
+        return JSONResponse({"error": {"type": "server_error", "code": "internal",
+                                       "message": "the gateway failed; the error is in its log."}}, status_code=500)
+
+    def who(request: Request) -> str:
+        return identify(request)
+
+    def govern(request: Request, user: str, provider: str, texts: list[str], kind: str, model: str,
+               tokens_wanted: int) -> tuple[list[str], dict]:
+        declared = request.headers.get("x-shiplab-data-class", "internal").strip().lower()
+        detected = "restricted" if any(pii.detect(t) for t in texts) else "public"
+        data_class = higher(declared if declared in ("public", "internal", "confidential", "restricted")
+                            else "restricted", detected)
+        decision = policy.decide(provider, data_class, request.headers.get("x-shiplab-use-case", ""))
+        if decision.action == "refuse":
+            usage.record(user, provider, model, kind, 0, "refuse", decision.rule)
+            raise GatewayError(403, "policy_refused", decision.message)
+        reason = usage.over_budget(user, budget, tokens_wanted)
+        if reason:
+            usage.record(user, provider, model, kind, 0, "over-budget")
+            raise GatewayError(429, "budget_exhausted", f"{user}: {reason} It resets at midnight UTC; ask an "
+                                                        "instructor if you need more.")
+        if decision.action == "redact":
+            texts = [pii.redact(t) for t in texts]
+        headers = {"x-shiplab-decision": decision.action, "x-shiplab-rule": decision.rule}
+        if decision.human_review:
+            headers["x-shiplab-human-review"] = "required"
+        return texts, headers
+
+    @app.get("/v1/models")
+    def models(user: str = Depends(who)):
+        data = []
+        if backends.embedder:
+            data.append({"id": backends.embedder.model_name, "object": "model", "owned_by": "local"})
+        if backends.llm:
+            data.append({"id": backends.llm.model_name, "object": "model", "owned_by": "local"})
+        data += [{"id": f"{name}/{p.model}", "object": "model", "owned_by": name} for name, p in backends.external.items()]
+        return {"object": "list", "data": data}
+
+    @app.post("/v1/embeddings")
+    async def embeddings(request: Request, user: str = Depends(who)):
+        body = await _json(request)
+        raw = body.get("input")
+        texts = [raw] if isinstance(raw, str) else raw
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            raise GatewayError(400, "bad_input", "'input' must be a string or a non-empty list of strings.")
+        if len(texts) > 2048:
+            raise GatewayError(400, "too_many_inputs", "at most 2,048 texts per request; send batches.")
+        if backends.embedder is None:
+            raise GatewayError(503, "no_model", "no embedding model is loaded on this gateway.")
+        tokens = sum(max(1, len(t) // 4) for t in texts)
+        texts, headers = govern(request, user, "local", texts, "embeddings", backends.embedder.model_name, tokens)
+        vectors = await batcher(texts)
+        usage.record(user, "local", backends.embedder.model_name, "embeddings", tokens, headers["x-shiplab-decision"])
+        return JSONResponse({"object": "list", "model": backends.embedder.model_name,
+                             "data": [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)],
+                             "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}, headers=headers)
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request, user: str = Depends(who)):
+        body = await _json(request)
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages or not all(
+                isinstance(m, dict) and isinstance(m.get("content"), str) for m in messages):
+            raise GatewayError(400, "bad_input", "'messages' must be a non-empty list of {role, content} objects.")
+        model = str(body.get("model") or "")
+        provider, backend = "local", backends.llm
+        if "/" in model and model.split("/", 1)[0] in backends.external:
+            provider = model.split("/", 1)[0]
+            backend = backends.external[provider]
+        if backend is None:
+            raise GatewayError(503, "no_model", "no chat model is loaded on this gateway.")
+        max_tokens = min(int(body.get("max_tokens") or 256), 1024)
+        texts = [m["content"] for m in messages]
+        wanted = sum(len(t) // 4 for t in texts) + max_tokens
+        texts, headers = govern(request, user, provider, texts, "chat", model or backend.model_name, wanted)
+        messages = [{**m, "content": t} for m, t in zip(messages, texts)]
+        out = await queue.run(user, lambda: backend.complete(messages, max_tokens=max_tokens,
+                                                             temperature=float(body.get("temperature") or 0.0)))
+        total = out["prompt_tokens"] + out["completion_tokens"]
+        usage.record(user, provider, model or backend.model_name, "chat", total, headers["x-shiplab-decision"])
+        return JSONResponse({"id": "chatcmpl-shiplab", "object": "chat.completion",
+                             "model": model or backend.model_name,
+                             "choices": [{"index": 0, "finish_reason": out["finish_reason"],
+                                          "message": {"role": "assistant", "content": out["text"]}}],
+                             "usage": {"prompt_tokens": out["prompt_tokens"],
+                                       "completion_tokens": out["completion_tokens"], "total_tokens": total}},
+                            headers=headers)
+
+    @app.get("/usage")
+    def usage_today(user: str = Depends(who)):
+        """The caller's own usage today (instructors read everyone's through the hub service page later)."""
+        return {"user": user, "rows": [r for r in usage.summary() if r["user"] == user]}
+
+    @app.get("/health")
+    def health():
+        return {"ok": True, "embeddings": bool(backends.embedder), "chat": bool(backends.llm)}
+
+    return app
+
+
+async def _json(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise GatewayError(400, "bad_json", "the request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise GatewayError(400, "bad_json", "the request body must be a JSON object.")
+    return body

