@@ -120,3 +120,22 @@ def test_claims_have_their_expected_fields_in_the_text(out):
         assert c["expected"]["claim_type"] in ("motor", "household", "liability", "travel")
     assert any(c["expected"]["amount_eur"] is None for c in claims)
     assert len({c["text"][:60] for c in claims}) > 90, "claims must be worded differently"
+
+
+def test_documents_in_four_formats_and_gold_passages_are_exact():
+    """Are there ≥40 documents in md/html/pdf/docx, ≥60 questions (≥8 unanswerable), and is every gold passage
+    found verbatim in exactly its own document's extracted text?"""
+    from shiplab.data import load_documents
+
+    docs = {d.id: d for d in load_documents(DATASETS / "documents")}
+    assert len(docs) >= 40 and {d.format for d in docs.values()} == {"md", "html", "pdf", "docx"}
+    qs = [json.loads(line) for line in (DATASETS / "gold" / "questions.jsonl").read_text().splitlines()]
+    assert len(qs) >= 60 and sum(not q["answerable"] for q in qs) >= 8
+    for q in qs:
+        assert q["answerable"] == bool(q["sources"])
+        for s in q["sources"]:
+            holders = [i for i, d in docs.items() if s["passage"] in d.text]
+            assert holders == [s["doc_id"]], (q["id"], holders)
+    index = list(csv.DictReader((DATASETS / "documents" / "index.csv").open()))
+    assert {r["id"] for r in index} == set(docs)
+    assert {r["classification"] for r in index} >= {"public", "internal", "confidential"}

@@ -17,11 +17,17 @@ FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".html": "html", ".htm
            ".docx": "docx"}
 
 
-def _front_matter(text: str) -> tuple[dict, str]:
+def _front_matter(text: str, name: str = "") -> tuple[dict, str]:
     m = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
     if not m:
         return {}, text
-    meta = yaml.safe_load(m.group(1)) or {}
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise ImportProblem(name, [f"the front matter between the --- lines is not valid YAML{where}."],
+                            hint="put values that contain ':' in quotes, e.g. title: \"ADR 1: Event bus\".") from None
     return (meta if isinstance(meta, dict) else {}), text[m.end():]
 
 
@@ -45,12 +51,16 @@ class _HTMLText(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.parts, self.sections, self.title = [], [], ""
+        self.parts, self.sections, self.title, self.meta = [], [], "", {}
         self._skip = 0
         self._in_heading = self._in_title = False
         self._heading, self._section = "", []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "meta":
+            a = dict(attrs)
+            if a.get("name") in ("classification", "doc_type") and a.get("content"):
+                self.meta[a["name"]] = a["content"]
         if tag in ("script", "style"):
             self._skip += 1
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -93,6 +103,12 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
+def _tagged(text: str) -> dict:
+    """``classification: internal`` (or ``classification:internal``) inside a PDF subject or DOCX keywords."""
+    m = re.search(r"classification\s*:\s*(\w+)", text)
+    return {"classification": m.group(1)} if m else {}
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
@@ -111,14 +127,14 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
         if fmt in ("md", "txt"):
             text = decode(data, path.name)
             if fmt == "md":
-                meta, text = _front_matter(text)
+                meta, text = _front_matter(text, path.name)
                 sections = _md_sections(text)
         elif fmt == "html":
             parser = _HTMLText()
             parser.feed(decode(data, path.name))
             parser.close()
             text, sections = _clean("".join(parser.parts)), parser.sections
-            meta["title"] = parser.title.strip()
+            meta.update(parser.meta, title=parser.title.strip())
         elif fmt == "pdf":
             import io
 
@@ -128,6 +144,7 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
             text = "\n".join((page.extract_text() or "") for page in reader.pages)
             if reader.metadata and reader.metadata.title:
                 meta["title"] = str(reader.metadata.title)
+            meta.update(_tagged(str((reader.metadata or {}).get("/Subject", "") or "")))
         else:
             import io
 
@@ -148,6 +165,9 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
             text = "\n".join(lines)
             if d.core_properties.title:
                 meta["title"] = d.core_properties.title
+            meta.update(_tagged(d.core_properties.keywords or ""))
+            if d.core_properties.category:
+                meta.setdefault("doc_type", d.core_properties.category)
     except ImportProblem:
         raise
     except Exception as exc:  # a corrupt PDF/DOCX raises many kinds of errors

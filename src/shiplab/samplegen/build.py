@@ -10,7 +10,8 @@ import random
 from datetime import datetime
 from pathlib import Path
 
-from shiplab.samplegen import backlog, claims, pii
+from shiplab.samplegen import backlog, claims, documents, pii
+from shiplab.samplegen.docwriters import RENDER
 
 SEED = 20261124
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -84,6 +85,33 @@ def azure_csv(items: list[backlog.Item], n: int = 150) -> str:
     return buf.getvalue()
 
 
+def document_files(rng: random.Random) -> dict[str, bytes | str]:
+    """≥ 40 documents in four formats, their index, and the gold questions answered by their fact sentences."""
+    docs = documents.build(rng)
+    formats = ["md", "html", "pdf", "docx"]
+    out: dict[str, bytes | str] = {}
+    index = io.StringIO()
+    w = csv.writer(index, lineterminator="\n")
+    w.writerow(["id", "file", "title", "doc_type", "classification", "format"])
+    for n, doc in enumerate(docs):
+        fmt = formats[n % len(formats)]
+        out[f"documents/{doc.id}.{fmt}"] = RENDER[fmt](doc)
+        w.writerow([doc.id, f"{doc.id}.{fmt}", doc.title, doc.doc_type, doc.classification, fmt])
+    out["documents/index.csv"] = index.getvalue()
+    questions = []
+    for doc in docs:
+        for fact in rng.sample(doc.facts, k=min(2, len(doc.facts))):
+            questions.append({"question": fact.ask(rng), "answer": fact.answer, "answerable": True,
+                              "sources": [{"doc_id": doc.id, "passage": fact.sentence}]})
+    rng.shuffle(questions)
+    questions += [{"question": q, "answer": "not in the documents", "answerable": False, "sources": []}
+                  for q in documents.UNANSWERABLE]
+    for i, q in enumerate(questions, start=1):
+        q["id"] = f"Q{i:03d}"
+    out["gold/questions.jsonl"] = jsonl(questions)
+    return out
+
+
 def jsonl(records: list[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
 
@@ -100,7 +128,8 @@ def files(seed: int = SEED) -> dict[str, bytes]:
         "pii/texts.jsonl": jsonl(pii.generate(random.Random(rng.random()))),
         "pii/backlog_pii.jsonl": jsonl([p for i in items for p in i.pii]),
     }
-    return {path: text.encode("utf-8") for path, text in out.items()}
+    out.update(document_files(random.Random(rng.random())))
+    return {path: data if isinstance(data, bytes) else data.encode("utf-8") for path, data in out.items()}
 
 
 def generate(out_dir: Path, seed: int = SEED) -> dict:
