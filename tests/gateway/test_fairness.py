@@ -46,3 +46,19 @@ def test_concurrent_embedding_requests_share_one_model_call():
     results = asyncio.run(main())
     assert results == [[[1.0]], [[2.0], [3.0]], [[4.0]]]
     assert len(calls) == 1
+
+
+def test_requests_arriving_during_an_embedding_are_not_stranded():
+    """Does a request that arrives while a batch is being embedded still get its vectors (no stall)?"""
+    def slow_embed(texts):
+        time.sleep(0.2)
+        return [[1.0] for _ in texts]
+
+    async def main():
+        b = EmbeddingBatcher(slow_embed, window=0.01)
+        first = asyncio.create_task(b(["a"]))
+        await asyncio.sleep(0.05)  # the first batch is now inside slow_embed
+        second = await asyncio.wait_for(b(["b"]), timeout=5)
+        return await first, second
+
+    assert asyncio.run(main()) == ([[1.0]], [[1.0]])

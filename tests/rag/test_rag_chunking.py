@@ -16,6 +16,7 @@ from shiplab.rag.chunking import (
     chunk_fixed,
     chunk_recursive,
     markdown_sections,
+    retrieval_text,
 )
 
 GUIDE = """Preamble before any heading.
@@ -153,3 +154,11 @@ def test_any_text_is_covered_exactly(text, size, chunker):
 def test_any_markdown_is_covered_by_heading_chunks(text):
     """For arbitrary markdown-ish text, are heading chunks exact slices that leave nothing out?"""
     _assert_exact_and_covering(text, chunk_by_heading(text, metadata={"doc_id": "h"}, max_size=60, overlap=10))
+
+
+def test_retrieval_text_puts_title_and_section_first():
+    """Is a chunk indexed with its document title and section ahead of its text, and left as is without them?"""
+    chunk = chunk_by_heading(GUIDE, metadata=META, max_size=600)[1]
+    assert retrieval_text(chunk) == f"Claims handling guide — Motor claims\n{chunk.page_content}"
+    bare = chunk_fixed("plain words here", metadata={"doc_id": "p"})[0]
+    assert retrieval_text(bare) == "plain words here"

@@ -91,6 +91,8 @@ class EmbeddingBatcher:
 
     async def _run(self) -> None:
         batch, self._pending = self._pending, []
+        # requests arriving while this batch is embedded must schedule a flush of their own
+        self._flush = None
         if not batch:
             return
         flat = [t for texts, _ in batch for t in texts]

@@ -13,6 +13,7 @@
   retriever gets ``1 / (k + r)`` from it (k = 60, as in Cormack et al. 2009), summed over retrievers. Only ranks
   count, so the incomparable scales of BM25 scores and cosine distances do not matter.
 
+Both BM25 and the store index a chunk as ``chunking.retrieval_text`` (title and section, then the chunk text).
 Every returned chunk carries ``metadata["score"]`` (the retriever's own score: cosine similarity, BM25 score or RRF
 score). Tokenisation for BM25 (:func:`tokenize`): lower-case, split on anything not a letter or digit, English
 stopwords dropped, a plural ``s`` stripped.
@@ -31,6 +32,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, PrivateAttr
+
+from shiplab.rag.chunking import retrieval_text
 
 STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "shall", "may", "must", "also", "s", "t"]
@@ -62,13 +65,13 @@ def _scored(doc: Document, score: float, **extra: Any) -> Document:
 class BM25Index:
     """An inverted index (term -> numpy arrays of document numbers and term counts) with Okapi BM25 scoring."""
 
-    def __init__(self, docs: Sequence[Document], k1: float = 1.5, b: float = 0.75):
+    def __init__(self, docs: Sequence[Document], k1: float = 1.5, b: float = 0.75, contextual: bool = True):
         self.docs = list(docs)
         self.k1, self.b = k1, b
         self.lengths: list[int] = []
         lists: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         for i, doc in enumerate(self.docs):
-            counts = Counter(tokenize(doc.page_content))
+            counts = Counter(tokenize(retrieval_text(doc) if contextual else doc.page_content))
             self.lengths.append(sum(counts.values()))
             for term, tf in counts.items():
                 entry = lists[term]
@@ -118,11 +121,12 @@ class BM25Retriever(BaseRetriever):
     k: int = 5
     k1: float = 1.5
     b: float = 0.75
+    contextual: bool = True  # index each chunk with its title and section (chunking.retrieval_text)
     _index: BM25Index = PrivateAttr()
 
     def __init__(self, docs: Sequence[Document], **kwargs: Any):
         super().__init__(**kwargs)
-        self._index = BM25Index(docs, k1=self.k1, b=self.b)
+        self._index = BM25Index(docs, k1=self.k1, b=self.b, contextual=self.contextual)
 
     @classmethod
     def from_store(cls, store, **kwargs: Any) -> BM25Retriever:

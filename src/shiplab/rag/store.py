@@ -34,6 +34,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from shiplab.errors import ShiplabError
+from shiplab.rag.chunking import retrieval_text
 from shiplab.rag.embeddings import ShiplabEmbeddingFunction, default_embeddings
 
 ROOT_ENV = "SHIPLAB_CHROMA_ROOT"
@@ -155,6 +156,9 @@ def _chunk_id(doc: Document) -> str:
 def upsert_chunks(store, chunks: Iterable[Document], *, batch_size: int | None = None) -> dict[str, int]:
     """Insert or replace ``chunks`` by id; remove older chunks of the same documents that are no longer produced.
 
+    Each chunk is embedded as :func:`~shiplab.rag.chunking.retrieval_text` (title and section, then the chunk) and
+    stored with its ``page_content`` and metadata unchanged.
+
     Safe to re-run: ingesting the same chunks twice leaves the collection as after once.
     Returns counts ``{"upserted": n, "removed": m}``.
     """
@@ -175,7 +179,10 @@ def upsert_chunks(store, chunks: Iterable[Document], *, batch_size: int | None =
     for start in range(0, len(stale), batch):
         collection.delete(ids=stale[start : start + batch])
     for start in range(0, len(chunks), batch):
-        store.add_documents(chunks[start : start + batch], ids=ids[start : start + batch])
+        part = chunks[start : start + batch]
+        vectors = store.embeddings.embed_documents([retrieval_text(c) for c in part])
+        collection.upsert(ids=ids[start : start + batch], embeddings=vectors, documents=[c.page_content for c in part],
+                          metadatas=[dict(c.metadata) or None for c in part])
     return {"upserted": len(chunks), "removed": len(stale)}
 
 
