@@ -27,3 +27,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, hub_url: str, username: str, password: str) -> None:
+    """Log in through the hub's login page, as a person would, and wait until the hub sends us to the server."""
+    page.goto(f"{hub_url}/hub/login")
+    page.fill("#username_input", username)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{username}/**", timeout=120_000)

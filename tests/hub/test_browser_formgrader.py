@@ -2,7 +2,7 @@
 
 import pytest
 
-from browser import screenshot
+from browser import log_in, screenshot
 from hubharness import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -15,11 +15,7 @@ def test_formgrader_loads_inside_jupyterlab(hub, browser):
     blocked = []
     page.on("console", lambda m: blocked.append(m.text) if "frame-ancestors" in m.text else None)
     try:
-        page.goto(f"{hub.url}/hub/login")
-        page.fill("#username_input", "qa-ines")
-        page.fill("#password_input", PASSWORD)
-        page.click("#login_submit")
-        page.wait_for_url("**/user/qa-ines/**", timeout=120_000)
+        log_in(page, hub.url, "qa-ines", PASSWORD)
         page.goto(f"{hub.url}/services/workshop/lab?formgrader=true")
         frame_el = page.wait_for_selector("iframe[src*='formgrader']", timeout=120_000)
         frame = frame_el.content_frame()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from browser import screenshot
+from browser import log_in, screenshot
 from hubharness import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -12,10 +12,7 @@ def test_participant_sees_jupyterlab_in_chromium(hub, browser):
     """Does the demo participant log in through the page and see JupyterLab's launcher?"""
     page = browser.new_page()
     try:
-        page.goto(f"{hub.url}/hub/login")
-        page.fill("#username_input", "qa-chloe")
-        page.fill("#password_input", PASSWORD)
-        page.click("#login_submit")
+        log_in(page, hub.url, "qa-chloe", PASSWORD)
         page.wait_for_url("**/user/qa-chloe/lab**", timeout=120_000)
         page.wait_for_selector(".jp-Launcher", timeout=120_000)
         assert "JupyterLab" in page.title() or page.locator(".jp-LabShell").count() == 1
