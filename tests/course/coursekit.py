@@ -1,8 +1,8 @@
-"""Playing a participant without a hub: nbgrader's own exchange classes fetch and submit (for in-process tests)."""
+"""Playing a participant without a hub: nbgrader's own exchange classes fetch and submit (for in-process tests),
+and the ways a participant's notebook goes wrong (the fixtures in ``fixtures/`` are made with them)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import nbformat
@@ -23,28 +23,38 @@ def _cfg(exchange: Path, course: str, lab: str, student: str, home: Path) -> Con
     return cfg
 
 
+def _run(step, cfg: Config) -> None:
+    step(coursedir=CourseDirectory(config=cfg), authenticator=Authenticator(config=cfg), config=cfg).start()
+
+
 def fetch(exchange: Path, course: str, lab: str, student: str, home: Path) -> Path:
     cfg = _cfg(exchange, course, lab, student, home)
-    ExchangeFetchAssignment(coursedir=CourseDirectory(config=cfg), authenticator=Authenticator(config=cfg), config=cfg).start()
+    _run(ExchangeFetchAssignment, cfg)
     return home / lab
 
 
 def submit(exchange: Path, course: str, lab: str, student: str, home: Path) -> None:
     cfg = _cfg(exchange, course, lab, student, home)
-    ExchangeSubmit(coursedir=CourseDirectory(config=cfg), authenticator=Authenticator(config=cfg), config=cfg).start()
+    _run(ExchangeSubmit, cfg)
 
 
 def fetch_feedback(exchange: Path, course: str, lab: str, student: str, home: Path) -> list[Path]:
     cfg = _cfg(exchange, course, lab, student, home)
-    ExchangeFetchFeedback(coursedir=CourseDirectory(config=cfg), authenticator=Authenticator(config=cfg), config=cfg).start()
+    _run(ExchangeFetchFeedback, cfg)
     return sorted((home / lab / "feedback").rglob("*.html"))
 
 
 def solutions(source_nb: Path) -> dict[str, str]:
-    """grade_id -> source of each solution cell in the instructor's notebook."""
+    """grade_id -> source of each solution cell in the instructor's notebook, as a participant would type it
+    (without the solution markers)."""
     nb = nbformat.read(str(source_nb), as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+    return {c.metadata["nbgrader"]["grade_id"]: _unmark(c.source) for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def _unmark(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line
+                      and "### END SOLUTION" not in line)
 
 
 def fill(notebook: Path, answers: dict[str, str]) -> None:
@@ -57,7 +67,29 @@ def fill(notebook: Path, answers: dict[str, str]) -> None:
     nbformat.write(nb, str(notebook))
 
 
-def edit_json(notebook: Path, change) -> None:
-    data = json.loads(notebook.read_text())
-    change(data)
-    notebook.write_text(json.dumps(data))
+# ---- problem submissions (the fixtures in fixtures/ are made from the released notebook with these)
+def _by_id(nb) -> dict:
+    return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+
+
+def infinite_loop(nb, answers: dict[str, str]) -> None:
+    """Exercise 1 right; exercise 2's function never returns."""
+    _by_id(nb)["normalize_priority"].source = answers["normalize_priority"]
+    _by_id(nb)["route_ticket"].source = "def route_ticket(summary):\n    while True:\n        pass"
+
+
+def deleted_grade_cell(nb, answers: dict[str, str]) -> None:
+    """Both answers right, but the test cell of exercise 2 deleted."""
+    for gid, src in answers.items():
+        _by_id(nb)[gid].source = src
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_route_ticket"]
+
+
+def edited_grade_cell(nb, answers: dict[str, str]) -> None:
+    """A cheat attempt: exercise 1 left as the stub, its (locked) test cell replaced by one that always passes."""
+    _by_id(nb)["route_ticket"].source = answers["route_ticket"]
+    _by_id(nb)["test_normalize_priority"].source = 'print("all tests passed")'
+
+
+SPOILERS = {"infinite-loop": infinite_loop, "deleted-grade-cell": deleted_grade_cell,
+            "edited-grade-cell": edited_grade_cell}

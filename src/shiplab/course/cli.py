@@ -1,5 +1,9 @@
 """`shiplab course …`: build, release, collect, autograde and send feedback for the labs.
 
+Every command prints one line per step and lab (``release demo: 1 ok, 0 failed``), then one line per participant
+that failed or has a note, and exits 3 if anything failed. Mistakes a person can fix (a mistyped lab id, a lab
+without a notebook, broken nbgrader metadata) print a sentence and how to fix it, and exit 2.
+
 Started as root on a hub with Unix accounts, each command re-runs itself as the grader account, so the course
 folder and gradebook stay the grader's and nothing a participant wrote is ever handled with root's rights.
 """
@@ -15,11 +19,11 @@ import click
 from shiplab import settings as settings_mod
 from shiplab.clitools import friendly
 from shiplab.course import paths
-from shiplab.course.pipeline import Course, StepReport
+from shiplab.course.build import Course, StepReport
 
 
 def _course(s: dict) -> Course:
-    return Course(settings_mod.state_dir(s), s["course.id"])
+    return Course(settings_mod.state_dir(s), s["course.id"], progress=lambda m: click.echo(m, err=True))
 
 
 def _as_grader(s: dict) -> None:
@@ -40,7 +44,7 @@ def _as_grader(s: dict) -> None:
 def _emit(reports: list[StepReport]) -> None:
     failed = False
     for r in reports:
-        click.secho(str(r), fg="red" if r.failed else "green")
+        click.secho(str(r), fg="red" if r.failed else ("yellow" if r.notes else "green"))
         failed = failed or bool(r.failed)
     if failed:
         sys.exit(3)
@@ -52,14 +56,23 @@ def _labs(given: tuple[str, ...]) -> list[str]:
 
 @click.group()
 def course():
-    """The course pipeline (nbgrader): labs → participants → grades → feedback."""
+    """The course pipeline (nbgrader): labs → participants → grades → feedback.
+
+    \b
+    Workshop order:
+      shiplab course release demo     participants see the lab in their Assignments tab
+      shiplab course grade demo       collect + autograde + feedback, then the scores
+      shiplab course status           where every lab stands
+    Labs live in labs/<lab-id>/; course-wide nbgrader settings in graders/nbgrader_config.py.
+    """
 
 
 @course.command()
 @click.argument("labs", nargs=-1)
 @friendly
 def build(labs):
-    """Generate the participant version of LABS (default: every lab in labs/)."""
+    """Check LABS (default: every lab in labs/), copy them into the course and generate the participant
+    version: solutions replaced by stubs, hidden tests removed, lab added to the gradebook."""
     s = settings_mod.load()
     _as_grader(s)
     c = _course(s)
@@ -70,7 +83,8 @@ def build(labs):
 @click.argument("labs", nargs=-1)
 @friendly
 def release(labs):
-    """Build and release LABS to participants (they see them in the Assignments tab)."""
+    """Build and release LABS (default: every lab) to participants: they see them in the Assignments tab.
+    Re-releasing replaces the earlier version."""
     s = settings_mod.load()
     _as_grader(s)
     c = _course(s)
@@ -125,6 +139,29 @@ def grade(lab):
 
 
 @course.command()
+@friendly
+def status():
+    """Show each lab's state (built, released, submitted, graded, feedback, mean score) and exchange problems."""
+    from shiplab.course.status import course_status
+
+    s = settings_mod.load()
+    _as_grader(s)
+    c = _course(s)
+    labs, problems = course_status(c)
+    click.echo(f"course {c.id!r}: {c.dir}\nexchange: {c.exchange / c.id}")
+    header = ["lab", "built", "released", "submitted", "graded", "feedback", "mean score"]
+    rows = [header] + [st.row() for st in labs]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for r in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+    if not labs:
+        click.echo(f"no labs yet: add one under {c.labs_dir}/<lab-id>/")
+    for problem in problems:
+        click.secho(f"exchange: {problem} (fixed by the next `shiplab course release`, or `shiplab up` as root)",
+                    fg="yellow")
+
+
+@course.command()
 @click.argument("lab")
 @friendly
 def scores(lab):
@@ -138,7 +175,7 @@ def scores(lab):
 def _set_aside_forged(s: dict) -> None:
     """As root on a hub with Unix accounts: submissions filed under another participant's id are moved out of
     the exchange before anything collects them, and reported."""
-    from shiplab.course.pipeline import reject_forged_submissions
+    from shiplab.course.exchange import reject_forged_submissions
     from shiplab.hub.config import spawner_mode
 
     if os.geteuid() != 0 or spawner_mode(s, True) != "unix-users":

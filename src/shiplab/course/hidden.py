@@ -15,14 +15,24 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from shiplab.errors import ShiplabError
+
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 HIDDEN_RE = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
 PLACEHOLDER = "# (hidden tests ran here)"
+TIMEOUT_MESSAGE = ("the tests ran longer than the per-cell time limit and were stopped: look for a loop that "
+                   "never ends in the function they test")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-class HiddenTestsLeak(Exception):
-    """Hidden test source found in something a participant receives."""
+class HiddenTestsLeak(ShiplabError):
+    """Hidden test source found in something a participant receives (nothing was handed out)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, hint="nothing was handed out. Check that graders/nbgrader_config.py keeps "
+                                       "ClearHiddenTests (release) and StripHiddenTests (feedback), and that "
+                                       "hidden tests sit between '### BEGIN HIDDEN TESTS' and "
+                                       "'### END HIDDEN TESTS' in autograded test cells.", exit_code=4)
 
 
 def _has_hidden(source: str) -> bool:
@@ -39,6 +49,8 @@ class StripHiddenTests(NbGraderPreprocessor):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 message = ANSI_RE.sub("", out.get("evalue", "")).strip()
+                if out.get("ename") == "CellTimeoutError":
+                    message = message or TIMEOUT_MESSAGE
                 out["traceback"] = [f"{out.get('ename', 'Error')}: {message or 'a test failed'}"]
         return cell, resources
 
@@ -68,8 +80,13 @@ def assert_no_hidden(paths: list[Path], snippets: list[str]) -> None:
     for path in paths:
         raw = path.read_text(encoding="utf-8", errors="replace")
         text = _visible_text(raw) if path.suffix.lower() in (".html", ".htm") else raw
-        if BEGIN in text:
+        if "BEGIN HIDDEN TESTS" in text:
             raise HiddenTestsLeak(f"{path} contains the hidden-test delimiter")
         for snippet in snippets:
             if snippet in text:
                 raise HiddenTestsLeak(f"{path} contains hidden test code: {snippet[:60]!r}")
+
+
+def files_under(*folders: Path) -> list[Path]:
+    """Every file below ``folders`` (missing folders are skipped): what a guard scans."""
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())

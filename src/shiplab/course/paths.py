@@ -1,13 +1,43 @@
-"""Where a course lives: the course folder (private to the grader) and the exchange (shared)."""
+"""Where a course lives, per the course layout contract.
+
+- ``labs/<lab-id>/`` in the repository: the *source* of each lab (notebooks with solutions and hidden tests).
+- ``graders/``: course-wide nbgrader settings and the helpers test cells import; read by path, as data.
+- ``<state>/courses/<course-id>/``: nbgrader's course directory (``source/``, ``release/``, ``submitted/``,
+  ``autograded/``, ``feedback/``, ``gradebook.db``), private to the grader.
+- ``<state>/exchange/``: nbgrader's exchange root, shared with every participant
+  (``<course-id>/outbound``, ``inbound``, ``feedback``).
+
+``<state>`` is ``SHIPLAB_STATE`` if set, else the settings file's ``hub.state_dir`` (default ``<repo>/state``).
+The course id is ``SHIPLAB_COURSE`` if set, else ``workshop``.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from shiplab.settings import REPO_ROOT
 
 LABS_DIR = REPO_ROOT / "labs"
-GRADERS_CONFIG = REPO_ROOT / "graders" / "nbgrader_config.py"
+GRADERS_DIR = REPO_ROOT / "graders"
+GRADERS_CONFIG = GRADERS_DIR / "nbgrader_config.py"
+CHECKS_MODULE = GRADERS_DIR / "shiplab_checks.py"
+DEFAULT_COURSE = "workshop"
+
+
+def state_dir() -> Path:
+    """The runtime state folder: ``SHIPLAB_STATE``, else the settings file's ``hub.state_dir``."""
+    env = os.environ.get("SHIPLAB_STATE")
+    if env:
+        return Path(env).resolve()
+    from shiplab import settings
+
+    return settings.state_dir(settings.load())
+
+
+def course_id(given: str | None = None) -> str:
+    """The course id: the one given, else ``SHIPLAB_COURSE``, else ``workshop``."""
+    return given or os.environ.get("SHIPLAB_COURSE") or DEFAULT_COURSE
 
 
 def course_dir(state: Path, course: str) -> Path:
@@ -18,16 +48,20 @@ def exchange_root(state: Path) -> Path:
     return state / "exchange"
 
 
-def course_config_text(state: Path, course: str) -> str:
-    return (
-        "# Written by shiplab on every start; edit graders/nbgrader_config.py instead.\n"
-        "c = get_config()  # noqa: F821\n"
-        f"load_subconfig({str(GRADERS_CONFIG)!r})  # noqa: F821\n"
-        f"c.CourseDirectory.course_id = {course!r}\n"
-        f"c.CourseDirectory.root = {str(course_dir(state, course))!r}\n"
-        f"c.Exchange.root = {str(exchange_root(state))!r}\n"
-    )
+def exchange_course_dir(state: Path, course: str) -> Path:
+    return exchange_root(state) / course
 
 
 def lab_ids(labs_dir: Path = LABS_DIR) -> list[str]:
-    return sorted(p.name for p in labs_dir.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    """Every folder of ``labs_dir`` that holds a notebook, sorted."""
+    if not labs_dir.is_dir():
+        return []
+    return sorted(p.name for p in labs_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
+
+
+def course_config_text(state: Path, course: str) -> str:
+    """Kept for callers of the first version; see :func:`shiplab.course.config.course_config_text`."""
+    from shiplab.course.config import course_config_text as text
+
+    return text(course, state)
