@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from shiplab.course.paths import course_dir, exchange_root
+from shiplab.course.exchange import ensure_exchange
 from shiplab.course.pipeline import Course
 
 
@@ -35,10 +36,11 @@ def ensure_course_folders(state: Path, course: str, *, as_root: bool) -> Path:
     c = Course(state, course)
     c.ensure()
     (state / "courses").chmod(0o711)
-    c.exchange.mkdir(exist_ok=True)
-    os.chmod(c.exchange, 0o777 | 0o1000)  # sticky: accounts add their own entries, never remove another's
-    if as_root:
-        grader = ensure_grader_account()
+    grader = ensure_grader_account() if as_root else None
+    # the exchange's course folders belong to the grader from the start: nbgrader, running as the grader, refuses
+    # folders it does not own
+    ensure_exchange(state, course, owner_uid=grader.pw_uid if grader else None)
+    if grader:
         for path in (c.dir, *c.dir.rglob("*")):
             os.chown(path, grader.pw_uid, grader.pw_gid, follow_symlinks=False)
         os.chmod(c.dir, 0o700)
