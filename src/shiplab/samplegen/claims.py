@@ -12,15 +12,27 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 EVENTS = {
     "motor": ["a hailstorm dented the roof and bonnet of my car", "another driver reversed into my parked car",
               "my windscreen cracked after a stone hit it on the A9", "the car was broken into and the radio stolen",
-              "I skidded on black ice and hit a guard rail"],
+              "I skidded on black ice and hit a guard rail", "a deer ran into the side of the car near Graz",
+              "a delivery van scraped the whole left side of my car in a car park",
+              "a falling branch smashed the rear window during the storm",
+              "my car was hit at a roundabout by a driver who did not give way",
+              "a marten chewed through the ignition cables overnight"],
     "household": ["a burst pipe flooded the kitchen floor", "heavy rain came through the roof into the attic",
                   "burglars forced the terrace door and took a laptop", "lightning damaged the heating control",
-                  "the washing machine hose leaked into the flat below"],
+                  "the washing machine hose leaked into the flat below",
+                  "a power surge destroyed the television and the router",
+                  "storm winds tore several tiles off the roof and water got into the bedroom",
+                  "my bicycle was stolen from the locked cellar", "a kitchen fire blackened the walls and ceiling"],
     "liability": ["my son's football broke the neighbour's window", "our dog bit a cyclist's leg",
                   "I knocked over a borrowed camera at a friend's wedding",
-                  "water from our balcony stained the facade below"],
+                  "water from our balcony stained the facade below",
+                  "I scratched a parked car with my bicycle handlebar",
+                  "my daughter spilled coffee over a colleague's laptop",
+                  "I lost the keys to my employer's office building"],
     "travel": ["my suitcase did not arrive in Lisbon", "I fell ill in Vienna and had to cancel the return flight",
-               "my phone was stolen at the hotel reception"],
+               "my phone was stolen at the hotel reception", "I broke my wrist skiing and was treated in Innsbruck",
+               "our flight was cancelled and we missed the cruise departure in Genoa",
+               "I had to cancel the trip because my mother was taken to hospital"],
 }
 
 
@@ -31,7 +43,8 @@ def _ordinal(n: int) -> str:
 def _date_text(rng: random.Random, d: date) -> str:
     return rng.choice([f"{d.day:02d}.{d.month:02d}.{d.year}", f"{d.day}.{d.month}.{d.year}",
                        f"{MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}", f"{d.day} {MONTHS[d.month - 1]} {d.year}",
-                       d.isoformat()])
+                       d.isoformat(), f"the {_ordinal(d.day)} of {MONTHS[d.month - 1]} {d.year}",
+                       f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.day} {MONTHS[d.month - 1][:3]}. {d.year}"])
 
 
 def _amount_text(rng: random.Random, amount: float) -> str:

@@ -74,7 +74,8 @@ def make_phone(rng: random.Random, country: str) -> str:
     styles = {
         "DE": [lambda: f"+49 30 {_digits(rng, 7)}", lambda: f"030/{_digits(rng, 7)}",
                lambda: f"+49 (0)89 {_digits(rng, 3)} {_digits(rng, 4)}", lambda: f"0176 {_digits(rng, 8)}"],
-        "AT": [lambda: f"+43 1 {_digits(rng, 3)} {_digits(rng, 4)}", lambda: f"0043 1 {_digits(rng, 3)} {_digits(rng, 4)}"],
+        "AT": [lambda: f"+43 1 {_digits(rng, 3)} {_digits(rng, 4)}",
+               lambda: f"0043 1 {_digits(rng, 3)} {_digits(rng, 4)}"],
         "NL": [lambda: f"+31 20 {_digits(rng, 3)} {_digits(rng, 4)}", lambda: f"06-{_digits(rng, 8)}"],
         "FR": [lambda: "+33 1 " + " ".join(_digits(rng, 2) for _ in range(4)),
                lambda: "06 " + " ".join(_digits(rng, 2) for _ in range(4))],
@@ -119,6 +120,7 @@ def make_person(rng: random.Random) -> Person:
     country = rng.choice(COUNTRIES)
     first, last = rng.choice(FIRST[country]), rng.choice(LAST[country])
     sep = rng.choice([".", "_", ""])
-    email = f"{_ascii(first)}{sep}{_ascii(last)}{rng.randint(1, 99) if rng.random() < 0.3 else ''}@{rng.choice(DOMAINS)}"
+    number = rng.randint(1, 99) if rng.random() < 0.3 else ""
+    email = f"{_ascii(first)}{sep}{_ascii(last)}{number}@{rng.choice(DOMAINS)}"
     return Person(first, last, country, email, make_phone(rng, country), make_iban(rng, country),
                   (rng.randint(1948, 2003), rng.randint(1, 12), rng.randint(1, 28)))

@@ -10,19 +10,39 @@ import re
 
 from shiplab.samplegen import identity
 
-TEMPLATES = [
+TEMPLATES = [  # {KIND} is planted and labelled, {DECOY_IBAN} is planted and must not be flagged, {n} is filler
+    # call notes
     "Call note: {PERSON} rang about {POLICY_NUMBER}. Call back on {PHONE}. Ticket NVA-{n} updated.",
-    "Customer {PERSON} asks us to pay the settlement to {IBAN}. Previous account {DECOY_IBAN} was closed.",
-    "Please update the e-mail of {PERSON} to {EMAIL}; the old address bounced. Release 4.{n}.2 fixes the form.",
-    "Erasure request (GDPR Art. 17) from {PERSON}, born {DATE_OF_BIRTH}, e-mail {EMAIL}.",
-    "Claim {CLAIM_NUMBER}: loss adjuster visit agreed with {PERSON} ({PHONE}). Estimate EUR 1,{n}00.",
-    "Refund of 312,50 € for {POLICY_NUMBER} goes to {IBAN} (holder: {PERSON}).",
-    "Broker forwarded a complaint by {PERSON} <{EMAIL}> regarding claim {CLAIM_NUMBER}.",
-    "Identity check done: {PERSON}, DOB {DATE_OF_BIRTH}, policy {POLICY_NUMBER}, mobile {PHONE}.",
-    "Duplicate of NVA-{n}. No customer data involved; affects version 2.{n}.1 only.",
-    "SEPA mandate for {IBAN} rejected, reference MNDT-{n}{n}. Contact: {EMAIL}.",
-    "Dear {PERSON}, we received your claim {CLAIM_NUMBER} on 03.04.2024 and will reply within 5 days.",
+    "Inbound call 14:{n}: {PERSON} wants to know why the premium rose by 4.{n}%. Callback number {PHONE}.",
     "Handover: {PERSON} (claims) takes over {CLAIM_NUMBER}; customer reachable at {PHONE} after 16:00.",
+    "Caller {PERSON} confirmed identity (DOB {DATE_OF_BIRTH}) and asked for the status of {CLAIM_NUMBER}.",
+    "Voicemail from {PERSON}: hail damage on the car, please call {PHONE}. Refers to {POLICY_NUMBER}.",
+    "Call summary - {PERSON} disputes the deduction of EUR {n}0 excess on {CLAIM_NUMBER}.",
+    # e-mails
+    "Dear {PERSON}, we received your claim {CLAIM_NUMBER} on 03.04.2024 and will reply within 5 days.",
+    "Broker forwarded a complaint by {PERSON} <{EMAIL}> regarding claim {CLAIM_NUMBER}.",
+    "Please update the e-mail of {PERSON} to {EMAIL}; the old address bounced. Release 4.{n}.2 fixes the form.",
+    "Hello, this is {PERSON}. My new bank account is {IBAN}, please use it for the refund on {POLICY_NUMBER}.",
+    "Reply from {EMAIL}: the windscreen was replaced on 2 May, invoice no. INV-2024-0{n}77 attached.",
+    "Good morning, {PERSON} here ({PHONE}). The water damage in the kitchen is getting worse, see {CLAIM_NUMBER}.",
+    # ticket comments
+    "Duplicate of NVA-{n}. No customer data involved; affects version 2.{n}.1 only.",
+    "Reproduced with the data of {PERSON} ({POLICY_NUMBER}); must be anonymised before the demo.",
+    "SEPA mandate for {IBAN} rejected, reference MNDT-{n}{n}. Contact: {EMAIL}.",
+    "Test IBAN {DECOY_IBAN} fails validation as expected; real customer account {IBAN} passes.",
+    "Customer {PERSON} asks us to pay the settlement to {IBAN}. Previous account {DECOY_IBAN} was closed.",
+    "Batch 7.{n} stopped at row {n}00; first failing record belongs to {POLICY_NUMBER}.",
+    "Fixed in 5.{n}.0. Verified with claim {CLAIM_NUMBER} and the reporter {PERSON}.",
+    "Log excerpt shows {EMAIL} in plain text at line {n}4 - please mask e-mail addresses in the logs.",
+    # forms and back-office notes
+    "Erasure request (GDPR Art. 17) from {PERSON}, born {DATE_OF_BIRTH}, e-mail {EMAIL}.",
+    "Identity check done: {PERSON}, DOB {DATE_OF_BIRTH}, policy {POLICY_NUMBER}, mobile {PHONE}.",
+    "Refund of 312,50 € for {POLICY_NUMBER} goes to {IBAN} (holder: {PERSON}).",
+    "Access request (Art. 15): {PERSON}, date of birth {DATE_OF_BIRTH}, send the copy to {EMAIL}.",
+    "Named driver added to {POLICY_NUMBER}: {PERSON}, born {DATE_OF_BIRTH}. Premium +EUR 1{n}.00 per year.",
+    "Loss adjuster appointment for {CLAIM_NUMBER} on 12.06.2024 at 10:00 with {PERSON}, phone {PHONE}.",
+    "Subrogation: third party {PERSON} admits fault; their insurer is asked to pay {CLAIM_NUMBER} in full.",
+    "Direct debit returned for {POLICY_NUMBER} (account {IBAN}); second attempt on the 15th, fee EUR 3.{n}.",
 ]
 
 
