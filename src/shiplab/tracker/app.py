@@ -1,0 +1,140 @@
+"""The tracker web service: :func:`create_app` wires the database, the identity, the pages and the JSON API.
+
+Everything a request needs comes from ``app.state`` (the session factory, the identity, the clock, the CSRF
+signer, the templates), so tests build the real app with a fake identity at the edge and a controlled clock::
+
+    app = create_app(settings, clock=lambda: FIXED_NOW, identity=StaticIdentity({...}))
+
+Under the hub, :mod:`shiplab.tracker.__main__` builds it with :class:`~shiplab.tracker.auth.HubOAuthIdentity`
+and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: pages in :mod:`.pages`, ``/api/…`` in :mod:`.api`
+(OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Callable, Iterator
+
+import jinja2
+from fastapi import Depends, FastAPI, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from shiplab.tracker import errors
+from shiplab.tracker.auth import Csrf, HubOAuthIdentity, HubUser, Identity
+from shiplab.tracker.db import ensure_database, session_factory
+from shiplab.tracker.errors import TrackerError
+from shiplab.tracker.models import utcnow
+from shiplab.tracker.service import FactsCache
+from shiplab.tracker.settings import TrackerSettings
+
+log = logging.getLogger("shiplab.tracker")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def hub_identity(settings: TrackerSettings) -> HubOAuthIdentity:
+    from jupyterhub.services.auth import HubOAuth
+
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    return HubOAuthIdentity(HubOAuth(cache_max_age=60), settings.signing_key(), prefix=prefix)
+
+
+def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = utcnow,
+               identity: Identity | None = None, senders: dict | None = None) -> FastAPI:
+    """The tracker app on ``settings.database_url`` (created or upgraded first).
+
+    ``identity`` defaults to the hub (OAuth + tokens); ``senders`` (channel name → sender) default to those the
+    settings configure; the reminder loop runs every ``settings.reminder_interval_s`` seconds when there are any.
+    """
+    from shiplab.tracker import api, pages, reminders
+
+    engine = ensure_database(settings.database_url)
+    if identity is None:
+        identity = hub_identity(settings)
+    try:
+        key = settings.signing_key()
+    except Exception:
+        key = secrets.token_bytes(32)  # an injected identity without a configured key: per-process key
+    if senders is None:
+        senders = reminders.senders_from_settings(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_outer: FastAPI):  # may be the hub-prefix app that mounts this one: use our own state
+        task = None
+        if settings.reminder_interval_s > 0 and senders:
+            task = asyncio.create_task(reminders.loop(app.state.sessions, senders, clock,
+                                                      settings.reminder_interval_s, settings.base_url))
+        yield
+        if task:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        engine.dispose()
+
+    app = FastAPI(title="shiplab tracker", version="1",
+                  description="Ship plans, check-ins and figures. Authenticate with `Authorization: token "
+                              "<your hub token>`. Errors: `{\"error\": {\"status\", \"code\", \"message\"}}`.",
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan,
+                  responses={k: {"model": _error_model(), "description": d} for k, d in
+                             ((401, "Not logged in"), (403, "Not allowed"), (404, "Not found"),
+                              (422, "Invalid input"))})
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.identity = identity
+    app.state.clock = clock
+    app.state.csrf = Csrf(key)
+    app.state.facts = FactsCache()
+    app.state.settings = settings
+    app.state.senders = senders
+    app.state.templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                                                                 autoescape=True, undefined=jinja2.StrictUndefined))
+    errors.install(app)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    return app
+
+
+def mount_at(app: FastAPI, prefix: str) -> FastAPI:
+    """``app`` served under ``prefix`` (the hub's ``/services/<name>/``), its lifespan kept."""
+    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+    if not prefix:
+        return app
+    outer = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=app.router.lifespan_context)
+    outer.mount(prefix, app)
+    return outer
+
+
+def _error_model():
+    from shiplab.tracker.schemas import ErrorOut
+
+    return ErrorOut
+
+
+# ---- dependencies shared by pages and API
+
+def db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+async def current_user(request: Request) -> HubUser:
+    user = await request.app.state.identity.identify(request)
+    if user is None:
+        raise TrackerError(401, "not_logged_in", "log in through the hub first, or send your hub token as "
+                                                 "'Authorization: token <JUPYTERHUB_API_TOKEN>'.")
+    return user
+
+
+def now(request: Request) -> dt.datetime:
+    return request.app.state.clock()
+
+
+DB = Depends(db)
+USER = Depends(current_user)
+NOW = Depends(now)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the tracker database (run by :func:`shiplab.tracker.db.ensure_database`)."""

@@ -1,0 +1,195 @@
+"""The tracker's tables (SQLAlchemy 2, typed), the vocabularies they use, and UTC timestamps.
+
+A :class:`ShipPlan` belongs to one participant in one cohort. Its current ``status``, ``blocker`` and
+``last_checkin_at`` repeat what the newest :class:`CheckIn` says, so dashboards never scan the check-in history;
+:mod:`shiplab.tracker.service` is the only writer and keeps them in step. Timestamps are stored as UTC and come
+back as aware UTC datetimes; *dates* (workshop days, ship dates) are local calendar dates of the cohort's time zone.
+
+The schema is created and upgraded by Alembic (``migrations/``), never by ``create_all``: a test checks that the
+migrations produce exactly these tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+                        Text, TypeDecorator, UniqueConstraint, true)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("planned", "building", "in_review", "shipped", "blocked", "killed")
+CLOSED_STATUSES = ("shipped", "killed")
+BLOCKERS = {
+    "ownership": "Ownership between strategy and execution",
+    "tool_sprawl": "Tool sprawl without governance",
+    "pilot_standards": "Pilot without production standards",
+    "skills_gap": "Skills gap",
+    "no_measurement": "No measurement",
+}
+ROLES = ("participant", "instructor", "manager", "admin")
+MEMBER_ROLES = ("participant", "instructor")
+DUE_DAYS = (14, 30, 45, 60)
+REMINDER_STATUSES = ("pending", "sending", "sent", "failed")
+CHANNELS = ("email", "webhook")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored naive UTC (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def process(value):  # SQLite hands back ISO text; fromisoformat is ~10x faster than the generic parser
+            return None if value is None else dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+
+        return process
+
+
+class FastDate(TypeDecorator):
+    """A plain ``Date``, read on SQLite with :meth:`date.fromisoformat` (dashboards read 10,000s of dates)."""
+
+    impl = Date
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return lambda value: None if value is None else dt.date.fromisoformat(value)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
+          "pk": "pk_%(table_name)s"}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    course: Mapped[str] = mapped_column(String(120), default="")
+    workshop_start: Mapped[dt.date] = mapped_column(FastDate)
+    workshop_end: Mapped[dt.date] = mapped_column(FastDate)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    __table_args__ = (CheckConstraint("workshop_end >= workshop_start", name="dates"),)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    team: Mapped[str] = mapped_column(String(64), default="", index=True)
+    manager_username: Mapped[str] = mapped_column(String(64), default="", index=True)
+    role: Mapped[str] = mapped_column(String(16), default="participant")
+    # added by revision 0002: people who left the roster are kept (their plans stay in the figures) but inactive
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+
+class CohortMember(Base):
+    __tablename__ = "cohort_members"
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    role: Mapped[str] = mapped_column(String(16), default="participant")
+    __table_args__ = (CheckConstraint(_in("role", MEMBER_ROLES), name="role"),)
+
+
+class ShipPlan(Base):
+    __tablename__ = "ship_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    use_case: Mapped[str] = mapped_column(Text)
+    backlog_ref: Mapped[str] = mapped_column(String(64), default="")
+    metric_name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(32), default="")
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    planned_ship_date: Mapped[dt.date] = mapped_column(FastDate)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    blocker: Mapped[str | None] = mapped_column(String(32))
+    last_checkin_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # indexed (revision 0003): dashboards fetch only the plans changed since their last look
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+    cohort: Mapped[Cohort] = relationship(lazy="joined")
+    shipped: Mapped[Shipped | None] = relationship(back_populates="plan", lazy="joined")
+    __table_args__ = (UniqueConstraint("cohort_id", "person_id", name="uq_ship_plans_cohort_person"),
+                      Index("ix_ship_plans_cohort_status", "cohort_id", "status"),
+                      CheckConstraint(_in("status", STATUSES), name="status"))
+
+
+class CheckIn(Base):
+    __tablename__ = "check_ins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    blocker: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_url: Mapped[str] = mapped_column(String(2000), default="")
+    __table_args__ = (Index("ix_check_ins_plan_at", "plan_id", "at"),
+                      CheckConstraint(_in("status", STATUSES), name="status"),
+                      CheckConstraint("status != 'blocked' OR blocker IS NOT NULL", name="blocker_when_blocked"))
+
+
+class Shipped(Base):
+    __tablename__ = "shipped"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"), unique=True)
+    shipped_on: Mapped[dt.date] = mapped_column(FastDate)
+    evidence_url: Mapped[str] = mapped_column(String(2000))
+    after_value: Mapped[float | None] = mapped_column(Float)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    plan: Mapped[ShipPlan] = relationship(back_populates="shipped")
+
+
+class Reminder(Base):
+    """One nudge for one plan, due day and channel. The unique key is what makes "sent once" hold."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"))
+    due_day: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("plan_id", "due_day", "channel", name="uq_reminders_once"),
+                      Index("ix_reminders_status_next", "status", "next_attempt_at"),
+                      CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
+                      CheckConstraint(_in("due_day", DUE_DAYS), name="due_day"),
+                      CheckConstraint(_in("channel", CHANNELS), name="channel"))

@@ -1,0 +1,179 @@
+"""The tracker's pages: my ship plan (participants), the dashboard (managers), cohorts (instructors), CSV export.
+
+Every form carries the session's CSRF token and is checked before anything is read from it; every write goes
+through :mod:`.service`, which checks ownership. Templates autoescape everything a person typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from shiplab.tracker import charts, rules, service
+from shiplab.tracker.app import DB, NOW, USER
+from shiplab.tracker.auth import HubUser
+from shiplab.tracker.errors import TrackerError
+from shiplab.tracker.export import plans_csv
+from shiplab.tracker.models import BLOCKERS, Cohort, STATUSES
+from shiplab.tracker.schemas import CheckInIn, PlanIn, ShippedIn
+
+router = APIRouter(include_in_schema=False)
+HOME = {"participant": "/plan", "manager": "/dashboard", "admin": "/dashboard", "instructor": "/cohorts"}
+STATUS_CHOICES = [s for s in STATUSES if s != "shipped"]
+
+
+def render(request: Request, user: HubUser | None, template: str, status: int = 200, **ctx) -> Response:
+    csrf, fresh = ("", False) if user is None else request.app.state.csrf.token_for(request, user)
+    base = request.scope.get("root_path", "")
+    resp = request.app.state.templates.TemplateResponse(
+        request, template, {"user": user, "csrf": csrf, "base": base, "blockers": BLOCKERS,
+                            "statuses": STATUS_CHOICES, **ctx}, status_code=status)
+    if fresh:
+        resp.set_cookie(request.app.state.csrf.cookie, csrf, httponly=True, samesite="strict", path=base or "/",
+                        secure=request.url.scheme == "https")
+    return resp
+
+
+async def checked_form(request: Request, user: HubUser, model: type[BaseModel]) -> BaseModel:
+    """The form's fields as ``model``, after the CSRF check; empty fields count as not given."""
+    form = await request.form()
+    request.app.state.csrf.check(request, user, form.get("_csrf"))
+    data = {k: v for k, v in form.items() if k != "_csrf" and isinstance(v, str) and v.strip() != ""}
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: "
+                             f"{str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()[:8])
+        raise TrackerError(400, "invalid_form", f"the form was not saved — {problems}.") from None
+
+
+def _back(request: Request, path: str) -> RedirectResponse:
+    return RedirectResponse(request.scope.get("root_path", "") + path, status_code=303)
+
+
+@router.get("/")
+def home(request: Request, user: HubUser = USER):
+    if user.role is None:
+        service.plan_filter(user)  # raises the "no role" error
+    return _back(request, HOME[user.role])
+
+
+@router.get("/login")
+def login(request: Request, next: str | None = None):
+    identity = request.app.state.identity
+    if not hasattr(identity, "start_login"):
+        raise TrackerError(404, "no_login", "this tracker is not connected to a hub login.")
+    return identity.start_login(request, next)
+
+
+@router.get("/oauth_callback")
+async def oauth_callback(request: Request):
+    identity = request.app.state.identity
+    if not hasattr(identity, "finish_login"):
+        raise TrackerError(404, "no_login", "this tracker is not connected to a hub login.")
+    return await identity.finish_login(request)
+
+
+@router.get("/plan")
+def my_plan(request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
+    service.require_role(user, "participant")
+    plans = service.my_plans(session, user)
+    planned = {p.cohort_id for p in plans}
+    open_cohorts = [c for c in service.my_cohorts(session, user) if c.id not in planned]
+    views = [{"plan": p, "out": service.plan_out(p, now), "history": service.checkins_of(session, p)}
+             for p in plans]
+    day60 = {c.id: rules.day_date(service.cohort_facts(c), rules.WINDOW_DAYS) for c in open_cohorts}
+    return render(request, user, "plan.html", views=views, open_cohorts=open_cohorts, day60=day60)
+
+
+@router.post("/plan")
+async def save_plan(request: Request, user: HubUser = USER, session: Session = DB):
+    data = await checked_form(request, user, PlanIn)
+    await run_in_threadpool(service.save_plan, session, user, data)
+    return _back(request, "/plan")
+
+
+@router.post("/plan/{plan_id}/edit")
+async def edit_plan(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB):
+    data = await checked_form(request, user, PlanIn)
+    await run_in_threadpool(service.save_plan, session, user, data, plan_id)
+    return _back(request, "/plan")
+
+
+@router.post("/plan/{plan_id}/checkin")
+async def check_in(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
+                   now: dt.datetime = NOW):
+    data = await checked_form(request, user, CheckInIn)
+    await run_in_threadpool(service.check_in, session, user, plan_id, data, now)
+    return _back(request, "/plan")
+
+
+@router.post("/plan/{plan_id}/shipped")
+async def shipped(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
+                  now: dt.datetime = NOW):
+    data = await checked_form(request, user, ShippedIn)
+    await run_in_threadpool(service.mark_shipped, session, user, plan_id, data, now)
+    return _back(request, "/plan")
+
+
+@router.get("/plans/{plan_id}")
+def plan_detail(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
+                now: dt.datetime = NOW):
+    plan = service.get_plan(session, user, plan_id)
+    return render(request, user, "plan_detail.html", plan=plan, out=service.plan_out(plan, now),
+                  history=service.checkins_of(session, plan))
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, cohort: str | None = None, team: str | None = None, user: HubUser = USER,
+              session: Session = DB, now: dt.datetime = NOW):
+    service.require_role(user, "manager", "admin", "instructor")
+    all_facts = request.app.state.facts.get(session, user, cohort=cohort or None)
+    teams = sorted({f.team for f in all_facts})
+    shown, figs = request.app.state.facts.figures(session, user, now, cohort=cohort or None, team=team or None)
+    late = set(figs.checkin_overdue)
+    overdue = [f for f in shown if f.id in late]
+    return render(request, user, "dashboard.html", figs=figs, teams=teams, team=team or "", cohort=cohort or "",
+                  cohorts=service.cohorts_visible(session, user), overdue=overdue[:50], overdue_count=len(overdue),
+                  due={f.id: rules.checkins_due(f, now) for f in overdue[:50]},
+                  bars=charts.team_bars(figs), curve=charts.shipped_curve(figs.shipped_by_day, figs.eligible),
+                  reminders=service.reminder_summary(session, user))
+
+
+@router.get("/cohorts")
+def cohorts(request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
+    service.require_role(user, "instructor", "admin")
+    rows = []
+    for c in service.cohorts_visible(session, user):
+        figs = request.app.state.facts.figures(session, user, now, cohort=c.name)[1]
+        rows.append({"cohort": c, "figs": figs.overall})
+    return render(request, user, "cohorts.html", rows=rows)
+
+
+@router.get("/cohorts/{cohort_id}")
+def cohort(cohort_id: int, request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
+    service.require_role(user, "instructor", "admin")
+    visible = {c.id for c in service.cohorts_visible(session, user)}
+    c = session.scalar(select(Cohort).where(Cohort.id == cohort_id))
+    if c is None or c.id not in visible:
+        raise TrackerError(404, "cohort_not_found", f"there is no cohort {cohort_id} that you teach.")
+    plans = request.app.state.facts.get(session, user, cohort=c.name)
+    notes = service.latest_notes(session, user, c.id)
+    return render(request, user, "cohort.html", cohort=c, plans=plans, notes=notes,
+                  figs=rules.figures(plans, now).overall, overdue={p.id for p in plans if rules.is_overdue(p, now)},
+                  days={p.id: rules.days_to_ship(p) for p in plans})
+
+
+@router.get("/export.csv")
+def export(request: Request, cohort: str | None = None, team: str | None = None, user: HubUser = USER,
+           session: Session = DB, now: dt.datetime = NOW):
+    body = plans_csv(request.app.state.facts.get(session, user, cohort=cohort or None, team=team or None), now)
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="ship-plans.csv"',
+                             "X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,317 @@
+"""What the tracker counts, as pure functions of plain facts and an explicit ``now``.
+
+**Days.** Day 0 is the workshop's last day *in the cohort's time zone*; day N is the local calendar date N days
+later. An instant belongs to the local date on which it happens there: a plan shipped at 23:30 in Berlin on day 60
+shipped within 60 days, even though it is already day 61 in Tokyo and still day 60 in UTC — and 00:30 on day 61 in
+Berlin does not count, although UTC still says day 60. Every conversion between instants and days happens in
+:func:`local_date` and :func:`due_at`; nothing else in the tracker does date arithmetic with time zones.
+
+**Check-ins** are due on days 14, 30, 45 and 60 (from 09:00 local time). One is *outstanding* while the plan is open
+and no check-in has been made since that day began; it is *overdue* three days later. A plan is *overdue* when it is
+open after its planned ship date or after day 60.
+
+**Figures** (:func:`figures`) for any set of plans, overall, per cohort and per team: the share shipped within 60
+days — killed plans are left out of that share, because stopping a use case that does not pay is a decision, not a
+failure —, the median days to ship, open, overdue and killed plans, blocked plans by friction, the metric's change
+from baseline to after, and the cumulative number shipped by each day 0…60.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shiplab.errors import ShiplabError
+from shiplab.tracker.models import BLOCKERS, CLOSED_STATUSES, DUE_DAYS
+
+WINDOW_DAYS = 60
+REMINDER_HOUR = 9
+CHECKIN_GRACE_DAYS = 3
+UTC = dt.timezone.utc
+
+
+@dataclass(frozen=True)
+class CohortFacts:
+    id: int
+    name: str
+    workshop_end: dt.date
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the rules need to know about one ship plan (built from the database by :mod:`.service`)."""
+
+    id: int
+    username: str
+    team: str
+    cohort: CohortFacts
+    planned_ship_date: dt.date
+    status: str = "planned"
+    blocker: str | None = None
+    last_checkin_at: dt.datetime | None = None
+    shipped_on: dt.date | None = None
+    baseline: float | None = None
+    target: float | None = None
+    after: float | None = None
+    backlog_ref: str = ""
+    metric_name: str = ""
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> ZoneInfo:
+    """The time zone called ``name``, or a clear error naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ShiplabError(f"unknown time zone {name!r}.",
+                           hint="use an IANA name such as Europe/Berlin, America/New_York or UTC.") from None
+
+
+def _aware(instant: dt.datetime) -> dt.datetime:
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware datetime (UTC) so the day is not guessed")
+    return instant
+
+
+def local_date(cohort: CohortFacts, instant: dt.datetime) -> dt.date:
+    """The calendar date on which ``instant`` falls in the cohort's time zone."""
+    return _aware(instant).astimezone(zone(cohort.timezone)).date()
+
+
+@lru_cache(maxsize=1024)
+def _today(cohort: CohortFacts, now: dt.datetime) -> dt.date:
+    return local_date(cohort, now)
+
+
+def day_number(cohort: CohortFacts, day: dt.date) -> int:
+    """Day N after the workshop's last day (0 is the last day itself) for a local date."""
+    return (day - cohort.workshop_end).days
+
+
+def day_date(cohort: CohortFacts, n: int) -> dt.date:
+    return cohort.workshop_end + dt.timedelta(days=n)
+
+
+@lru_cache(maxsize=4096)
+def due_at(cohort: CohortFacts, n: int) -> dt.datetime:
+    """The UTC instant at which day N's check-in falls due: 09:00 local time on that day."""
+    local = dt.datetime.combine(day_date(cohort, n), dt.time(REMINDER_HOUR), tzinfo=zone(cohort.timezone))
+    return local.astimezone(UTC)
+
+
+def day_begins(cohort: CohortFacts, n: int) -> dt.datetime:
+    """The UTC instant at which local day N begins (midnight, or the first instant after a DST gap)."""
+    local = dt.datetime.combine(day_date(cohort, n), dt.time(0), tzinfo=zone(cohort.timezone))
+    return local.astimezone(UTC)
+
+
+def is_open(plan: PlanFacts) -> bool:
+    return plan.shipped_on is None and plan.status not in CLOSED_STATUSES
+
+
+def days_to_ship(plan: PlanFacts) -> int | None:
+    """Days from the workshop's last day to the ship date (None while not shipped)."""
+    return None if plan.shipped_on is None else day_number(plan.cohort, plan.shipped_on)
+
+
+def shipped_within(plan: PlanFacts, days: int = WINDOW_DAYS) -> bool:
+    n = days_to_ship(plan)
+    return n is not None and n <= days
+
+
+def checkins_due(plan: PlanFacts, now: dt.datetime) -> tuple[int, ...]:
+    """The check-in days (14, 30, 45, 60) that have fallen due and are not yet answered by a check-in."""
+    if not is_open(plan):
+        return ()
+    _aware(now)
+    due = [n for n in DUE_DAYS if due_at(plan.cohort, n) <= now]
+    if not due or plan.last_checkin_at is None:
+        return tuple(due)
+    answered = day_number(plan.cohort, local_date(plan.cohort, plan.last_checkin_at))
+    return tuple(n for n in due if answered < n)
+
+
+def checkin_overdue(plan: PlanFacts, now: dt.datetime) -> bool:
+    """A due check-in has been outstanding for more than the grace period."""
+    grace = dt.timedelta(days=CHECKIN_GRACE_DAYS)
+    return any(due_at(plan.cohort, n) + grace <= now for n in checkins_due(plan, now))
+
+
+def is_overdue(plan: PlanFacts, now: dt.datetime) -> bool:
+    """Open after its planned ship date, or after day 60."""
+    if not is_open(plan):
+        return False
+    today = _today(plan.cohort, now)
+    return today > plan.planned_ship_date or day_number(plan.cohort, today) > WINDOW_DAYS
+
+
+def metric_change_pct(plan: PlanFacts) -> float | None:
+    """Relative change from baseline to after, in percent (None without both values or with a zero baseline)."""
+    if plan.after is None or plan.baseline in (None, 0):
+        return None
+    return (plan.after - plan.baseline) / abs(plan.baseline) * 100.0
+
+
+def moved_toward_target(plan: PlanFacts) -> bool | None:
+    if plan.after is None or plan.baseline is None or plan.target is None or plan.target == plan.baseline:
+        return None
+    return (plan.after - plan.baseline) * (plan.target - plan.baseline) > 0
+
+
+@dataclass
+class GroupFigures:
+    plans: int = 0
+    shipped: int = 0
+    shipped_within_60: int = 0
+    share_within_60: float | None = None
+    median_days_to_ship: float | None = None
+    open: int = 0
+    overdue: int = 0
+    killed: int = 0
+    blocked: dict[str, int] = field(default_factory=lambda: {k: 0 for k in BLOCKERS})
+    with_after_value: int = 0
+    moved_toward_target: int = 0
+    median_change_pct: float | None = None
+
+
+@dataclass
+class Figures:
+    overall: GroupFigures
+    by_cohort: dict[str, GroupFigures]
+    by_team: dict[str, GroupFigures]
+    shipped_by_day: list[int]  # cumulative plans shipped by day 0…60
+    eligible: int  # plans that count in the share (not killed)
+    checkin_overdue: list[int] = field(default_factory=list)  # ids of open plans with a check-in overdue
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON (by hand: :func:`dataclasses.asdict` deep-copies and is slow for 200 teams)."""
+        def g(x: GroupFigures) -> dict:
+            return {**vars(x), "blocked": dict(x.blocked)}
+
+        return {"overall": g(self.overall), "by_cohort": {k: g(v) for k, v in self.by_cohort.items()},
+                "by_team": {k: g(v) for k, v in self.by_team.items()}, "shipped_by_day": list(self.shipped_by_day),
+                "eligible": self.eligible, "checkin_overdue": list(self.checkin_overdue)}
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """What the figures need from one plan, worked out once (a plan counts overall, in its cohort and its team)."""
+
+    days: int | None
+    killed: bool
+    overdue: bool
+    blocker: str | None
+    change_pct: float | None
+    has_after: bool
+    toward: bool
+
+
+@dataclass(frozen=True)
+class _CohortNow:
+    """The cohort's side of every rule at ``now``, worked out once per cohort instead of once per plan."""
+
+    today: date
+    past_window: bool
+    grace_passed: tuple[int, ...]  # due days whose check-in is overdue if still unanswered
+
+    @classmethod
+    def of(cls, cohort: CohortFacts, now: dt.datetime) -> "_CohortNow":
+        today = local_date(cohort, now)
+        grace = dt.timedelta(days=CHECKIN_GRACE_DAYS)
+        return cls(today, day_number(cohort, today) > WINDOW_DAYS,
+                   tuple(n for n in DUE_DAYS if due_at(cohort, n) + grace <= now))
+
+
+def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived, bool]:
+    """The plan's figures and whether a check-in is overdue — the same answers as :func:`is_overdue` and
+    :func:`checkin_overdue` (a property test holds them together), without per-plan time zone work."""
+    n = None if p.shipped_on is None else (p.shipped_on - p.cohort.workshop_end).days
+    killed = n is None and p.status == "killed"
+    open_ = n is None and p.status not in CLOSED_STATUSES
+    late_checkin = False
+    if open_ and c.grace_passed:
+        answered = -10**6 if p.last_checkin_at is None else day_number(p.cohort, local_date(p.cohort,
+                                                                                             p.last_checkin_at))
+        late_checkin = any(answered < d for d in c.grace_passed)
+    return _Derived(n, killed, open_ and (c.today > p.planned_ship_date or c.past_window),
+                    p.blocker if open_ and p.status == "blocked" else None,
+                    metric_change_pct(p), p.after is not None, bool(moved_toward_target(p))), late_checkin
+
+
+def _group(items: list[_Derived]) -> GroupFigures:
+    g = GroupFigures(plans=len(items))
+    days: list[int] = []
+    changes: list[float] = []
+    for d in items:
+        if d.days is not None:
+            g.shipped += 1
+            days.append(d.days)
+            g.shipped_within_60 += d.days <= WINDOW_DAYS
+        elif d.killed:
+            g.killed += 1
+        else:
+            g.open += 1
+            g.overdue += d.overdue
+            if d.blocker in g.blocked:
+                g.blocked[d.blocker] += 1
+        if d.change_pct is not None:
+            changes.append(d.change_pct)
+        g.with_after_value += d.has_after
+        g.moved_toward_target += d.toward
+    eligible = g.plans - g.killed
+    g.share_within_60 = g.shipped_within_60 / eligible if eligible else None
+    g.median_days_to_ship = statistics.median(days) if days else None
+    g.median_change_pct = round(statistics.median(changes), 1) if changes else None
+    return g
+
+
+def stable_until(cohorts: Iterable[CohortFacts], now: dt.datetime) -> dt.datetime:
+    """The first instant after ``now`` at which a figure could change with no plan changing: a check-in falling
+    due or overdue, or a new local day in one of ``cohorts``. Figures computed at ``now`` hold until then.
+
+    The next local day begins at local midnight; where a daylight-saving jump skips or repeats midnight, zoneinfo
+    maps it to the instant the date actually changes (fold=0), so the day change is never missed."""
+    horizon = now + dt.timedelta(hours=6)
+    grace = dt.timedelta(days=CHECKIN_GRACE_DAYS)
+    for c in set(cohorts):
+        tomorrow = dt.datetime.combine(local_date(c, now) + dt.timedelta(days=1), dt.time(0), tzinfo=zone(c.timezone))
+        horizon = min(horizon, tomorrow.astimezone(UTC))
+        for n in DUE_DAYS:
+            for t in (due_at(c, n), due_at(c, n) + grace):
+                if now < t < horizon:
+                    horizon = t
+    return max(horizon, now)
+
+
+def figures(plans: Iterable[PlanFacts], now: dt.datetime) -> Figures:
+    """Figures for ``plans`` as of ``now``: overall, per cohort (by name) and per team."""
+    _aware(now)
+    everything: list[_Derived] = []
+    by_cohort: dict[str, list[_Derived]] = {}
+    by_team: dict[str, list[_Derived]] = {}
+    curve = [0] * (WINDOW_DAYS + 1)
+    contexts: dict[CohortFacts, _CohortNow] = {}
+    late: list[int] = []
+    for p in plans:
+        c = contexts.get(p.cohort) or contexts.setdefault(p.cohort, _CohortNow.of(p.cohort, now))
+        d, late_checkin = _derive(p, c)
+        if late_checkin:
+            late.append(p.id)
+        everything.append(d)
+        by_cohort.setdefault(p.cohort.name, []).append(d)
+        by_team.setdefault(p.team or "(no team)", []).append(d)
+        if d.days is not None and d.days <= WINDOW_DAYS:
+            curve[max(d.days, 0)] += 1
+    for day in range(1, len(curve)):
+        curve[day] += curve[day - 1]
+    overall = _group(everything)
+    return Figures(overall=overall,
+                   by_cohort={k: _group(v) for k, v in sorted(by_cohort.items())},
+                   by_team={k: _group(v) for k, v in sorted(by_team.items())},
+                   shipped_by_day=curve, eligible=overall.plans - overall.killed, checkin_overdue=late)

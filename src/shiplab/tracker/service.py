@@ -1,0 +1,346 @@
+"""Reads and writes of ship plans, each checked against who is asking — on the server, every time.
+
+Who sees what:
+
+- a participant: only their own plan;
+- a manager: the plans of people whose manager they are, and of the teams they belong to (``team-<name>`` groups);
+- an instructor: the plans in the cohorts they teach;
+- an admin: everything.
+
+Only the plan's owner writes to it (check-ins, shipped). A plan the asker cannot see is reported as not found (its
+existence is not revealed); a plan they can see but not change is forbidden. Pages and the API both come here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict
+
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shiplab.tracker import rules
+from shiplab.tracker.auth import HubUser
+from shiplab.tracker.errors import TrackerError
+from shiplab.tracker.models import CheckIn, Cohort, CohortMember, Person, Reminder, ShipPlan, Shipped
+from shiplab.tracker.schemas import CheckInIn, CheckInOut, PlanIn, PlanOut, ShippedIn, ShippedOut
+
+
+_SQLITE_WRITER = threading.Lock()
+
+
+class writing:
+    """Serialise this process's writes on SQLite: SQLite takes one writer at a time and makes the others poll
+    with growing sleeps (up to 100 ms each); a lock hands the turn over at once. Other databases: no lock."""
+
+    def __init__(self, session: Session):
+        self.lock = _SQLITE_WRITER if session.get_bind().dialect.name == "sqlite" else None
+
+    def __enter__(self):
+        if self.lock:
+            self.lock.acquire()
+
+    def __exit__(self, *exc):
+        if self.lock:
+            self.lock.release()
+
+
+def require_role(user: HubUser, *roles: str) -> None:
+    if user.role not in roles:
+        have = user.role or "no tracker role"
+        raise TrackerError(403, "wrong_role", f"this page is for {' or '.join(roles)}s; you are signed in as "
+                                              f"{user.name} ({have}).")
+
+
+def _taught_cohorts(user: HubUser):
+    return (select(CohortMember.cohort_id).join(Person, Person.id == CohortMember.person_id)
+            .where(Person.username == user.name, CohortMember.role == "instructor"))
+
+
+def plan_filter(user: HubUser) -> ColumnElement[bool]:
+    """The condition on ``ShipPlan`` joined with ``Person`` that selects the plans ``user`` may see."""
+    role = user.role
+    if role == "admin":
+        return true()
+    if role == "manager":
+        return or_(Person.manager_username == user.name, Person.team.in_(user.teams or ("",)) & (Person.team != ""))
+    if role == "instructor":
+        return ShipPlan.cohort_id.in_(_taught_cohorts(user))
+    if role == "participant":
+        return Person.username == user.name
+    raise TrackerError(403, "no_role", f"{user.name} is not in the participants, managers or instructors group "
+                                       "of this hub. Ask your instructor to add you to the roster.")
+
+
+def cohorts_visible(session: Session, user: HubUser) -> list[Cohort]:
+    q = select(Cohort).order_by(Cohort.workshop_end.desc())
+    if user.role == "instructor":
+        q = q.where(Cohort.id.in_(_taught_cohorts(user)))
+    elif user.role != "admin":
+        q = q.where(Cohort.id.in_(select(ShipPlan.cohort_id).join(Person).where(plan_filter(user))))
+    return list(session.scalars(q))
+
+
+def ensure_person(session: Session, user: HubUser) -> Person:
+    """The person row for a hub user (made on first visit; role and team kept in line with the hub's groups)."""
+    person = session.scalar(select(Person).where(Person.username == user.name))
+    if person is None:
+        person = Person(username=user.name, role=user.role or "participant", team=(user.teams or ("",))[0])
+        session.add(person)
+        session.flush()
+    elif user.role and person.role != user.role:
+        person.role = user.role
+    return person
+
+
+def get_plan(session: Session, user: HubUser, plan_id: int) -> ShipPlan:
+    plan = session.scalar(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
+                          .where(ShipPlan.id == plan_id, plan_filter(user)))
+    if plan is None:
+        raise TrackerError(404, "plan_not_found", f"there is no ship plan {plan_id} that you can see.")
+    return plan
+
+
+def _owned(session: Session, user: HubUser, plan_id: int) -> ShipPlan:
+    plan = get_plan(session, user, plan_id)
+    if plan.person.username != user.name:
+        raise TrackerError(403, "not_your_plan", f"only {plan.person.username} can change their ship plan.")
+    return plan
+
+
+def my_plans(session: Session, user: HubUser) -> list[ShipPlan]:
+    return list(session.scalars(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
+                                .where(Person.username == user.name).order_by(ShipPlan.id)))
+
+
+def my_cohorts(session: Session, user: HubUser) -> list[Cohort]:
+    return list(session.scalars(select(Cohort).join(CohortMember).join(Person)
+                                .where(Person.username == user.name, CohortMember.role == "participant")
+                                .order_by(Cohort.workshop_end.desc())))
+
+
+def save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | None = None) -> ShipPlan:
+    """Create the participant's plan (``plan_id`` None) or update their own plan's fields."""
+    require_role(user, "participant")
+    with writing(session):
+        return _save_plan(session, user, data, plan_id)
+
+
+def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | None) -> ShipPlan:
+    fields = data.model_dump(exclude={"cohort_id"})
+    if plan_id is not None:
+        plan = _owned(session, user, plan_id)
+        for k, v in fields.items():
+            setattr(plan, k, v)
+        session.commit()
+        return plan
+    person = ensure_person(session, user)
+    cohorts = my_cohorts(session, user)
+    if data.cohort_id is not None:
+        cohorts = [c for c in cohorts if c.id == data.cohort_id]
+    if not cohorts:
+        raise TrackerError(409, "no_cohort", "you are not enrolled in a cohort (or not in that one), so there is "
+                                             "nothing to plan for yet. Ask your instructor to add you.")
+    if len(cohorts) > 1 and data.cohort_id is None:
+        names = ", ".join(f"{c.id} ({c.name})" for c in cohorts)
+        raise TrackerError(400, "which_cohort", f"you are in several cohorts; send cohort_id, one of {names}.")
+    plan = ShipPlan(cohort_id=cohorts[0].id, person_id=person.id, **fields)
+    session.add(plan)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise TrackerError(409, "plan_exists", "you already have a ship plan in this cohort; change that one "
+                                               "instead of making a second.") from None
+    return plan
+
+
+def check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, now: dt.datetime) -> CheckIn:
+    with writing(session):
+        return _check_in(session, user, plan_id, data, now)
+
+
+def _check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, now: dt.datetime) -> CheckIn:
+    plan = _owned(session, user, plan_id)
+    if plan.shipped is not None:
+        raise TrackerError(409, "already_shipped", "this plan has shipped; there is nothing left to check in.")
+    row = CheckIn(plan_id=plan.id, at=now, status=data.status, blocker=data.blocker, note=data.note,
+                  evidence_url=data.evidence_url)
+    plan.status, plan.blocker, plan.last_checkin_at = data.status, data.blocker, now
+    session.add(row)
+    session.commit()
+    return row
+
+
+def mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn, now: dt.datetime) -> Shipped:
+    with writing(session):
+        return _mark_shipped(session, user, plan_id, data, now)
+
+
+def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn, now: dt.datetime) -> Shipped:
+    plan = _owned(session, user, plan_id)
+    if plan.shipped is not None:
+        raise TrackerError(409, "already_shipped", f"this plan was already marked shipped on "
+                                                   f"{plan.shipped.shipped_on.isoformat()}.")
+    facts = cohort_facts(plan.cohort)
+    today = rules.local_date(facts, now)
+    shipped_on = data.shipped_on or today
+    if shipped_on > today:
+        raise TrackerError(400, "future_date", f"the ship date {shipped_on} is in the future (today is {today} in "
+                                               f"{plan.cohort.timezone}); record it once it is live.")
+    row = Shipped(plan=plan, shipped_on=shipped_on, evidence_url=data.evidence_url,
+                  after_value=data.after_value, recorded_at=now)
+    session.add(row)
+    session.add(CheckIn(plan_id=plan.id, at=now, status="shipped", note=data.note, evidence_url=data.evidence_url))
+    plan.status, plan.blocker, plan.last_checkin_at = "shipped", None, now
+    session.commit()
+    return row
+
+
+def checkins_of(session: Session, plan: ShipPlan, limit: int = 50) -> list[CheckIn]:
+    return list(session.scalars(select(CheckIn).where(CheckIn.plan_id == plan.id)
+                                .order_by(CheckIn.at.desc(), CheckIn.id.desc()).limit(limit)))
+
+
+def latest_notes(session: Session, user: HubUser, cohort_id: int) -> dict[int, str]:
+    """Plan id → the note of its newest check-in, for the visible plans of one cohort."""
+    newest = (select(func.max(CheckIn.id)).join(ShipPlan, ShipPlan.id == CheckIn.plan_id)
+              .join(Person, Person.id == ShipPlan.person_id)
+              .where(ShipPlan.cohort_id == cohort_id, plan_filter(user)).group_by(CheckIn.plan_id))
+    return dict(session.execute(select(CheckIn.plan_id, CheckIn.note).where(CheckIn.id.in_(newest))).all())
+
+
+def cohort_facts(c: Cohort) -> rules.CohortFacts:
+    return rules.CohortFacts(c.id, c.name, c.workshop_end, c.timezone)
+
+
+def plan_facts(plan: ShipPlan) -> rules.PlanFacts:
+    s = plan.shipped
+    return rules.PlanFacts(plan.id, plan.person.username, plan.person.team, cohort_facts(plan.cohort),
+                           plan.planned_ship_date, plan.status, plan.blocker, plan.last_checkin_at,
+                           s.shipped_on if s else None, plan.baseline_value, plan.target_value,
+                           s.after_value if s else None)
+
+
+def plan_out(plan: ShipPlan, now: dt.datetime) -> PlanOut:
+    f = plan_facts(plan)
+    s = plan.shipped
+    return PlanOut(id=plan.id, username=f.username, team=f.team, cohort=plan.cohort.name, use_case=plan.use_case,
+                   backlog_ref=plan.backlog_ref, metric_name=plan.metric_name, unit=plan.unit,
+                   baseline_value=plan.baseline_value, target_value=plan.target_value,
+                   planned_ship_date=plan.planned_ship_date, status=plan.status, blocker=plan.blocker,
+                   checkins_due=list(rules.checkins_due(f, now)), overdue=rules.is_overdue(f, now),
+                   shipped=None if s is None else ShippedOut(
+                       shipped_on=s.shipped_on, day=rules.days_to_ship(f), within_60_days=rules.shipped_within(f),
+                       evidence_url=s.evidence_url, after_value=s.after_value))
+
+
+def checkin_out(c: CheckIn) -> CheckInOut:
+    return CheckInOut(id=c.id, at=c.at, status=c.status, blocker=c.blocker, note=c.note, evidence_url=c.evidence_url)
+
+
+def facts(session: Session, user: HubUser, cohort: str | None = None, team: str | None = None,
+          changed_since: dt.datetime | None = None) -> list[rules.PlanFacts]:
+    """Plain facts of every plan ``user`` may see (optionally one cohort by name, one team, only plans changed
+    since an instant), in one query."""
+    q = (select(ShipPlan.id, Person.username, Person.team, Cohort.id, Cohort.name, Cohort.workshop_end,
+                Cohort.timezone, ShipPlan.planned_ship_date, ShipPlan.status, ShipPlan.blocker,
+                ShipPlan.last_checkin_at, Shipped.shipped_on, ShipPlan.baseline_value, ShipPlan.target_value,
+                Shipped.after_value, ShipPlan.backlog_ref, ShipPlan.metric_name)
+         .select_from(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
+         .join(Cohort, Cohort.id == ShipPlan.cohort_id).outerjoin(Shipped, Shipped.plan_id == ShipPlan.id)
+         .where(plan_filter(user)).order_by(ShipPlan.id))
+    if cohort:
+        q = q.where(Cohort.name == cohort)
+    if team:
+        q = q.where(Person.team == team)
+    if changed_since is not None:
+        q = q.where(ShipPlan.updated_at >= changed_since)
+    cohorts: dict[int, rules.CohortFacts] = {}
+    out = []
+    for (pid, username, pteam, cid, cname, cend, ctz, planned, status, blocker, last, shipped_on, base, target,
+         after, ref, metric) in session.execute(q):
+        c = cohorts.get(cid) or cohorts.setdefault(cid, rules.CohortFacts(cid, cname, cend, ctz))
+        out.append(rules.PlanFacts(pid, username, pteam, c, planned, status, blocker, last, shipped_on, base,
+                                   target, after, ref, metric))
+    return out
+
+
+class FactsCache:
+    """:func:`facts` per viewer and filter, kept current by fetching only the plans changed since the last look.
+
+    A dashboard over a whole organisation reads every plan; between two looks only a few plans change. Each look
+    reads the plans' count and newest ``updated_at`` (indexed; every write through this module bumps it). Same
+    as before: the cached list is used. Newer: only plans updated since then (with an overlap of :data:`OVERLAP`,
+    for writes that committed out of timestamp order) are fetched and merged in. Fewer plans, or older than
+    ``ttl`` (roster and cohort changes touch no plan): read again in full.
+    """
+
+    OVERLAP = dt.timedelta(seconds=5)
+
+    def __init__(self, ttl: float = 30.0, size: int = 256):
+        self.ttl, self.size = ttl, size
+        self._entries: OrderedDict[tuple, tuple[tuple, float, dict[int, rules.PlanFacts]]] = OrderedDict()
+        self._figures: dict[tuple, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, user: HubUser, cohort: str | None = None, team: str | None = None
+            ) -> list[rules.PlanFacts]:
+        return self._load(session, user, cohort, team)[1]
+
+    def figures(self, session: Session, user: HubUser, now: dt.datetime, cohort: str | None = None,
+                team: str | None = None) -> tuple[list[rules.PlanFacts], rules.Figures]:
+        """The plans and their figures at ``now``; figures are reused while no plan changed and ``now`` is before
+        :func:`rules.stable_until` of when they were computed (so they are exactly what a fresh computation gives)."""
+        version, plans, key = self._load(session, user, cohort, team)
+        with self._lock:
+            kept = self._figures.get(key)
+        if kept and kept[0] == version and kept[1] <= now < kept[2]:
+            return plans, kept[3]
+        figs = rules.figures(plans, now)
+        until = rules.stable_until({p.cohort for p in plans}, now)
+        with self._lock:
+            self._figures[key] = (version, now, until, figs)
+            while len(self._figures) > self.size:
+                self._figures.pop(next(iter(self._figures)))
+        return plans, figs
+
+    def _load(self, session, user, cohort, team):
+        version = tuple(session.execute(select(func.count(ShipPlan.id), func.max(ShipPlan.updated_at))).one())
+        key = (user.role, "" if user.role == "admin" else user.name, user.teams, cohort or "", team or "")
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit and hit[1] > time.monotonic() and version[0] >= hit[0][0] and hit[0][1] is not None:
+            if hit[0] == version:
+                return version, list(hit[2].values()), key
+            merged = dict(hit[2])
+            changed = facts(session, user, cohort=cohort, team=team, changed_since=hit[0][1] - self.OVERLAP)
+            merged.update((f.id, f) for f in changed)
+            expires = hit[1]
+        else:
+            merged = {f.id: f for f in facts(session, user, cohort=cohort, team=team)}
+            expires = time.monotonic() + self.ttl
+        with self._lock:
+            self._entries[key] = (version, expires, merged)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return version, list(merged.values()), key
+
+
+def reminder_summary(session: Session, user: HubUser) -> dict:
+    """Reminders of the visible plans: counts by status and the latest failures (for the dashboard)."""
+    q = select(Reminder.status, func.count()).select_from(Reminder).group_by(Reminder.status)
+    if user.role != "admin":  # an admin's count needs no join: the status index answers it
+        q = q.join(ShipPlan, ShipPlan.id == Reminder.plan_id).join(Person, Person.id == ShipPlan.person_id) \
+            .where(plan_filter(user))
+    counts = dict(session.execute(q).all())
+    failed = list(session.execute(
+        select(Person.username, Reminder.due_day, Reminder.channel, Reminder.attempts, Reminder.last_error)
+        .select_from(Reminder).join(ShipPlan, ShipPlan.id == Reminder.plan_id)
+        .join(Person, Person.id == ShipPlan.person_id)
+        .where(plan_filter(user), Reminder.status == "failed").order_by(Reminder.id.desc()).limit(20)))
+    return {"counts": {s: counts.get(s, 0) for s in ("pending", "sending", "sent", "failed")}, "failed": failed}

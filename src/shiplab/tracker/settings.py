@@ -1,0 +1,97 @@
+"""The tracker service's settings, read from its environment (the hub passes them to the managed service).
+
+Every setting is a ``SHIPLAB_TRACKER_*`` variable, declared once below with its default and help text. Secrets that
+look like placeholders (``changeme``, ``secret``, ``xxx``…) are refused with the variable's name, so a copied
+example never runs in production.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from shiplab.errors import SettingsError
+
+PREFIX = "SHIPLAB_TRACKER_"
+PLACEHOLDERS = {"changeme", "change-me", "changethis", "secret", "password", "xxx", "todo", "example", "placeholder",
+                "your-secret-here", "none", "null"}
+
+
+def _default_db() -> str:
+    state = Path(os.environ.get("SHIPLAB_STATE", "state")).resolve()
+    return f"sqlite:///{state / 'tracker' / 'tracker.sqlite'}"
+
+
+class TrackerSettings(BaseModel):
+    database_url: str = Field(default_factory=_default_db, description=(
+        "SQLAlchemy URL of the tracker database. Default: SQLite in <state>/tracker/. "
+        "PostgreSQL: postgresql://user@host/db (password in PGPASSWORD)."))
+    base_url: str = Field("http://127.0.0.1:8000/services/tracker/", description=(
+        "Public URL of the tracker, used for links in reminders."))
+    smtp_host: str = Field("", description="SMTP server for e-mail reminders; empty: no e-mail.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port (587 with STARTTLS, 25 on a local relay).")
+    smtp_from: str = Field("shiplab@localhost", description="From address of reminder e-mails.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS before sending.")
+    smtp_user: str = Field("", description="SMTP login; empty: no login.")
+    smtp_password: str = Field("", description="SMTP password (only with smtp_user).")
+    webhook_url: str = Field("", description=(
+        "Slack/Teams-compatible incoming webhook (JSON {\"text\": …}) for reminders; empty: none."))
+    cookie_secret: str = Field("", description=(
+        "Key that signs the login cookie and CSRF tokens (32+ characters). Empty: derived from the hub's "
+        "JUPYTERHUB_API_TOKEN, which the hub gives each managed service."))
+    reminder_interval_s: int = Field(300, ge=0, description="Seconds between reminder runs; 0 turns the loop off.")
+    demo: bool = Field(False, description="Create the demo cohort from the hub's roster at start-up.")
+
+    @field_validator("smtp_password", "cookie_secret")
+    @classmethod
+    def _no_placeholder(cls, v: str, info) -> str:
+        if v and (v.strip().lower() in PLACEHOLDERS or len(set(v)) < 4):
+            raise ValueError(f"{PREFIX}{info.field_name.upper()} is a placeholder ({v[:3]}…); set a real secret")
+        if info.field_name == "cookie_secret" and v and len(v) < 32:
+            raise ValueError(f"{PREFIX}COOKIE_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return v
+
+    @field_validator("webhook_url", "base_url")
+    @classmethod
+    def _http_url(cls, v: str, info) -> str:
+        if v and urlparse(v).scheme not in ("http", "https"):
+            raise ValueError(f"{PREFIX}{info.field_name.upper()} must be an http(s) URL, not {v!r}")
+        return v
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "TrackerSettings":
+        """Settings from ``SHIPLAB_TRACKER_*`` variables; a bad one raises :class:`SettingsError` naming it."""
+        environ = os.environ if environ is None else environ
+        values = {name: environ[PREFIX + name.upper()] for name in cls.model_fields
+                  if PREFIX + name.upper() in environ}
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            problems = "; ".join(_describe(e) for e in exc.errors())
+            raise SettingsError(f"tracker settings: {problems}",
+                                hint="fix the variable(s) in the tracker service's environment.") from None
+
+    def signing_key(self, environ: Mapping[str, str] | None = None) -> bytes:
+        """The key for cookies and CSRF tokens: the configured secret, else one derived from the hub's token."""
+        import hashlib
+        import hmac
+
+        environ = os.environ if environ is None else environ
+        if self.cookie_secret:
+            return self.cookie_secret.encode()
+        hub_token = environ.get("JUPYTERHUB_API_TOKEN", "")
+        if not hub_token:
+            raise SettingsError("the tracker has no key to sign cookies with.",
+                                hint=f"run it as a hub service (the hub sets JUPYTERHUB_API_TOKEN) or set "
+                                     f"{PREFIX}COOKIE_SECRET to 32+ random characters.")
+        return hmac.new(hub_token.encode(), b"shiplab-tracker-cookie", hashlib.sha256).digest()
+
+
+def _describe(err: dict) -> str:
+    field = err["loc"][0] if err["loc"] else "?"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return msg if msg.startswith(PREFIX) else f"{PREFIX}{str(field).upper()}: {msg}"

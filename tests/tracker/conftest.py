@@ -1,0 +1,54 @@
+"""The real tracker app on a real SQLite file, with a fake hub identity (the edge) and a clock the test moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from shiplab.tracker.app import create_app
+from shiplab.tracker.auth import StaticIdentity
+from shiplab.tracker.enrol import ensure_cohort, ensure_people
+from shiplab.tracker.models import CohortMember, Person
+from shiplab.tracker.settings import TrackerSettings
+from trackerkit import AUTUMN_END, AUTUMN_ROSTER, ROSTER, SPRING_END, USERS, UTC, Clock
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 4, 1, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(tmp_path) -> TrackerSettings:
+    return TrackerSettings(database_url=f"sqlite:///{tmp_path / 'tracker.sqlite'}", reminder_interval_s=0,
+                           cookie_secret=secrets.token_hex(32))
+
+
+@pytest.fixture
+def app(settings, clock):
+    app = create_app(settings, clock=clock, identity=StaticIdentity(USERS), senders={})
+    with app.state.sessions() as s:
+        spring = ensure_cohort(s, "spring", start=SPRING_END - dt.timedelta(days=1), end=SPRING_END,
+                               timezone="Europe/Berlin", course="ai-101")
+        ensure_people(s, ROSTER, spring)
+        autumn = ensure_cohort(s, "autumn", start=AUTUMN_END - dt.timedelta(days=1), end=AUTUMN_END,
+                               timezone="America/New_York", course="ai-101")
+        ensure_people(s, ROSTER + AUTUMN_ROSTER, None)
+        for name in ("erik", "ivan"):
+            pid = s.scalar(select(Person.id).where(Person.username == name))
+            s.add(CohortMember(cohort_id=autumn.id, person_id=pid,
+                               role="instructor" if name == "ivan" else "participant"))
+        s.commit()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as c:
+        yield c
+
+

@@ -1,0 +1,87 @@
+"""The schema: Alembic builds it from nothing, upgrades an older database with its rows, and the tables hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shiplab.errors import ShiplabError
+from shiplab.tracker import db
+from shiplab.tracker.models import Base, CheckIn, Cohort, Person, Reminder, ShipPlan
+
+UTC = dt.timezone.utc
+
+
+def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
+    """Does `alembic upgrade head` on a new file give exactly the models' tables, with SQLite's safety pragmas?"""
+    engine = db.ensure_database(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        assert diff == []
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+    indexes = {i["name"] for i in inspect(engine).get_indexes("ship_plans")}
+    assert {"ix_ship_plans_cohort_status", "ix_ship_plans_person_id"} <= indexes
+
+
+def test_upgrade_keeps_the_rows_of_an_older_database(tmp_path):
+    """Does a database written at revision 0001 keep its people and plans after upgrading, with people active?"""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO cohorts (id, name, course, workshop_start, workshop_end, timezone) "
+                          "VALUES (1, 'old', 'ai', '2026-01-01', '2026-01-02', 'UTC')"))
+        conn.execute(text("INSERT INTO people (id, username, full_name, email, team, manager_username, role) "
+                          "VALUES (1, 'anna', 'Anna', 'a@example.org', 'claims', '', 'participant')"))
+        conn.execute(text("INSERT INTO ship_plans (id, cohort_id, person_id, use_case, backlog_ref, metric_name, "
+                          "unit, planned_ship_date, status, created_at, updated_at) VALUES (1, 1, 1, 'x', 'NVA-1', "
+                          "'m', '', '2026-02-01', 'planned', '2026-01-03 10:00:00', '2026-01-03 10:00:00')"))
+    engine.dispose()
+    engine = db.ensure_database(url)
+    db.ensure_database(url)  # a second start changes nothing
+    with Session(engine) as s:
+        anna = s.scalar(select(Person).where(Person.username == "anna"))
+        assert anna.active is True and anna.team == "claims"
+        plan = s.scalar(select(ShipPlan))
+        assert plan.backlog_ref == "NVA-1" and plan.created_at == dt.datetime(2026, 1, 3, 10, tzinfo=UTC)
+
+
+def test_tables_refuse_what_would_break_the_rules(tmp_path):
+    """Do the tables refuse a second reminder for the same day and channel, a blocked check-in without blocker,
+    and a check-in for a plan that does not exist?"""
+    engine = db.ensure_database(f"sqlite:///{tmp_path / 't.sqlite'}")
+    now = dt.datetime(2026, 4, 1, tzinfo=UTC)
+    with Session(engine) as s:
+        c = Cohort(name="c", workshop_start=dt.date(2026, 3, 1), workshop_end=dt.date(2026, 3, 2))
+        p = Person(username="anna")
+        s.add_all([c, p])
+        s.flush()
+        plan = ShipPlan(cohort_id=c.id, person_id=p.id, use_case="x", metric_name="m",
+                        planned_ship_date=dt.date(2026, 4, 1))
+        s.add(plan)
+        s.commit()
+        s.add(Reminder(plan_id=plan.id, due_day=14, channel="email", next_attempt_at=now))
+        s.commit()
+        for bad in (Reminder(plan_id=plan.id, due_day=14, channel="email", next_attempt_at=now),
+                    CheckIn(plan_id=plan.id, at=now, status="blocked"),
+                    CheckIn(plan_id=9999, at=now, status="building"),
+                    Reminder(plan_id=plan.id, due_day=15, channel="email", next_attempt_at=now)):
+            s.add(bad)
+            with pytest.raises(IntegrityError):
+                s.commit()
+            s.rollback()
+
+
+def test_a_bad_database_url_says_what_to_use():
+    """Is a URL that is not a SQLAlchemy URL refused with an example of a good one?"""
+    with pytest.raises(ShiplabError) as err:
+        db.ensure_database("not a url")
+    assert "sqlite:///" in str(err.value)

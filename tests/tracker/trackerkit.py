@@ -1,0 +1,85 @@
+"""Helpers for the tracker tests: the roster, the fake hub users, a movable clock, API and browser helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shiplab.hub.roster import Person as RosterPerson
+from shiplab.tracker.auth import HubUser
+
+UTC = dt.timezone.utc
+# Cohort "spring" (Berlin) ended Friday 2026-03-27; cohort "autumn" (New York) ended 2026-10-02.
+SPRING_END = dt.date(2026, 3, 27)
+AUTUMN_END = dt.date(2026, 10, 2)
+
+ROSTER = [
+    RosterPerson("anna", "Anna Berger", "anna@example.org", "participant", "claims", "marta"),
+    RosterPerson("ben", "Ben Okafor", "ben@example.org", "participant", "claims", "marta"),
+    RosterPerson("chloe", "Chloé Martin", "chloe@example.org", "participant", "portal", "marta"),
+    RosterPerson("dave", "Dave Ito", "dave@example.org", "participant", "ops", "olga"),
+    RosterPerson("marta", "Marta Keller", "marta@example.org", "manager", "", ""),
+    RosterPerson("olga", "Olga Nowak", "olga@example.org", "manager", "ops", ""),
+    RosterPerson("ines", "Ines Wagner", "ines@example.org", "instructor", "", ""),
+]
+AUTUMN_ROSTER = [
+    RosterPerson("erik", "Erik Lund", "erik@example.org", "participant", "claims", ""),
+    RosterPerson("ivan", "Ivan Petrov", "ivan@example.org", "instructor", "", ""),
+]
+
+
+def hub_user(name: str, *groups: str, admin: bool = False) -> HubUser:
+    return HubUser(name, frozenset(groups), admin)
+
+
+USERS = {
+    "anna": hub_user("anna", "participants", "team-claims"),
+    "ben": hub_user("ben", "participants", "team-claims"),
+    "chloe": hub_user("chloe", "participants", "team-portal"),
+    "dave": hub_user("dave", "participants", "team-ops"),
+    "erik": hub_user("erik", "participants", "team-claims"),
+    "marta": hub_user("marta", "managers"),
+    "olga": hub_user("olga", "managers", "team-ops"),
+    "ines": hub_user("ines", "instructors"),
+    "ivan": hub_user("ivan", "instructors"),
+    "root": hub_user("root", admin=True),
+    "stranger": hub_user("stranger"),
+}
+
+
+class Clock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def token(name: str) -> dict:
+    return {"Authorization": f"token {name}"}
+
+
+PLAN = {"use_case": "Draft claim summaries for handlers", "backlog_ref": "NVA-123", "metric_name": "handling time",
+        "unit": "min", "baseline_value": 30, "target_value": 20, "planned_ship_date": "2026-05-15"}
+
+
+def make_plan(client, name: str, **overrides) -> int:
+    r = client.post("/api/plans", json={**PLAN, **overrides}, headers=token(name))
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def browser(client, name: str):
+    """Make ``client`` a browser logged in as ``name`` (session cookie); returns it."""
+    client.cookies.clear()
+    client.cookies.set("fake-session", name)
+    return client
+
+
+def csrf_of(client, page: str = "/") -> str:
+    """Load a page and read the CSRF token from its forms (the cookie is set by the same response)."""
+    import re
+
+    html = client.get(page).text
+    m = re.search(r'name="_csrf" value="([^"]+)"', html)
+    assert m, f"no CSRF field on {page}"
+    return m.group(1)
