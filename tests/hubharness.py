@@ -122,6 +122,7 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
         "spawner": {"unix_user_prefix": TEST_PREFIX},
         "culler": {"enabled": False},
         "gateway": {"enabled": False},  # tests that need the model gateway turn it on
+        "grading": {"enabled": False},  # tests of grading on submit turn it on (others grade explicitly)
         "course": {"formgrader_url": f"http://127.0.0.1:{free_port()}"},
     }
     for section, values in (extra or {}).items():

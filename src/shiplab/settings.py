@@ -175,6 +175,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Idle seconds before a server is stopped. Two hours survives a lunch break and a long discussion; "
             "work on disk is kept, only the running server stops.", type="integer", minimum=300),
     Setting("culler.every", 300, "How often the culler checks, in seconds.", type="integer", minimum=30),
+    # ---- the grading engine
+    Setting("grading.enabled", True,
+            "Run the grading worker as a hub service: every submission is autograded in a sandbox as it arrives "
+            "and its feedback released, without an instructor running nbgrader.", type="boolean"),
+    Setting("grading.parallel", 0,
+            "Notebooks graded at once; 0 means one per CPU core.", type="integer", minimum=0),
+    Setting("grading.poll", 1.0, "Seconds between looks at the exchange for new submissions.", type="number",
+            minimum=0),
     # ---- the course
     Setting("course.id", "workshop",
             "nbgrader course id; also the name of the hub service running the instructors' formgrader.",

@@ -1,7 +1,12 @@
-"""Data classes for the governance policy: public < internal < confidential < restricted.
+"""Data classes for the governance policy: ``public < internal < confidential < restricted``.
 
-A record that holds personal data is *restricted*; otherwise backlog items are *internal* and documents keep the
-class their front matter gives (never lowered).
+A record holding personal data (found by :mod:`shiplab.data.pii`) is *restricted*. Otherwise a backlog item is
+*internal* and a document keeps the class its metadata gives (front matter, ``<meta>``, PDF subject, DOCX keywords).
+A class is never lowered: classifying twice gives the same answer, and a document marked *confidential* stays so
+even with no personal data in it.
+
+For a backlog item only the summary and description are searched: the assignee and reporter are colleagues named by
+the tool itself, which would make every ticket restricted and the class meaningless.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from shiplab.data.model import CLASSES, BacklogItem, Document
 
 
 def higher(a: str, b: str) -> str:
+    """The stricter of two classes."""
     return a if CLASSES.index(a) >= CLASSES.index(b) else b
 
 
@@ -18,11 +24,16 @@ def classify_text(text: str, default: str = "internal") -> str:
     return "restricted" if pii.detect(text) else default
 
 
-def classify(record: BacklogItem | Document) -> BacklogItem | Document:
-    """Set ``record.classification`` (in place) and return the record."""
-    if isinstance(record, BacklogItem):
-        text = f"{record.summary}\n{record.description}"
-        record.classification = higher(record.classification or "internal", classify_text(text))
-    else:
-        record.classification = higher(record.classification or "internal", classify_text(record.text))
-    return record
+def classify(record: BacklogItem | Document) -> str:
+    """The record's class; also set on ``record.classification``."""
+    current = record.classification if record.classification in CLASSES else "internal"
+    text = f"{record.summary}\n{record.description}" if isinstance(record, BacklogItem) else record.text
+    record.classification = higher(current, classify_text(text, current))
+    return record.classification
+
+
+def classify_all(records: list) -> list:
+    """Classify every record in place; returns the same list."""
+    for r in records:
+        classify(r)
+    return records

@@ -1,8 +1,15 @@
-"""`shiplab data …`: import a team's export, see what is in it, redact personal data."""
+"""`shiplab data …`: import a team's export (or a folder of documents), see what is in it, redact personal data.
+
+    shiplab data import backlog.csv --out items.jsonl --redact
+    shiplab data import export.csv --format csv --mapping mapping.yaml --out items.csv
+    shiplab data import docs/ --format docs --out docs.jsonl
+    echo "Call Anna Weber on +49 30 1234567" | shiplab data redact
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -10,23 +17,47 @@ import click
 
 from shiplab.clitools import friendly
 from shiplab.data import pii
-from shiplab.data.api import FORMATS, load_backlog
-from shiplab.data.export import items_to_csv, items_to_jsonl, write_atomic
+from shiplab.data.api import FORMATS, load_documents, read_backlog
+from shiplab.data.export import write_records
 from shiplab.data.readers import DEFAULT_LIMIT
 
+BAR_FROM_BYTES = 2_000_000  # smaller files import in well under a second: no bar
 
-def _mapping(text: str | None) -> dict[str, str] | None:
-    if not text:
-        return None
-    path = Path(text)
-    if path.is_file():
-        import yaml
 
-        return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text()) or {}).items()}
-    pairs = [p.split("=", 1) for p in text.split(",") if p.strip()]
+def _mapping(value: str | None):
+    """A YAML file, or inline ``field=Column`` pairs separated by commas."""
+    if not value or Path(value).is_file():
+        return value
+    pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
     if any(len(p) != 2 for p in pairs):
-        raise click.BadParameter("use field=Column pairs separated by commas, e.g. key=ID,summary=Title")
+        raise click.BadParameter("give a YAML file, or field=Column pairs such as key=ID,summary=Title",
+                                 param_hint="--mapping")
     return {k.strip(): v.strip() for k, v in pairs}
+
+
+def _progress(total_hint: int):
+    """A rich progress bar fed by the loaders' ``progress(stage, done, total)`` (hidden for small imports)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
+                   disable=total_hint < BAR_FROM_BYTES)
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total or None)
+        bar.update(tasks[stage], completed=done, total=total or None)
+
+    return bar, update
+
+
+def _redact_item(it, style):
+    it.summary, it.description = pii.redact(it.summary, style=style), pii.redact(it.description, style=style)
+
+
+def _redact_doc(doc, style):
+    doc.text = pii.redact(doc.text, style=style)
+    doc.sections = [(h, pii.redact(t, style=style)) for h, t in doc.sections]
 
 
 @click.group()
@@ -35,47 +66,62 @@ def data():
 
 
 @data.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Which tool exported the file (auto: detected from the content).")
-@click.option("--mapping", help="For --format csv: field=Column pairs (key=ID,summary=Title,…) or a YAML file.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the normalized items (.jsonl or .csv).")
-@click.option("--redact", is_flag=True, help="Replace personal data in summaries and descriptions with [TYPE].")
-@click.option("--max-mb", type=int, default=DEFAULT_LIMIT // 1024 // 1024, show_default=True,
-              help="Refuse files larger than this.")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS + ("docs",)), default="auto", show_default=True,
+              help="Which tool exported PATH (auto: told from the content; docs: PATH is a folder of documents).")
+@click.option("--mapping", help="For --format csv: a YAML file of 'field: Column' lines, or key=ID,summary=Title,…")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the normalized records to this .jsonl or .csv file (written whole or not at all).")
+@click.option("--redact", is_flag=True, help="Replace personal data in the written text with [TYPE] tags.")
+@click.option("--style", type=click.Choice(pii.STYLES), default="tag", show_default=True,
+              help="How --redact replaces personal data.")
+@click.option("--skip-bad", is_flag=True, help="Documents: import the readable files and list the others.")
+@click.option("--max-mb", type=float, default=DEFAULT_LIMIT / 1024 / 1024, show_default=True,
+              help="Refuse export files larger than this.")
+@click.option("--tz", default="UTC", show_default=True, help="Time zone of export times that carry none.")
 @friendly
-def import_(path, fmt, mapping, out, redact, max_mb):
-    """Import PATH (Jira CSV, GitHub issues JSON, Azure DevOps CSV, or any CSV with --mapping) and summarise it."""
-    from rich.progress import BarColumn, DownloadColumn, Progress
-
-    size = Path(path).stat().st_size
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  disable=size < 5_000_000) as bar:
-        task = bar.add_task("reading", total=size)
-        items = load_backlog(path, fmt, _mapping(mapping), limit=max_mb * 1024 * 1024,
-                             progress=lambda n: bar.update(task, completed=n))
+def import_(path, fmt, mapping, out, redact, style, skip_bad, max_mb, tz):
+    """Import PATH — a Jira CSV, GitHub issues JSON, Azure DevOps CSV, any CSV with --mapping, or a folder of
+    documents (md, txt, html, pdf, docx) — check it whole, and summarise it."""
+    path = Path(path)
+    docs = fmt == "docs" or (fmt == "auto" and path.is_dir())
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+    bar, update = _progress(size)
+    with bar:
+        if docs:
+            records = load_documents(path, update, skip_bad=skip_bad)
+        else:
+            records, fmt = read_backlog(path, fmt, _mapping(mapping), update, limit=int(max_mb * 1024 * 1024), tz=tz)
     if redact:
-        for it in items:
-            it.summary, it.description = pii.redact(it.summary), pii.redact(it.description)
-    types = Counter(it.type or "?" for it in items)
-    classes = Counter(it.classification for it in items)
-    click.echo(f"{len(items)} items from {path} ({items[0].provenance.format if items else fmt}).")
-    click.echo("types: " + ", ".join(f"{k} {v}" for k, v in types.most_common()))
+        for r in records:
+            (_redact_doc if docs else _redact_item)(r, style)
+    kinds = Counter((r.format if docs else r.type) or "?" for r in records)
+    classes = Counter(r.classification for r in records)
+    click.echo(f"{len(records)} {'documents' if docs else 'items'} from {path} ({'documents' if docs else fmt}).")
+    click.echo(("formats: " if docs else "types: ") + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     click.echo("classification: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
     if out:
-        text = items_to_csv(items) if out.endswith(".csv") else items_to_jsonl(items)
-        write_atomic(Path(out), text)
-        click.echo(f"wrote {out}")
+        write_records(out, records)
+        click.echo(f"wrote {out}" + (" (personal data redacted)" if redact else ""))
 
 
 @data.command("redact")
 @click.argument("text", required=False)
-@click.option("--style", type=click.Choice(["tag", "mask", "hash"]), default="tag", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the entities found as JSON.")
-def redact_cmd(text, style, as_json):
-    """Redact personal data in TEXT (or standard input)."""
-    text = text if text is not None else click.get_text_stream("stdin").read()
+@click.option("--file", "infile", type=click.File("r", encoding="utf-8"), help="Read the text from this file.")
+@click.option("--style", type=click.Choice(pii.STYLES), default="tag", show_default=True,
+              help="tag: [IBAN]; mask: *****; hash: [IBAN:3f2a9c], the same for the same value.")
+@click.option("--types", default=",".join(pii.TYPES), show_default=True,
+              help="Which kinds of personal data, comma-separated.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was found (type, position, value) as JSON.")
+def redact_cmd(text, infile, style, types, as_json):
+    """Redact personal data in TEXT (or --file, or standard input)."""
+    wanted = tuple(t.strip().upper() for t in types.split(",") if t.strip())
+    unknown = [t for t in wanted if t not in pii.TYPES]
+    if unknown:
+        raise click.BadParameter(f"unknown {', '.join(unknown)}; use {', '.join(pii.TYPES)}", param_hint="--types")
+    if text is None:
+        text = (infile or sys.stdin).read()
     if as_json:
-        click.echo(json.dumps([e.__dict__ for e in pii.detect(text)], indent=1))
+        click.echo(json.dumps([e.__dict__ for e in pii.detect(text, wanted)], ensure_ascii=False, indent=1))
     else:
-        click.echo(pii.redact(text, style=style))
+        click.echo(pii.redact(text, wanted, style), nl=not text.endswith("\n"))

@@ -1,5 +1,14 @@
-"""A folder of documents — Markdown (with YAML front matter), text, HTML, PDF, DOCX — into Document records with
-their headings as sections."""
+"""A folder of documents — Markdown (YAML front matter), text, HTML, PDF, DOCX — into :class:`Document` records.
+
+Each document's id is its file name without the extension; its sections are its headings with the text under them
+(Markdown ``#`` lines, HTML ``<h1>``–``<h6>``, DOCX "Heading"/"Title" paragraph styles; PDF and text files have
+none). Metadata comes from where each format keeps it: Markdown front matter (``title``, ``doc_type``,
+``classification``), HTML ``<title>`` and ``<meta name=…>``, PDF metadata (``classification: …`` in the subject),
+DOCX core properties (title, category = doc_type, ``classification:…`` in the keywords).
+
+A folder imports all-or-nothing like a backlog: every file is read first and every unreadable file is named in one
+:class:`ImportProblem` — unless ``skip_bad=True``, which imports the rest and returns the problems.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from shiplab.data.errors import ImportProblem
+from shiplab.data.errors import ImportProblem, ProblemList
 from shiplab.data.model import CLASSES, Document, Provenance
 from shiplab.data.readers import DEFAULT_LIMIT, decode, read_bytes
 
@@ -26,7 +35,7 @@ def _front_matter(text: str, name: str = "") -> tuple[dict, str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
-        raise ImportProblem(name, [f"the front matter between the --- lines is not valid YAML{where}."],
+        raise ImportProblem(f"the front matter between the --- lines is not valid YAML{where}.", file=name,
                             hint="put values that contain ':' in quotes, e.g. title: \"ADR 1: Event bus\".") from None
     return (meta if isinstance(meta, dict) else {}), text[m.end():]
 
@@ -104,9 +113,16 @@ class _HTMLText(HTMLParser):
 
 
 def _tagged(text: str) -> dict:
-    """``classification: internal`` (or ``classification:internal``) inside a PDF subject or DOCX keywords."""
-    m = re.search(r"classification\s*:\s*(\w+)", text)
-    return {"classification": m.group(1)} if m else {}
+    """Metadata in a PDF subject or DOCX keywords: ``policy_wording; classification: public`` — ``key: value``
+    parts (``classification``, ``doc_type``), and a lone word taken as the doc_type."""
+    meta = {}
+    for part in re.split(r"[;,]", text):
+        key, sep, value = (x.strip() for x in part.partition(":"))
+        if sep and key.lower() in ("classification", "doc_type") and value:
+            meta[key.lower()] = value
+        elif not sep and re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            meta.setdefault("doc_type", key)
+    return meta
 
 
 def _clean(text: str) -> str:
@@ -118,7 +134,7 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ImportProblem(path.name, [f"unsupported file type {path.suffix!r}."],
+        raise ImportProblem(f"unsupported file type {path.suffix!r}.", file=path.name,
                             hint=f"supported: {', '.join(sorted(FORMATS))}.")
     meta: dict = {}
     sections: list[tuple[str, str]] = []
@@ -166,44 +182,51 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
             if d.core_properties.title:
                 meta["title"] = d.core_properties.title
             meta.update(_tagged(d.core_properties.keywords or ""))
-            if d.core_properties.category:
-                meta.setdefault("doc_type", d.core_properties.category)
+            if d.core_properties.category:  # the category is the doc_type's proper place
+                meta["doc_type"] = d.core_properties.category
     except ImportProblem:
         raise
     except Exception as exc:  # a corrupt PDF/DOCX raises many kinds of errors
-        raise ImportProblem(path.name, [f"cannot read this {fmt.upper()} file ({type(exc).__name__}: {exc})."],
+        raise ImportProblem(f"cannot read this {fmt.upper()} file ({type(exc).__name__}: {exc}).", file=path.name,
                             hint="open it and save it again, or export it to PDF or Markdown.") from None
     if not text.strip():
-        raise ImportProblem(path.name, [f"no text found in this {fmt.upper()} file."],
+        raise ImportProblem(f"no text found in this {fmt.upper()} file.", file=path.name,
                             hint="a scanned PDF needs OCR first; export the text version if there is one.")
-    classification = str(meta.get("classification", "internal"))
+    classification = str(meta.get("classification") or "internal").strip().lower()
     if classification not in CLASSES:
-        raise ImportProblem(path.name, [f"front matter classification {classification!r} is not one of "
-                                        f"{', '.join(CLASSES)}."])
+        raise ImportProblem(f"classification {classification!r} is not one of {', '.join(CLASSES)}.",
+                            file=path.name, hint="set classification to one of those (front matter, <meta>, "
+                                                 "PDF subject or DOCX keywords).")
     title = str(meta.get("title") or "") or next((h for h, _ in sections if h), path.stem)
     return Document(id=path.stem, title=title, text=text.strip(), format=fmt, doc_type=str(meta.get("doc_type", "")),
                     classification=classification, sections=sections, provenance=Provenance(path.name, fmt))
 
 
-def read_folder(folder: Path, *, skip_bad: bool = False, progress=None) -> tuple[list[Document], list[str]]:
+def read_folder(folder: Path, *, skip_bad: bool = False, progress=None,
+                limit: int = DEFAULT_LIMIT) -> tuple[list[Document], list[str]]:
     """Every supported document under ``folder`` (sorted); all problems together, or skipped with ``skip_bad``."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise ImportProblem(str(folder), ["not a folder."], hint="give the folder that holds the documents.")
+        raise ImportProblem("not a folder.", file=str(folder), hint="give the folder that holds the documents.")
     paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
-    docs, problems = [], []
+    if not paths:
+        raise ImportProblem("the folder holds no documents.", file=str(folder),
+                            hint=f"put {', '.join(sorted(FORMATS))} files in it.")
+    docs, problems = [], ProblemList(str(folder), unit="file")
     for n, path in enumerate(paths, start=1):
         try:
-            docs.append(read_document(path))
+            docs.append(read_document(path, limit))
         except ImportProblem as exc:
-            problems.append(str(exc).split("\n")[0])
+            problems.add(f"{path.relative_to(folder)}: {exc.reason}" + (f" ({exc.hint})" if exc.hint else ""))
         if progress:
             progress(n, len(paths))
-    if problems and not skip_bad:
-        raise ImportProblem(str(folder), problems, hint="fix or remove those files, or import with --skip-bad.")
-    ids = [d.id for d in docs]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ImportProblem(str(folder), [f"two files share the id {d!r} (same name, other extension)."
-                                          for d in dupes], hint="rename one of them.")
-    return docs, problems
+    if not skip_bad:
+        problems.raise_if_any(hint="fix or remove those files, or import with skip_bad=True (--skip-bad).")
+    first: dict[str, Path] = {}
+    dupes = ProblemList(str(folder))
+    for d in docs:
+        if d.id in first:
+            dupes.add(f"{first[d.id].name} and {Path(d.provenance.source).name} share the id {d.id!r}.")
+        first.setdefault(d.id, Path(d.provenance.source))
+    dupes.raise_if_any(hint="rename one of them: a document's id is its file name without the extension.")
+    return docs, [str(p) for p in problems.items]

@@ -1,35 +1,96 @@
-"""One error for every import problem: what was wrong, where, and how to fix it — never a half import."""
+"""One error for every import problem: what was wrong, where (file, row, column), and how to fix it.
+
+An import is all-or-nothing. Importers check every row first and collect what is wrong in a :class:`ProblemList`;
+if anything is, they raise a single :class:`ImportProblem` that lists the first :data:`MAX_SHOWN` problems (and how
+many more there are). Nothing is returned half-done, so a caller never has to undo a partial import.
+
+``str(ImportProblem)`` is the sentence a person reads::
+
+    backlog.csv, row 7 (line 9), column 'Created': cannot read the date 'yesterday' (expected e.g. …). Nothing was
+    imported.
+      How to fix: correct the value in the export (or a copy of it) and import again.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from shiplab.errors import ShiplabError
 
 MAX_SHOWN = 20
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, with its place. ``row`` is the spreadsheet row (header = row 1) or the JSON item number."""
+
+    message: str
+    row: int | None = None
+    line: int | None = None
+    column: str | None = None
+    unit: str = "row"  # "item" in a JSON file
+
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            line = f" (line {self.line})" if self.line not in (None, self.row) else ""
+            parts.append(f"{self.unit} {self.row}{line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
 class ImportProblem(ShiplabError):
-    """The export could not be imported; nothing was imported. ``problems`` lists each one with its place."""
+    """The file could not be imported and nothing was imported.
 
-    def __init__(self, file: str, problems: list[str], *, hint: str | None = None):
-        self.file, self.problems = file, problems
-        shown = problems[:MAX_SHOWN]
-        more = f"\n  … and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
-        head = f"{file}: " + (problems[0] if len(problems) == 1 else
-                               f"{len(problems)} problems; nothing was imported:\n  " + "\n  ".join(shown) + more)
-        if len(problems) == 1:
-            head += " Nothing was imported."
-        super().__init__(head, hint=hint)
+    ``file``, ``line``, ``row`` and ``column`` say where (the first problem's place when there are several);
+    ``problems`` holds every :class:`Problem` found; ``hint`` says how to fix it.
+    """
+
+    def __init__(self, message: str, *, file: str, line: int | None = None, column: str | None = None,
+                 hint: str | None = None, row: int | None = None, problems: list[Problem] | None = None):
+        self.file, self.line, self.row, self.column = str(file), line, row, column
+        self.problems = list(problems) if problems else [Problem(message, row, line, column)]
+        self.reason = message
+        super().__init__(self._render(message), hint=hint)
+
+    def _render(self, message: str) -> str:
+        if len(self.problems) == 1:
+            where = self.problems[0].where()
+            return f"{self.file}{', ' + where if where else ''}: {message} Nothing was imported."
+        shown = "\n  ".join(f"- {p}" for p in self.problems[:MAX_SHOWN])
+        more = len(self.problems) - MAX_SHOWN
+        tail = f"\n  … and {more} more problem{'s' if more > 1 else ''}" if more > 0 else ""
+        return f"{self.file}: {message}\n  {shown}{tail}"
 
 
-class RowProblems:
-    """Collects problems while rows are checked, then raises them all at once."""
+class ProblemList:
+    """Collects problems while rows are checked, then raises them together as one :class:`ImportProblem`."""
 
-    def __init__(self, file: str):
-        self.file, self.items = file, []
+    def __init__(self, file: str, unit: str = "row"):
+        self.file, self.unit = str(file), unit
+        self.items: list[Problem] = []
 
-    def add(self, message: str) -> None:
-        self.items.append(message)
+    def add(self, message: str, *, row: int | None = None, line: int | None = None,
+            column: str | None = None) -> None:
+        self.items.append(Problem(message, row, line, column, self.unit))
+
+    def __len__(self) -> int:
+        return len(self.items)
 
     def raise_if_any(self, hint: str | None = None) -> None:
-        if self.items:
-            raise ImportProblem(self.file, self.items, hint=hint)
+        if not self.items:
+            return
+        if len(self.items) == 1:
+            p = self.items[0]
+            raise ImportProblem(p.message, file=self.file, row=p.row, line=p.line, column=p.column, hint=hint,
+                                problems=self.items)
+        first = self.items[0]
+        raise ImportProblem(f"{len(self.items)} problems; nothing was imported:", file=self.file, row=first.row,
+                            line=first.line, column=first.column, hint=hint, problems=self.items)

@@ -1,4 +1,13 @@
-"""Writing records out: JSON Lines, and CSV that a spreadsheet cannot turn into a formula."""
+"""Writing normalized records out — JSON Lines, and CSV a spreadsheet cannot turn into a formula — atomically.
+
+**Formula injection**: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a
+formula by Excel and LibreOffice (``=HYPERLINK(...)`` in a ticket summary becomes a link that leaks data). Such
+cells get a leading apostrophe, which spreadsheets show as text. A cell that already starts with an apostrophe gets
+one more, so :func:`unsafe_cell` can undo it exactly and an exported CSV imports back to the same items.
+
+**Atomic writes**: the output goes to a temporary file beside the target and is renamed over it, so a reader (or a
+crash) never sees half a file.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +15,98 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
-from shiplab.data.model import BacklogItem
+from shiplab.data.model import BacklogItem, Document
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ITEM_COLUMNS = ["key", "summary", "description", "type", "status", "priority", "components", "labels", "created",
+                "resolved", "links", "parent", "assignee", "reporter", "classification", "source", "format", "row",
+                "line", "original_id"]
+DOC_COLUMNS = ["id", "title", "format", "doc_type", "classification", "text"]
+LIST_SEP = "; "
+LINK_SEP = ": "
 
 
 def safe_cell(value) -> str:
-    """Neutralize spreadsheet formula injection: a cell starting with = + - @ tab or CR gets a leading quote."""
+    """The value as a spreadsheet-inert cell: formula starts (and apostrophes) get a leading apostrophe."""
     s = "" if value is None else str(value)
-    return "'" + s if s.startswith(FORMULA_STARTS) else s
+    return "'" + s if s.startswith(FORMULA_STARTS + ("'",)) else s
 
 
-def items_to_csv(items: list[BacklogItem]) -> str:
-    fields = ["key", "summary", "description", "type", "status", "priority", "components", "labels", "created",
-              "resolved", "parent", "assignee", "reporter", "classification", "source", "line"]
+def unsafe_cell(s: str) -> str:
+    """Undo :func:`safe_cell`."""
+    return s[1:] if s.startswith("'") and s[1:].startswith(FORMULA_STARTS + ("'",)) else s
+
+
+def item_row(it: BacklogItem) -> list:
+    p = it.provenance
+    return [it.key, it.summary, it.description, it.type, it.status, it.priority, LIST_SEP.join(it.components),
+            LIST_SEP.join(it.labels), it.created.isoformat() if it.created else "",
+            it.resolved.isoformat() if it.resolved else "", LIST_SEP.join(f"{t}{LINK_SEP}{k}" for t, k in it.links),
+            it.parent, it.assignee, it.reporter, it.classification, p.source if p else "", p.format if p else "",
+            "" if not p or p.row is None else p.row, "" if not p or p.line is None else p.line,
+            p.original_id if p else ""]
+
+
+def _csv(columns: list[str], rows) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(fields)
-    for it in items:
-        d = it.to_dict()
-        row = [d[f] for f in fields[:-2]] + [it.provenance.source if it.provenance else "",
-                                             it.provenance.line if it.provenance else ""]
-        row[6], row[7] = "; ".join(it.components), "; ".join(it.labels)
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(columns)
+    for row in rows:
         w.writerow([safe_cell(v) for v in row])
     return buf.getvalue()
 
 
+def items_to_csv(items: list[BacklogItem]) -> str:
+    return _csv(ITEM_COLUMNS, (item_row(it) for it in items))
+
+
+_LINE_BREAKING = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _json_line(d: dict) -> str:
+    """One JSON Lines record: readable UTF-8, but with every character some reader treats as a line break escaped."""
+    return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(d, ensure_ascii=False)) + "\n"
+
+
 def items_to_jsonl(items: list[BacklogItem]) -> str:
-    return "".join(json.dumps(it.to_dict(), ensure_ascii=False) + "\n" for it in items)
+    return "".join(_json_line(it.to_dict()) for it in items)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename: a reader never sees half a file."""
+def documents_to_csv(docs: list[Document]) -> str:
+    return _csv(DOC_COLUMNS, ([d.id, d.title, d.format, d.doc_type, d.classification, d.text] for d in docs))
+
+
+def documents_to_jsonl(docs: list[Document]) -> str:
+    return "".join(_json_line(d.to_dict()) for d in docs)
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_records(path: str | Path, records: list) -> Path:
+    """Items or documents to ``.csv`` or ``.jsonl`` (chosen by the suffix), atomically."""
+    path = Path(path)
+    docs = bool(records) and isinstance(records[0], Document)
+    if path.suffix.lower() == ".csv":
+        text = documents_to_csv(records) if docs else items_to_csv(records)
+    else:
+        text = documents_to_jsonl(records) if docs else items_to_jsonl(records)
+    return write_atomic(path, text)

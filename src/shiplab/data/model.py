@@ -1,19 +1,28 @@
-"""The normalized records every importer produces."""
+"""The normalized records every importer produces: :class:`BacklogItem` and :class:`Document`.
+
+Whatever tool a team exported from, labs and services see the same fields. Dates are timezone-aware; lists are lists
+(Jira's repeated ``Labels`` columns, Azure's ``a; b`` tags and GitHub's label objects all become ``labels``); links
+are ``(link type, other key)`` pairs. Every record carries its :class:`Provenance` — the file, format, row and line
+it came from and the id it had there — so a result can always be traced back to the export.
+
+``to_dict``/``from_dict`` give a JSON-safe form (the ``.jsonl`` export) that reads back to equal records.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-CLASSES = ("public", "internal", "confidential", "restricted")  # ascending: restricted = personal data inside
+CLASSES = ("public", "internal", "confidential", "restricted")  # ascending; restricted = personal data inside
 
 
 @dataclass(frozen=True)
 class Provenance:
-    source: str  # file name
-    format: str  # jira, github, azure, csv, md, html, pdf, docx, txt
-    line: int | None = None  # line (CSV row) or item index (JSON)
-    original_id: str = ""
+    source: str  # file name as given to the importer
+    format: str  # jira, github, azure, csv, shiplab; md, txt, html, pdf, docx
+    row: int | None = None  # spreadsheet row (header = 1) or JSON item number
+    line: int | None = None  # physical line where the row starts (differs from row when cells span lines)
+    original_id: str = ""  # the id in the source tool (Jira issue id, GitHub URL, Azure ID)
 
 
 @dataclass
@@ -28,8 +37,8 @@ class BacklogItem:
     labels: list[str] = field(default_factory=list)
     created: datetime | None = None
     resolved: datetime | None = None
-    links: list[tuple[str, str]] = field(default_factory=list)  # (link type, other key)
-    parent: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)  # (link type, other key), e.g. ("duplicates", "NVA-2")
+    parent: str = ""  # the parent's (epic's) key when the export lets us resolve it, else its id
     assignee: str = ""
     reporter: str = ""
     classification: str = "internal"
@@ -47,7 +56,7 @@ class BacklogItem:
         d = dict(d)
         for k in ("created", "resolved"):
             d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
-        d["links"] = [tuple(link) for link in d.get("links", [])]
+        d["links"] = [(str(t), str(k)) for t, k in d.get("links") or []]
         d["provenance"] = Provenance(**d["provenance"]) if d.get("provenance") else None
         return cls(**d)
 
@@ -60,5 +69,22 @@ class Document:
     format: str
     doc_type: str = ""
     classification: str = "internal"
-    sections: list[tuple[str, str]] = field(default_factory=list)  # (heading, text)
+    # (heading, text) in document order; a list, not a dict, because headings repeat ("Steps", "Example")
+    sections: list[tuple[str, str]] = field(default_factory=list)
     provenance: Provenance | None = None
+
+    def section(self, heading: str) -> str:
+        """The text under the first section with this heading ('' when there is none)."""
+        return next((text for h, text in self.sections if h == heading), "")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["sections"] = [list(s) for s in self.sections]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Document":
+        d = dict(d)
+        d["sections"] = [(str(h), str(t)) for h, t in d.get("sections") or []]
+        d["provenance"] = Provenance(**d["provenance"]) if d.get("provenance") else None
+        return cls(**d)

@@ -1,19 +1,38 @@
-"""Finding and redacting personal data: validated matches, not bare patterns.
+"""Finding and redacting personal data: validated matches, not bare patterns, and no model to download.
 
-An IBAN must have its country's length and pass the mod-97 check; a phone number must look like one in a European
-numbering style and not be a date, an amount, a version or a ticket key; a date is a birth date only next to a cue
-("born", "DOB", "geb."); a name is found from context ("Dear …", "Name:", "Customer …", "holder: …") or from a
-first name the package ships, followed by a capitalised surname. No model is downloaded or needed.
+What counts as a find, per type:
+
+- **IBAN** — the country's exact length (a table of SEPA countries) *and* the ISO 7064 mod-97 check; grouped in
+  fours or compact. An IBAN-shaped string with a wrong checksum is not flagged (and is never taken for a phone).
+- **EMAIL** — ``local@domain.tld``, except role mailboxes (``complaints@``, ``dpo@``, ``support@`` …): they name a
+  function, not a person.
+- **PHONE** — international (``+49 30 1234567``, ``0043 1 234 5678``, ``+49 (0)89 …``) or national (``030/1234567``,
+  ``0176 12345678``, ``06-12345678``) with at least 7 digits; dates, amounts, versions, times and ticket keys do not
+  have these shapes, and the lookarounds keep a match from starting or ending inside another token. A number the
+  sentence calls a business line (hotline, pager, switchboard, service desk) is not personal data.
+- **POLICY_NUMBER**, **CLAIM_NUMBER** — the company's patterns, configurable with :class:`Patterns` (defaults: the
+  sample company's ``NV-(MOT|HH|LIA|TRV)-1234567`` and ``CLM-2024-000123``).
+- **DATE_OF_BIRTH** — a date only when a cue ("born", "DOB", "date of birth", "geb.", "Geburtsdatum") precedes it.
+- **PERSON** — a capitalised name after a cue ("Dear …", "Name:", "Mr/Ms/Frau/Herr", "regards,", "reported by …"),
+  or a first name from the list this package ships (``first_names.txt``) followed by a capitalised surname, or an
+  initial and a surname (``J. Neumann``). Strong cues (salutations, titles, "Name:") accept any capitalised name;
+  weak ones ("from", "with", "by") only a listed first name or an initial.
+
+:func:`detect` returns non-overlapping :class:`Entity` spans (validated types win over guessed ones);
+:func:`redact` replaces them as ``[IBAN]`` (tag), ``*****`` (mask) or ``[IBAN:3f2a9c]`` (hash: stable, so the same
+value links up across records without being readable).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
 
 TYPES = ("PERSON", "EMAIL", "PHONE", "IBAN", "POLICY_NUMBER", "CLAIM_NUMBER", "DATE_OF_BIRTH")
+STYLES = ("tag", "mask", "hash")
 IBAN_LENGTHS = {"AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "EE": 20,
                 "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27,
                 "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25,
@@ -29,121 +48,173 @@ class Entity:
     confidence: float = 1.0
 
 
+@dataclass(frozen=True)
+class Patterns:
+    """The company-specific identifiers (regular expressions, matched as whole words)."""
+
+    policy: tuple[str, ...] = (r"NV-(?:MOT|HH|LIA|TRV)-\d{7}",)
+    claim: tuple[str, ...] = (r"CLM-\d{4}-\d{6}",)
+
+
+DEFAULT_PATTERNS = Patterns()
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(patterns: Patterns) -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(r"(?<![\w-])(?:" + p + r")(?![\w-])"), kind)
+                 for kind, group in (("POLICY_NUMBER", patterns.policy), ("CLAIM_NUMBER", patterns.claim))
+                 for p in group)
+
+
 def iban_valid(candidate: str) -> bool:
+    """Right length for its country and a mod-97 remainder of 1 (ISO 13616)."""
     s = re.sub(r"\s", "", candidate).upper()
-    if len(s) < 15 or s[:2] not in IBAN_LENGTHS or len(s) != IBAN_LENGTHS[s[:2]] or not s[2:4].isdigit():
-        return False
-    if not s[4:].isalnum():
+    if len(s) < 15 or IBAN_LENGTHS.get(s[:2]) != len(s) or not s[2:4].isdigit() or not s[4:].isalnum():
         return False
     return int("".join(str(int(ch, 36)) for ch in s[4:] + s[:4])) % 97 == 1
 
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![\w-])")
+EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-POLICY_RE = re.compile(r"\bNV-(?:MOT|HH|LIA|TRV)-\d{7}\b")
-CLAIM_RE = re.compile(r"\bCLM-\d{4}-\d{6}\b")
 PHONE_RE = re.compile(
     r"(?<![\w/+.-])(?:"
     r"(?:\+|00)\d{2,3}[ ]?(?:\(0\))?[ ]?\d{1,4}(?:[ /-]?\d{2,4}){1,4}"  # +49 30 1234567, 0043 1 234 5678
-    r"|0\d{1,4}[/ -]\d{3,8}(?:[ -]\d{2,4}){0,3}"  # 030/1234567, 0176 12345678, 06-12345678, 06 12 34 56 78
-    r"|0\d{1,4}(?:[ ]\d{2}){4}"
-    r")(?![\w/-])")
-DATE_RE = r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})"
-DOB_RE = re.compile(r"(?i)(?:born(?: on)?|DOB|date of birth|geb\.|geboren(?: am)?)[:\s]+(" + DATE_RE + ")")
+    r"|0\d{1,4}[/ -]\d{3,8}(?:[ -]\d{2,4}){0,3}"  # 030/1234567, 0176 12345678, 06-12345678
+    r"|0\d{1,4}(?:[ ]\d{2}){4}"  # 06 12 34 56 78
+    r")(?![\w/-]|[.,]\d)")
+DATE = (r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
+        r"|\d{1,2}(?:st|nd|rd|th)?\.? (?:of )?[A-Z][a-zä]{2,8}\.? (?:19|20)\d{2}"
+        r"|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2})")
+DOB_RE = re.compile(r"(?i:\b(?:born|DOB|d\.o\.b\.|date of birth|birth ?date|geb\.|geboren|Geburtsdatum))"
+                    r"(?:\s*(?:on|am|:|-|\())?\s*(" + DATE + r")")
 
-NAME_PARTICLES = r"(?:(?:van den|van der|van|de|von|du|le|la|di)\s)?"
-SURNAME = r"[A-ZÄÖÜÉÈ][a-zäöüßéèçëï'-]+"
-CUE_RE = re.compile(
-    r"(?:Dear|Name:|Customer|customer|Policyholder|policyholder|holder:|Mr\.?|Ms\.?|Mrs\.?|Herr|Frau|Contact:|"
-    r"reported by|complaint by|request(?:ed)? from|from|with|by)\s+"
-    r"((?!(?:Frau|Herr|Mr|Ms|Mrs|Dr)\b)(?:[A-ZÄÖÜÉ][a-zäöüßéèçëï-]+|[A-ZÄÖÜÉ]\.)\s" + NAME_PARTICLES + SURNAME + ")")
+ROLE_MAILBOXES = frozenset("""info contact kontakt support service help helpdesk servicedesk complaints complaint
+beschwerde dpo privacy datenschutz data-protection dataprotection noreply no-reply donotreply postmaster abuse
+security admin office sales billing claims schaden oncall on-call pager hr jobs press presse team""".split())
+BUSINESS_LINE = re.compile(r"(?i)\b(?:hotline|pager|switchboard|service ?desk|help ?desk|on-call|zentrale|"
+                           r"servicenummer|customer service)\b[^.\n]{0,40}$")
+_UP, _LOW = "A-ZÄÖÜÉÈÅØŁŠŽČ", "a-zäöüßéèçëïíóúáàâêîôûñøåłšžčćő"
+PARTICLE = r"(?:(?:van den|van der|van de|van|de la|de|von|zu|du|le|la|di|da|ter|ten)\s)?"
+SURNAME = rf"[{_UP}][{_LOW}'’]+(?:-[{_UP}][{_LOW}]+)?"
+GIVEN = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]\.)"
+STRONG_CUES = r"Dear|Name:|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Herr|Frau|Mme\.?|Mevrouw|Meneer|Policyholder|policyholder|holder:"
+WEAK_CUES = (r"Customer|customer|Claimant|claimant|Caller|caller|Contact:|Insured|insured|Witness|witness|"
+             r"reported by|complaint by|requested by|request(?:ed)? from|from|with|by|Hi|Hello|Hallo|"
+             r"regards,?|Grüße,?|Gruß,?|Thanks,|Cheers,|Sincerely,?")
+CUE_RE = re.compile(rf"\b({STRONG_CUES}|{WEAK_CUES})\s+(?!(?:Frau|Herr|Mr|Ms|Mrs|Dr)\b)"
+                    rf"({GIVEN}(?:\s{PARTICLE}{SURNAME})?)")
+# a lookahead, so "Frau Katharina Vogel" is tried at "Frau" and again at "Katharina"
+FIRST_NAME_RE = re.compile(rf"\b(?=([{_UP}][{_LOW}]+)\s({PARTICLE}{SURNAME}))")
+INITIAL_RE = re.compile(rf"(?<![\w.])([{_UP}]\.)\s({PARTICLE}{SURNAME})")
+NOT_NAMES = frozenset("""Street Strasse Straße Versicherung Claims Claim Team The And Portal API This That Please See If
+We It In On For No Our Your Ticket Release Version Step Steps Expected Actual Customer Dear Intake Admin Billing
+Analytics Platform Data Document Management Broker Fraud Policy Service Support Desk Monday Tuesday Wednesday Thursday
+Friday Saturday Sunday January February March April May June July August September October November December
+Regards Thanks AG GmbH Nordlicht Hello Hi Sir Madam Sirs Colleagues All Everyone""".split())
 
 
-def _first_names() -> frozenset[str]:
+@functools.lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
     text = resources.files("shiplab.data").joinpath("first_names.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.split() if w.strip())
 
 
-FIRST_NAMES = _first_names()
-# a lookahead, so "Frau Katharina Vogel" is tried at "Frau" and again at "Katharina"
-FIRST_NAME_RE = re.compile(r"\b(?=([A-ZÄÖÜÉ][a-zäöüßéèçëï-]+)\s(" + NAME_PARTICLES + SURNAME + r"))")
-INITIAL_RE = re.compile(r"(?<![\w.])([A-ZÄÖÜÉ]\.)\s(" + NAME_PARTICLES + SURNAME + r")")
-NOT_SURNAMES = frozenset({"Street", "Versicherung", "Claims", "Team", "The", "And", "Portal", "API", "This", "That",
-                          "Please", "See", "If", "We", "It", "In", "On", "For", "No", "Our", "Your", "Ticket",
-                          "Release", "Version", "Step", "Steps", "Expected", "Actual", "Customer", "Dear"})
+class _Found:
+    """Accepts spans that do not overlap one already taken (so validated types, found first, win)."""
+
+    def __init__(self, text: str, types):
+        self.text, self.types, self.items = text, set(types), []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(start < e.end and e.start < end for e in self.items)
+
+    def add(self, start: int, end: int, kind: str, confidence: float = 1.0) -> None:
+        if kind in self.types and start < end and self.free(start, end):
+            self.items.append(Entity(start, end, kind, self.text[start:end], confidence))
 
 
-def _spans(entities: list[Entity]) -> list[tuple[int, int]]:
-    return [(e.start, e.end) for e in entities]
+def _plausible_name(name: str) -> bool:
+    return not any(part.strip(".") in NOT_NAMES for part in name.split())
 
 
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(start < b and a < end for a, b in taken)
+def _persons(text: str, found: _Found) -> None:
+    names = first_names()
+    for m in CUE_RE.finditer(text):
+        name = m.group(2)
+        parts = name.split()
+        if not _plausible_name(name):
+            continue
+        strong = re.fullmatch(STRONG_CUES, m.group(1)) is not None
+        if len(parts) == 1:  # "Herr Vogel" (a surname after a title), "Dear Anna" / "Thanks, Anna" (a first name)
+            ok = parts[0] in names or (strong and not parts[0].endswith("."))
+        else:
+            ok = strong or parts[0] in names or parts[0].endswith(".")
+        if ok:
+            found.add(m.start(2), m.end(2), "PERSON", 0.9 if strong else 0.8)
+    for m in INITIAL_RE.finditer(text):
+        if _plausible_name(m.group(2)):
+            found.add(m.start(), m.end(), "PERSON", 0.7)
+    for m in FIRST_NAME_RE.finditer(text):
+        if m.group(1) in names and _plausible_name(m.group(2)):
+            found.add(m.start(1), m.end(2), "PERSON", 0.8)
 
 
-def detect(text: str, types: tuple[str, ...] = TYPES) -> list[Entity]:
-    """Every piece of personal data in ``text``, non-overlapping, in order."""
-    found: list[Entity] = []
-
-    def add(start: int, end: int, kind: str, confidence: float = 1.0) -> None:
-        if kind in types and not _overlaps(start, end, _spans(found)):
-            found.append(Entity(start, end, kind, text[start:end], confidence))
-
+def detect(text: str, types: tuple[str, ...] = TYPES, patterns: Patterns = DEFAULT_PATTERNS) -> list[Entity]:
+    """Every piece of personal data in ``text``: non-overlapping entities in text order."""
+    found = _Found(text, types)
     for m in EMAIL_RE.finditer(text):
-        add(m.start(), m.end(), "EMAIL")
-    iban_shaped = [(m.start(), m.end()) for m in IBAN_RE.finditer(text)]  # valid or not: never a phone number
+        if m.group(0).split("@")[0].lower() not in ROLE_MAILBOXES:
+            found.add(m.start(), m.end(), "EMAIL")
+    iban_shaped = []  # valid or not, never a phone number
     for m in IBAN_RE.finditer(text):
-        value = m.group(0).rstrip()
-        # greedy grouping may swallow a following word: shrink until the checksum holds
-        while value and not iban_valid(value):
+        iban_shaped.append((m.start(), m.end()))
+        value = m.group(0)
+        while value and not iban_valid(value):  # greedy grouping may take in a following word: shrink
             value = value[:-1].rstrip()
-            if len(re.sub(r"\s", "", value)) < 15:
+            if len(value.replace(" ", "")) < 15:
                 value = ""
         if value:
-            add(m.start(), m.start() + len(value), "IBAN")
-    for rx, kind in ((POLICY_RE, "POLICY_NUMBER"), (CLAIM_RE, "CLAIM_NUMBER")):
+            found.add(m.start(), m.start() + len(value), "IBAN")
+    for rx, kind in _compiled(patterns):
         for m in rx.finditer(text):
-            add(m.start(), m.end(), kind)
+            found.add(m.start(), m.end(), kind)
     for m in DOB_RE.finditer(text):
-        add(m.start(1), m.end(1), "DATE_OF_BIRTH")
+        found.add(m.start(1), m.end(1), "DATE_OF_BIRTH", 0.9)
     for m in PHONE_RE.finditer(text):
         value = m.group(0)
-        digits = re.sub(r"\D", "", value)
-        if len(digits) < 7 or re.fullmatch(DATE_RE, value) or _overlaps(m.start(), m.end(), iban_shaped):
+        if len(re.sub(r"\D", "", value)) < 7:
             continue
-        add(m.start(), m.end(), "PHONE", 0.9)
-    for m in CUE_RE.finditer(text):
-        first, _, last = m.group(1).partition(" ")
-        if last.split()[-1] in NOT_SURNAMES:
+        if any(m.start() < b and a < m.end() for a, b in iban_shaped):
             continue
-        if first.endswith(".") or first in FIRST_NAMES or m.group(0).split()[0] in ("Dear", "Name:", "Herr", "Frau",
-                                                                                   "Mr", "Mr.", "Ms", "Ms.", "Mrs"):
-            add(m.start(1), m.end(1), "PERSON", 0.9)
-    for m in INITIAL_RE.finditer(text):
-        if m.group(2).split()[-1] not in NOT_SURNAMES:
-            add(m.start(), m.end(), "PERSON", 0.7)
-    for m in FIRST_NAME_RE.finditer(text):
-        if m.group(1) in FIRST_NAMES and m.group(2).split()[-1] not in NOT_SURNAMES:
-            add(m.start(1), m.end(2), "PERSON", 0.8)
-    return sorted(found, key=lambda e: e.start)
+        if BUSINESS_LINE.search(text, max(0, m.start() - 80), m.start()):
+            continue
+        found.add(m.start(), m.end(), "PHONE", 0.9)
+    if "PERSON" in found.types:
+        _persons(text, found)
+    return sorted(found.items, key=lambda e: e.start)
 
 
-def redact(text: str, entities: list[Entity] | None = None, style: str = "tag",
-           types: tuple[str, ...] = TYPES) -> str:
-    """Replace personal data: ``tag`` → ``[IBAN]``, ``mask`` → ``*****``, ``hash`` → ``[IBAN:3f2a9c]`` (stable)."""
+def replacement(entity: Entity, style: str) -> str:
+    if style == "mask":
+        return "*" * (entity.end - entity.start)
+    if style == "hash":
+        return f"[{entity.type}:{hashlib.sha256(entity.value.encode()).hexdigest()[:6]}]"
+    return f"[{entity.type}]"
+
+
+def redact(text: str, types: tuple[str, ...] = TYPES, style: str = "tag", *, entities: list[Entity] | None = None,
+           patterns: Patterns = DEFAULT_PATTERNS) -> str:
+    """``text`` with its personal data (of ``types``) replaced: ``tag`` ``[IBAN]``, ``mask`` ``****``, ``hash``."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     if entities is None:
-        entities = detect(text, types)
+        entities = detect(text, types, patterns)
     out, pos = [], 0
     for e in sorted(entities, key=lambda e: e.start):
         if e.type not in types or e.start < pos:
             continue
         out.append(text[pos:e.start])
-        if style == "mask":
-            out.append("*" * (e.end - e.start))
-        elif style == "hash":
-            out.append(f"[{e.type}:{hashlib.sha256(e.value.encode()).hexdigest()[:6]}]")
-        else:
-            out.append(f"[{e.type}]")
+        out.append(replacement(e, style))
         pos = e.end
     out.append(text[pos:])
     return "".join(out)

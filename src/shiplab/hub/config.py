@@ -79,6 +79,13 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     services.append(formgrader_service(course=course, url=settings["course.formgrader_url"], python=ctx.python,
                                        repo_root=ctx.repo_root, state=state,
                                        as_root=spawner_mode(settings, ctx.is_root) == "unix-users"))
+    if settings["grading.enabled"] and mode != "kubernetes":
+        # no URL: nothing reaches it over HTTP; it watches the exchange and writes gradebook + feedback. It runs
+        # as the hub's account (root in unix-users mode), which the sandbox needs to drop participants' code to
+        # per-slot accounts without network.
+        services.append({"name": "grading", "command": [ctx.python, "-m", "shiplab.grading"],
+                         "environment": {**service_env, "SHIPLAB_COURSE": course},
+                         "info": {"description": "Autogrades every submission as it arrives, sandboxed"}})
     if settings["gateway.enabled"]:
         services.append({"name": "gateway", "url": settings["gateway.url"], "environment": service_env,
                          "command": [ctx.python, "-m", "shiplab.gateway"],

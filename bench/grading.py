@@ -1,0 +1,215 @@
+"""Grading 30 submissions: shiplab's sandboxed parallel worker beside a serial `nbgrader autograde`, same files.
+
+Goals: shiplab at least 1.8x faster than serial nbgrader on 2 cores; submission-to-visible-score latency p95 <= 10 s
+when 30 arrive at once. One run measures, side by side:
+
+1. **serial anchor**: `nbgrader autograde LAB --force` (the CLI, one call for all submissions, as an instructor
+   runs it) on a copy of the course;
+2. **shiplab batch**: the same submissions through :class:`shiplab.grading.worker.Worker` with ``--parallel``
+   executions at once (default: the cores), each in the sandbox, *including* feedback rendered and released;
+3. **per-notebook cost**: shiplab's sandboxed execution per notebook vs a bare kernel start plus the cells
+   (jupyter_client + nbclient, no sandbox, no nbgrader);
+4. **latency**: a watching worker (warm, as the hub service is) while 30 submissions land in the exchange at
+   once: time from each folder being complete to its job done (score in the gradebook, feedback released).
+
+The lab is ``tests/grading/fixtures/mini`` (``--lab-dir labs/demo`` for another); each submission is the source
+notebook's own solutions typed into the released notebook. Run as root for the real sandbox:
+
+    .venv/bin/python bench/grading.py
+    .venv/bin/python bench/grading.py --submissions 10 --lab-dir labs/demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "grading"))
+
+import gradekit  # noqa: E402
+
+SPEEDUP_GOAL, P95_GOAL = 1.8, 10.0
+
+
+def solutions(source_nb: Path) -> dict[str, str]:
+    nb = nbformat.read(str(source_nb), as_version=4)
+    out = {}
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            out[meta["grade_id"]] = "\n".join(line for line in c.source.splitlines()
+                                              if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
+    return out
+
+
+def make_course(base: Path, lab_dir: Path) -> gradekit.Course:
+    gradekit.LAB = lab_dir.name
+    fixture = gradekit.FIXTURES
+    if lab_dir.resolve() != (fixture / lab_dir.name).resolve():
+        gradekit.FIXTURES = lab_dir.parent
+    try:
+        return gradekit.make_course(base, cell_timeout=60)
+    finally:
+        gradekit.FIXTURES = fixture
+
+
+def submit_all(course: gradekit.Course, n: int, answers: dict[str, str]) -> list[Path]:
+    return [gradekit.submit(course, f"p{k:02d}", answers) for k in range(n)]
+
+
+def serial_nbgrader(course: gradekit.Course, folders: list[Path]) -> float:
+    """Collect by copying (as `nbgrader collect` does), then time one `nbgrader autograde` call."""
+    for folder in folders:
+        student = folder.name.split("+")[0]
+        shutil.copytree(folder, course.root / "submitted" / student / gradekit.LAB)
+    (course.root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {gradekit.COURSE!r}\nc.CourseDirectory.root = {str(course.root)!r}\n"
+        f"c.Exchange.root = {str(course.exchange)!r}\nc.Execute.timeout = 60\n")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    started = time.perf_counter()
+    proc = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", gradekit.LAB, "--force"],
+                          cwd=course.root, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"nbgrader autograde failed:\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def shiplab_batch(course: gradekit.Course, parallel: int):
+    from shiplab.grading.engine import Engine
+    from shiplab.grading.queue import Queue
+    from shiplab.grading.sandbox import Sandbox
+    from shiplab.grading.watch import file_new_submissions
+    from shiplab.grading.worker import Worker
+
+    sandbox = Sandbox(slots=parallel)
+    queue = Queue(course.root.parent.parent / "grading" / "queue.db")
+    file_new_submissions(queue, course.inbound)
+    worker = Worker(Engine(course.config, sandbox), queue, parallel)
+    started = time.perf_counter()
+    summary = worker.run(until_idle=True)
+    return time.perf_counter() - started, summary, sandbox
+
+
+def bare_kernel(notebook: Path, folder: Path, runs: int = 5) -> float:
+    """Seconds to start a kernel and run the cells, no sandbox, no nbgrader (the floor for any grader)."""
+    from nbclient import NotebookClient
+
+    times = []
+    for _ in range(runs):
+        nb = nbformat.read(str(notebook), as_version=4)
+        started = time.perf_counter()
+        NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def latency(course: gradekit.Course, n: int, parallel: int, answers: dict[str, str]) -> list[float]:
+    """A warm watching worker; n submissions land at once; seconds from each landing to its job done."""
+    from shiplab.grading.engine import Engine
+    from shiplab.grading.queue import Queue
+    from shiplab.grading.sandbox import Sandbox
+    from shiplab.grading.worker import Worker
+
+    queue = Queue(course.root.parent.parent / "grading" / "latency.db")
+    worker = Worker(Engine(course.config, Sandbox(slots=parallel)), queue, parallel, inbound=course.inbound)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    thread.start()
+    gradekit.submit(course, "warmup", answers)
+    while queue.counts().get("done", 0) < 1:
+        time.sleep(0.1)
+    landed = {}
+    staging = course.root.parent.parent / "staging"
+    staging.mkdir()
+    for k in range(n):  # written aside, then moved in: they land together, as complete folders
+        folder = staging / f"q{k:02d}+{gradekit.LAB}+{gradekit.stamp()}+{secrets.token_hex(3)}"
+        shutil.copytree(submit_all_template(course, answers), folder)
+    for folder in sorted(staging.iterdir()):
+        landed[folder.name.split("+")[0]] = time.time()
+        folder.rename(course.inbound / folder.name)
+    while queue.counts().get("done", 0) < n + 1:
+        time.sleep(0.1)
+    stop.set()
+    thread.join()
+    return sorted(j.finished_at - landed[j.student] for j in queue.jobs() if j.student in landed)
+
+
+def submit_all_template(course: gradekit.Course, answers: dict[str, str]) -> Path:
+    template = course.root.parent.parent / "template"
+    if not template.exists():
+        made = gradekit.submit(course, "template", answers)
+        made.rename(template)
+    return template
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=30)
+    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--lab-dir", type=Path, default=gradekit.FIXTURES / "mini")
+    args = parser.parse_args()
+    lab_dir = args.lab_dir.resolve()
+    answers = solutions(next(lab_dir.glob("*.ipynb")))
+    work = Path(tempfile.mkdtemp(prefix="shiplab-bench-grading-"))
+    print(f"{args.submissions} submissions of {lab_dir.name}, {os.cpu_count()} cores, parallel {args.parallel}, "
+          f"root={os.geteuid() == 0}; work in {work}")
+    try:
+        anchor = make_course(work / "anchor", lab_dir)
+        ours = make_course(work / "ours", lab_dir)
+        folders = submit_all(ours, args.submissions, answers)
+        for folder in folders:
+            shutil.copytree(folder, anchor.inbound / folder.name)
+
+        t_serial = serial_nbgrader(anchor, sorted(anchor.inbound.iterdir()))
+        t_ours, summary, sandbox = shiplab_batch(ours, args.parallel)
+        ok = summary.graded == args.submissions and all(s == max(ours.scores().values())
+                                                       for s in ours.scores().values())
+        same = anchor.scores() == ours.scores()
+        execs = [o.execute_seconds for o in summary.outcomes.values()]
+        released = os.path.join(ours.root, "autograded", "p00", gradekit.LAB)
+        bare = bare_kernel(next(Path(released).glob("*.ipynb")), Path(released))
+
+        lat_course = make_course(work / "latency", lab_dir)
+        lat = latency(lat_course, args.submissions, args.parallel, answers)
+
+        ratio = t_serial / t_ours
+        print(f"\nserial nbgrader autograde : {t_serial:6.1f} s  ({t_serial / args.submissions:.2f} s/notebook, "
+              "one CLI call, start-up included, no feedback)")
+        print(f"shiplab, {args.parallel} at once       : {t_ours:6.1f} s  ({t_ours / args.submissions:.2f} s/notebook "
+              f"wall, sandboxed, feedback rendered + released)   [{sandbox.isolation}]")
+        print(f"speed-up                  : {ratio:6.2f}x   goal >= {SPEEDUP_GOAL}x  "
+              f"{'MET' if ratio >= SPEEDUP_GOAL else 'MISSED'}")
+        print(f"scores equal to nbgrader's: {same}; all {summary.graded} graded full marks: {ok}")
+        print(f"per notebook, sandboxed execution: median {statistics.median(execs):.2f} s, p95 {pct(execs, .95):.2f} s "
+              f"(kernel start + cells + sandbox set-up, {args.parallel} running at once)")
+        print(f"per notebook, bare kernel start + cells (no sandbox, alone): {bare:.2f} s")
+        print(f"latency, {args.submissions} landing at once: p50 {pct(lat, .5):.1f} s, p95 {pct(lat, .95):.1f} s, "
+              f"max {max(lat):.1f} s   goal p95 <= {P95_GOAL} s  {'MET' if pct(lat, .95) <= P95_GOAL else 'MISSED'}")
+        drain = max(lat)
+        print(f"  (throughput in that burst: {args.submissions / drain:.2f} notebooks/s; the last one waits for "
+              f"{args.submissions - 1} before it)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The grading engine: submissions graded as they arrive, in parallel, with participant code fenced off.
+
+nbgrader's own ``autograde`` grades one submission after another (nbgrader#174), only when an instructor runs it,
+and runs participant code with the grader's rights (its FAQ: "not directly" protected). This room keeps nbgrader's
+preprocessors and gradebook and changes the three things around them:
+
+``watch``      notices new folders in the exchange's ``inbound/`` and files them as jobs;
+``queue``      a durable SQLite job queue (one row per lab, participant and submission time; leases, so a killed
+               worker's jobs go back to the queue; a resubmission supersedes an older one);
+``sandbox``    runs *only the execution step* in a subprocess as an unprivileged per-slot account, in a fresh
+               folder, without network, under memory/CPU/process/file-size limits and time limits
+               (``runner`` is the code on the far side of that boundary);
+``engine``     the trusted steps around it — nbgrader's ``Autograde`` converter with its ``Execute`` step replaced
+               by the sandbox, then feedback generated and released to the exchange;
+``worker``     N executions at once, one gradebook writer at a time, crash-safe; ``cli`` its commands.
+
+Nothing here is imported by a notebook; the sandbox side (``runner``) imports only the standard library until it
+has dropped its privileges.
+"""
+
+from __future__ import annotations
+
+from shiplab.errors import ShiplabError
+
+
+class GradingError(ShiplabError):
+    """The grading engine cannot do what was asked; the message says what and how to fix it."""

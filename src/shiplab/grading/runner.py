@@ -1,0 +1,129 @@
+"""The far side of the sandbox: execute one notebook, nothing else.
+
+:mod:`shiplab.grading.sandbox` starts :func:`run` in a child forked from a *fork server* that imported nbclient and
+nbgrader's ``Execute`` once (a fresh interpreter per notebook would spend ~2 CPU-seconds on imports before the
+kernel even starts). The child runs in its own session, and the order below is the point of this module:
+
+1. while still privileged: a new network namespace (only a loopback that is down: every connection fails), the
+   resource limits (address space, CPU seconds, processes, file size, no core dumps), then drop to the sandbox
+   account (``setgroups([])``, ``setgid``, ``setuid``), forbid regaining privileges (``PR_SET_NO_NEW_PRIVS``) and
+   make this process undumpable, so the kernel (same account) can neither attach to it nor open its result pipe
+   through ``/proc``;
+2. a clean environment, the fresh working folder as cwd and home, fds 0/1/2 on /dev/null and a log file: the
+   kernel inherits those, never the result pipe (it is not inheritable);
+3. nbgrader's own ``Execute`` preprocessor (per-cell timeout, interrupt, errors recorded as outputs), the kernel
+   talking over Unix sockets in the working folder (there is no TCP loopback in the namespace);
+4. the executed notebook, as JSON, down the result pipe. Anything else is a failure that the trusted side turns
+   into a failing grade with a reason.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+
+import nbformat  # noqa: F401 -- imported here so the fork server holds it
+from nbgrader.preprocessors.execute import Execute
+from traitlets.config import Config
+
+CLONE_NEWNET = 0x40000000
+PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
+EXIT_SETUP_FAILED = 70
+EXIT_EXECUTE_FAILED = 71
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def isolate_network() -> None:
+    """Move this process (and every child it will have) into a new, empty network namespace."""
+    if _libc().unshare(CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET) failed")
+
+
+def apply_limits(spec: dict) -> None:
+    """Resource limits, set before dropping privileges (an unprivileged process can only lower them)."""
+    limits = {
+        resource.RLIMIT_AS: spec.get("memory_bytes"),
+        resource.RLIMIT_NPROC: spec.get("max_processes"),
+        resource.RLIMIT_FSIZE: spec.get("max_file_bytes"),
+        resource.RLIMIT_CORE: 0,
+    }
+    for which, value in limits.items():
+        if value is not None:
+            resource.setrlimit(which, (value, value))
+    cpu = spec.get("cpu_seconds")
+    if cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # soft: SIGXCPU; hard: SIGKILL
+
+
+def drop_privileges(uid: int, gid: int) -> None:
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    try:
+        os.setuid(0)
+    except PermissionError:
+        return
+    raise RuntimeError("still able to become root after dropping privileges")  # pragma: no cover
+
+
+def harden_process() -> None:
+    libc = _libc()
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def enter_workdir(spec: dict) -> None:
+    """cwd and HOME are the fresh working folder; the environment is the one the trusted side chose."""
+    os.chdir(spec["workdir"])
+    os.environ.clear()
+    os.environ.update(spec["env"])
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    log = os.open(os.path.join(spec["workdir"], ".runner.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    for fd, target in ((0, devnull), (1, log), (2, log)):
+        os.dup2(target, fd)
+    os.close(devnull)
+    os.close(log)
+
+
+def execute(notebook: dict, execute_settings: dict) -> dict:
+    """Run nbgrader's Execute preprocessor on ``notebook`` in the current folder; return the executed notebook."""
+    cfg = Config()
+    for key, value in execute_settings.items():
+        setattr(cfg.Execute, key, value)
+    cfg.KernelManager.transport = "ipc"  # Unix sockets in this folder: no TCP loopback in the namespace
+    cfg.KernelManager.ip = os.path.join(os.getcwd(), ".kernel")
+    nb = nbformat.from_dict(notebook)
+    resources = {"metadata": {"path": os.getcwd()}, "nbgrader": {}}
+    nb, _ = Execute(config=cfg).preprocess(nb, resources)
+    return nb
+
+
+def run(spec: dict, notebook: dict, result) -> None:
+    """The fork server's target: set up the sandbox, execute, send ``{"notebook": …}`` or ``{"error": …}``."""
+    os.setsid()
+    try:
+        if spec.get("isolate_network"):
+            isolate_network()
+        apply_limits(spec)
+        if spec.get("uid") is not None:
+            drop_privileges(spec["uid"], spec["gid"])
+        harden_process()
+        enter_workdir(spec)
+    except Exception as exc:  # noqa: BLE001 -- reported to the trusted side, which fails the job with it
+        result.send_bytes(json.dumps({"error": f"sandbox setup failed: {type(exc).__name__}: {exc}"}).encode())
+        os._exit(EXIT_SETUP_FAILED)
+    try:
+        executed = execute(notebook, spec.get("execute", {}))
+        payload = json.dumps({"notebook": executed}).encode()
+    except BaseException as exc:  # noqa: BLE001 -- MemoryError, a dead kernel, …: say what, exit non-zero
+        result.send_bytes(json.dumps({"error": f"{type(exc).__name__}: {exc}"[:2000]}).encode())
+        os._exit(EXIT_EXECUTE_FAILED)
+    result.send_bytes(payload)
+    result.close()
+    os._exit(0)

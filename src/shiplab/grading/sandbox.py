@@ -1,0 +1,368 @@
+"""Run a participant's notebook as nobody in particular: the trusted side of the sandbox.
+
+Only the *execution* of a notebook crosses into the sandbox; everything that reads or writes the gradebook stays in
+the trusted worker. One execution gets:
+
+- an **account of its own**: ``shiplab-sandbox-<k>``, a system account per parallel slot (created with
+  ``useradd --system``, idempotently), held through a lock file while in use, so a submission can neither read,
+  signal nor outlive another running beside it (after each run every process of that account is killed);
+- a **fresh folder** (0700, that account's), holding the notebook's support files and nothing else, removed after;
+  the course folder and gradebook are 0700 the grader's, so the account cannot read them, nor other submissions;
+- **limits**: address space (a 10 GB allocation is a ``MemoryError``), CPU seconds, processes (a fork bomb
+  stops), file size; a per-cell timeout (nbgrader's ``Execute.timeout``, the cell is interrupted and fails) and a
+  total timeout (everything is killed, every test scores 0, the reason is logged);
+- **no network**: a new network namespace (``unshare(CLONE_NEWNET)``, which needs root). Fallback where that
+  fails (not root, or a container without the capability): the notebook runs *with* the host's network, the
+  worker logs it once, and :attr:`Sandbox.isolation` says so. Blocking sockets without namespaces (seccomp) was
+  judged too much for this project: run the worker as root on a host, or inside a container with no network.
+
+Not root at all (a developer's laptop): the notebook runs as the worker's own account with the limits and
+timeouts only, which is no protection for the gradebook; :attr:`Sandbox.isolation` says ``"none"``.
+
+The result that comes back is trusted only for outputs: :func:`merge_outputs` takes outputs and execution counts
+from it, and keeps every cell's source and metadata from the notebook that went in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import json
+import logging
+import multiprocessing
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shiplab.grading import GradingError
+
+log = logging.getLogger("shiplab.grading.sandbox")
+
+ACCOUNT_PREFIX = "shiplab-sandbox-"
+DEFAULT_WORK_ROOT = Path(tempfile.gettempdir()) / "shiplab-sandbox"
+_CTX = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one notebook execution may use."""
+
+    memory_bytes: int = 1536 << 20  # address space per process; the kernel itself needs ~0.6 GB of it
+    cpu_seconds: int = 300  # CPU seconds per process
+    max_processes: int = 128  # tasks (processes and threads) of the slot's account
+    max_file_bytes: int = 64 << 20  # largest file it may write
+    total_timeout: float = 300.0  # wall seconds for the whole notebook, kernel start included
+    result_bytes: int = 64 << 20  # largest executed notebook accepted back
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    uid: int
+    gid: int
+
+
+@dataclass
+class Execution:
+    """What came back: the executed notebook, or why there is none."""
+
+    notebook: dict | None
+    reason: str | None = None
+    seconds: float = 0.0
+    log_tail: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def ensure_sandbox_accounts(count: int, prefix: str = ACCOUNT_PREFIX) -> list[Account]:
+    """System accounts ``<prefix>0 … <prefix>{count-1}`` exist (no home, no login shell); safe to re-run."""
+    if not is_root():
+        raise GradingError("creating sandbox accounts needs root.",
+                           hint="run the grading worker as root (it drops to the sandbox accounts itself).")
+    accounts = []
+    for k in range(count):
+        name = f"{prefix}{k}"
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            proc = subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                                   "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment",
+                                   "shiplab grading sandbox", name], capture_output=True, text=True)
+            if proc.returncode != 0 and "already exists" not in proc.stderr:
+                raise GradingError(f"could not create the sandbox account {name!r}: {proc.stderr.strip()}",
+                                   hint="check that useradd works here (Debian: package passwd).")
+            entry = pwd.getpwnam(name)
+        accounts.append(Account(name, entry.pw_uid, entry.pw_gid))
+    return accounts
+
+
+def network_isolation_available() -> bool:
+    """Can a child of this process enter a new network namespace? (Needs root, and a kernel/container allowing it.)"""
+    if not is_root() or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
+
+
+def ensure_work_root(path: Path) -> Path:
+    """The parent of the per-run folders: ours, not a link, 0711 (others may pass through, not list)."""
+    path.mkdir(parents=True, exist_ok=True)
+    st = os.lstat(path)
+    if not os.path.isdir(path) or os.path.islink(path) or st.st_uid != os.geteuid():
+        raise GradingError(f"the sandbox folder {path} is not a folder owned by this account.",
+                           hint=f"remove it (rm -rf {path}) or choose another with --sandbox-root.")
+    os.chmod(path, 0o711)
+    return path
+
+
+RUN_NAME = "shiplab-sandbox-run"
+
+
+def _context():
+    """One fork server per worker process, holding the runner's imports (nbclient, nbgrader's Execute)."""
+    global _CTX
+    if _CTX is None:
+        _keep_main_out_of_runs()
+        _CTX = multiprocessing.get_context("forkserver")
+        _CTX.set_forkserver_preload(["shiplab.grading.runner"])
+    return _CTX
+
+
+def _keep_main_out_of_runs() -> None:
+    """multiprocessing re-imports the caller's ``__main__`` in every child (the CLI, pytest, a script): costly, and
+    a script without a main guard would run again inside the sandbox. Sandbox runs need only the runner module."""
+    from multiprocessing import spawn
+
+    original = spawn.get_preparation_data
+    if getattr(original, "_shiplab", False):
+        return
+
+    def preparation_data(name):
+        data = original(name)
+        if name == RUN_NAME:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    preparation_data._shiplab = True
+    spawn.get_preparation_data = preparation_data
+
+
+def _sandbox_env(workdir: Path, token: str) -> dict[str, str]:
+    home = str(workdir)
+    return {
+        "HOME": home, "USER": "sandbox", "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "JUPYTER_RUNTIME_DIR": f"{home}/.runtime", "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.mpl",
+        "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "NBGRADER_EXECUTION": "autograde",
+        # one thread per numeric library: fair sharing, and thread pools do not hit the process limit
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "SHIPLAB_SANDBOX_RUN": token,
+    }
+
+
+def merge_outputs(sent: dict, executed: dict) -> dict:
+    """The notebook that went in, with outputs and execution counts from the one that came back.
+
+    Sources and metadata (points, grade ids, checksums) are never taken from the sandbox's answer."""
+    out = copy.deepcopy(sent)
+    if len(executed.get("cells", [])) != len(out["cells"]):
+        raise ValueError("the executed notebook has a different number of cells")
+    for mine, theirs in zip(out["cells"], executed["cells"]):
+        if mine.get("cell_type") == "code":
+            mine["outputs"] = theirs.get("outputs", [])
+            mine["execution_count"] = theirs.get("execution_count")
+    return out
+
+
+class Sandbox:
+    """Executes notebooks in the sandbox; ``slots`` runs may be under way at once (across worker processes too)."""
+
+    def __init__(self, slots: int = 1, limits: Limits | None = None, work_root: Path = DEFAULT_WORK_ROOT,
+                 isolate_network: bool = True):
+        self.limits = limits or Limits()
+        self.work_root = ensure_work_root(Path(work_root))
+        self.accounts: list[Account | None] = ensure_sandbox_accounts(slots) if is_root() else [None] * slots
+        self.isolate_network = isolate_network and network_isolation_available()
+        self.running = self.peak_running = 0  # executions under way now / at most so far
+        self._count_lock = threading.Lock()
+        if not is_root():
+            log.warning("not running as root: notebooks run as this account, with limits but WITHOUT isolation "
+                        "(they could read the gradebook). Run the grading worker as root for a real sandbox.")
+        elif isolate_network and not self.isolate_network:
+            log.warning("network namespaces are unavailable here: graded notebooks keep network access.")
+
+    @property
+    def isolation(self) -> str:
+        if not is_root():
+            return "none"
+        return "account+limits+no-network" if self.isolate_network else "account+limits (network NOT isolated)"
+
+    @contextlib.contextmanager
+    def _slot(self):
+        """Hold one account (an exclusive lock file per account, so two workers never share one at once)."""
+        while True:
+            for k, account in enumerate(self.accounts):
+                fh = open(self.work_root / f".slot-{k}.lock", "w")
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    fh.close()
+                    continue
+                try:
+                    yield account
+                finally:
+                    fh.close()
+                return
+            time.sleep(0.05)
+
+    def execute(self, notebook: dict, files: dict[str, Path], execute_settings: dict | None = None) -> Execution:
+        """Execute ``notebook`` with ``files`` (name in the folder -> file to copy) beside it."""
+        with self._slot() as account:
+            started = time.monotonic()
+            token = uuid.uuid4().hex
+            if account:  # leftovers of a worker killed mid-run: processes and folders of this account
+                _kill_everything(account, token)
+                for stale in self.work_root.glob("run-*"):
+                    with contextlib.suppress(FileNotFoundError):
+                        if stale.stat().st_uid == account.uid:
+                            shutil.rmtree(stale, ignore_errors=True)
+            with self._count_lock:
+                self.running += 1
+                self.peak_running = max(self.peak_running, self.running)
+            workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work_root))
+            try:
+                self._fill_workdir(workdir, files, account)
+                spec = {"workdir": str(workdir), "env": _sandbox_env(workdir, token),
+                        "execute": dict(execute_settings or {}), "isolate_network": self.isolate_network,
+                        "uid": account.uid if account else None, "gid": account.gid if account else None,
+                        "memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
+                        "max_processes": self.limits.max_processes, "max_file_bytes": self.limits.max_file_bytes}
+                result = self._run(spec, notebook, workdir)
+            finally:
+                _kill_everything(account, token)
+                log_tail = _tail(workdir / ".runner.log")
+                shutil.rmtree(workdir, ignore_errors=True)
+                with self._count_lock:
+                    self.running -= 1
+            result.seconds = time.monotonic() - started
+            result.log_tail = log_tail
+            return result
+
+    def _fill_workdir(self, workdir: Path, files: dict[str, Path], account: Account | None) -> None:
+        for name, src in files.items():
+            dest = (workdir / name).resolve()
+            if workdir.resolve() not in dest.parents:
+                continue  # a file name that climbs out of the folder is not copied
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+        if account:
+            for path in [workdir, *workdir.rglob("*")]:
+                os.lchown(path, account.uid, account.gid)
+        os.chmod(workdir, 0o700)
+
+    def _run(self, spec: dict, notebook: dict, workdir: Path) -> Execution:
+        from shiplab.grading import runner
+
+        ctx = _context()
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=runner.run, args=(spec, notebook, send), name=RUN_NAME)
+        proc.start()
+        send.close()
+        deadline = time.monotonic() + self.limits.total_timeout
+        payload = None
+        try:
+            if receive.poll(max(0.0, deadline - time.monotonic())):
+                payload = receive.recv_bytes(self.limits.result_bytes)
+        except EOFError:
+            payload = None
+        except OSError:
+            return Execution(None, f"the executed notebook is larger than {self.limits.result_bytes >> 20} MB")
+        finally:
+            receive.close()
+        proc.join(max(0.1, deadline - time.monotonic()))
+        if proc.exitcode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.join(5)
+            return Execution(None, f"ran past the total time limit of {self.limits.total_timeout:.0f} s and was "
+                                   "stopped (look for a loop that never ends or waits for input)")
+        if payload is None:
+            return Execution(None, _exit_reason(proc.exitcode))
+        answer = json.loads(payload)
+        if "error" in answer:
+            first_line = answer["error"].strip().splitlines()[0] if answer["error"].strip() else "unknown error"
+            return Execution(None, f"the notebook could not be executed: {first_line}")
+        try:
+            return Execution(merge_outputs(notebook, answer["notebook"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            return Execution(None, f"the sandbox returned a notebook that does not match the one sent ({exc})")
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        if -code == signal.SIGXCPU:
+            return f"used more CPU time than allowed and was stopped ({name})"
+        return f"the sandbox was killed by {name} before it finished"
+    return f"the sandbox ended (exit code {code}) without returning the executed notebook"
+
+
+def _tail(path: Path, limit: int = 2000) -> str:
+    try:
+        return path.read_bytes()[-limit:].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _processes():
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            yield int(entry.name)
+
+
+def _owned_by(pid: int, uid: int) -> bool:
+    """Is ``pid`` a live (not zombie) process whose real uid is ``uid``?"""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+    except OSError:
+        return False
+    return fields.get("State", "").split()[:1] not in (["Z"], ["X"]) and int(fields["Uid"].split()[0]) == uid
+
+
+def _carries_token(pid: int, token: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as fh:
+            return f"SHIPLAB_SANDBOX_RUN={token}".encode() in fh.read()
+    except OSError:
+        return False
+
+
+def _kill_everything(account: Account | None, token: str) -> None:
+    """Kill every process the run left: all of the slot's account (root), else all carrying the run's token."""
+    me = os.getpid()
+    for _ in range(50):
+        if account:
+            victims = [p for p in _processes() if p != me and _owned_by(p, account.uid)]
+        else:
+            victims = [p for p in _processes() if p != me and _carries_token(p, token)]
+        if not victims:
+            return
+        for pid in victims:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+    log.error("processes of a sandbox run survived 50 kill rounds: %s", victims)
