@@ -124,6 +124,8 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
         "gateway": {"enabled": False},  # tests that need the model gateway turn it on
         "grading": {"enabled": False},  # tests of grading on submit turn it on (others grade explicitly)
         "course": {"formgrader_url": f"http://127.0.0.1:{free_port()}"},
+        # tests that need the progress board turn it on; its port is free, so two test hubs never share one board
+        "progress": {"enabled": False, "url": f"http://127.0.0.1:{free_port()}"},
     }
     for section, values in (extra or {}).items():
         settings.setdefault(section, {}).update(values)

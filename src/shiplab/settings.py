@@ -183,6 +183,21 @@ SETTINGS: tuple[Setting, ...] = (
             "Notebooks graded at once; 0 means one per CPU core.", type="integer", minimum=0),
     Setting("grading.poll", 1.0, "Seconds between looks at the exchange for new submissions.", type="number",
             minimum=0),
+    # ---- the instructors' live progress board at /services/progress/
+    Setting("progress.enabled", True,
+            "Run the progress board service: participants × labs with live states, who is stuck, per exercise the "
+            "share passing and the most common failing test, CSV export of grades. Instructors only.",
+            type="boolean"),
+    Setting("progress.url", "http://127.0.0.1:8097", "Internal URL of the progress board service.",
+            pattern=r"^http://"),
+    Setting("progress.stuck_after", 20,
+            "Minutes a participant may be active (server running, recent hub activity) without a new passing test "
+            "before the board flags them as stuck.", type="integer", minimum=1),
+    Setting("progress.active_within", 10,
+            "Minutes since the last hub activity within which a participant counts as active.", type="integer",
+            minimum=1),
+    Setting("progress.refresh", 5, "Seconds between the board's live refreshes in the browser.", type="integer",
+            minimum=1),
     # ---- the course
     Setting("course.id", "workshop",
             "nbgrader course id; also the name of the hub service running the instructors' formgrader.",

@@ -7,6 +7,7 @@ possible on these machines and are not claimed.
 """
 
 import asyncio
+import concurrent.futures
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,13 @@ DOCKER = REPO / "hub_config" / "docker"
 K8S = REPO / "hub_config" / "k8s"
 FREE_FORM = {"hub.extraEnv", "hub.extraFiles", "hub.extraConfig", "hub.resources", "hub.extraVolumes",
              "hub.extraVolumeMounts"}
+
+
+
+def run_async(coro):
+    """Run a coroutine in a thread of its own: a session-wide Playwright browser may hold this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def user(uid=7, groups=()):
@@ -97,7 +105,7 @@ def test_kubernetes_settings_load_into_the_real_kubespawner(tmp_path, monkeypatc
     async def make():
         return ShiplabKubeSpawner(config=c, user=user(7), hub=Hub(), _mock=True)
 
-    sp = asyncio.run(make())
+    sp = run_async(make())
     assert sp.image == "registry.example.com/shiplab-lab:latest"
     assert sp.cpu_limit == 1.0 and sp.mem_guarantee == 1024 ** 3
     assert sp.uid(sp) == 20007 and sp.pvc_name == "shiplab-home-anna"

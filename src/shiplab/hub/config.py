@@ -68,8 +68,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups_of(people).items()}
     course = settings["course.id"]
     gateway = ["gateway"] if settings["gateway.enabled"] else []
+    progress = ["progress"] if settings["progress.enabled"] else []
     group_roles = roles.group_roles(course_id=course, participant_services=gateway,
-                                    instructor_services=[course, *gateway],
+                                    instructor_services=[course, *gateway, *progress],
                                     manager_services=[], native_auth=settings["auth.mode"] == "native")
 
     # ---- services
@@ -86,6 +87,10 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         services.append({"name": "grading", "command": [ctx.python, "-m", "shiplab.grading"],
                          "environment": {**service_env, "SHIPLAB_COURSE": course},
                          "info": {"description": "Autogrades every submission as it arrives, sandboxed"}})
+    if settings["progress.enabled"]:  # instructors only; reads the queue, gradebook and hub activity
+        services.append({"name": "progress", "url": settings["progress.url"], "environment": service_env,
+                         "command": [ctx.python, "-m", "shiplab.progress"], "oauth_no_confirm": True,
+                         "display": True, "info": {"description": "Live progress board for instructors"}})
     if settings["gateway.enabled"]:
         services.append({"name": "gateway", "url": settings["gateway.url"], "environment": service_env,
                          "command": [ctx.python, "-m", "shiplab.gateway"],

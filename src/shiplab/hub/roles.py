@@ -8,7 +8,7 @@ to touch roles. Each role holds the least it needs:
   formgrader service; never other people's servers or files;
 - managers: the tracker service only.
 
-Services get their own roles (idle culler, roster sync).
+Services get their own roles (idle culler, roster sync, progress board: read-only activity).
 """
 
 from __future__ import annotations
@@ -48,5 +48,8 @@ def service_roles(services: list[str]) -> list[dict]:
         {"name": "shiplab-roster-sync", "description": "Bring users and group membership in line with the roster.",
          "scopes": ["list:users", "read:users", "admin:users", "list:groups", "read:groups", "admin:groups"],
          "services": ["shiplab-roster"]},
+        {"name": "shiplab-progress", "description": "Progress board: who is in the room, their servers and activity.",
+         "scopes": ["list:users", "read:users:name", "read:users:groups", "read:users:activity", "read:servers"],
+         "services": ["progress"]},
     ]
     return [r for r in all_roles if set(r["services"]) <= set(services)]

@@ -1,0 +1,93 @@
+"""A participant drops their team's export into ``~/backlog/`` through JupyterLab and the labs' loader picks it up —
+in the participant's own kernel, on the real hub; a broken export gets the importer's message, not a traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import uuid
+
+import pytest
+from websockets.sync.client import connect
+
+from shiplab.data.api import datasets_dir
+
+pytestmark = pytest.mark.slow
+USER = "qa-chloe"
+
+
+def _xsrf(client, user):
+    return {"X-XSRFToken": next(c.value for c in client.cookies.jar
+                                if c.name == "_xsrf" and c.path.startswith(f"/user/{user}"))}
+
+
+def run_in_kernel(hub, client, user: str, code: str, timeout: float = 120) -> tuple[str, str | None]:
+    """Execute ``code`` in a new kernel of ``user``'s server over the kernel websocket; (stdout, error name)."""
+    r = client.post(f"/user/{user}/api/kernels", json={"name": "python3"}, headers=_xsrf(client, user))
+    assert r.status_code == 201, r.text[:300]
+    kernel = r.json()["id"]
+    cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
+    url = hub.url.replace("http://", "ws://") + f"/user/{user}/api/kernels/{kernel}/channels"
+    msg_id = uuid.uuid4().hex
+    request = {"header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex, "msg_type":
+                          "execute_request", "version": "5.3"},
+               "parent_header": {}, "metadata": {}, "channel": "shell",
+               "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                           "allow_stdin": False, "stop_on_error": True}}
+    out, error = [], None
+    try:
+        with connect(url, additional_headers={"Cookie": cookies, "Origin": hub.url}, open_timeout=30) as ws:
+            ws.send(json.dumps(request))
+            while True:
+                msg = json.loads(ws.recv(timeout=timeout))
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["header"]["msg_type"], msg["content"]
+                if kind == "stream":
+                    out.append(content["text"])
+                elif kind == "error":
+                    error = f"{content['ename']}: {content['evalue']}"
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+    finally:
+        client.delete(f"/user/{user}/api/kernels/{kernel}", headers=_xsrf(client, user))
+    return "".join(out), error
+
+
+def _upload(client, user: str, path: str, text: str) -> None:
+    r = client.put(f"/user/{user}/api/contents/{path}", json={"type": "file", "format": "text", "content": text},
+                   headers=_xsrf(client, user))
+    assert r.status_code in (200, 201), r.text[:300]
+
+
+def test_export_dropped_in_backlog_folder_is_what_the_labs_load(hub):
+    """Does a Jira export uploaded to ~/backlog/ come back from find_user_backlog in the participant's kernel, with
+    its own keys and provenance — and does a broken one give the importer's message naming the file?"""
+    client = hub.login(USER)
+    hub.spawn(client, USER)
+    r = client.put(f"/user/{USER}/api/contents/backlog", json={"type": "directory"}, headers=_xsrf(client, USER))
+    assert r.status_code in (200, 201, 409), r.text[:300]
+    with open(datasets_dir() / "backlog" / "nordlicht_jira.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[:41]  # the header and 40 of the sample's tickets, as a team's own export
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    _upload(client, USER, "backlog/team-export.csv", buf.getvalue())
+
+    out, error = run_in_kernel(hub, client, USER, (
+        "from shiplab.data import find_user_backlog\n"
+        "items = find_user_backlog()\n"
+        "print(len(items), items[0].key, items[0].provenance.format, items[0].provenance.source)\n"))
+    assert error is None, error
+    count, first_key, fmt, source = out.split()
+    assert int(count) == 40 and fmt == "jira" and source.endswith("team-export.csv"), out
+    assert first_key == rows[1][rows[0].index("Issue key")], out
+
+    time.sleep(1.1)  # the newest file in ~/backlog/ is the one loaded
+    _upload(client, USER, "backlog/zz-broken.csv", "Summary,Issue key\n\"unterminated,ABC-1\n")
+    out, error = run_in_kernel(hub, client, USER, (
+        "from shiplab.data import find_user_backlog\n"
+        "try:\n    find_user_backlog()\nexcept Exception as exc:\n    print(type(exc).__name__, '|', exc)\n"))
+    assert error is None, error
+    assert "zz-broken.csv" in out and "ImportProblem" in out, out

@@ -1,0 +1,211 @@
+"""The board through a real hub: the demo roster, OAuth with PKCE through the hub's login, real submissions graded by
+the grading engine (`shiplab grade`), real servers and hub activity, and Debian's chromium for the live page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "course"))
+
+from coursekit import solutions  # noqa: E402
+from hubharness import REPO, TEST_PREFIX, start_hub  # noqa: E402
+
+from shiplab import settings  # noqa: E402
+from shiplab.course.paths import LABS_DIR  # noqa: E402
+
+pytestmark = pytest.mark.slow
+DEMO_PASSWORD = "shiplab-demo"
+COURSE, LAB = "workshop", "demo"
+BOARD = "/services/progress"
+PARTICIPANTS = ["anna", "ben", "chloe"]
+UTC = dt.timezone.utc
+
+
+@pytest.fixture(scope="module")
+def demo_hub():
+    """A hub with the demo roster and password, the board on (refreshing every second) and the demo lab released;
+    grading is run explicitly with `shiplab grade` so each step can be seen."""
+    extra = {"auth": {"demo_password": DEMO_PASSWORD}, "progress": {"enabled": True, "refresh": 1},
+             "grading": {"enabled": False}, "tracker": {"enabled": False}}
+    extra = {section: known for section, values in extra.items()
+             if (known := {k: v for k, v in values.items() if f"{section}.{k}" in settings.BY_KEY})}
+    hub = start_hub((REPO / "hub_config" / "demo_roster.csv").read_text(encoding="utf-8"), extra_settings=extra)
+    try:
+        out = hub.cli("course", "release", LAB)
+        assert "release demo: 1 ok" in out.stdout, out.stdout + out.stderr
+        yield hub
+    finally:
+        hub.stop()
+        from shiplab.hub.unix import is_root, remove_unix_user
+
+        if is_root():
+            for name in ("ines", "marta", *PARTICIPANTS):
+                remove_unix_user(name, prefix=TEST_PREFIX)
+        shutil.rmtree(hub.state, ignore_errors=True)
+
+
+def login(hub, name):
+    return hub.login(name, DEMO_PASSWORD)
+
+
+def board_json(client) -> dict:
+    r = client.get(f"{BOARD}/api/board", follow_redirects=True)
+    assert r.status_code == 200, (r.status_code, r.text[:300])
+    return r.json()
+
+
+def hub_token(client, user: str) -> str:
+    """A hub API token of the logged-in user, made with their own session (as the hub's token page does)."""
+    r = client.post(f"/hub/api/users/{user}/tokens", json={"note": "progress test", "expires_in": 600},
+                    headers={"X-XSRFToken": client.cookies.get("_xsrf", path="/hub/")})
+    assert r.status_code == 201, r.text
+    return r.json()["token"]
+
+
+def cell(body: dict, user: str) -> dict:
+    return next(p for p in body["participants"] if p["username"] == user)["cells"][LAB]
+
+
+def submit(hub, user: str, answers: dict[str, str]) -> Path:
+    """A submission in the exchange as nbgrader's Submit leaves it (notebook, timestamp, then the secret)."""
+    when = dt.datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folder = hub.state / "exchange" / COURSE / "inbound" / f"{user}+{LAB}+{when}+{secrets.token_hex(4)}"
+    folder.mkdir()
+    nb = nbformat.read(str(hub.state / "courses" / COURSE / "release" / LAB / f"{LAB}.ipynb"), as_version=4)
+    for c in nb.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            c.source = answers[gid]
+    nbformat.write(nb, str(folder / f"{LAB}.ipynb"))
+    (folder / "timestamp.txt").write_text(when)
+    (folder / "submission_secret.txt").write_text(secrets.token_hex(16))
+    return folder
+
+
+@pytest.mark.parametrize("user", ["marta", "anna"])
+def test_managers_and_participants_get_403_through_the_hub(demo_hub, user):
+    """Does a manager or a participant, logged in to the hub, get 403 for the board, its JSON and its CSV?"""
+    client = login(demo_hub, user)
+    for path in ("/", "/export.csv", "/participants/ben"):  # a browser: the hub's OAuth page refuses them
+        r = client.get(f"{BOARD}{path}", follow_redirects=True)
+        assert r.status_code == 403, (path, r.status_code, r.text[:200])
+        assert "Okafor" not in r.text
+    token = hub_token(client, user)  # a script with their own hub token: the board refuses it
+    for path in ("/api/board", "/grid", "/export.csv"):
+        r = httpx.get(f"{demo_hub.url}{BOARD}{path}", headers={"Authorization": f"token {token}"}, timeout=30)
+        assert r.status_code == 403, (path, r.status_code, r.text[:200])
+        assert "Okafor" not in r.text
+
+
+def test_instructor_sees_the_room_then_a_new_graded_submission(demo_hub):
+    """Does the instructor see every demo participant, then anna's new submission as submitted, then — once the
+    grading engine graded it — failing with its score, the failing test's message, her detail page and the CSV?"""
+    client = login(demo_hub, "ines")
+    page = client.get(f"{BOARD}/", follow_redirects=True)
+    assert page.status_code == 200, page.text[:300]
+    for user in PARTICIPANTS:
+        assert f'data-user="{user}"' in page.text
+    assert 'data-user="ines"' not in page.text and 'data-user="marta"' not in page.text
+    assert cell(board_json(client), "anna")["state"] in ("not_started", "working")
+
+    right = solutions(LABS_DIR / LAB / f"{LAB}.ipynb")
+    submit(demo_hub, "anna", {"normalize_priority": right["normalize_priority"]})  # route_ticket left undone
+    assert cell(board_json(client), "anna")["state"] == "submitted"
+    assert 'data-lab="demo" data-state="submitted"' in client.get(f"{BOARD}/grid").text
+
+    out = demo_hub.cli("grade", LAB, "--parallel", "1", check=False)
+    assert out.returncode == 0 and "1 graded" in out.stdout, out.stdout + out.stderr
+    body = board_json(client)
+    anna = cell(body, "anna")
+    assert (anna["state"], anna["score"], anna["max_score"]) == ("failing", 3.0, 6.0), anna
+    exercises = {e["grade_id"]: e for e in body["exercises"]}
+    assert (exercises["test_normalize_priority"]["passing"], exercises["test_normalize_priority"]["room"]) == (1, 3)
+    assert exercises["test_route_ticket"]["passing"] == 0
+    message = exercises["test_route_ticket"]["top_failure"]
+    assert message and "route_ticket" in message and "NotImplementedError" in message, message  # the check's hint
+
+    detail = client.get(f"{BOARD}/participants/anna")
+    assert detail.status_code == 200 and "<td>done</td>" in detail.text and "failing 3/6" in detail.text
+    assert f"{BOARD}/participants/anna/feedback/{LAB}/{LAB}.html" in detail.text
+    feedback = client.get(f"{BOARD}/participants/anna/feedback/{LAB}/{LAB}.html")
+    assert feedback.status_code == 200 and "BEGIN HIDDEN TESTS" not in feedback.text
+
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{BOARD}/export.csv").text)))
+    assert [(r["username"], r["state"], r["score"], r["max_score"]) for r in rows if r["username"] == "anna"] == [
+        ("anna", "failing", "3.0", "6.0")]
+    assert sorted(r["username"] for r in rows) == PARTICIPANTS
+
+
+def test_running_server_and_activity_come_from_the_hub_and_stuck_follows_the_clock(demo_hub):
+    """Once anna's server runs, does the board (with its own least-privilege token) show it and her last activity;
+    and with the clock moved 30 minutes on, without a new passing test, is she flagged stuck?"""
+    client = login(demo_hub, "anna")
+    demo_hub.spawn(client, "anna")
+    ines = login(demo_hub, "ines")
+    assert ines.get(f"{BOARD}/", follow_redirects=True).status_code == 200  # the board's OAuth login
+    anna = next(p for p in board_json(ines)["participants"] if p["username"] == "anna")
+    assert anna["server_running"] and anna["last_activity"], anna
+
+    from fastapi.testclient import TestClient
+
+    from shiplab.progress.app import BoardConfig, create_app
+    from shiplab.progress.auth import TokenTable, Viewer
+    from shiplab.progress.hubapi import HubUsers
+    from shiplab.progress.model import Rules
+
+    token = hub_token(ines, "ines")
+    now = dt.datetime.now(UTC)
+    rules = Rules(stuck_after=dt.timedelta(minutes=20), active_within=dt.timedelta(minutes=60))
+
+    def at(minutes):
+        app = create_app(BoardConfig(state=demo_hub.state, course=COURSE, rules=rules),
+                         clock=lambda: now + dt.timedelta(minutes=minutes),
+                         identity=TokenTable({"t": Viewer("ines", frozenset({"instructors"}))}),
+                         hub_users=HubUsers(demo_hub.api, token))
+        body = TestClient(app).get("/api/board", headers={"Authorization": "token t"}).json()
+        return next(p for p in body["participants"] if p["username"] == "anna")
+
+    assert at(5)["active"] and not at(5)["stuck"]
+    assert at(30)["stuck"]
+
+
+@pytest.mark.browser
+def test_browser_instructor_sees_demo_participants_and_live_updates(demo_hub, browser):
+    """In Debian's chromium: does ines log in, open the board, see the demo participants, and see ben's new
+    submission appear without reloading the page?"""
+    from browser import screenshot
+
+    page = browser.new_page()
+    try:
+        page.goto(f"{demo_hub.url}/hub/login?next={BOARD}/")
+        page.fill("#username_input", "ines")
+        page.fill("#password_input", DEMO_PASSWORD)
+        page.click("#login_submit")
+        page.wait_for_selector("#progress-grid", timeout=60_000)
+        for user in PARTICIPANTS:
+            assert page.locator(f'tr[data-user="{user}"]').count() == 1
+        assert "Anna Berger" in page.inner_text("#progress-grid")
+        page.wait_for_selector("#live:has-text('updated')", timeout=15_000)  # refreshed in place
+        page.evaluate("window.__notReloaded = true")
+        submit(demo_hub, "ben", {})
+        page.wait_for_selector('tr[data-user="ben"] [data-state="submitted"]', timeout=15_000)
+        assert page.evaluate("window.__notReloaded === true")
+        time.sleep(0.2)
+        screenshot(page, "progress-board")
+        page.click('tr[data-user="anna"] a')  # her detail page: submissions, scores, feedback
+        page.wait_for_selector("#submissions", timeout=15_000)
+        assert "Anna Berger" in page.inner_text("h1")
+        screenshot(page, "progress-participant")
+    finally:
+        page.close()
