@@ -5,15 +5,28 @@ with ten check-ins each, about 40 % shipped, reminders), then measures the real 
 replaced by a table of tokens:
 
 1. in-process (FastAPI TestClient, one request at a time): each page and API call N times, p50/p95;
-2. over HTTP: uvicorn in its own process, C concurrent httpx clients for D seconds, each pausing about T seconds
-   between requests as a person does (``--think 0`` for back-to-back requests: that measures saturation, where
-   latency is just clients / throughput), a mix of participants checking in and reading their plan, managers
-   opening their dashboard and admins the whole organisation's figures; p50/p95 per kind, requests/s, errors.
+2. over HTTP: the service's own server (:func:`shiplab.tracker.__main__.serve`, uvicorn) in its own process,
+   C concurrent httpx clients for D seconds, each starting at a random moment and pausing about T seconds between
+   requests as a person does (``--think 0`` for back-to-back requests: that measures saturation, where latency is
+   just clients / throughput), a mix of participants checking in and reading their plan, managers opening their
+   dashboard and admins the whole organisation's figures; p50/p95 per kind, requests/s, errors. The first
+   ``--warmup`` seconds are not counted (each dashboard's first look reads every plan once; the slowest
+   warm-up request is printed).
 
 Each figure is printed next to the goal.
 
+What made check-ins slow over HTTP (p95 0.3–3 s before 2026-11-30) and what fixed it: every check-in changed a
+plan, so the next organisation-wide figures recounted all 10,000 plans (120–330 ms of Python holding the GIL,
+while every other request, and the check-in holding the SQLite writer's turn, waited); full garbage collections
+walked ~160,000 long-lived objects (90–580 ms pauses); and every dashboard cache was re-read in full every 30 s.
+Now :class:`~shiplab.tracker.rules.FigureBook` recounts only the changed plan, caches notice roster and cohort
+changes by version instead of expiring, plan facts are plain tuples the collector skips, and the server freezes
+its start-up objects. SQLite itself was never the bottleneck (WAL, ``synchronous=NORMAL``: a check-in's
+transaction holds the write lock ~2 ms).
+
     .venv/bin/python bench/tracker.py                      # 10,000 / 100,000, 50 clients for 60 s
     .venv/bin/python bench/tracker.py --duration 10 --participants 2000 --checkins 20000
+    .venv/bin/python bench/tracker.py --against /tmp/old   # side by side with an older revision (see --help)
 """
 
 from __future__ import annotations
@@ -159,22 +172,28 @@ def tok(name: str) -> dict:
 
 
 def serve(url: str, port: int) -> None:
-    import uvicorn
+    from shiplab.tracker.__main__ import serve as serve_tracker
 
-    uvicorn.run(make_app(url), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    serve_tracker(make_app(url), "127.0.0.1", port, log_level="warning")
 
 
-async def load(base: str, clients: int, duration: float, think: float) -> None:
+async def load(base: str, clients: int, duration: float, think: float, quiet: bool = False,
+               warmup: float = 0.0) -> dict:
+    """``clients`` people for ``warmup`` + ``duration`` seconds; requests during the warm-up (the server's first
+    look at each dashboard reads every plan once) are counted apart, in ``warmup_ms``."""
     kinds = [("participant GET /api/plans/{id}", 45), ("participant POST check-in", 25),
              ("manager GET /dashboard", 20), ("admin GET /api/figures", 10)]
     weights = [w for _, w in kinds]
     ms: dict[str, list[float]] = {k: [] for k, _ in kinds}
     errors: dict[str, int] = {k: 0 for k, _ in kinds}
-    stop = time.monotonic() + duration
+    warm: list[float] = []
+    counting = time.monotonic() + warmup
+    stop = counting + duration
 
     async def worker(w: int):
         rnd = random.Random(w)
         async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            await asyncio.sleep(rnd.uniform(0, think))  # people do not all click in the same millisecond
             while time.monotonic() < stop:
                 kind = rnd.choices([k for k, _ in kinds], weights)[0]
                 p = rnd.randrange(200)
@@ -193,21 +212,29 @@ async def load(base: str, clients: int, duration: float, think: float) -> None:
                     ok = r.status_code < 400 or r.status_code == 409
                 except httpx.HTTPError:
                     ok = False
-                ms[kind].append((time.perf_counter() - t) * 1000)
-                errors[kind] += not ok
+                if time.monotonic() < counting:
+                    warm.append((time.perf_counter() - t) * 1000)
+                    errors[kind] += not ok
+                else:
+                    ms[kind].append((time.perf_counter() - t) * 1000)
+                    errors[kind] += not ok
                 if think:
                     await asyncio.sleep(rnd.uniform(0.5, 1.5) * think)
 
-    t0 = time.monotonic()
     await asyncio.gather(*(worker(w) for w in range(clients)))
-    elapsed = time.monotonic() - t0
+    elapsed = time.monotonic() - counting
     total = sum(len(v) for v in ms.values())
+    result = {"ms": ms, "errors": errors, "elapsed": elapsed, "warmup_ms": warm}
+    if quiet:
+        return result
     print(f"over HTTP (uvicorn, its own process), {clients} concurrent clients, think time ~{think:g} s, "
-          f"for {elapsed:.0f} s: "
-          f"{total} requests, {total / elapsed:.0f} req/s, errors {sum(errors.values())}")
+          f"for {elapsed:.0f} s after a {warmup:g} s warm-up ({len(warm)} requests, slowest "
+          f"{max(warm, default=0):.0f} ms): {total} requests, {total / elapsed:.0f} req/s, "
+          f"errors {sum(errors.values())}")
     for k, _ in kinds:
         if ms[k]:
             print(line(k, ms[k], errors[k]), flush=True)
+    return result
 
 
 def free_port() -> int:
@@ -226,8 +253,16 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=1.0,
                     help="mean seconds a client waits between requests, as a person reading the page does "
                          "(0: back-to-back, which measures saturation, not latency)")
+    ap.add_argument("--warmup", type=float, default=5.0,
+                    help="seconds of load before counting (the first look at each dashboard reads every plan)")
     ap.add_argument("--db", help="SQLite file to build (default: a temporary one)")
+    ap.add_argument("--against", metavar="DIR",
+                    help="also serve an older revision side by side, at the same time (same data, same neighbours "
+                         "on a shared machine): DIR holds its src/ and bench/, e.g. from "
+                         "`git archive <rev> src bench | tar -x -C DIR`")
     args = ap.parse_args()
+    if args.against:
+        return side_by_side(Path(args.against), args)
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="tracker-bench-")) / "tracker.sqlite"
     path.unlink(missing_ok=True)
     url = f"sqlite:///{path}"
@@ -248,10 +283,66 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.1)
         try:
-            asyncio.run(load(base, args.clients, args.duration, args.think))
+            asyncio.run(load(base, args.clients, args.duration, args.think, warmup=args.warmup))
         finally:
             proc.terminate()
             proc.join(10)
+
+
+def side_by_side(older: Path, args) -> None:
+    """This revision and an older one serving copies of one database at the same time, each to ``--clients``
+    people: latencies and the CPU each server used per request (the figure least moved by busy neighbours)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve()
+    sides = {"older": (older / "src", older / "bench"), "this": (here.parents[1] / "src", here.parent)}
+    folder = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    base_db = folder / "base.sqlite"
+    build_older = (f"import sys; sys.path.insert(0, {str(older / 'bench')!r}); import tracker; "
+                   f"tracker.build('sqlite:///{base_db}', {args.participants}, {args.checkins})")
+    subprocess.run([sys.executable, "-c", build_older], check=True, env={**os.environ, "PYTHONPATH": str(older / "src")})
+    procs, bases = {}, {}
+    for name, (src, bench) in sides.items():
+        db = folder / f"{name}.sqlite"
+        shutil.copy(base_db, db)
+        port = free_port()
+        code = f"import sys; sys.path.insert(0, {str(bench)!r}); import tracker; tracker.serve('sqlite:///{db}', {port})"
+        procs[name] = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(src)})
+        bases[name] = f"http://127.0.0.1:{port}"
+    try:
+        for base in bases.values():
+            for _ in range(600):
+                try:
+                    httpx.get(base + "/api/openapi.json", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+
+        def cpu(pid: int) -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        async def both():
+            return await asyncio.gather(*(load(b, args.clients, args.duration, args.think, quiet=True,
+                                               warmup=args.warmup) for b in bases.values()))
+
+        before = {n: cpu(p.pid) for n, p in procs.items()}
+        results = asyncio.run(both())
+        used = {n: cpu(p.pid) - before[n] for n, p in procs.items()}
+    finally:
+        for p in procs.values():
+            p.terminate()
+            p.wait(10)
+    print(f"side by side, {args.clients} clients each, {args.duration:g} s after a {args.warmup:g} s warm-up:")
+    for name, out in zip(bases, results):
+        n = sum(len(v) for v in out["ms"].values())
+        print(f"{name} ({sides[name][0]}): {n} requests, {n / out['elapsed']:.0f} req/s, server CPU "
+              f"{used[name]:.1f} s ({used[name] / max(n, 1) * 1000:.1f} ms per request, warm-up included)")
+        for kind, ms in out["ms"].items():
+            print(line(kind, ms, out["errors"][kind]))
 
 
 if __name__ == "__main__":

@@ -122,6 +122,8 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
         "spawner": {"unix_user_prefix": TEST_PREFIX},
         "culler": {"enabled": False},
         "gateway": {"enabled": False},  # tests that need the model gateway turn it on
+        # tests that need the shipping tracker turn it on; a free port, so a running demo hub's tracker is not taken
+        "tracker": {"enabled": False, "url": f"http://127.0.0.1:{free_port()}"},
         "grading": {"enabled": False},  # tests of grading on submit turn it on (others grade explicitly)
         "course": {"formgrader_url": f"http://127.0.0.1:{free_port()}"},
         # tests that need the progress board turn it on; its port is free, so two test hubs never share one board

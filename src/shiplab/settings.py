@@ -169,6 +169,47 @@ SETTINGS: tuple[Setting, ...] = (
                              "properties": {"name": {"type": "string"}, "base_url": {"type": "string"},
                                             "model": {"type": "string"},
                                             "key_env": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"}}}}),
+    # ---- the shipping tracker (ship plans, check-ins, the 60-day figure) at /services/tracker/
+    Setting("tracker.enabled", True,
+            "Run the shipping tracker service: participants' ship plans and check-ins, managers' 60-day dashboard, "
+            "instructors' cohort view, a JSON API for notebooks (hub token).", type="boolean"),
+    Setting("tracker.url", "http://127.0.0.1:8096",
+            "Internal URL of the tracker service. A host name that is not an address (http://hub:8096 under "
+            "Kubernetes) makes it listen on every interface of the hub's container.", pattern=r"^http://"),
+    Setting("tracker.db_url", "",
+            "SQLAlchemy URL of the tracker database. Empty: SQLite in <state>/tracker/. PostgreSQL: "
+            "postgresql://user@host/db (password: PGPASSWORD in the hub's environment); the tracker keeps its own "
+            "tables and migration record, so it may share the hub's database."),
+    Setting("tracker.demo_cohort", True,
+            "Enrol the roster in a demo cohort (a two-day workshop that ended three days before the tracker first "
+            "started), beside an earlier example cohort of eight fictional colleagues managed by the roster's first "
+            "manager, so the dashboard has something to show. Not used when tracker.cohort is set.",
+            type="boolean"),
+    Setting("tracker.cohort", "",
+            "The cohort the roster's participants and instructors are enrolled in at every start (e.g. "
+            "2026-11-claims); needs tracker.workshop_start and tracker.workshop_end. Empty: the demo cohort, or none.",
+            pattern=r"^([a-z0-9][a-z0-9._-]{0,79})?$"),
+    Setting("tracker.workshop_start", "", "First day of tracker.cohort's workshop (YYYY-MM-DD).",
+            pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"),
+    Setting("tracker.workshop_end", "",
+            "Last day of tracker.cohort's workshop (YYYY-MM-DD); check-ins are due 14, 30, 45 and 60 days after it.",
+            pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"),
+    Setting("tracker.timezone", "UTC",
+            "Time zone of tracker.cohort (an IANA name such as Europe/Berlin): it decides when 'day N' begins."),
+    Setting("tracker.reminder_every", 300, "Seconds between the tracker's reminder runs.", type="integer",
+            minimum=30),
+    Setting("tracker.smtp_host", "", "SMTP server for check-in reminders (days 14, 30, 45, 60); empty: no e-mail."),
+    Setting("tracker.smtp_port", 25, "SMTP port (587 with STARTTLS, 25 on a local relay).", type="integer",
+            minimum=1),
+    Setting("tracker.smtp_from", "shiplab@localhost", "From address of reminder e-mails."),
+    Setting("tracker.smtp_starttls", False, "Upgrade the SMTP connection with STARTTLS.", type="boolean"),
+    Setting("tracker.smtp_user", "", "SMTP login; empty: none."),
+    Setting("tracker.smtp_password_env", "SHIPLAB_TRACKER_SMTP_PASSWORD",
+            "Name of the hub's environment variable holding the SMTP password (never in this file).",
+            pattern=r"^[A-Z_][A-Z0-9_]*$"),
+    Setting("tracker.webhook_url_env", "SHIPLAB_TRACKER_WEBHOOK_URL",
+            "Name of the hub's environment variable holding a Slack/Teams incoming-webhook URL for reminders (the "
+            "URL is a secret, so never in this file); unset: no webhook.", pattern=r"^[A-Z_][A-Z0-9_]*$"),
     # ---- idle culling
     Setting("culler.enabled", True, "Stop servers nobody has used for culler.timeout seconds.", type="boolean"),
     Setting("culler.timeout", 7200,
@@ -317,6 +358,33 @@ def _check_combinations(flat: dict[str, Any], source: str) -> None:
         if missing:
             raise SettingsError(f"{source}: `auth.mode` = 'oidc' needs {', '.join('`%s`' % m for m in missing)}.",
                                 hint="copy them from the provider's .well-known/openid-configuration.")
+    _check_tracker(flat, source)
+
+
+def _check_tracker(flat: dict[str, Any], source: str) -> None:
+    """The tracker's cohort needs both dates, in order, and a time zone this machine knows."""
+    import datetime as dt
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(flat["tracker.timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{source}: setting `tracker.timezone` = {flat['tracker.timezone']!r} is not a time zone.",
+                            hint="use an IANA name such as Europe/Berlin, America/New_York or UTC.") from None
+    dates = {}
+    for key in ("tracker.workshop_start", "tracker.workshop_end"):
+        if flat[key]:
+            try:
+                dates[key] = dt.date.fromisoformat(flat[key])
+            except ValueError:
+                raise SettingsError(f"{source}: setting `{key}` = {flat[key]!r} is not a date.",
+                                    hint="write it as YYYY-MM-DD, e.g. 2026-11-27.") from None
+    if flat["tracker.cohort"] and len(dates) < 2:
+        raise SettingsError(f"{source}: `tracker.cohort` = {flat['tracker.cohort']!r} needs `tracker.workshop_start` "
+                            "and `tracker.workshop_end`.", hint="add the workshop's first and last day (YYYY-MM-DD).")
+    if len(dates) == 2 and dates["tracker.workshop_end"] < dates["tracker.workshop_start"]:
+        raise SettingsError(f"{source}: `tracker.workshop_end` ({dates['tracker.workshop_end']}) is before "
+                            f"`tracker.workshop_start` ({dates['tracker.workshop_start']}).", hint="swap the dates.")
 
 
 def settings_path() -> Path:

@@ -52,3 +52,49 @@ def client(app):
         yield c
 
 
+
+
+# ---- a real hub with the tracker as its managed service (slow tests)
+
+HUB_ROSTER = """username,full_name,email,role,team,manager
+qa-ines,Ines Test,ines@test.example,instructor,,
+qa-marta,Marta Test,marta@test.example,manager,,
+qa-anna,Anna Test,anna@test.example,participant,claims,qa-marta
+qa-ben,Ben Test,ben@test.example,participant,claims,qa-marta
+qa-dave,Dave Test,dave@test.example,participant,ops,
+"""
+
+
+@pytest.fixture(scope="session")
+def tracker_hub():
+    """A real JupyterHub (demo auth) whose roster has a participant outside the manager's team, with the tracker
+    enabled on a free port and the demo cohort on (its default). Yields once the tracker answers through the proxy."""
+    import shutil
+    import time
+
+    import httpx
+
+    from hubharness import TEST_PREFIX, free_port, start_hub
+
+    hub = start_hub(HUB_ROSTER, extra_settings={"tracker": {"enabled": True,
+                                                            "url": f"http://127.0.0.1:{free_port()}"}})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{hub.url}/services/tracker/api/openapi.json", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the tracker did not answer through the hub in 120 s:\n{hub.tail_log(80)}")
+            time.sleep(0.5)
+        yield hub
+    finally:
+        hub.stop()
+        from shiplab.hub.unix import is_root, remove_unix_user
+
+        if is_root():
+            for line in HUB_ROSTER.strip().splitlines()[1:]:
+                remove_unix_user(line.split(",")[0], prefix=TEST_PREFIX)
+        shutil.rmtree(hub.state, ignore_errors=True)

@@ -22,11 +22,15 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
     """Does `alembic upgrade head` on a new file give exactly the models' tables, with SQLite's safety pragmas?"""
     engine = db.ensure_database(f"sqlite:///{tmp_path / 'new.sqlite'}")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                       "version_table": "tracker_alembic_version"}),
+                                Base.metadata)
         assert diff == []
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        # its own version table: JupyterHub's alembic_version may live in the same (PostgreSQL) database
+        assert conn.execute(text("SELECT version_num FROM tracker_alembic_version")).scalar() == "0004"
+        assert "alembic_version" not in inspect(conn).get_table_names()
     indexes = {i["name"] for i in inspect(engine).get_indexes("ship_plans")}
     assert {"ix_ship_plans_cohort_status", "ix_ship_plans_person_id"} <= indexes
 
@@ -85,3 +89,35 @@ def test_a_bad_database_url_says_what_to_use():
     with pytest.raises(ShiplabError) as err:
         db.ensure_database("not a url")
     assert "sqlite:///" in str(err.value)
+
+
+def test_an_older_database_moves_its_revision_to_the_trackers_own_table(tmp_path):
+    """Does a database made before revision 0004 (its revision in Alembic's default table) upgrade with its rows,
+    keeping its revision in tracker_alembic_version from then on?"""
+    url = f"sqlite:///{tmp_path / 'legacy.sqlite'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0003")
+    with engine.begin() as conn:  # as revision 0003 left it: the revision in alembic_version
+        conn.execute(text("ALTER TABLE tracker_alembic_version RENAME TO alembic_version"))
+        conn.execute(text("INSERT INTO cohorts (id, name, course, workshop_start, workshop_end, timezone) "
+                          "VALUES (1, 'old', '', '2026-01-01', '2026-01-02', 'UTC')"))
+    engine.dispose()
+    engine = db.ensure_database(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM tracker_alembic_version")).scalar() == "0004"
+        assert "alembic_version" not in inspect(conn).get_table_names()
+        assert conn.execute(text("SELECT name FROM cohorts")).scalar() == "old"
+
+
+def test_a_hubs_alembic_version_in_the_same_database_is_left_alone(tmp_path):
+    """In a database shared with JupyterHub, is the hub's alembic_version untouched by the tracker's migrations?"""
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES ('4621fec11365')"))
+    engine.dispose()
+    engine = db.ensure_database(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "4621fec11365"
+        assert conn.execute(text("SELECT version_num FROM tracker_alembic_version")).scalar() == "0004"

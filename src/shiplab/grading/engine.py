@@ -23,7 +23,6 @@ import shutil
 import stat
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default import ExchangeReleaseFeedback
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 
 from shiplab.course.hidden import (
@@ -266,26 +266,40 @@ class Engine:
             return sub.score, sub.max_score
 
     def feedback(self, lab: str, student: str) -> list[Path]:
-        """Render feedback for the graded submission and release it to the exchange; return the released files."""
-        with self.writer:
-            cd = self._coursedir(lab, student)
-            cfg = copy.deepcopy(self.config)
-            pps = list(cfg.get("GenerateFeedback", {}).get("preprocessors", GenerateFeedback.preprocessors.default()))
-            if StripHiddenTests not in pps:
-                pps.insert(1, StripHiddenTests)
-            cfg.GenerateFeedback.preprocessors = pps
-            app = GenerateFeedback(coursedir=cd, config=cfg)
-            app.force = True
-            app.start()
-            rendered = sorted((self.root / "feedback" / student / lab).glob("*.html"))
-            self._check_hidden(lab, rendered)
-            outbound = Path(cfg.Exchange.root) / cd.course_id / "feedback"
-            started = time.time() - 0.01
-            _ReleaseFeedbackAsOwner(coursedir=cd, authenticator=Authenticator(config=cfg), config=cfg).start()
-            released = sorted(p for p in outbound.glob("*.html") if p.stat().st_mtime >= started)
-            _chown_like(outbound, released)
-            self._check_hidden(lab, released)
-            return released
+        """Render feedback for the graded submission and release it to the exchange; return the released files.
+
+        Rendering only *reads* the gradebook (SQLite lets readers wait out a writer), and each participant's
+        feedback has folders of its own, so it runs outside the writer lock, beside other jobs' grading: held, the
+        lock made the HTML rendering of one job wait for every other job's gradebook work. Should the gradebook
+        stay locked past SQLite's wait, it is retried once holding the lock."""
+        try:
+            return self._feedback(lab, student)
+        except OperationalError:
+            with self.writer:
+                return self._feedback(lab, student)
+
+    def _feedback(self, lab: str, student: str) -> list[Path]:
+        cd = self._coursedir(lab, student)
+        cfg = copy.deepcopy(self.config)
+        pps = list(cfg.get("GenerateFeedback", {}).get("preprocessors", GenerateFeedback.preprocessors.default()))
+        if StripHiddenTests not in pps:
+            pps.insert(1, StripHiddenTests)
+        cfg.GenerateFeedback.preprocessors = pps
+        app = GenerateFeedback(coursedir=cd, config=cfg)
+        app.force = True
+        app.start()
+        rendered = sorted((self.root / "feedback" / student / lab).glob("*.html"))
+        self._check_hidden(lab, rendered)
+        outbound = Path(cfg.Exchange.root) / cd.course_id / "feedback"
+        _ReleaseFeedbackAsOwner(coursedir=cd, authenticator=Authenticator(config=cfg), config=cfg).start()
+        # nbgrader names each released file by a hash of the submission's secret and the notebook (other jobs
+        # release into the same folder at the same time, so a folder listing would not say which are this job's)
+        secret = (self.root / "feedback" / student / lab / "submission_secret.txt").read_text()
+        released = sorted(p for p in (outbound / f"{utils.notebook_hash(secret=secret, notebook_id=r.stem)}.html"
+                                      for r in rendered) if p.exists())
+        _chown_like(outbound, released)
+        self._check_hidden(lab, released)
+        return released
 
     def _give_to_course_owner(self, lab: str, student: str) -> None:
         """Run as root for the sandbox, the worker still leaves the course as the grader account's (the formgrader

@@ -19,6 +19,7 @@ from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.hub.formgrader import formgrader_service
 from shiplab.hub.roster import Person, groups_of
+from shiplab.tracker.hubservice import tracker_service
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,11 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups_of(people).items()}
     course = settings["course.id"]
     gateway = ["gateway"] if settings["gateway.enabled"] else []
+    tracker = ["tracker"] if settings["tracker.enabled"] else []
     progress = ["progress"] if settings["progress.enabled"] else []
-    group_roles = roles.group_roles(course_id=course, participant_services=gateway,
-                                    instructor_services=[course, *gateway, *progress],
-                                    manager_services=[], native_auth=settings["auth.mode"] == "native")
+    group_roles = roles.group_roles(course_id=course, participant_services=[*gateway, *tracker],
+                                    instructor_services=[course, *gateway, *tracker, *progress],
+                                    manager_services=tracker, native_auth=settings["auth.mode"] == "native")
 
     # ---- services
     service_env = {"SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(ctx.settings_path)}
@@ -87,6 +89,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         services.append({"name": "grading", "command": [ctx.python, "-m", "shiplab.grading"],
                          "environment": {**service_env, "SHIPLAB_COURSE": course},
                          "info": {"description": "Autogrades every submission as it arrives, sandboxed"}})
+    if settings["tracker.enabled"]:  # no role: it needs no hub API scopes (see shiplab.tracker.hubservice)
+        services.append(tracker_service(settings, python=ctx.python, state=state, public_url=settings["hub.bind_url"],
+                                        environ=ctx.environ, base_env=service_env))
     if settings["progress.enabled"]:  # instructors only; reads the queue, gradebook and hub activity
         services.append({"name": "progress", "url": settings["progress.url"], "environment": service_env,
                          "command": [ctx.python, "-m", "shiplab.progress"], "oauth_no_confirm": True,
@@ -127,6 +132,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
             "SHIPLAB_EXCHANGE": str(state / "exchange"),
             **({"SHIPLAB_GATEWAY_URL": settings["hub.bind_url"].rstrip("/") + "/services/gateway/v1"}
                if settings["gateway.enabled"] else {}),
+            # notebooks and CI jobs check in with the server's own hub token (JUPYTERHUB_API_TOKEN)
+            **({"SHIPLAB_TRACKER_URL": settings["hub.bind_url"].rstrip("/") + "/services/tracker"}
+               if settings["tracker.enabled"] else {}),
             # the venv's bin first, so terminals and kernels find shiplab's tools
             "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
         }

@@ -8,5 +8,7 @@ evidence and the metric's value after. Managers see figures for their teams, ins
 Rooms, from the bottom up: :mod:`.models` (tables) and :mod:`.db` (engine, Alembic upgrade), :mod:`.rules` (pure
 date and figure arithmetic: the cohort's time zone decides what "day N" means), :mod:`.service` (the writes and
 the queries, with every ownership check), :mod:`.reminders` (e-mail and webhook nudges, sent once),
-:mod:`.auth` (JupyterHub OAuth with PKCE, hub tokens) and :mod:`.app` (pages and the JSON API).
+:mod:`.auth` (JupyterHub OAuth with PKCE, hub tokens), :mod:`.roster_sync` (the hub's roster → people and cohort)
+and :mod:`.app` (pages and the JSON API). :mod:`.hubservice` is the hub's side: the service entry made from the
+``tracker.*`` settings.
 """

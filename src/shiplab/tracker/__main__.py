@@ -2,16 +2,17 @@
 
 The hub starts it with ``JUPYTERHUB_SERVICE_URL`` (where to listen), ``JUPYTERHUB_SERVICE_PREFIX`` (the path the
 proxy forwards, e.g. ``/services/tracker/``) and the OAuth variables :mod:`.auth` reads. Settings come from
-``SHIPLAB_TRACKER_*`` variables (:mod:`.settings`). With ``SHIPLAB_TRACKER_DEMO=1`` the demo cohort is made from
-the roster the hub imported (``<state>/roster.json``).
+``SHIPLAB_TRACKER_*`` variables (:mod:`.settings`), which the hub sets from the ``tracker.*`` settings
+(:mod:`.hubservice`). The roster the hub imported (``<state>/roster.json``) becomes the tracker's people and is
+enrolled in the configured cohort, or in the demo cohort with ``SHIPLAB_TRACKER_DEMO=1`` (:mod:`.roster_sync`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
-from pathlib import Path
 from urllib.parse import urlparse
 
 import uvicorn
@@ -26,14 +27,10 @@ log = logging.getLogger("shiplab.tracker")
 
 def build_app() -> FastAPI:
     settings = TrackerSettings.from_env()
-    app = create_app(settings)
-    if settings.demo:
-        from shiplab.hub import roster
-        from shiplab.tracker.demo import ensure_demo_data
-
-        people = roster.load(Path(os.environ.get("SHIPLAB_STATE", "state")).resolve())
-        with app.state.sessions() as session:
-            ensure_demo_data(session, people)
+    roster = settings.roster_file()
+    if roster is None:
+        log.warning("no roster to follow (set SHIPLAB_TRACKER_ROSTER or import one): people appear as they log in")
+    app = create_app(settings, roster=roster)
     return mount_at(app, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"))
 
 
@@ -45,7 +42,33 @@ def main() -> None:
     except ShiplabError as exc:
         print(f"shiplab tracker: {exc}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None
-    uvicorn.run(app, host=url.hostname or "127.0.0.1", port=url.port or 8096, log_level="info", access_log=False)
+    serve(app, bind_host(url.hostname), url.port or 8096)
+
+
+def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
+    """Serve ``app`` with uvicorn (the benchmark serves through here too, so it measures what runs).
+
+    Everything made at start-up (modules, the app, the roster's people) is moved out of the garbage collector's
+    reach first: a full collection otherwise walks those ~150,000 objects every few seconds under load, holding
+    the GIL — each request in flight waited for it, and a check-in holding the writer's turn held up all the
+    others (half-second stalls in bench/tracker.py)."""
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def bind_host(hostname: str | None) -> str:
+    """Listen on the service URL's address; a name that is not an address (``hub`` under Kubernetes, where the
+    proxy reaches the hub's pod through a Service of that name) means every interface of this container."""
+    import ipaddress
+
+    if not hostname or hostname == "localhost":
+        return "127.0.0.1"
+    try:
+        ipaddress.ip_address(hostname)
+        return hostname
+    except ValueError:
+        return "0.0.0.0"
 
 
 if __name__ == "__main__":

@@ -46,15 +46,19 @@ def hub_identity(settings: TrackerSettings) -> HubOAuthIdentity:
 
 
 def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = utcnow,
-               identity: Identity | None = None, senders: dict | None = None) -> FastAPI:
+               identity: Identity | None = None, senders: dict | None = None,
+               roster: Path | None = None) -> FastAPI:
     """The tracker app on ``settings.database_url`` (created or upgraded first).
 
     ``identity`` defaults to the hub (OAuth + tokens); ``senders`` (channel name → sender) default to those the
     settings configure; the reminder loop runs every ``settings.reminder_interval_s`` seconds when there are any.
+    ``roster`` (the hub's ``roster.json``) is applied before the app is returned and followed while it runs.
     """
     from shiplab.tracker import api, pages, reminders
+    from shiplab.tracker.roster_sync import RosterFollower
 
     engine = ensure_database(settings.database_url)
+    follower = RosterFollower(roster, settings) if roster else None
     if identity is None:
         identity = hub_identity(settings)
     try:
@@ -66,12 +70,14 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
 
     @contextlib.asynccontextmanager
     async def lifespan(_outer: FastAPI):  # may be the hub-prefix app that mounts this one: use our own state
-        task = None
+        tasks = []
         if settings.reminder_interval_s > 0 and senders:
-            task = asyncio.create_task(reminders.loop(app.state.sessions, senders, clock,
-                                                      settings.reminder_interval_s, settings.base_url))
+            tasks.append(asyncio.create_task(reminders.loop(app.state.sessions, senders, clock,
+                                                            settings.reminder_interval_s, settings.base_url)))
+        if follower and settings.roster_every_s > 0:
+            tasks.append(asyncio.create_task(follower.follow(app.state.sessions, settings.roster_every_s)))
         yield
-        if task:
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -92,6 +98,8 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.facts = FactsCache()
     app.state.settings = settings
     app.state.senders = senders
+    if follower:
+        follower.sync(app.state.sessions)  # people and cohort are in place before the first request
     app.state.templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                                                  autoescape=True, undefined=jinja2.StrictUndefined))
     errors.install(app)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from shiplab.errors import ShiplabError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "tracker_alembic_version"  # not alembic_version: JupyterHub's, in a database the two may share
+OLD_REVISIONS = ("0001", "0002", "0003")
 
 
 def make_engine(url: str) -> Engine:
@@ -69,6 +71,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.commit()
         try:
             with conn.begin():
+                _adopt_old_version_table(conn)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
                 if sqlite:
@@ -82,6 +85,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 conn.rollback()
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
+
+
+def _adopt_old_version_table(conn) -> None:
+    """Tracker databases made before revision 0004 kept their revision in Alembic's default ``alembic_version``
+    (which JupyterHub uses too); move it to the tracker's own table. Our revisions are ``0001``…; JupyterHub's
+    are hex ids, so a hub's table sharing the database is never taken."""
+    tables = set(inspect(conn).get_table_names())
+    if VERSION_TABLE in tables or "alembic_version" not in tables or "ship_plans" not in tables:
+        return
+    rows = [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    if len(rows) == 1 and rows[0] in OLD_REVISIONS:
+        conn.exec_driver_sql(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL, "
+                             f"CONSTRAINT {VERSION_TABLE}_pkc PRIMARY KEY (version_num))")
+        conn.exec_driver_sql(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES ('{rows[0]}')")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
 
 
 def ensure_database(url: str) -> Engine:

@@ -1,8 +1,14 @@
-"""The demo cohort: the hub's demo roster enrolled in a workshop that ended a few days ago.
+"""The demo: the hub's demo roster enrolled in a workshop that ended a few days ago, and an earlier cohort to show.
 
 :func:`ensure_demo_data` is safe to run at every start: the cohort keeps its dates once made (so check-in days do
-not move under a running demo), people are updated from the roster, and nobody is enrolled twice. Ship plans are
-not invented: participants write their own in the last lab or on the tracker page.
+not move under a running demo), people are updated from the roster, and nobody is enrolled twice. The roster's
+participants' ship plans are not invented: they write their own in the last lab or on the tracker page.
+
+So that a manager's first look at the dashboard shows what it is for, :func:`ensure_earlier_cohort` adds, once, a
+``demo-earlier`` cohort whose workshop ended 75 days before: eight example colleagues (``demo-*``, not hub users,
+inactive, so no reminder ever goes to them) managed by the roster's first manager, in the roster's teams and taught
+by its instructors, with the stories a real cohort has — shipped early and late, blocked by two frictions, killed by
+decision, one overdue and silent since day 14.
 """
 
 from __future__ import annotations
@@ -12,23 +18,101 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shiplab.tracker import rules
 from shiplab.tracker.enrol import RosterPerson, ensure_cohort, ensure_people
-from shiplab.tracker.models import Cohort
+from shiplab.tracker.models import CheckIn, Cohort, CohortMember, Person, ShipPlan, Shipped
 
 DEMO_COHORT = "demo"
 DEMO_COURSE = "shiplab-demo"
 DEMO_TIMEZONE = "Europe/Berlin"
+EARLIER_COHORT = "demo-earlier"
+EARLIER_DAYS_AGO = 75
+
+# name, use case, metric, unit, baseline, target, after, planned day, check-ins (day, status, blocker, note),
+# shipped day (None: not shipped)
+EXAMPLES = (
+    ("lena", "Pre-fill the claim intake form from the first e-mail", "manual review minutes per claim", "min",
+     20, 10, 12, 30, ((14, "building", None, "prompt and extraction schema agreed"),
+                      (18, "in_review", None, "security review booked")), 21),
+    ("omar", "Route incoming claims to the right team", "misrouted claims per week", "claims", 45, 15, 19, 45,
+     ((14, "building", None, "labelled 400 old claims"), (30, "in_review", None, "pilot with one team")), 38),
+    ("priya", "Answer status questions on the portal", "status tickets per week", "tickets", 120, 60, 80, 50,
+     ((14, "building", None, ""), (30, "blocked", "tool_sprawl", "three chat tools, none approved"),
+      (45, "in_review", None, "governance approved the gateway")), 55),
+    ("jonas", "Summarise long claim files for handlers", "minutes to read a file", "min", 35, 15, 22, 40,
+     ((14, "building", None, ""), (30, "building", None, ""), (45, "in_review", None, "waiting for a release slot"),
+      (60, "in_review", None, "release moved to next month")), 68),
+    ("sofia", "Draft replies to policy questions", "first-reply hours", "h", 30, 8, None, 35,
+     ((14, "building", None, ""), (30, "blocked", "ownership", "nobody owns the reply templates")), None),
+    ("tariq", "Flag likely fraud for a second look", "fraud found per 1,000 claims", "cases", 2.1, 3.0, None, 55,
+     ((14, "building", None, ""), (45, "blocked", "no_measurement", "no baseline we trust")), None),
+    ("elif", "Translate portal answers automatically", "untranslated pages", "pages", 300, 0, None, 40,
+     ((14, "building", None, ""), (33, "killed", None, "the vendor ships this next quarter; stopped by decision")),
+     None),
+    ("noah", "Extract invoice lines from PDF claims", "invoices keyed by hand per day", "invoices", 80, 20, None,
+     50, ((14, "building", None, "first model works on clean PDFs"),), None),
+)
 
 
 def ensure_demo_data(session: Session, roster: list[RosterPerson], today: dt.date | None = None) -> Cohort:
-    """The demo cohort (a two-day workshop that ended three days before ``today``) with the roster enrolled."""
+    """The demo cohort (a two-day workshop that ended three days before ``today``) with the roster enrolled, and
+    the earlier example cohort beside it."""
+    today = today or dt.date.today()
     existing = session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
     if existing is None:
-        today = today or dt.date.today()
         end = today - dt.timedelta(days=3)
         cohort = ensure_cohort(session, DEMO_COHORT, start=end - dt.timedelta(days=1), end=end,
                                timezone=DEMO_TIMEZONE, course=DEMO_COURSE)
     else:
         cohort = existing
     ensure_people(session, roster, cohort)
+    ensure_earlier_cohort(session, roster, today)
+    return cohort
+
+
+def ensure_earlier_cohort(session: Session, roster: list[RosterPerson], today: dt.date) -> Cohort | None:
+    """The example cohort, made once (None when the roster has no manager to show it to)."""
+    existing = session.scalar(select(Cohort).where(Cohort.name == EARLIER_COHORT))
+    managers = [p for p in roster if p.role == "manager"]
+    if existing is not None or not managers:
+        return existing
+    teams = sorted({p.team for p in roster if p.role == "participant" and p.team}) or ["claims"]
+    end = today - dt.timedelta(days=EARLIER_DAYS_AGO)
+    cohort = ensure_cohort(session, EARLIER_COHORT, start=end - dt.timedelta(days=1), end=end,
+                           timezone=DEMO_TIMEZONE, course=DEMO_COURSE)
+    facts = rules.CohortFacts(cohort.id, cohort.name, end, DEMO_TIMEZONE)
+
+    def at(day: int) -> dt.datetime:  # 10:00 local time on day N
+        local = dt.datetime.combine(rules.day_date(facts, day), dt.time(10), tzinfo=rules.zone(DEMO_TIMEZONE))
+        return local.astimezone(dt.timezone.utc)
+
+    for instructor in (p for p in roster if p.role == "instructor"):
+        person = session.scalar(select(Person).where(Person.username == instructor.username))
+        if person is not None:
+            session.add(CohortMember(cohort_id=cohort.id, person_id=person.id, role="instructor"))
+    for i, (name, use_case, metric, unit, base, target, after, planned, checkins, shipped_day) in enumerate(EXAMPLES):
+        person = session.scalar(select(Person).where(Person.username == f"demo-{name}"))
+        if person is None:
+            person = Person(username=f"demo-{name}", full_name=f"{name.title()} (example)", email="",
+                            role="participant", team=teams[i % len(teams)], manager_username=managers[0].username,
+                            active=False)
+            session.add(person)
+            session.flush()
+        session.add(CohortMember(cohort_id=cohort.id, person_id=person.id, role="participant"))
+        plan = ShipPlan(cohort_id=cohort.id, person_id=person.id, use_case=use_case, backlog_ref=f"CLM-{101 + i}",
+                        metric_name=metric, unit=unit, baseline_value=base, target_value=target,
+                        planned_ship_date=rules.day_date(facts, planned), created_at=at(0))
+        session.add(plan)
+        session.flush()
+        for day, status, blocker, note in checkins:
+            session.add(CheckIn(plan_id=plan.id, at=at(day), status=status, blocker=blocker, note=note))
+            plan.status, plan.blocker, plan.last_checkin_at = status, blocker, at(day)
+        if shipped_day is not None:
+            evidence = f"https://git.example/claims/releases/{i + 1}"
+            session.add(Shipped(plan_id=plan.id, shipped_on=rules.day_date(facts, shipped_day), evidence_url=evidence,
+                                after_value=after, recorded_at=at(shipped_day)))
+            session.add(CheckIn(plan_id=plan.id, at=at(shipped_day), status="shipped", note="live",
+                                evidence_url=evidence))
+            plan.status, plan.blocker, plan.last_checkin_at = "shipped", None, at(shipped_day)
+    session.commit()
     return cohort

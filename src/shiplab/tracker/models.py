@@ -96,6 +96,8 @@ class Cohort(Base):
     workshop_start: Mapped[dt.date] = mapped_column(FastDate)
     workshop_end: Mapped[dt.date] = mapped_column(FastDate)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # added by revision 0004: the figures cache notices a changed cohort by it
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     __table_args__ = (CheckConstraint("workshop_end >= workshop_start", name="dates"),)
 
 
@@ -110,6 +112,8 @@ class Person(Base):
     role: Mapped[str] = mapped_column(String(16), default="participant")
     # added by revision 0002: people who left the roster are kept (their plans stay in the figures) but inactive
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # added by revision 0004: the figures cache notices a changed team or manager by it
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
 
 

@@ -112,7 +112,9 @@ class RunReport:
 
 
 def _open_plans(session: Session) -> dict[int, tuple[ShipPlan, rules.PlanFacts]]:
-    plans = session.scalars(select(ShipPlan).where(ShipPlan.status.not_in(CLOSED_STATUSES))).unique()
+    # people who left the roster (inactive; also the demo's example colleagues) are not nagged
+    plans = session.scalars(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
+                            .where(ShipPlan.status.not_in(CLOSED_STATUSES), Person.active.is_(True))).unique()
     return {p.id: (p, service.plan_facts(p)) for p in plans}
 
 

@@ -18,12 +18,14 @@ from baseline to after, and the cumulative number shipped by each day 0…60.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shiplab.errors import ShiplabError
@@ -35,16 +37,16 @@ CHECKIN_GRACE_DAYS = 3
 UTC = dt.timezone.utc
 
 
-@dataclass(frozen=True)
-class CohortFacts:
+# Facts are named tuples of plain values: cheap to make by the 10,000, and — holding nothing the garbage collector
+# tracks — left out of its scans once it has looked at them (a dashboard cache holds every plan of an organisation).
+class CohortFacts(NamedTuple):
     id: int
     name: str
     workshop_end: dt.date
     timezone: str = "UTC"
 
 
-@dataclass(frozen=True)
-class PlanFacts:
+class PlanFacts(NamedTuple):
     """What the rules need to know about one ship plan (built from the database by :mod:`.service`)."""
 
     id: int
@@ -199,8 +201,7 @@ class Figures:
                 "eligible": self.eligible, "checkin_overdue": list(self.checkin_overdue)}
 
 
-@dataclass(frozen=True)
-class _Derived:
+class _Derived(NamedTuple):
     """What the figures need from one plan, worked out once (a plan counts overall, in its cohort and its team)."""
 
     days: int | None
@@ -315,3 +316,139 @@ def figures(plans: Iterable[PlanFacts], now: dt.datetime) -> Figures:
                    by_cohort={k: _group(v) for k, v in sorted(by_cohort.items())},
                    by_team={k: _group(v) for k, v in sorted(by_team.items())},
                    shipped_by_day=curve, eligible=overall.plans - overall.killed, checkin_overdue=late)
+
+
+class _Tally:
+    """One group's figures kept current as plans come and go: counters, and sorted lists for the medians.
+
+    The same arithmetic as :func:`_group`, one plan at a time (a property test holds the two together)."""
+
+    __slots__ = ("plans", "shipped", "within", "killed", "open", "overdue", "blocked", "with_after", "toward",
+                 "days", "changes")
+
+    def __init__(self):
+        self.plans = self.shipped = self.within = self.killed = self.open = self.overdue = 0
+        self.with_after = self.toward = 0
+        self.blocked = {k: 0 for k in BLOCKERS}
+        self.days: list[int] = []
+        self.changes: list[float] = []
+
+    def add(self, d: _Derived, sign: int = 1, keep_sorted: bool = True) -> None:
+        self.plans += sign
+        if d.days is not None:
+            self.shipped += sign
+            self.within += sign * (d.days <= WINDOW_DAYS)
+            _place(self.days, d.days, sign, keep_sorted)
+        elif d.killed:
+            self.killed += sign
+        else:
+            self.open += sign
+            self.overdue += sign * d.overdue
+            if d.blocker in self.blocked:
+                self.blocked[d.blocker] += sign
+        if d.change_pct is not None:
+            _place(self.changes, d.change_pct, sign, keep_sorted)
+        self.with_after += sign * d.has_after
+        self.toward += sign * d.toward
+
+    def figures(self) -> GroupFigures:
+        eligible = self.plans - self.killed
+        return GroupFigures(
+            plans=self.plans, shipped=self.shipped, shipped_within_60=self.within,
+            share_within_60=self.within / eligible if eligible else None,
+            median_days_to_ship=statistics.median(self.days) if self.days else None,
+            open=self.open, overdue=self.overdue, killed=self.killed, blocked=dict(self.blocked),
+            with_after_value=self.with_after, moved_toward_target=self.toward,
+            median_change_pct=round(statistics.median(self.changes), 1) if self.changes else None)
+
+
+def _place(values: list, value, sign: int, keep_sorted: bool) -> None:
+    if sign > 0:
+        if keep_sorted:
+            bisect.insort(values, value)
+        else:
+            values.append(value)
+    else:
+        del values[bisect.bisect_left(values, value)]
+
+
+class FigureBook:
+    """:func:`figures` for a set of plans at ``now``, kept current as plans change without recounting the others.
+
+    A dashboard over a whole organisation counts 10,000s of plans, and every check-in changes one of them. The book
+    remembers what each plan contributes to the overall, cohort and team figures; :meth:`update` takes a changed
+    plan's old contribution out and puts the new one in (counters, and sorted lists for the medians), so a write
+    costs microseconds instead of a recount. The figures are those at ``at`` and stay exact while nothing but plans
+    changes, until :attr:`until` (:func:`stable_until`: a new local day or a check-in falling due or overdue in one
+    of its cohorts); :meth:`valid_at` tells whether the book may answer for an instant.
+    """
+
+    def __init__(self, plans: Iterable[PlanFacts], now: dt.datetime):
+        self.at = _aware(now)
+        self.until: dt.datetime | None = None
+        self._contexts: dict[CohortFacts, _CohortNow] = {}
+        self._rows: dict[int, tuple[_Derived, bool, str, str]] = {}
+        self._overall = _Tally()
+        self._cohorts: dict[str, _Tally] = {}
+        self._teams: dict[str, _Tally] = {}
+        self._shipped_on_day = [0] * (WINDOW_DAYS + 1)
+        self._late: set[int] = set()
+        self._figures: Figures | None = None
+        for p in plans:
+            self._put(p, keep_sorted=False)
+        for tally in (self._overall, *self._cohorts.values(), *self._teams.values()):
+            tally.days.sort()
+            tally.changes.sort()
+        self.until = stable_until(self._contexts, self.at)
+
+    def valid_at(self, now: dt.datetime) -> bool:
+        return self.at <= now < self.until
+
+    def update(self, plans: Iterable[PlanFacts]) -> None:
+        """Plans that are new or changed (same id: the old version is replaced)."""
+        for p in plans:
+            self._put(p)
+        self._figures = None
+
+    def figures(self) -> Figures:
+        if self._figures is None:
+            curve = list(itertools.accumulate(self._shipped_on_day))
+            overall = self._overall.figures()
+            self._figures = Figures(overall=overall,
+                                    by_cohort={k: v.figures() for k, v in sorted(self._cohorts.items())},
+                                    by_team={k: v.figures() for k, v in sorted(self._teams.items())},
+                                    shipped_by_day=curve, eligible=overall.plans - overall.killed,
+                                    checkin_overdue=sorted(self._late))
+        return self._figures
+
+    def _context(self, cohort: CohortFacts) -> _CohortNow:
+        c = self._contexts.get(cohort)
+        if c is None:
+            c = self._contexts[cohort] = _CohortNow.of(cohort, self.at)
+            if self.until is not None:  # a cohort new to the book may change sooner than the others
+                self.until = min(self.until, stable_until([cohort], self.at))
+        return c
+
+    def _put(self, p: PlanFacts, keep_sorted: bool = True) -> None:
+        old = self._rows.pop(p.id, None)
+        if old is not None:
+            self._apply(p.id, old, -1, True)
+        d, late = _derive(p, self._context(p.cohort))
+        row = (d, late, p.cohort.name, p.team or "(no team)")
+        self._rows[p.id] = row
+        self._apply(p.id, row, 1, keep_sorted)
+
+    def _apply(self, plan_id: int, row: tuple[_Derived, bool, str, str], sign: int, keep_sorted: bool) -> None:
+        d, late, cohort, team = row
+        self._overall.add(d, sign, keep_sorted)
+        for groups, name in ((self._cohorts, cohort), (self._teams, team)):
+            tally = groups.get(name) or groups.setdefault(name, _Tally())
+            tally.add(d, sign, keep_sorted)
+            if not tally.plans:
+                del groups[name]
+        if d.days is not None and d.days <= WINDOW_DAYS:
+            self._shipped_on_day[max(d.days, 0)] += sign
+        if late and sign > 0:
+            self._late.add(plan_id)
+        elif late:
+            self._late.discard(plan_id)

@@ -269,66 +269,96 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
     return out
 
 
+class _Entry:
+    """One viewer-and-filter's plans, the database version they reflect, and their figure book."""
+
+    __slots__ = ("version", "expires", "plans", "book", "lock")
+
+    def __init__(self, version: tuple, expires: float, plans: dict[int, rules.PlanFacts]):
+        self.version, self.expires, self.plans = version, expires, plans
+        self.book: rules.FigureBook | None = None
+        self.lock = threading.Lock()
+
+
 class FactsCache:
-    """:func:`facts` per viewer and filter, kept current by fetching only the plans changed since the last look.
+    """:func:`facts` and their figures per viewer and filter, kept current by reading only what changed.
 
     A dashboard over a whole organisation reads every plan; between two looks only a few plans change. Each look
-    reads the plans' count and newest ``updated_at`` (indexed; every write through this module bumps it). Same
-    as before: the cached list is used. Newer: only plans updated since then (with an overlap of :data:`OVERLAP`,
-    for writes that committed out of timestamp order) are fetched and merged in. Fewer plans, or older than
-    ``ttl`` (roster and cohort changes touch no plan): read again in full.
+    reads one small version: the plans' count and newest ``updated_at``, and the same for people and cohorts (all
+    indexed; every write bumps them). Same as before: the cached plans are used. Only plans newer: those updated
+    since then (with an overlap of :data:`OVERLAP`, for writes that committed out of timestamp order) are fetched,
+    merged in and handed to the entry's :class:`~shiplab.tracker.rules.FigureBook`, which recounts only what
+    they contribute. Fewer plans, or a person or cohort changed (a roster import moves someone to another team):
+    read again in full. ``max_age`` is a safety net for changes made behind the tracker's back.
+
+    The figures are exactly what a fresh computation gives: the book answers only for instants in its window
+    (:meth:`~shiplab.tracker.rules.FigureBook.valid_at`) and is rebuilt outside it.
     """
 
     OVERLAP = dt.timedelta(seconds=5)
 
-    def __init__(self, ttl: float = 30.0, size: int = 256):
-        self.ttl, self.size = ttl, size
-        self._entries: OrderedDict[tuple, tuple[tuple, float, dict[int, rules.PlanFacts]]] = OrderedDict()
-        self._figures: dict[tuple, tuple] = {}
+    def __init__(self, max_age: float = 600.0, size: int = 256):
+        self.max_age, self.size = max_age, size
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, session: Session, user: HubUser, cohort: str | None = None, team: str | None = None
             ) -> list[rules.PlanFacts]:
-        return self._load(session, user, cohort, team)[1]
+        entry = self._load(session, user, cohort, team)
+        with entry.lock:
+            return list(entry.plans.values())
 
     def figures(self, session: Session, user: HubUser, now: dt.datetime, cohort: str | None = None,
                 team: str | None = None) -> tuple[list[rules.PlanFacts], rules.Figures]:
-        """The plans and their figures at ``now``; figures are reused while no plan changed and ``now`` is before
-        :func:`rules.stable_until` of when they were computed (so they are exactly what a fresh computation gives)."""
-        version, plans, key = self._load(session, user, cohort, team)
-        with self._lock:
-            kept = self._figures.get(key)
-        if kept and kept[0] == version and kept[1] <= now < kept[2]:
-            return plans, kept[3]
-        figs = rules.figures(plans, now)
-        until = rules.stable_until({p.cohort for p in plans}, now)
-        with self._lock:
-            self._figures[key] = (version, now, until, figs)
-            while len(self._figures) > self.size:
-                self._figures.pop(next(iter(self._figures)))
-        return plans, figs
+        """The plans and their figures at ``now``."""
+        entry = self._load(session, user, cohort, team)
+        with entry.lock:
+            plans = list(entry.plans.values())
+            if entry.book is None or not entry.book.valid_at(now):
+                entry.book = rules.FigureBook(plans, now)
+            return plans, entry.book.figures()
 
-    def _load(self, session, user, cohort, team):
-        version = tuple(session.execute(select(func.count(ShipPlan.id), func.max(ShipPlan.updated_at))).one())
+    @staticmethod
+    def version(session: Session) -> tuple:
+        """(plans, newest plan change, (people, newest person change, cohorts, newest cohort change, members))."""
+        def newest(column):
+            return select(func.max(column)).scalar_subquery()
+
+        def count(table):
+            return select(func.count()).select_from(table).scalar_subquery()
+
+        row = session.execute(select(count(ShipPlan), newest(ShipPlan.updated_at), count(Person),
+                                     newest(Person.updated_at), count(Cohort), newest(Cohort.updated_at),
+                                     count(CohortMember))).one()
+        return row[0], row[1], tuple(row[2:])
+
+    def _load(self, session, user, cohort, team) -> _Entry:
+        version = self.version(session)
         key = (user.role, "" if user.role == "admin" else user.name, user.teams, cohort or "", team or "")
         with self._lock:
-            hit = self._entries.get(key)
-        if hit and hit[1] > time.monotonic() and version[0] >= hit[0][0] and hit[0][1] is not None:
-            if hit[0] == version:
-                return version, list(hit[2].values()), key
-            merged = dict(hit[2])
-            changed = facts(session, user, cohort=cohort, team=team, changed_since=hit[0][1] - self.OVERLAP)
-            merged.update((f.id, f) for f in changed)
-            expires = hit[1]
-        else:
-            merged = {f.id: f for f in facts(session, user, cohort=cohort, team=team)}
-            expires = time.monotonic() + self.ttl
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if entry is not None and entry.expires > time.monotonic() and version[2] == entry.version[2] \
+                and version[0] >= entry.version[0] and entry.version[1] is not None:
+            if entry.version == version:
+                return entry
+            changed = facts(session, user, cohort=cohort, team=team,
+                            changed_since=entry.version[1] - self.OVERLAP)
+            with entry.lock:
+                entry.plans.update((f.id, f) for f in changed)
+                if entry.book is not None:
+                    entry.book.update(changed)
+                entry.version = max(entry.version, version)
+            return entry
+        entry = _Entry(version, time.monotonic() + self.max_age,
+                       {f.id: f for f in facts(session, user, cohort=cohort, team=team)})
         with self._lock:
-            self._entries[key] = (version, expires, merged)
+            self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-        return version, list(merged.values()), key
+        return entry
 
 
 def reminder_summary(session: Session, user: HubUser) -> dict:

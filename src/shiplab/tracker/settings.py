@@ -7,12 +7,13 @@ example never runs in production.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from shiplab.errors import SettingsError
 
@@ -44,7 +45,19 @@ class TrackerSettings(BaseModel):
         "Key that signs the login cookie and CSRF tokens (32+ characters). Empty: derived from the hub's "
         "JUPYTERHUB_API_TOKEN, which the hub gives each managed service."))
     reminder_interval_s: int = Field(300, ge=0, description="Seconds between reminder runs; 0 turns the loop off.")
-    demo: bool = Field(False, description="Create the demo cohort from the hub's roster at start-up.")
+    demo: bool = Field(False, description=(
+        "Enrol the roster in the demo cohort (a workshop that ended three days before its first start); not used "
+        "when a cohort is set."))
+    roster: str = Field("", description=(
+        "The hub's imported roster (<state>/roster.json): its people become the tracker's people at start-up and "
+        "whenever the file changes. Empty: <state>/roster.json when that exists."))
+    cohort: str = Field("", max_length=80, description=(
+        "The cohort the roster's participants and instructors are enrolled in (needs workshop_start/end)."))
+    workshop_start: dt.date | None = Field(None, description="First day of the cohort's workshop (YYYY-MM-DD).")
+    workshop_end: dt.date | None = Field(None, description="Last day of the cohort's workshop (YYYY-MM-DD).")
+    timezone: str = Field("UTC", description="The cohort's time zone (IANA name): when 'day N' begins.")
+    roster_every_s: float = Field(10.0, ge=0, description=(
+        "Seconds between looks at the roster file for changes; 0: read it at start-up only."))
 
     @field_validator("smtp_password", "cookie_secret")
     @classmethod
@@ -61,6 +74,32 @@ class TrackerSettings(BaseModel):
         if v and urlparse(v).scheme not in ("http", "https"):
             raise ValueError(f"{PREFIX}{info.field_name.upper()} must be an http(s) URL, not {v!r}")
         return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(v)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{PREFIX}TIMEZONE {v!r} is not a time zone (use e.g. Europe/Berlin or UTC)") from None
+        return v
+
+    @model_validator(mode="after")
+    def _cohort_dates(self) -> "TrackerSettings":
+        if self.cohort and not (self.workshop_start and self.workshop_end):
+            raise ValueError(f"{PREFIX}COHORT needs {PREFIX}WORKSHOP_START and {PREFIX}WORKSHOP_END (YYYY-MM-DD)")
+        if self.workshop_start and self.workshop_end and self.workshop_end < self.workshop_start:
+            raise ValueError(f"{PREFIX}WORKSHOP_END is before {PREFIX}WORKSHOP_START")
+        return self
+
+    def roster_file(self) -> Path | None:
+        """The roster to follow: the configured file, else ``<state>/roster.json`` if it exists."""
+        if self.roster:
+            return Path(self.roster)
+        default = Path(os.environ.get("SHIPLAB_STATE", "state")).resolve() / "roster.json"
+        return default if default.exists() else None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "TrackerSettings":

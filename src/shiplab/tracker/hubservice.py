@@ -1,0 +1,73 @@
+"""The tracker as a hub-managed service: its entry in ``c.JupyterHub.services``, made from the ``tracker.*`` settings.
+
+Pure (no imports beyond the standard library, nothing read from disk), so :func:`shiplab.hub.config.apply_config`
+stays a pure function and the hub's configuration does not load the web stack.
+
+What the service gets, and why:
+
+- ``url`` and ``oauth_no_confirm``: the hub routes ``/services/tracker/`` to it and is its OAuth provider (login
+  with PKCE, ``oauth_require_pkce``); the hub's operator runs it, so people are not asked to "authorize" it.
+- ``oauth_client_allowed_scopes``: the login token it receives may only tell who the person is and their groups
+  (role and team come from the roster's groups) — never act as them elsewhere.
+- **No role**: its own ``JUPYTERHUB_API_TOKEN`` needs no scopes. It learns who someone is with *their* token, and
+  its people come from the roster file, not from the hub's API.
+- Environment: the ``SHIPLAB_TRACKER_*`` variables :class:`shiplab.tracker.settings.TrackerSettings` reads. Secrets
+  (SMTP password, webhook URL, ``PGPASSWORD``) are copied from the hub's environment by the variable names the
+  settings give, so they are never written in a settings file. (JupyterHub keeps a service's environment in its
+  own database, next to its cookie secret and tokens; the hub's database is as secret as they are.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+NAME = "tracker"
+
+
+def tracker_environment(settings: Mapping[str, Any], *, state: Path, public_url: str,
+                        environ: Mapping[str, str]) -> dict[str, str]:
+    """``SHIPLAB_TRACKER_*`` (and ``PGPASSWORD`` for PostgreSQL) for the tracker process."""
+    db_url = settings["tracker.db_url"] or f"sqlite:///{state / 'tracker' / 'tracker.sqlite'}"
+    env = {
+        "SHIPLAB_TRACKER_DATABASE_URL": db_url,
+        "SHIPLAB_TRACKER_BASE_URL": public_url.rstrip("/") + f"/services/{NAME}/",
+        "SHIPLAB_TRACKER_ROSTER": str(state / "roster.json"),
+        "SHIPLAB_TRACKER_DEMO": "1" if settings["tracker.demo_cohort"] and not settings["tracker.cohort"] else "0",
+        "SHIPLAB_TRACKER_TIMEZONE": settings["tracker.timezone"],
+        "SHIPLAB_TRACKER_REMINDER_INTERVAL_S": str(settings["tracker.reminder_every"]),
+        "SHIPLAB_TRACKER_SMTP_HOST": settings["tracker.smtp_host"],
+        "SHIPLAB_TRACKER_SMTP_PORT": str(settings["tracker.smtp_port"]),
+        "SHIPLAB_TRACKER_SMTP_FROM": settings["tracker.smtp_from"],
+        "SHIPLAB_TRACKER_SMTP_STARTTLS": "1" if settings["tracker.smtp_starttls"] else "0",
+        "SHIPLAB_TRACKER_SMTP_USER": settings["tracker.smtp_user"],
+    }
+    if settings["tracker.cohort"]:
+        env.update({"SHIPLAB_TRACKER_COHORT": settings["tracker.cohort"],
+                    "SHIPLAB_TRACKER_WORKSHOP_START": settings["tracker.workshop_start"],
+                    "SHIPLAB_TRACKER_WORKSHOP_END": settings["tracker.workshop_end"]})
+    for target, source in (("SHIPLAB_TRACKER_SMTP_PASSWORD", settings["tracker.smtp_password_env"]),
+                           ("SHIPLAB_TRACKER_WEBHOOK_URL", settings["tracker.webhook_url_env"]),
+                           ("SHIPLAB_TRACKER_COOKIE_SECRET", "SHIPLAB_TRACKER_COOKIE_SECRET")):
+        if environ.get(source):
+            env[target] = environ[source]
+    if not db_url.startswith("sqlite") and environ.get("PGPASSWORD"):
+        env["PGPASSWORD"] = environ["PGPASSWORD"]
+    return env
+
+
+def tracker_service(settings: Mapping[str, Any], *, python: str, state: Path, public_url: str,
+                    environ: Mapping[str, str], base_env: Mapping[str, str]) -> dict:
+    """The hub service definition (``c.JupyterHub.services`` entry) of the tracker."""
+    return {
+        "name": NAME,
+        "url": settings["tracker.url"],
+        "command": [python, "-m", "shiplab.tracker"],
+        "environment": {**base_env, **tracker_environment(settings, state=state, public_url=public_url,
+                                                          environ=environ)},
+        "oauth_no_confirm": True,
+        "oauth_client_allowed_scopes": [f"access:services!service={NAME}", "read:users:name!user",
+                                        "read:users:groups!user"],
+        "display": True,
+        "info": {"description": "Ship plans, check-ins and who shipped within 60 days"},
+    }

@@ -1,0 +1,152 @@
+"""The tracker in the hub's configuration: a managed service with least privilege, settings passed by environment.
+
+Configuration only (no hub): :func:`shiplab.hub.config.apply_config` on an in-memory ``Config``, and the real
+JupyterHub ``Service`` class loading the entry. The through-the-hub tests start a real one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from traitlets.config import Config
+
+from shiplab import settings
+from shiplab.errors import SettingsError
+from shiplab.hub import roster
+from shiplab.hub.config import HubContext, apply_config
+from shiplab.tracker.settings import TrackerSettings
+
+PEOPLE = roster.parse("""username,full_name,email,role,team,manager
+ines,Ines,i@x.example,instructor,,
+marta,Marta,m@x.example,manager,,
+anna,Anna,a@x.example,participant,claims,marta
+""")
+ACCESS = "access:services!service=tracker"
+
+
+def configured(raw=None, environ=None) -> Config:
+    c = Config()
+    ctx = HubContext(state=Path("/srv/state"), repo_root=Path("/repo"), is_root=False, python="/repo/.venv/bin/python",
+                     environ=environ or {})
+    apply_config(settings.validate(raw or {}), c, ctx, PEOPLE)
+    return c
+
+
+def tracker(c: Config) -> dict:
+    (svc,) = [s for s in c.JupyterHub.services if s["name"] == "tracker"]
+    return svc
+
+
+def test_tracker_is_a_managed_service_everyone_in_the_roster_may_open():
+    """Is the tracker started by the hub at its URL, and may participants, instructors and managers reach it?"""
+    c = configured()
+    svc = tracker(c)
+    assert svc["url"] == "http://127.0.0.1:8096"
+    assert svc["command"] == ["/repo/.venv/bin/python", "-m", "shiplab.tracker"]
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    for role in ("shiplab-participant", "shiplab-instructor", "shiplab-manager"):
+        assert ACCESS in roles[role]["scopes"], role
+    assert c.Spawner.environment["SHIPLAB_TRACKER_URL"] == "http://127.0.0.1:8000/services/tracker"
+
+
+def test_tracker_holds_no_hub_scopes_and_its_logins_only_identify():
+    """Least privilege: is no role given to the tracker service itself, and may its OAuth tokens only identify
+    the person (name, groups) and reach the tracker — never act as them elsewhere?"""
+    c = configured()
+    assert not [r for r in c.JupyterHub.load_roles if "tracker" in r.get("services", [])]
+    svc = tracker(c)
+    assert set(svc["oauth_client_allowed_scopes"]) == {ACCESS, "read:users:name!user", "read:users:groups!user"}
+    assert svc["oauth_no_confirm"] is True
+
+
+def test_environment_carries_the_settings_and_the_tracker_reads_them():
+    """Do the tracker.* settings reach the service as SHIPLAB_TRACKER_* variables that TrackerSettings accepts?"""
+    c = configured({"tracker": {"cohort": "2026-11-claims", "workshop_start": "2026-11-26",
+                                "workshop_end": "2026-11-27", "timezone": "Europe/Berlin", "smtp_host": "mail.example",
+                                "smtp_port": 587, "smtp_starttls": True}})
+    env = tracker(c)["environment"]
+    assert env["SHIPLAB_TRACKER_DATABASE_URL"] == "sqlite:////srv/state/tracker/tracker.sqlite"
+    assert env["SHIPLAB_TRACKER_ROSTER"] == "/srv/state/roster.json"
+    assert env["SHIPLAB_TRACKER_BASE_URL"] == "http://127.0.0.1:8000/services/tracker/"
+    s = TrackerSettings.from_env({**env, "SHIPLAB_TRACKER_COOKIE_SECRET": "c" * 20 + "0123456789abcd"})
+    assert (s.cohort, str(s.workshop_end), s.timezone, s.demo) == ("2026-11-claims", "2026-11-27", "Europe/Berlin",
+                                                                   False)
+    assert (s.smtp_host, s.smtp_port, s.smtp_starttls) == ("mail.example", 587, True)
+
+
+def test_demo_cohort_by_default():
+    """Does the default hub (the demo) give the tracker the demo cohort?"""
+    env = tracker(configured())["environment"]
+    assert env["SHIPLAB_TRACKER_DEMO"] == "1"
+    assert TrackerSettings.from_env({**env, "SHIPLAB_TRACKER_COOKIE_SECRET": "q" * 24 + "0123456789"}).demo
+
+
+def test_secrets_come_from_the_hubs_environment_only():
+    """Are the SMTP password, the webhook URL and PGPASSWORD copied from the hub's environment (never written in the
+    settings), and absent when the hub has none?"""
+    plain = tracker(configured({"tracker": {"db_url": "postgresql://shiplab@db/shiplab"}}))["environment"]
+    assert not {"SHIPLAB_TRACKER_SMTP_PASSWORD", "SHIPLAB_TRACKER_WEBHOOK_URL", "PGPASSWORD"} & set(plain)
+    env = tracker(configured({"tracker": {"db_url": "postgresql://shiplab@db/shiplab",
+                                          "webhook_url_env": "SLACK_HOOK"}},
+                             environ={"SHIPLAB_TRACKER_SMTP_PASSWORD": "smtp-pw-123", "PGPASSWORD": "pg-pw-456",
+                                      "SLACK_HOOK": "https://hooks.example/T1/B2/x"}))["environment"]
+    assert env["SHIPLAB_TRACKER_SMTP_PASSWORD"] == "smtp-pw-123"
+    assert env["SHIPLAB_TRACKER_WEBHOOK_URL"] == "https://hooks.example/T1/B2/x"
+    assert env["PGPASSWORD"] == "pg-pw-456" and env["SHIPLAB_TRACKER_DATABASE_URL"].startswith("postgresql://")
+    sqlite = tracker(configured(environ={"PGPASSWORD": "pg-pw-456"}))["environment"]
+    assert "PGPASSWORD" not in sqlite  # a SQLite tracker has no use for the hub's database password
+
+
+def test_tracker_off_means_no_service_and_no_access():
+    """With tracker.enabled false, is there no tracker service and no role naming it?"""
+    c = configured({"tracker": {"enabled": False}})
+    assert "tracker" not in [s["name"] for s in c.JupyterHub.services]
+    assert not any(ACCESS in r["scopes"] for r in c.JupyterHub.load_roles)
+    assert "SHIPLAB_TRACKER_URL" not in c.Spawner.environment
+
+
+@pytest.mark.parametrize("raw, words", [
+    ({"cohort": "spring"}, "needs `tracker.workshop_start`"),
+    ({"cohort": "spring", "workshop_start": "2026-11-27", "workshop_end": "2026-11-26"}, "is before"),
+    ({"workshop_end": "2026-02-30"}, "is not a date"),
+    ({"timezone": "Europe/Berlinn"}, "is not a time zone"),
+    ({"cohort": "Spring Cohort!"}, "tracker.cohort"),
+    ({"url": "ftp://x"}, "tracker.url"),
+])
+def test_bad_tracker_settings_are_named(raw, words):
+    """Is each bad tracker setting refused with its key and what to do?"""
+    with pytest.raises(SettingsError) as exc:
+        settings.validate({"tracker": raw}, source="shiplab.yaml")
+    assert words in str(exc.value)
+
+
+def test_real_jupyterhub_service_accepts_the_entry():
+    """Does JupyterHub's own Service class take every field of the tracker's entry?"""
+    from jupyterhub.services.service import Service
+
+    svc = tracker(configured())
+    service = Service(**svc)
+    assert service.managed and service.oauth_no_confirm and service.url == "http://127.0.0.1:8096"
+
+
+def test_under_kubernetes_the_tracker_listens_where_the_proxy_pod_reaches_it():
+    """In the Helm values, is the tracker's URL the hub's Service (which the proxy pod can reach), does a host
+    name make it listen on every interface of the pod, and does it get the database password?"""
+    import yaml
+
+    from shiplab.tracker.__main__ import bind_host
+
+    values = yaml.safe_load((Path(__file__).resolve().parents[2] / "hub_config" / "k8s" / "values.yaml").read_text())
+    raw = yaml.safe_load(values["hub"]["extraFiles"]["shiplab-settings"]["stringData"])
+    c = Config()
+    ctx = HubContext(state=Path("/srv/shiplab/state"), repo_root=Path("/opt/shiplab"), is_root=True,
+                     python="/usr/local/bin/python", environ={"SHIPLAB_OAUTH_CLIENT_SECRET": "x", "PGPASSWORD": "pw"})
+    apply_config(settings.validate(raw), c, ctx, [])
+    svc = tracker(c)
+    port = int(svc["url"].rsplit(":", 1)[1])
+    assert svc["url"] == "http://hub:8096" and bind_host("hub") == "0.0.0.0"
+    assert {"name": "tracker", "port": port, "targetPort": port} in values["hub"]["service"]["extraPorts"]
+    assert any(p["port"] == port for rule in values["hub"]["networkPolicy"]["ingress"] for p in rule["ports"])
+    assert svc["environment"]["PGPASSWORD"] == "pw"
+    assert (bind_host("127.0.0.1"), bind_host("localhost"), bind_host(None)) == ("127.0.0.1",) * 3
