@@ -57,7 +57,9 @@ _CTX = None
 class Limits:
     """What one notebook execution may use."""
 
-    memory_bytes: int = 1536 << 20  # address space per process; the kernel itself needs ~0.6 GB of it
+    # address space per process (not resident memory): a kernel with onnxruntime + chromadb maps ~1.5 GiB before
+    # doing anything (thread arenas, mapped models); labs peak at ~1.4 GiB resident. A 10 GB allocation still fails.
+    memory_bytes: int = 4 << 30
     cpu_seconds: int = 300  # CPU seconds per process
     max_processes: int = 128  # tasks (processes and threads) of the slot's account
     max_file_bytes: int = 64 << 20  # largest file it may write

@@ -41,6 +41,12 @@ def configure(c) -> dict:
     """Load the settings and roster, and configure the hub on ``c``; return the settings."""
     s = settings_mod.load()
     ctx = context(s)
-    ensure_course_folders(ctx.state, s["course.id"], as_root=spawner_mode(s, ctx.is_root) == "unix-users")
+    as_root = spawner_mode(s, ctx.is_root) == "unix-users"
+    ensure_course_folders(ctx.state, s["course.id"], as_root=as_root)
+    if as_root:  # participants' accounts share this machine: solutions and hidden tests must be out of their reach
+        from shiplab.course.protect import protect_sources
+        from shiplab.hub.formgrader import ensure_grader_account
+
+        protect_sources(ctx.repo_root, ensure_grader_account().pw_gid)
     apply_config(s, c, ctx, roster.load(ctx.state))
     return s
