@@ -18,7 +18,7 @@ copy back, so editing it cannot change a grade). It uses the standard library on
 
 from __future__ import annotations
 
-__all__ = ["check_equal", "check_returns", "check_raises", "NotDoneYet"]
+__all__ = ["check_close", "check_equal", "check_returns", "check_raises", "check_that", "NotDoneYet"]
 
 
 class NotDoneYet(AssertionError):
@@ -93,3 +93,27 @@ def check_raises(func, *args, raises: type[BaseException] = ValueError, contains
         raise _fail(f"{call} raised {type(exc).__name__}: {exc}, expected {raises.__name__}.", hint) from None
     returned = "" if secret else f" returned {result!r} instead: it"
     raise _fail(f"{call}{returned} should raise {raises.__name__}.", hint)
+
+
+def check_close(actual, expected, tol: float = 1e-6, hint: str = "", *, label: str = "the result",
+                secret: bool = False) -> None:
+    """Pass if the number ``actual`` is within ``tol`` of ``expected`` (``None`` only equals ``None``)."""
+    if actual is None or expected is None:
+        check_equal(actual, expected, hint, label=label, secret=secret)
+        return
+    try:
+        close = abs(float(actual) - float(expected)) <= tol
+    except (TypeError, ValueError):
+        close = False
+    if close:
+        return
+    if secret:
+        raise _fail(f"A hidden test case got a wrong number for {label}.", hint)
+    raise _fail(f"{label} is {actual!r}, expected {expected!r} (within {tol:g}).{_slip(actual, expected)}", hint)
+
+
+def check_that(condition, message: str, hint: str = "") -> None:
+    """Pass if ``condition`` is true; otherwise fail with ``message`` (write it so it teaches; in hidden tests,
+    keep the hidden inputs out of it)."""
+    if not condition:
+        raise _fail(message, hint)

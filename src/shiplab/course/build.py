@@ -120,7 +120,8 @@ class Course:
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.copytree(self.labs_dir / lab, dest,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc",
+                                                         "make_notebook.py"))  # holds solutions + hidden tests
             if paths.CHECKS_MODULE.exists():  # released with the lab; autograde overwrites any edited copy
                 shutil.copy2(paths.CHECKS_MODULE, dest / paths.CHECKS_MODULE.name)
         return labs

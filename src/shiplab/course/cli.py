@@ -172,6 +172,34 @@ def scores(lab):
         click.echo(f"{student:<20} {score:g} / {max_score:g}")
 
 
+@course.command("wrong-answers")
+@click.argument("labs", nargs=-1)
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds one wrong answer may run.")
+@friendly
+def wrong_answers(labs, timeout):
+    """Run the plausible wrong answers of LABS (default: every lab that has some) against their tests and print
+    the share caught per exercise. Exits 3 when a lab catches under 95% or its own solution fails a test.
+    Wrong answers live in graders/<lab-id>/wrong_answers/<grade_id>__<what-is-wrong>.py."""
+    from shiplab.course.wronganswers import answers_dir, run_lab
+    from shiplab.errors import ShiplabError
+
+    chosen = list(labs) or [lab for lab in paths.lab_ids() if answers_dir(lab).is_dir()]
+    failed = False
+    for lab in chosen:
+        try:
+            report = run_lab(lab, timeout=timeout)
+        except ShiplabError as exc:
+            if len(chosen) == 1:
+                raise
+            click.secho(f"wrong answers {lab}: {exc}", fg="red")  # the other labs still run
+            failed = True
+            continue
+        click.secho(str(report), fg="green" if report.ok else "red")
+        failed = failed or not report.ok
+    if failed:
+        sys.exit(3)
+
+
 def _set_aside_forged(s: dict) -> None:
     """As root on a hub with Unix accounts: submissions filed under another participant's id are moved out of
     the exchange before anything collects them, and reported."""

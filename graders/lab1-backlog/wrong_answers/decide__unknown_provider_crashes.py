@@ -1,0 +1,13 @@
+CLASSES = ["public", "internal", "confidential", "restricted"]
+
+
+def decide(policy, provider, data_class):
+    """allow, redact or refuse a request with data of data_class to provider, per the governance policy."""
+    spec = policy["providers"][provider]
+    level = CLASSES.index(data_class) if data_class in CLASSES else 3
+    limit = CLASSES.index(spec["max_class"])
+    if level <= limit:
+        return "allow"
+    if spec.get("on_exceed", "refuse") == "redact" and level == 3 and limit >= 2:
+        return "redact"
+    return "refuse"

@@ -1,0 +1,7 @@
+def clean_text(text):
+    """PDF-extracted text with bullets and stray whitespace repaired."""
+    text = re.sub(r"(?m)^[ \t]*[\x7f•▪●\uf0b7][ \t]*", "- ", text)
+    text = re.sub(r"[^\S\n]+", " ", text)
+    text = re.sub(r"(?m)^ | $", "", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()

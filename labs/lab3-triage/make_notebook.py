@@ -1,0 +1,548 @@
+"""Lab 3 — Triage and duplicates. ``python labs/lab3-triage/make_notebook.py`` rewrites lab3-triage.ipynb."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from shiplab.course.authoring import code, free, main, solution, tests, text  # noqa: E402
+
+INTRO = r"""
+# Lab 3 — Triage and duplicates with embeddings (80 minutes)
+
+Nordlicht's service desk closes about one ticket in sixteen as a *duplicate* — after someone has already spent
+time on it. Two questions a triage assistant can answer before that happens: **has this been reported already?**
+and **which team should get it?**
+
+You answer both with sentence embeddings (all-MiniLM-L6-v2 from `shiplab.rag`: on the hub the model gateway serves
+it once for everyone, elsewhere it runs in your kernel) and measure honestly: the sample backlog's *Duplicate*
+links are the answer key. You will find that the same vectors are good at one job and poor at another — and the
+error analysis tells you why.
+
+**How to work:** as before. The set-up cell embeds 300 sample tickets once (about 10 seconds); every exercise works
+on those vectors, so the tests are quick. Graded work runs on the sample; the *explore* cells run on your own
+backlog when you put an export into `~/backlog/`.
+"""
+
+SETUP = r"""
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from shiplab.data import BacklogItem, ImportProblem, find_user_backlog, load_sample_backlog
+from shiplab.rag import default_embeddings
+from shiplab_checks import check_close, check_equal, check_returns, check_that
+
+embedder = default_embeddings()  # the hub's gateway when there is one, else the model in this kernel
+backlog = load_sample_backlog("jira")
+candidates = [i for i in backlog if i.type in ("Bug", "Incident", "Story") and i.components]
+with_links = [i for i in candidates if i.links]
+others = [i for i in candidates if not i.links]
+tickets = sorted(with_links + others[::5][:300 - len(with_links)], key=lambda i: int(i.key.split("-")[1]))
+
+
+def ticket_text(item):
+    # what we embed: the summary and the start of the description (templates repeat further down)
+    return f"{item.summary}. {item.description[:300]}"
+
+
+keys = [i.key for i in tickets]
+vectors = np.array(embedder.embed_documents([ticket_text(i) for i in tickets]), dtype=np.float32)
+print(f"{len(tickets)} sample tickets embedded with {type(embedder).__name__}: vectors {vectors.shape}")
+"""
+
+EX1 = r"""
+## 1. The answer key: duplicate pairs (8 minutes)
+
+Jira links duplicates both ways: `NVA-1031` *duplicates* `NVA-325`, and `NVA-325` *is duplicated by* `NVA-1031`.
+In a `BacklogItem` they are `item.links`, a list of `(link type, other key)`. Write `duplicate_pairs(items)`
+returning the **set of pairs**, each a `frozenset({key_a, key_b})` (so a pair counted from both sides is one pair),
+for every link whose type contains `duplicate` in any case (other tools write `Duplicate` or `is duplicate of`),
+keeping only pairs whose **both** tickets are among `items`.
+"""
+
+EX1_SOLUTION = r'''
+def duplicate_pairs(items):
+    """Unordered pairs of keys linked as duplicates, both among items."""
+    ### BEGIN SOLUTION
+    present = {i.key for i in items}
+    return {frozenset((i.key, other)) for i in items for kind, other in i.links
+            if "duplicate" in kind.lower() and other in present and other != i.key}
+    ### END SOLUTION
+'''
+
+EX1_TESTS = r"""
+# Visible tests (2 points)
+a = BacklogItem(key="T-1", summary="Login fails", links=[("duplicates", "T-2")])
+b = BacklogItem(key="T-2", summary="Cannot log in", links=[("is duplicated by", "T-1"), ("blocks", "T-3")])
+c = BacklogItem(key="T-3", summary="Invoice PDF empty", links=[("Duplicate", "T-9")])
+check_returns(duplicate_pairs, [a, b, c], expected={frozenset({"T-1", "T-2"})},
+              hint="one pair per duplicate, whichever side links it; T-9 is not among the items; 'blocks' is "
+                   "no duplicate.")
+print("Exercise 1: visible tests passed.")
+### BEGIN HIDDEN TESTS
+_d = BacklogItem(key="T-4", summary="x", links=[("Is Duplicate Of", "T-3")])
+_e = BacklogItem(key="T-5", summary="y", links=[("DUPLICATES", "T-4"), ("relates to", "T-1")])
+check_returns(duplicate_pairs, [a, b, c, _d, _e], secret=True,
+              expected={frozenset({"T-1", "T-2"}), frozenset({"T-3", "T-4"}), frozenset({"T-4", "T-5"})},
+              hint="any link type containing 'duplicate', in any case.")
+check_returns(duplicate_pairs, [], expected=set(), secret=True, hint="no items, no pairs.")
+_ref = {frozenset((i.key, o)) for i in tickets for t, o in i.links if "duplicate" in t.lower() and o in set(keys)}
+_mine = duplicate_pairs(tickets)
+check_equal(_mine, _ref, secret=True, hint="on the sample tickets: every duplicate link, as unordered pairs.")
+check_that(all(isinstance(p, frozenset) and len(p) == 2 for p in _mine), "Each pair must be a frozenset of two keys.")
+### END HIDDEN TESTS
+"""
+
+EX2 = r"""
+## 2. Cosine similarity for every pair (8 minutes)
+
+Write `cosine_similarities(vectors)`: for an `n × d` numpy array return the `n × n` matrix of cosine similarities
+(`a·b / (|a| |b|)`), with the **diagonal set to -1** so that a ticket is never its own best match. Do not assume
+the vectors have length 1: another embedding model (or the gateway of another hub) may not normalize them. Use
+numpy (a loop over 300 × 300 pairs in Python is slow).
+"""
+
+EX2_SOLUTION = r'''
+def cosine_similarities(vectors):
+    """n x n cosine similarities, diagonal -1."""
+    ### BEGIN SOLUTION
+    v = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    unit = v / np.maximum(norms, 1e-12)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -1.0)
+    return sims
+    ### END SOLUTION
+'''
+
+EX2_TESTS = r"""
+# Visible tests (2 points)
+toy = np.array([[3.0, 0.0], [1.0, 1.0], [0.0, 2.0]])
+sims_toy = cosine_similarities(toy)
+check_equal(np.asarray(sims_toy).shape, (3, 3), label="the matrix shape")
+check_close(sims_toy[0][1], 1 / np.sqrt(2), label="sims[0][1]", hint="divide by both vector lengths.")
+check_close(sims_toy[0][2], 0.0, label="sims[0][2]")
+check_close(sims_toy[1][1], -1.0, label="sims[1][1]", hint="set the diagonal to -1.")
+print("Exercise 2: visible tests passed.")
+### BEGIN HIDDEN TESTS
+_v = np.array([[2.0, 0.0, 0.0], [-4.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.0, 0.0, 5.0]])
+_s = np.asarray(cosine_similarities(_v))
+check_close(_s[0][1], -1.0, secret=True, hint="opposite vectors have cosine -1, whatever their length.")
+check_close(_s[2][3], 1 / np.sqrt(3), secret=True, hint="divide by both vector lengths.")
+check_close(_s[3][2], _s[2][3], secret=True, hint="the matrix is symmetric.")
+check_that(np.allclose(np.diag(_s), -1.0), "The diagonal must be -1.")
+_unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+_ref = _unit @ _unit.T
+np.fill_diagonal(_ref, -1.0)
+check_that(np.allclose(np.asarray(cosine_similarities(vectors)), _ref, atol=1e-4),
+           "cosine_similarities(vectors) is wrong on the sample.")
+### END HIDDEN TESTS
+"""
+
+EX3 = r"""
+## 3. Suggest possible duplicates (10 minutes)
+
+A triage assistant does not decide; it **suggests**: "this looks like NVA-325, NVA-88, NVA-710". Write
+`suggest_duplicates(sims, keys, k=3)` returning a dict `key → list of the k keys most similar to it, most similar
+first`. Never suggest the ticket itself, whatever the diagonal holds. Ties keep the lower index first (a stable
+sort: `np.argsort(-row, kind="stable")`).
+"""
+
+EX3_SOLUTION = r'''
+def suggest_duplicates(sims, keys, k=3):
+    """key -> the k most similar other keys, most similar first."""
+    ### BEGIN SOLUTION
+    sims = np.asarray(sims)
+    out = {}
+    for n, key in enumerate(keys):
+        order = [j for j in np.argsort(-sims[n], kind="stable") if j != n]
+        out[key] = [keys[j] for j in order[:k]]
+    return out
+    ### END SOLUTION
+'''
+
+EX3_TESTS = r"""
+# Visible tests (3 points)
+m = np.array([[1.0, 0.2, 0.9, 0.5],
+              [0.2, 1.0, 0.1, 0.7],
+              [0.9, 0.1, 1.0, 0.3],
+              [0.5, 0.7, 0.3, 1.0]])
+got = suggest_duplicates(m, ["A", "B", "C", "D"], k=2)
+check_equal(got["A"], ["C", "D"], label='suggestions for "A"', hint="most similar first, never the ticket itself "
+                                                                      "(the diagonal here is 1.0).")
+check_equal(got["B"], ["D", "A"], label='suggestions for "B"')
+check_equal(sorted(got), ["A", "B", "C", "D"], label="the keys of the result")
+print("Exercise 3: visible tests passed.")
+### BEGIN HIDDEN TESTS
+check_equal(suggest_duplicates(m, ["A", "B", "C", "D"], k=3)["C"], ["A", "D", "B"], secret=True,
+            hint="k suggestions, most similar first.")
+check_equal(suggest_duplicates(m, ["A", "B", "C", "D"], k=1), {"A": ["C"], "B": ["D"], "C": ["A"], "D": ["B"]},
+            secret=True, hint="exactly k suggestions.")
+_tie = np.array([[-1.0, 0.5, 0.5], [0.5, -1.0, 0.2], [0.5, 0.2, -1.0]])
+check_equal(suggest_duplicates(_tie, ["x", "y", "z"], k=2)["x"], ["y", "z"], secret=True,
+            hint="ties keep the lower index first (stable sort).")
+_unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+_sims = _unit @ _unit.T
+np.fill_diagonal(_sims, -1.0)
+_s = suggest_duplicates(_sims, keys, k=5)
+check_that(all(len(v) == 5 and k_ not in v for k_, v in _s.items()), "On the sample, each ticket needs 5 "
+           "suggestions, none of them itself.")
+_n = keys.index(keys[17])
+_order = [keys[j] for j in np.argsort(-_sims[_n], kind="stable") if j != _n][:5]
+check_equal(_s[keys[17]], _order, secret=True, hint="on the sample: the 5 most similar, most similar first.")
+### END HIDDEN TESTS
+"""
+
+EXPLORE1 = r"""
+# explore: the answer key of the 300 sample tickets, with your duplicate_pairs
+true_pairs = duplicate_pairs(tickets)
+print(f"{len(true_pairs)} duplicate pairs among the {len(tickets)} tickets, e.g. {sorted(next(iter(true_pairs)))}")
+"""
+
+EXPLORE2 = r"""
+# explore: all similarities of the sample tickets, with your cosine_similarities. How similar are duplicates?
+sims = cosine_similarities(vectors)
+index = {key: n for n, key in enumerate(keys)}
+dup_scores = sorted(float(sims[index[a], index[b]]) for a, b in map(sorted, true_pairs))
+print(f"duplicates: median similarity {np.median(dup_scores):.2f} (lowest {dup_scores[0]:.2f}); "
+      f"all pairs: median {np.median(sims[np.triu_indices(len(keys), 1)]):.2f}")
+"""
+
+EXPLORE3 = r"""
+# explore: how often is the real duplicate among the suggestions? (recall@k: the share of tickets in a duplicate
+# pair whose partner is suggested). This is the number that tells the service desk whether to trust the list.
+for k in (1, 3, 5, 10):
+    shown = suggest_duplicates(sims, keys, k=k)
+    found = [partner in shown[key] for pair in true_pairs for key, partner in (tuple(pair), tuple(pair)[::-1])]
+    print(f"recall@{k:<2}: {sum(found) / len(found):.0%} of {len(found)} duplicate tickets see their partner")
+"""
+
+EX4 = r"""
+## 4. Auto-flag above a threshold? Precision, recall, and a choice (15 minutes)
+
+Suggesting is cheap. **Auto-flagging** (a bot comments "probable duplicate of …") needs a threshold: flag every
+pair of tickets whose similarity is **at least** the threshold. Write:
+
+- `threshold_report(sims, keys, true_pairs, thresholds)`: for each threshold, in the order given, a dict
+  `{"threshold", "flagged", "precision", "recall", "f1"}` over the **unordered** pairs `i < j` (each pair once):
+  `flagged` = pairs at or above the threshold; precision = true duplicates among them / flagged (**1.0** when nothing
+  is flagged); recall = true duplicates flagged / all true pairs; F1 = 2PR / (P + R) (0.0 when P + R is 0).
+- `choose_threshold(report, min_precision)`: the service desk accepts a bot that is right at least
+  `min_precision` of the time. Return the row with the **highest recall** among rows with precision ≥
+  `min_precision` (ties: the higher threshold), or `None` when no row qualifies.
+"""
+
+EX4_SOLUTION = r'''
+def threshold_report(sims, keys, true_pairs, thresholds):
+    """Precision, recall and F1 of flagging every pair at or above each threshold."""
+    ### BEGIN SOLUTION
+    sims = np.asarray(sims)
+    upper_i, upper_j = np.triu_indices(len(keys), k=1)
+    scores = sims[upper_i, upper_j]
+    is_true = np.array([frozenset((keys[a], keys[b])) in true_pairs for a, b in zip(upper_i, upper_j)], dtype=bool)
+    rows = []
+    for threshold in thresholds:
+        flagged = scores >= threshold
+        hits = int((flagged & is_true).sum())
+        precision = hits / int(flagged.sum()) if flagged.any() else 1.0
+        recall = hits / len(true_pairs) if true_pairs else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append({"threshold": threshold, "flagged": int(flagged.sum()), "precision": precision,
+                     "recall": recall, "f1": f1})
+    return rows
+    ### END SOLUTION
+'''
+
+EX4_CHOICE_SOLUTION = r'''
+def choose_threshold(report, min_precision):
+    """The row with the highest recall whose precision is at least min_precision, or None."""
+    ### BEGIN SOLUTION
+    good = [row for row in report if row["precision"] >= min_precision]
+    if not good:
+        return None
+    return max(good, key=lambda row: (row["recall"], row["threshold"]))
+    ### END SOLUTION
+'''
+
+EX4_TESTS = r"""
+# Visible tests: the report (3 points)
+keys4 = ["A", "B", "C", "D"]
+truth4 = {frozenset({"A", "B"}), frozenset({"C", "D"})}
+m4 = np.array([[-1.0, 0.9, 0.8, 0.1],
+               [0.9, -1.0, 0.3, 0.2],
+               [0.8, 0.3, -1.0, 0.6],
+               [0.1, 0.2, 0.6, -1.0]])
+rep = threshold_report(m4, keys4, truth4, [0.85, 0.6])
+check_equal([r["flagged"] for r in rep], [1, 3], label="flagged per threshold",
+            hint="each unordered pair once; 'at least' the threshold.")
+check_close(rep[1]["precision"], 2 / 3, label="precision at 0.6")
+check_close(rep[1]["recall"], 1.0, label="recall at 0.6")
+check_close(rep[0]["f1"], 2 * 1.0 * 0.5 / 1.5, label="f1 at 0.85")
+print("Exercise 4, report: visible tests passed.")
+### BEGIN HIDDEN TESTS
+_r = threshold_report(m4, keys4, truth4, [0.95, 0.8, 0.05])
+check_equal([x["flagged"] for x in _r], [0, 2, 6], secret=True, hint="at least the threshold; each pair once.")
+check_close(_r[0]["precision"], 1.0, secret=True, hint="nothing flagged: precision 1.0.")
+check_close(_r[0]["f1"], 0.0, secret=True, hint="recall 0: F1 is 0.")
+check_close(_r[1]["precision"], 0.5, secret=True, hint="A-C is flagged but no duplicate.")
+check_equal([x["threshold"] for x in _r], [0.95, 0.8, 0.05], secret=True, hint="one row per threshold, in order.")
+_t = [0.6, 0.7, 0.8]
+_unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+_sims = _unit @ _unit.T
+_true = {frozenset((i.key, o)) for i in tickets for t, o in i.links if "duplicate" in t.lower() and o in set(keys)}
+_mine = threshold_report(_sims, keys, _true, _t)
+_iu = np.triu_indices(len(keys), 1)
+for _row, _th in zip(_mine, _t):
+    _flag = {frozenset((keys[a], keys[b])) for a, b in zip(*_iu) if _sims[a, b] >= _th}
+    check_equal(_row["flagged"], len(_flag), secret=True, hint="on the sample: pairs at or above the threshold.")
+    check_close(_row["recall"], len(_flag & _true) / len(_true), secret=True, hint="recall on the sample.")
+### END HIDDEN TESTS
+"""
+
+EX4_TESTS_CHOICE = r"""
+# Visible tests: the choice (1 point)
+rows = [{"threshold": 0.6, "precision": 0.4, "recall": 0.9, "f1": 0.55, "flagged": 9},
+        {"threshold": 0.7, "precision": 0.8, "recall": 0.6, "f1": 0.69, "flagged": 3},
+        {"threshold": 0.8, "precision": 0.95, "recall": 0.3, "f1": 0.46, "flagged": 1}]
+check_equal(choose_threshold(rows, 0.75)["threshold"], 0.7, label="the threshold chosen for precision >= 0.75",
+            hint="the highest recall among the rows precise enough.")
+check_equal(choose_threshold(rows, 0.99), None, label="the choice when no row is precise enough")
+print("Exercise 4, choice: visible tests passed.")
+### BEGIN HIDDEN TESTS
+check_equal(choose_threshold(rows, 0.4)["threshold"], 0.6, secret=True, hint="precision at least min_precision.")
+check_equal(choose_threshold(rows, 0.9)["threshold"], 0.8, secret=True, hint="the only row precise enough.")
+_tied = rows + [{"threshold": 0.75, "precision": 0.85, "recall": 0.6, "f1": 0.7, "flagged": 3}]
+check_equal(choose_threshold(_tied, 0.75)["threshold"], 0.75, secret=True, hint="equal recall: the higher threshold.")
+check_equal(choose_threshold([], 0.5), None, secret=True, hint="no rows: None.")
+### END HIDDEN TESTS
+"""
+
+EXPLORE4 = r"""
+# explore: the whole curve on the sample, and the threshold a service desk that wants 60% precision would get.
+curve = threshold_report(sims, keys, true_pairs, [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)])
+print(f"{'threshold':>9} {'flagged':>7} {'precision':>9} {'recall':>6} {'F1':>5}")
+for row in curve:
+    print(f"{row['threshold']:9.2f} {row['flagged']:7d} {row['precision']:9.2f} {row['recall']:6.2f} {row['f1']:5.2f}")
+print("chosen for precision >= 0.6:", choose_threshold(curve, 0.6))
+"""
+
+ERRORS = r"""
+# explore — error analysis: read the highest-scoring pairs that are NOT duplicates, and the duplicates with the
+# lowest score. What do the false alarms share? What makes a real duplicate look different?
+upper = [(float(np.asarray(sims)[a, b]), keys[a], keys[b]) for a, b in zip(*np.triu_indices(len(keys), 1))]
+by_key = {i.key: i for i in tickets}
+false_alarms = sorted((p for p in upper if frozenset(p[1:]) not in true_pairs), reverse=True)[:4]
+missed = sorted(p for p in upper if frozenset(p[1:]) in true_pairs)[:4]
+for title, rows in (("FALSE ALARMS (similar, not duplicates)", false_alarms), ("MISSED (duplicates, low score)", missed)):
+    print(f"\n{title}")
+    for score, x, y in rows:
+        print(f"  {score:.2f}  {x}: {by_key[x].summary[:70]}\n        {y}: {by_key[y].summary[:70]}")
+"""
+
+DISCUSS4 = r"""
+**Discuss (3 minutes):** false alarms often share a *component and a template* ("Found during regression testing
+of release …") but not the *symptom*; missed duplicates describe the same fault from the customer's and the
+developer's side. Would you ship auto-flagging, or the top-3 suggestions from exercise 3? What would raise
+precision: embedding only the summary, removing the template sentences, or a second check by an LLM on the
+top-3 only?
+"""
+
+EX5 = r"""
+## 5. Route new tickets to a team (15 minutes)
+
+A new ticket goes to the team that handled the most similar tickets before. The sample's team is the ticket's first
+component. The set-up below splits the 300 tickets by creation time: the oldest 75% are *known* (team known), the
+newest 25% are *new*.
+
+Write `route_tickets(new_vectors, known_vectors, known_teams, k=5)` returning a list with one team per new ticket:
+take its `k` most similar known tickets (cosine similarity — do not assume unit vectors) and return the team with
+the **largest sum of similarities** among them (a weighted vote: one very similar ticket can outweigh two vaguely
+similar ones). Ties: the team name that sorts first.
+"""
+
+EX5_SETUP = r"""
+order = sorted(range(len(tickets)), key=lambda n: tickets[n].created)
+cut = int(len(order) * 0.75)
+known_idx, new_idx = order[:cut], order[cut:]
+teams = [i.components[0] for i in tickets]
+print(f"{len(known_idx)} known tickets, {len(new_idx)} new; teams: {dict(Counter(teams))}")
+"""
+
+EX5_SOLUTION = r'''
+def route_tickets(new_vectors, known_vectors, known_teams, k=5):
+    """One team per new ticket: weighted vote of its k most similar known tickets."""
+    ### BEGIN SOLUTION
+    def unit(v):
+        v = np.asarray(v, dtype=np.float64)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+    sims = unit(new_vectors) @ unit(known_vectors).T
+    routed = []
+    for row in sims:
+        votes = defaultdict(float)
+        for j in np.argsort(-row, kind="stable")[:k]:
+            votes[known_teams[j]] += float(row[j])
+        routed.append(min(votes, key=lambda team: (-votes[team], team)))
+    return routed
+    ### END SOLUTION
+'''
+
+EX5_TESTS = r"""
+# Visible tests (3 points)
+known_v = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]])
+known_t = ["Billing", "Billing", "Claims Intake", "Claims Intake", "Customer Portal"]
+check_equal(route_tickets(np.array([[1.0, 0.05], [0.0, 3.0]]), known_v, known_t, k=2),
+            ["Billing", "Claims Intake"], label="the teams for two new tickets")
+print("Exercise 5: visible tests passed.")
+### BEGIN HIDDEN TESTS
+_kv = np.array([[1.0, 0.0], [0.0, 1.0], [0.05, 1.0], [-1.0, 0.2]])
+_kt = ["A-team", "B-team", "B-team", "C-team"]
+check_equal(route_tickets(np.array([[1.0, 0.35]]), _kv, _kt, k=3), ["A-team"], secret=True,
+            hint="weigh each neighbour by its similarity: one close ticket can outweigh two distant ones.")
+check_equal(route_tickets(np.array([[1.0, 0.35]]), _kv * np.array([[1.0], [50.0], [50.0], [1.0]]), _kt, k=1),
+            ["A-team"], secret=True, hint="cosine similarity: normalize both sides.")
+check_equal(route_tickets(np.array([[0.0, 1.0]]), np.array([[0.0, 1.0], [0.0, 2.0], [1.0, 0.0]]),
+                          ["Zeta", "Beta", "Alpha"], k=2), ["Beta"], secret=True,
+            hint="ties go to the team name that sorts first.")
+check_equal(route_tickets(np.array([[0.0, 1.0]]), np.array([[0.0, 1.0], [0.3, 1.0], [0.3, 1.0]]), ["A", "B", "B"],
+                          k=1), ["A"], secret=True, hint="use exactly the k most similar known tickets.")
+check_equal(route_tickets(np.array([[0.0, 1.0], [1.0, 0.0]]), _kv, _kt, k=4), ["B-team", "A-team"], secret=True,
+            hint="only the k most similar count; negative similarities lower a team's sum.")
+_ref = []
+_kn = vectors[known_idx] / np.linalg.norm(vectors[known_idx], axis=1, keepdims=True)
+_nw = vectors[new_idx] / np.linalg.norm(vectors[new_idx], axis=1, keepdims=True)
+for _row in _nw @ _kn.T:
+    _votes = defaultdict(float)
+    for _j in np.argsort(-_row, kind="stable")[:5]:
+        _votes[teams[known_idx[_j]]] += float(_row[_j])
+    _ref.append(min(_votes, key=lambda t: (-_votes[t], t)))
+_mine = route_tickets(vectors[new_idx], vectors[known_idx], [teams[n] for n in known_idx], k=5)
+_agree = sum(a == b for a, b in zip(_mine, _ref)) / len(_ref)
+check_that(_agree >= 0.97, "On the sample, the routes differ from a weighted 5-nearest-neighbour vote.",
+           "k most similar known tickets, similarity-weighted vote, ties by name.")
+### END HIDDEN TESTS
+"""
+
+EX6 = r"""
+## 6. Where does routing go wrong? (8 minutes)
+
+Accuracy is one number; the service desk needs to know **which** teams get confused. Write
+`routing_errors(actual, predicted)` returning a list of `((actual_team, predicted_team), count)` for the **wrong**
+routes only, most frequent first; equal counts sorted by actual team, then predicted team.
+"""
+
+EX6_SOLUTION = r'''
+def routing_errors(actual, predicted):
+    """((actual, predicted), count) for wrong routes, most frequent first."""
+    ### BEGIN SOLUTION
+    wrong = Counter((a, p) for a, p in zip(actual, predicted) if a != p)
+    return sorted(wrong.items(), key=lambda item: (-item[1], item[0]))
+    ### END SOLUTION
+'''
+
+EX6_TESTS = r"""
+# Visible tests (2 points)
+check_returns(routing_errors, ["Billing", "Billing", "Claims Intake", "Billing"],
+              ["Claims Intake", "Billing", "Billing", "Claims Intake"],
+              expected=[(("Billing", "Claims Intake"), 2), (("Claims Intake", "Billing"), 1)],
+              hint="only wrong routes, (actual, predicted), most frequent first.")
+check_returns(routing_errors, ["A"], ["A"], expected=[], hint="no mistakes, empty list.")
+print("Exercise 6: visible tests passed.")
+### BEGIN HIDDEN TESTS
+check_returns(routing_errors, ["X", "B", "A", "B", "A"], ["Y", "C", "C", "A", "C"], secret=True,
+              expected=[(("A", "C"), 2), (("B", "A"), 1), (("B", "C"), 1), (("X", "Y"), 1)],
+              hint="equal counts: by actual team, then predicted team.")
+_act = [teams[n] for n in new_idx]
+_pred = _act[3:] + _act[:3]
+_errs = routing_errors(_act, _pred)
+check_equal(sum(c for _, c in _errs), sum(a != r for a, r in zip(_act, _pred)), secret=True,
+            hint="every wrong route is counted once.")
+check_equal(_errs, sorted(Counter((a, p) for a, p in zip(_act, _pred) if a != p).items(),
+                          key=lambda x: (-x[1], x[0])), secret=True, hint="on a longer list: same rules.")
+check_that(all(a != p for (a, p), _ in _errs), "Correct routes must not be listed.")
+### END HIDDEN TESTS
+"""
+
+EXPLORE5 = r"""
+# explore: route the newest tickets with your route_tickets; how often is the team right?
+routed = route_tickets(vectors[new_idx], vectors[known_idx], [teams[n] for n in known_idx], k=5)
+accuracy = sum(r == teams[n] for r, n in zip(routed, new_idx)) / len(new_idx)
+print(f"routing accuracy on the {len(new_idx)} newest tickets: {accuracy:.0%} "
+      f"(always the biggest team: {Counter(teams[n] for n in known_idx).most_common(1)[0][1] / len(known_idx):.0%})")
+"""
+
+EXPLORE6 = r"""
+# explore: the confusions on the sample. Are they the teams whose work overlaps (a claim paid by Billing)?
+for (actual, predicted), count in routing_errors([teams[n] for n in new_idx], routed)[:6]:
+    print(f"{count:3d} x  {actual:>20} -> routed to {predicted}")
+"""
+
+OWN = r"""
+# explore: possible duplicates in YOUR backlog (from ~/backlog/), or in a larger slice of the sample.
+try:
+    mine = find_user_backlog()
+except ImportProblem as problem:
+    print(f"Your export could not be imported:\n{problem}")
+    mine = None
+if mine:
+    pool = mine[:400]  # keep it quick: 400 items
+    print(f"Looking for duplicates in YOUR backlog: {len(pool)} items")
+    pool_sims = cosine_similarities(np.array(embedder.embed_documents([ticket_text(i) for i in pool])))
+else:
+    pool, pool_sims = tickets, sims
+    print(f"No export in ~/backlog/: the top pairs of the {len(pool)} sample tickets")
+pool_keys = [i.key for i in pool]
+top = sorted(((float(pool_sims[a, b]), a, b) for a, b in zip(*np.triu_indices(len(pool), 1))), reverse=True)[:5]
+for score, a, b in top:
+    print(f"{score:.2f}  {pool_keys[a]}: {pool[a].summary[:60]}\n      {pool_keys[b]}: {pool[b].summary[:60]}")
+"""
+
+WRAP = r"""
+## Done?
+
+Press *Validate*, then submit in the *Assignments* tab.
+
+**Take away:** for your ship plan, the honest numbers are recall@3 of the suggestions and the precision you would
+need before a bot may comment on its own. Lab 4 puts the same embeddings into chromadb and adds keyword search,
+which catches what embeddings miss (exact error codes, ticket keys).
+"""
+
+CELLS = [
+    text("intro", INTRO),
+    code("setup", SETUP),
+    text("ex1_text", EX1),
+    solution("duplicate_pairs", EX1_SOLUTION),
+    tests("test_duplicate_pairs", EX1_TESTS, points=2),
+    free("explore_pairs", EXPLORE1),
+    text("ex2_text", EX2),
+    solution("cosine_similarities", EX2_SOLUTION),
+    tests("test_cosine_similarities", EX2_TESTS, points=2),
+    free("explore_similarities", EXPLORE2),
+    text("ex3_text", EX3),
+    solution("suggest_duplicates", EX3_SOLUTION),
+    tests("test_suggest_duplicates", EX3_TESTS, points=3),
+    free("explore_recall", EXPLORE3),
+    text("ex4_text", EX4),
+    solution("threshold_report", EX4_SOLUTION),
+    tests("test_threshold_report", EX4_TESTS, points=3),
+    solution("choose_threshold", EX4_CHOICE_SOLUTION),
+    tests("test_choose_threshold", EX4_TESTS_CHOICE, points=1),
+    free("explore_curve", EXPLORE4),
+    free("explore_errors", ERRORS),
+    text("discuss_errors", DISCUSS4),
+    text("ex5_text", EX5),
+    code("split", EX5_SETUP),
+    solution("route_tickets", EX5_SOLUTION),
+    tests("test_route_tickets", EX5_TESTS, points=3),
+    free("explore_routing", EXPLORE5),
+    text("ex6_text", EX6),
+    solution("routing_errors", EX6_SOLUTION),
+    tests("test_routing_errors", EX6_TESTS, points=2),
+    free("explore_confusions", EXPLORE6),
+    free("explore_own_backlog", OWN),
+    text("wrap_up", WRAP),
+]
+
+if __name__ == "__main__":
+    main(__file__, CELLS)

@@ -1,0 +1,367 @@
+"""Can a lab's tests be fooled? Run its plausible wrong answers against them and count how many are caught.
+
+Each lab keeps wrong answers in ``graders/<lab-id>/wrong_answers/<grade_id>__<what-is-wrong>.py``: the whole source
+of solution cell ``<grade_id>`` as a participant might write it, wrong (see :mod:`shiplab.course.authoring`). A
+wrong answer is *caught* when at least one test cell of the notebook (visible or hidden) fails with it in place,
+i.e. it would lose points at grading. A lab's tests must catch at least :data:`REQUIRED_SHARE` of its wrong answers.
+
+How it runs, cheaply enough for a 2-core CI machine: one worker process per lab (``python -m
+shiplab.course.wronganswers``) executes the instructor's notebook cell by cell in an IPython shell, as a kernel
+would, in a scratch copy of the lab folder, offline (no gateway, an empty home folder, one thread per library). On
+reaching a solution cell that has wrong answers it forks once per wrong answer: the child runs the wrong answer in
+place of the solution, then the following cells until the first test cell fails, and reports; the parent goes on
+with the right solution. So the shared set-up (imports, data loading, embeddings) runs once per lab, and each wrong
+answer costs only the cells after it. Each cell runs under the per-cell time limit and is interrupted past it, as
+nbgrader's ``Execute.timeout`` does (so an answer that never ends fails the test cell that calls it); a child
+still running after five times the limit is killed and counts as caught. The instructor's own solution must pass
+every test cell in the same run; if it does not, the report says which, since then "caught" means nothing.
+
+:func:`run_lab` runs a lab's set and returns a :class:`LabReport` (share caught, per exercise, what was missed);
+:func:`start_lab` starts the same run in the background (CI overlaps it with nbgrader's grading on the second
+core). ``shiplab course wrong-answers LAB`` prints the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from shiplab.course import labcheck, paths
+from shiplab.errors import ShiplabError
+
+REQUIRED_SHARE = 0.95
+DEFAULT_TIMEOUT = 60.0  # seconds per cell, as graders/nbgrader_config.py gives nbgrader
+SEPARATOR = "__"
+
+
+class WrongAnswerError(ShiplabError):
+    """A wrong-answer set that cannot be run (a file naming no solution cell, an 'answer' equal to the solution)."""
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    grade_id: str  # the solution cell it replaces
+    name: str  # what is wrong with it, from the file name
+    path: str
+    source: str
+
+
+@dataclass
+class Outcome:
+    grade_id: str
+    name: str
+    caught: bool
+    failed_test: str = ""  # the first test cell that failed
+    message: str = ""  # its error, first line
+    seconds: float = 0.0
+    timed_out: bool = False
+
+
+@dataclass
+class LabReport:
+    lab: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    solution_failures: list[str] = field(default_factory=list)  # "test cell: error" where the solution itself fails
+    seconds: float = 0.0
+
+    @property
+    def caught(self) -> int:
+        return sum(o.caught for o in self.outcomes)
+
+    @property
+    def share(self) -> float:
+        return self.caught / len(self.outcomes) if self.outcomes else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.outcomes) and not self.solution_failures and self.share >= REQUIRED_SHARE
+
+    def by_exercise(self) -> dict[str, tuple[int, int]]:
+        """grade id of each solution cell -> (caught, total), in notebook order."""
+        out: dict[str, tuple[int, int]] = {}
+        for o in self.outcomes:
+            caught, total = out.get(o.grade_id, (0, 0))
+            out[o.grade_id] = (caught + o.caught, total + 1)
+        return out
+
+    def missed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.caught]
+
+    def summary(self) -> str:
+        """One line: the share caught, as CI logs show it."""
+        return (f"wrong answers {self.lab}: {self.caught}/{len(self.outcomes)} caught ({self.share:.0%}, "
+                f"required {REQUIRED_SHARE:.0%}) in {self.seconds:.1f} s")
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        for gid, (caught, total) in self.by_exercise().items():
+            lines.append(f"  {gid:<32} {caught}/{total} caught")
+        lines += [f"  MISSED {o.grade_id}__{o.name}: passes every test cell" for o in self.missed()]
+        lines += [f"  SOLUTION FAILS {failure}" for failure in self.solution_failures]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"lab": self.lab, "caught": self.caught, "total": len(self.outcomes), "share": self.share,
+                "seconds": self.seconds, "solution_failures": self.solution_failures,
+                "outcomes": [asdict(o) for o in self.outcomes]}
+
+
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _unmarked(source: str) -> str:
+    return "\n".join(line for line in source.splitlines()
+                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line).strip()
+
+
+def answers_dir(lab: str, graders_dir: Path = paths.GRADERS_DIR) -> Path:
+    return graders_dir / lab / "wrong_answers"
+
+
+def load_wrong_answers(lab: str, labs_dir: Path = paths.LABS_DIR,
+                       graders_dir: Path = paths.GRADERS_DIR) -> list[WrongAnswer]:
+    """The lab's wrong answers, each checked against its notebook's solution cells (raise if one is unusable)."""
+    notebooks = labcheck.check_lab(lab, labs_dir)
+    solutions = {}
+    for nb_path in notebooks:
+        nb = nbformat.read(str(nb_path), as_version=4)
+        solutions.update({_meta(c)["grade_id"]: c.source for c in nb.cells if _meta(c).get("solution")})
+    folder = answers_dir(lab, graders_dir)
+    answers = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        grade_id, sep, name = path.stem.partition(SEPARATOR)
+        if not sep or not name:
+            raise WrongAnswerError(f"{path}: a wrong answer's file name is <grade_id>{SEPARATOR}<what-is-wrong>.py.",
+                                   hint=f"rename it, e.g. {next(iter(solutions), 'my_function')}{SEPARATOR}"
+                                        "ignores_case.py")
+        if grade_id not in solutions:
+            raise WrongAnswerError(f"{path}: lab {lab!r} has no solution cell {grade_id!r}.",
+                                   hint=f"solution cells: {', '.join(solutions) or 'none'}.")
+        source = path.read_text(encoding="utf-8")
+        if _unmarked(source) == _unmarked(solutions[grade_id]):
+            raise WrongAnswerError(f"{path} is the solution itself, not a wrong answer.",
+                                   hint="change it the way a participant plausibly gets it wrong.")
+        answers.append(WrongAnswer(grade_id, name, str(path), source))
+    return answers
+
+
+def run_lab(lab: str, labs_dir: Path = paths.LABS_DIR, graders_dir: Path = paths.GRADERS_DIR, *,
+            timeout: float = DEFAULT_TIMEOUT, only: list[str] | None = None) -> LabReport:
+    """Run every wrong answer of ``lab`` (or those whose ``grade_id__name`` is in ``only``) against its tests."""
+    return start_lab(lab, labs_dir, graders_dir, timeout=timeout, only=only).wait()
+
+
+class WrongAnswerRun:
+    """A wrong-answer run under way in its own process (:func:`start_lab`); :meth:`wait` gives its report. Lets a
+    caller do other work meanwhile, e.g. autograde on the second core."""
+
+    def __init__(self, lab: str, answers: list[WrongAnswer], timeout: float, labs_dir: Path, graders_dir: Path):
+        self.lab, self.answers, self.timeout = lab, answers, timeout
+        self.started = time.monotonic()
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"wrong-{lab}-"))
+        work = self.tmp / lab
+        shutil.copytree(labs_dir / lab, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
+                                                                            "make_notebook.py"))
+        checks = graders_dir / paths.CHECKS_MODULE.name
+        checks = checks if checks.exists() else paths.CHECKS_MODULE
+        if checks.exists():  # as the course build does: the test-cell helpers sit next to the notebook
+            shutil.copy2(checks, work / paths.CHECKS_MODULE.name)
+        home = self.tmp / "home"
+        home.mkdir()
+        spec = self.tmp / "spec.json"
+        self.results = self.tmp / "results.json"
+        notebook = next(work.glob("*.ipynb"))
+        spec.write_text(json.dumps({"notebook": str(notebook), "timeout": timeout, "results": str(self.results),
+                                    "answers": [asdict(a) for a in answers]}), encoding="utf-8")
+        self.log = self.tmp / "worker.log"
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "shiplab.course.wronganswers", str(spec)], cwd=work,
+                                         env=offline_env(home), stdout=out, stderr=subprocess.STDOUT)
+
+    def cancel(self) -> None:
+        """Stop the run if it is still going, and remove its scratch folder."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def wait(self) -> LabReport:
+        try:
+            try:
+                code = self.proc.wait(timeout=self.timeout * 5 * (len(self.answers) + 10))
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                code = self.proc.wait()
+            if code != 0 or not self.results.exists():
+                tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise WrongAnswerError(f"the wrong-answer run of lab {self.lab!r} stopped (exit {code}).",
+                                       hint=f"its output ended with:\n{tail}")
+            data = json.loads(self.results.read_text(encoding="utf-8"))
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        report = LabReport(self.lab, [Outcome(**o) for o in data["outcomes"]], data["solution_failures"])
+        report.seconds = time.monotonic() - self.started
+        return report
+
+
+def start_lab(lab: str, labs_dir: Path = paths.LABS_DIR, graders_dir: Path = paths.GRADERS_DIR, *,
+              timeout: float = DEFAULT_TIMEOUT, only: list[str] | None = None) -> WrongAnswerRun:
+    """Start running the wrong answers of ``lab`` in the background; ``.wait()`` on the result for the report."""
+    answers = load_wrong_answers(lab, labs_dir, graders_dir)
+    if only is not None:
+        answers = [a for a in answers if f"{a.grade_id}{SEPARATOR}{a.name}" in only]
+    if not answers:
+        raise WrongAnswerError(f"lab {lab!r} has no wrong answers to run in {answers_dir(lab, graders_dir)}.",
+                               hint=f"add files named <grade_id>{SEPARATOR}<what-is-wrong>.py there "
+                                    "(see src/shiplab/course/authoring.py).")
+    return WrongAnswerRun(lab, answers, timeout, labs_dir, graders_dir)
+
+
+def offline_env(home: Path) -> dict[str, str]:
+    """The environment grading runs in: no model gateway, no participant backlog, one thread per library (which
+    also keeps forking safe)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHIPLAB_GATEWAY", "JPY_", "JUPYTERHUB_"))}
+    env.update({"HOME": str(home), "IPYTHONDIR": str(home / ".ipython"), "SHIPLAB_EMBED_THREADS": "1",
+                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                "TOKENIZERS_PARALLELISM": "false", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"})
+    if "SHIPLAB_DATASETS" not in env:
+        from shiplab.data.api import datasets_dir
+
+        env["SHIPLAB_DATASETS"] = str(datasets_dir())
+    return env
+
+
+# ---- the worker: runs in its own process, in the scratch copy of the lab folder
+def _shell():
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    return InteractiveShell.instance(config=cfg)
+
+
+def _run_cell(shell, source: str) -> str:
+    """'' when the cell ran, else its error as one line."""
+    result = shell.run_cell(source, store_history=False)
+    err = result.error_before_exec or result.error_in_exec
+    if err is None:
+        return ""
+    text = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {text[0] if text else ''}"[:300]
+
+
+class CellTimeout(BaseException):
+    """A cell ran past the per-cell limit: raised inside it like the KeyboardInterrupt of nbgrader's interrupt (a
+    BaseException, so an ``except Exception`` in the answer cannot swallow it)."""
+
+
+_alarms: list[float] = []
+
+
+def _on_alarm(signum, frame):
+    _alarms.append(time.monotonic())
+    raise CellTimeout("the cell ran past the per-cell time limit and was interrupted")
+
+
+def _run_answer(shell, cells: list, index: int, answer: dict, timeout: float) -> dict:
+    """In the forked child: the answer in place of cell ``index``, then the cells after it, each under the per-cell
+    limit, until the first test cell fails."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    timed_out = False
+    for position, cell in enumerate(cells[index:], start=index):
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            error = _run_cell(shell, answer["source"] if position == index else cell.source)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        timed_out = bool(_alarms)
+        if position > index and _meta(cell).get("grade") and error:
+            return {"caught": True, "failed_test": _meta(cell)["grade_id"], "message": error, "timed_out": timed_out}
+    return {"caught": False, "timed_out": timed_out}
+
+
+def _try_answer(shell, cells: list, index: int, answer: dict, timeout: float) -> dict:
+    """Run ``answer`` in place of cell ``index`` and the cells after it in a forked child; the first failing test.
+    Each cell gets ``timeout`` seconds (interrupted like nbgrader's per-cell timeout); a child that still hangs
+    (in code a signal cannot interrupt) is killed after five times that and counts as caught."""
+    started = time.monotonic()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: its own process group, so whatever it starts is killed with it
+        os.setpgid(0, 0)
+        os.close(read_end)
+        try:
+            outcome = _run_answer(shell, cells, index, answer, timeout)
+        except BaseException as exc:  # noqa: BLE001 -- anything escaping the shell still fails the notebook
+            outcome = {"caught": True, "failed_test": "(kernel)", "message": f"{type(exc).__name__}: {exc}"[:300]}
+        os.write(write_end, json.dumps(outcome).encode())
+        os.close(write_end)
+        os._exit(0)
+    os.close(write_end)
+    chunks, deadline, hung = [], started + 5 * timeout, False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            hung = True
+            break
+        ready, _, _ = select.select([read_end], [], [], left)
+        if ready:
+            data = os.read(read_end, 65536)
+            if not data:
+                break
+            chunks.append(data)
+    os.close(read_end)
+    if hung:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    with contextlib.suppress(ProcessLookupError):  # anything the answer started in the background
+        os.killpg(pid, signal.SIGKILL)
+    seconds = round(time.monotonic() - started, 2)
+    base = {"grade_id": answer["grade_id"], "name": answer["name"], "seconds": seconds}
+    if hung:
+        return {**base, "caught": True, "timed_out": True, "failed_test": "(time limit)",
+                "message": f"still running after {5 * timeout:g} s: the grader's time limit would stop it"}
+    try:
+        return {**base, **json.loads(b"".join(chunks).decode())}
+    except ValueError:
+        return {**base, "caught": True, "failed_test": "(kernel)", "message": "the kernel died"}
+
+
+def work(spec_path: Path) -> None:
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    nb = nbformat.read(spec["notebook"], as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    by_cell: dict[str, list[dict]] = {}
+    for answer in spec["answers"]:
+        by_cell.setdefault(answer["grade_id"], []).append(answer)
+    shell = _shell()
+    outcomes, solution_failures = [], []
+    for index, cell in enumerate(cells):
+        gid = _meta(cell).get("grade_id", "")
+        if _meta(cell).get("solution") and gid in by_cell:
+            for answer in by_cell[gid]:
+                outcomes.append(_try_answer(shell, cells, index, answer, spec["timeout"]))
+        error = _run_cell(shell, cell.source)
+        if error and _meta(cell).get("grade"):
+            solution_failures.append(f"{gid}: {error}")
+    Path(spec["results"]).write_text(json.dumps({"outcomes": outcomes, "solution_failures": solution_failures}),
+                                     encoding="utf-8")
+
+
+if __name__ == "__main__":
+    work(Path(sys.argv[1]))
