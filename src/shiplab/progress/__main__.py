@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import uvicorn
 
 from shiplab.errors import ShiplabError
+from shiplab.hub.listen import bind_host
 
 
 def build_app():
@@ -35,7 +36,7 @@ def main() -> None:
     except ShiplabError as exc:
         print(f"shiplab progress board: {exc}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None
-    uvicorn.run(app, host=url.hostname or "127.0.0.1", port=url.port or 8097, log_level="warning",
+    uvicorn.run(app, host=bind_host(url.hostname), port=url.port or 8097, log_level="warning",
                 access_log=False)
 
 

@@ -16,6 +16,8 @@ import sys
 from urllib.parse import urlparse
 
 import uvicorn
+
+from shiplab.hub.listen import bind_host
 from fastapi import FastAPI
 
 from shiplab.errors import ShiplabError
@@ -55,20 +57,6 @@ def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
     gc.collect()
     gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
-
-
-def bind_host(hostname: str | None) -> str:
-    """Listen on the service URL's address; a name that is not an address (``hub`` under Kubernetes, where the
-    proxy reaches the hub's pod through a Service of that name) means every interface of this container."""
-    import ipaddress
-
-    if not hostname or hostname == "localhost":
-        return "127.0.0.1"
-    try:
-        ipaddress.ip_address(hostname)
-        return hostname
-    except ValueError:
-        return "0.0.0.0"
 
 
 if __name__ == "__main__":
