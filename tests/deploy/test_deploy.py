@@ -33,7 +33,6 @@ def run_async(coro):
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
 
-
 def user(uid=7, groups=()):
     return SimpleNamespace(name="anna", id=uid, groups=[SimpleNamespace(name=g) for g in groups], url="/user/anna/",
                            escaped_name="anna", server=None, settings={}, spawners={}, orm_user=None)
@@ -175,3 +174,63 @@ def test_dockerfile_passes_hadolint_and_structure():
         assert f"COPY {path}" in text
     start = (DOCKER / "start-lab.sh").read_text()
     assert "setpriv --reuid" in start and "--clear-groups" in start
+
+
+def test_docker_lab_reaches_the_gateway_through_the_hub_proxy():
+    """Does a lab container get the gateway URL on the hub's proxy by its container name, and the participant's own
+    hub token beside it — and no provider key?"""
+    from jupyterhub.objects import Hub
+
+    from shiplab.hub.containers import ShiplabDockerSpawner
+
+    c = configured(settings.load(DOCKER / "shiplab.docker.yaml"))
+    sp = ShiplabDockerSpawner(config=c, user=user(7), hub=Hub())
+    sp.api_token = "participant-token-7"
+    env = sp.get_env()
+    assert env["SHIPLAB_GATEWAY_URL"] == "http://shiplab-hub:8000/services/gateway/v1"
+    assert env["SHIPLAB_GATEWAY_TOKEN"] == "participant-token-7" == env["JUPYTERHUB_API_TOKEN"]
+    assert not [k for k in env if "KEY" in k or k.startswith(("OPENAI", "AZURE"))]
+    # the proxy listens on all of the hub container's interfaces, on the port that URL names
+    assert c.JupyterHub.bind_url == "http://0.0.0.0:8000"
+
+    off = configured(settings.validate({**yaml.safe_load((DOCKER / "shiplab.docker.yaml").read_text()),
+                                        "gateway": {"enabled": False}}))
+    sp = ShiplabDockerSpawner(config=off, user=user(7), hub=Hub())
+    sp.api_token = "participant-token-7"
+    env = sp.get_env()
+    assert "SHIPLAB_GATEWAY_URL" not in env and "SHIPLAB_GATEWAY_TOKEN" not in env
+
+
+def test_kubernetes_lab_reaches_the_gateway_through_the_proxy_service(tmp_path, monkeypatch):
+    """Does a pod get the gateway on the chart's proxy service (proxy-public by default, or containers.proxy_url,
+    e.g. proxy-http:8000 behind the chart's letsencrypt HTTPS) with the participant's token?"""
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "none",
+        "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:9"}}],
+        "users": [{"name": "none", "user": {"token": "none"}}],
+        "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none", "namespace": "shiplab"}}]}))
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+    import kubernetes_asyncio.config.kube_config as kube_config
+
+    monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(kubeconfig))
+    from jupyterhub.objects import Hub
+
+    from shiplab.hub.containers import ShiplabKubeSpawner
+
+    raw = yaml.safe_load(k8s_values()["hub"]["extraFiles"]["shiplab-settings"]["stringData"])
+    for override, expected in ((None, "http://proxy-public/services/gateway/v1"),
+                               ("http://proxy-http:8000", "http://proxy-http:8000/services/gateway/v1")):
+        containers = {k: v for k, v in raw["containers"].items() if k != "proxy_url"}  # values.yaml sets one
+        values = {**raw, "containers": {**containers, **({"proxy_url": override} if override else {})}}
+        c = configured(settings.validate(values))
+
+        async def make():
+            return ShiplabKubeSpawner(config=c, user=user(7, ["instructors"]), hub=Hub(), _mock=True)
+
+        sp = run_async(make())
+        sp.api_token = "instructor-token-7"
+        env = sp.get_env()
+        assert env["SHIPLAB_GATEWAY_URL"] == expected
+        assert env["SHIPLAB_GATEWAY_TOKEN"] == "instructor-token-7"
+        assert env["SHIPLAB_ROLE"] == "instructor"

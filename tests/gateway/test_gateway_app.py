@@ -23,7 +23,7 @@ class RecordingProvider(ExternalProvider):
         super().__init__(name, "https://provider.invalid/v1", SECRET_KEY, "gpt-test")
         self.seen = []
 
-    def complete(self, messages, max_tokens=256, temperature=0.0):
+    def complete(self, messages, max_tokens=256, temperature=0.0, stop=None):
         self.seen.append(messages)
         return {"text": "ok", "finish_reason": "stop", "prompt_tokens": 10, "completion_tokens": 2}
 
@@ -136,3 +136,13 @@ def test_provider_key_never_in_responses_or_logs(gw, caplog):
     assert all(SECRET_KEY not in t for t in texts)
     assert SECRET_KEY not in caplog.text
     assert SECRET_KEY not in repr(RecordingProvider("x"))
+
+
+def test_gateway_listens_where_its_url_says():
+    """Does the gateway bind its URL's address, and all interfaces when the URL names a host (the hub's Kubernetes
+    service), never a name it cannot bind?"""
+    from shiplab.gateway.__main__ import bind_host
+
+    assert bind_host("127.0.0.1") == "127.0.0.1" and bind_host("localhost") == "127.0.0.1"
+    assert bind_host("10.1.2.3") == "10.1.2.3" and bind_host(None) == "127.0.0.1"
+    assert bind_host("hub") == "0.0.0.0"

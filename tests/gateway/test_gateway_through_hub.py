@@ -89,3 +89,31 @@ def test_no_or_bad_token_is_refused(gw_hub):
                    timeout=30)
     assert r.status_code in (401, 403)
     assert "not-a-token" not in r.text
+
+
+def test_instructors_see_everyones_usage_participants_get_403(gw_hub):
+    """Does an instructor, logged in to the hub in a browser, get the usage page and its JSON through the
+    gateway's own OAuth login, while a participant gets 403 and learns nothing about others?"""
+    url = f"{gw_hub.url}/services/gateway"
+    deadline = time.monotonic() + 240  # the gateway may still be loading its models
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(2)
+    ines = gw_hub.login("qa-ines")
+    page = ines.get(f"{url}/instructor/usage", follow_redirects=True)
+    assert page.status_code == 200, page.text[:500]
+    assert "Model gateway usage" in page.text and "signed in as qa-ines" in page.text
+    report = ines.get(f"{url}/instructor/usage.json").json()
+    assert set(report) == {"day", "generated_at", "budget", "participants", "providers", "refusals"}
+    assert report["budget"]["requests_per_day"] == 50
+
+    ben = gw_hub.login("qa-ben")
+    page = ben.get(f"{url}/instructor/usage", follow_redirects=True)
+    assert page.status_code == 403 and "not in the &#x27;instructors&#x27; group" in page.text and "qa-anna" not in page.text
+    r = ben.get(f"{url}/instructor/usage.json")
+    assert r.status_code == 403 and "participants" not in r.json()
+    assert httpx.get(f"{url}/instructor/usage.json", timeout=30).status_code == 401

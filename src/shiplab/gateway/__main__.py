@@ -7,13 +7,16 @@ import os
 from urllib.parse import urlparse
 
 import uvicorn
-from jupyterhub.services.auth import HubAuth
+from jupyterhub.services.auth import HubOAuth
 
 from shiplab import settings as settings_mod
+from shiplab.hub import provider_keys
+from shiplab.hub.listen import bind_host
+from shiplab.errors import ShiplabError
 from shiplab.gateway import policy as policy_mod
 from shiplab.gateway.app import Backends, create_app
-from shiplab.gateway.backends import ExternalProvider, LocalEmbedder, LocalLLM, assemble_gguf
-from shiplab.gateway.hubauth import hub_identify
+from shiplab.gateway.backends import ExternalProvider, LocalEmbedder, LocalLLM
+from shiplab.gateway.hubauth import HubViewers, hub_identify, session_key
 from shiplab.gateway.usage import Budget, UsageLog
 
 log = logging.getLogger("shiplab.gateway")
@@ -24,19 +27,29 @@ def build_app():
     state = settings_mod.state_dir(s)
     pol = policy_mod.load(settings_mod.REPO_ROOT / s["gateway.policy"])
     backends = Backends(embedder=LocalEmbedder(threads=s["gateway.threads"]))
-    if s["gateway.chat_model"] == "gemma-3-270m":
-        backends.llm = LocalLLM(assemble_gguf(state / "models"), threads=s["gateway.threads"])
+    if s["gateway.chat_model"] != "none":
+        try:
+            backends.llm = LocalLLM.from_setting(s["gateway.chat_model"], state / "models",
+                                                 threads=s["gateway.threads"])
+            log.info("chat model %s loaded in %.1f s (prompt style: %s)", backends.llm.model_name,
+                     backends.llm.load_seconds, backends.llm.prompt_style)
+        except ShiplabError as exc:  # embeddings still work; chat requests get this sentence with a 503
+            backends.llm_error = str(exc)
+            log.error("no local chat model: %s", exc)
     for p in s["gateway.external_providers"]:
-        key = os.environ.get(p["key_env"], "")
+        key = provider_keys.load(state, p["key_env"])
         if not key:
-            log.warning("provider %s: %s is not set in the gateway's environment; not offered", p["name"],
+            log.warning("provider %s: %s is not set in the hub's environment; not offered", p["name"],
                         p["key_env"])
             continue
         backends.external[p["name"]] = ExternalProvider(p["name"], p["base_url"], key, p["model"])
-    app = create_app(pol, UsageLog(state / "gateway" / "usage.sqlite"), backends,
-                     Budget(s["gateway.daily_tokens"], s["gateway.daily_requests"]),
-                     hub_identify(HubAuth(cache_max_age=60)))
+    hub_auth = HubOAuth(cache_max_age=60)
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/").rstrip("/")
+    viewers = HubViewers(hub_auth, session_key(hub_auth.api_token or ""), prefix=prefix or "/") \
+        if hub_auth.api_token else None
+    app = create_app(pol, UsageLog(state / "gateway" / "usage.sqlite"), backends,
+                     Budget(s["gateway.daily_tokens"], s["gateway.daily_requests"]), hub_identify(hub_auth),
+                     viewers=viewers)
     if prefix:
         from fastapi import FastAPI
 
@@ -49,8 +62,12 @@ def build_app():
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="[%(levelname)s %(asctime)s %(name)s] %(message)s")
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8095"))
-    uvicorn.run(build_app(), host=url.hostname or "127.0.0.1", port=url.port or 8095, log_level="info",
-                access_log=False)
+    try:
+        app = build_app()
+    except ShiplabError as exc:  # e.g. a broken governance policy: say what, no traceback
+        log.error("the model gateway cannot start: %s", exc)
+        raise SystemExit(2) from None
+    uvicorn.run(app, host=bind_host(url.hostname), port=url.port or 8095, log_level="info", access_log=False)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ class Backends:
     embedder: Any = None  # .embed(texts) -> vectors ; .model_name
     llm: Any = None  # .complete(messages, max_tokens, temperature) -> dict ; .model_name
     external: dict[str, Any] = field(default_factory=dict)  # provider name -> ExternalProvider
+    llm_error: str = ""  # why the configured local chat model is not loaded (e.g. its package is missing)
 
 
 class FairQueue:
@@ -109,9 +110,10 @@ class EmbeddingBatcher:
 
 
 def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budget,
-               identify: Callable[[Request], str]) -> FastAPI:
+               identify: Callable[[Request], str], viewers: Any = None) -> FastAPI:
     """``identify(request)`` returns the hub user name or raises GatewayError(401/403) — the hub check in
-    production (:mod:`shiplab.gateway.hubauth`), an injected identity in in-process tests."""
+    production (:mod:`shiplab.gateway.hubauth`), an injected identity in in-process tests. ``viewers`` (a
+    :class:`shiplab.gateway.instructors.Viewers`) enables the instructors' usage view."""
     app = FastAPI(title="shiplab model gateway", version="1",
                   description="OpenAI-compatible embeddings and chat completions under the governance policy.")
     queue = FairQueue()
@@ -143,7 +145,7 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
             raise GatewayError(403, "policy_refused", decision.message)
         reason = usage.over_budget(user, budget, tokens_wanted)
         if reason:
-            usage.record(user, provider, model, kind, 0, "over-budget")
+            usage.record(user, provider, model, kind, 0, "over-budget", "budget")
             raise GatewayError(429, "budget_exhausted", f"{user}: {reason} It resets at midnight UTC; ask an "
                                                         "instructor if you need more.")
         if decision.action == "redact":
@@ -195,13 +197,17 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
             provider = model.split("/", 1)[0]
             backend = backends.external[provider]
         if backend is None:
-            raise GatewayError(503, "no_model", "no chat model is loaded on this gateway.")
+            raise GatewayError(503, "no_model", backends.llm_error or "no chat model is loaded on this gateway.")
         max_tokens = min(int(body.get("max_tokens") or 256), 1024)
+        stop = body.get("stop") or []
+        stop = [stop] if isinstance(stop, str) else stop
+        if not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) and s for s in stop):
+            raise GatewayError(400, "bad_input", "'stop' must be a string or a list of at most 4 non-empty strings.")
         texts = [m["content"] for m in messages]
         wanted = sum(len(t) // 4 for t in texts) + max_tokens
         texts, headers = govern(request, user, provider, texts, "chat", model or backend.model_name, wanted)
         messages = [{**m, "content": t} for m, t in zip(messages, texts)]
-        out = await queue.run(user, lambda: backend.complete(messages, max_tokens=max_tokens,
+        out = await queue.run(user, lambda: backend.complete(messages, max_tokens=max_tokens, stop=stop,
                                                              temperature=float(body.get("temperature") or 0.0)))
         total = out["prompt_tokens"] + out["completion_tokens"]
         usage.record(user, provider, model or backend.model_name, "chat", total, headers["x-shiplab-decision"])
@@ -215,13 +221,17 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
 
     @app.get("/usage")
     def usage_today(user: str = Depends(who)):
-        """The caller's own usage today (instructors read everyone's through the hub service page later)."""
+        """The caller's own usage today (instructors see everyone's at /instructor/usage)."""
         return {"user": user, "rows": [r for r in usage.summary() if r["user"] == user]}
 
     @app.get("/health")
     def health():
         return {"ok": True, "embeddings": bool(backends.embedder), "chat": bool(backends.llm)}
 
+    if viewers is not None:
+        from shiplab.gateway.instructors import add_instructor_view
+
+        add_instructor_view(app, usage, budget, viewers)
     return app
 
 

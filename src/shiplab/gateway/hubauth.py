@@ -25,3 +25,52 @@ def hub_identify(hub_auth: HubAuth):
         return model["name"]
 
     return identify
+
+
+class HubViewers:
+    """Who opens the instructors' usage view (:mod:`shiplab.gateway.instructors`), checked with the hub.
+
+    A hub token in ``Authorization`` (scripts, the tracker) or a browser session from an OAuth login with PKCE
+    against the hub — the same flow the tracker uses (:class:`shiplab.tracker.auth.HubOAuthIdentity`). The hub's
+    answer for any token carries the user's groups (its *identify* scopes), so group membership needs no extra
+    scope for the gateway."""
+
+    def __init__(self, hub_auth, key: bytes, prefix: str = "/"):
+        from shiplab.tracker.auth import HubOAuthIdentity
+
+        self.identity = HubOAuthIdentity(hub_auth, key, prefix=prefix)
+
+    @staticmethod
+    def _translate(exc) -> GatewayError:
+        return GatewayError(getattr(exc, "status", 401), getattr(exc, "code", "not_logged_in"),
+                            getattr(exc, "message", str(exc)))
+
+    async def viewer(self, request: Request):
+        from shiplab.gateway.instructors import Viewer
+        from shiplab.tracker.errors import TrackerError
+
+        try:
+            user = await self.identity.identify(request)
+        except TrackerError as exc:
+            raise self._translate(exc) from None
+        return None if user is None else Viewer(user.name, frozenset(user.groups))
+
+    def login(self, request: Request, next_url: str):
+        return self.identity.start_login(request, next_url)
+
+    async def callback(self, request: Request):
+        from shiplab.tracker.errors import TrackerError
+
+        try:
+            return await self.identity.finish_login(request)
+        except TrackerError as exc:
+            raise self._translate(exc) from None
+
+
+def session_key(api_token: str) -> bytes:
+    """The key that signs browser sessions: derived from the service's own hub token, so it survives restarts of
+    the gateway and is known to nobody else."""
+    import hashlib
+    import hmac
+
+    return hmac.new(api_token.encode(), b"shiplab-gateway-session", hashlib.sha256).digest()

@@ -78,3 +78,62 @@ class UsageLog:
                 "'over-budget')) FROM usage WHERE day=? GROUP BY user, provider ORDER BY user, provider",
                 (day,)).fetchall()
         return [{"user": u, "provider": p, "requests": n, "tokens": t, "refused": r} for u, p, n, t, r in rows]
+
+    def report(self, budget: Budget | None = None, day: str | None = None) -> dict:
+        """Everyone's usage, for instructors (and later the tracker). The shape, one JSON object::
+
+            {"day": "2026-11-24",                      # the UTC budget day "today" refers to
+             "generated_at": "2026-11-24T10:00:00+00:00",
+             "budget": {"tokens_per_day": 200000, "requests_per_day": 5000},   # null when not known
+             "participants": [                          # sorted by user name
+               {"user": "anna",
+                "today": {"requests": 3, "tokens": 120, "refused": 1},
+                "total": {"requests": 9, "tokens": 800, "refused": 2},
+                "providers": [{"provider": "local", "today": {…}, "total": {…}}, …],
+                "refusals": [{"rule": "providers.openai.max_class=internal", "today": 1, "total": 2}, …]}],
+             "providers": [{"provider": "local", "today": {…}, "total": {…}}, …],
+             "refusals": [{"rule": "…", "today": 1, "total": 2}, …]}
+
+        ``requests``/``tokens`` count requests that were answered (allowed or redacted) and their tokens;
+        ``refused`` counts requests refused by the policy or over budget, each with its rule (``budget`` for the
+        daily budget). "total" is everything in the log.
+        """
+        now = self.clock()
+        day = day or now.date().isoformat()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT user, provider, day = ?, decision, rule, COUNT(*), COALESCE(SUM(tokens), 0) FROM usage "
+                "GROUP BY user, provider, day = ?, decision, rule", (day, day)).fetchall()
+        blank = lambda: {"requests": 0, "tokens": 0, "refused": 0}
+        people: dict[str, dict] = {}
+        providers: dict[str, dict] = {}
+        rules: dict[str, dict] = {}
+        for user, provider, is_today, decision, rule, n, tokens in rows:
+            person = people.setdefault(user, {"user": user, "today": blank(), "total": blank(), "providers": {},
+                                              "refusals": {}})
+            per_provider = person["providers"].setdefault(provider, {"provider": provider, "today": blank(),
+                                                                     "total": blank()})
+            overall = providers.setdefault(provider, {"provider": provider, "today": blank(), "total": blank()})
+            refused = decision in ("refuse", "over-budget")
+            for bucket in (person, per_provider, overall):
+                for when in ("today", "total") if is_today else ("total",):
+                    if refused:
+                        bucket[when]["refused"] += n
+                    else:
+                        bucket[when]["requests"] += n
+                        bucket[when]["tokens"] += tokens
+            if refused:
+                rule = rule or ("budget" if decision == "over-budget" else "unknown")
+                for table in (person["refusals"], rules):
+                    entry = table.setdefault(rule, {"rule": rule, "today": 0, "total": 0})
+                    entry["total"] += n
+                    entry["today"] += n if is_today else 0
+        for person in people.values():
+            person["providers"] = [person["providers"][p] for p in sorted(person["providers"])]
+            person["refusals"] = [person["refusals"][r] for r in sorted(person["refusals"])]
+        return {"day": day, "generated_at": now.isoformat(timespec="seconds"),
+                "budget": ({"tokens_per_day": budget.tokens_per_day, "requests_per_day": budget.requests_per_day}
+                           if budget else None),
+                "participants": [people[u] for u in sorted(people)],
+                "providers": [providers[p] for p in sorted(providers)],
+                "refusals": [rules[r] for r in sorted(rules)]}

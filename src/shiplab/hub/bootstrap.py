@@ -41,6 +41,10 @@ def configure(c) -> dict:
     """Load the settings and roster, and configure the hub on ``c``; return the settings."""
     s = settings_mod.load()
     ctx = context(s)
+    if s["gateway.enabled"]:  # provider keys reach the gateway through the state's secrets, not its environment
+        from shiplab.hub import provider_keys
+
+        provider_keys.store(ctx.state, s["gateway.external_providers"], ctx.environ)
     as_root = spawner_mode(s, ctx.is_root) == "unix-users"
     ensure_course_folders(ctx.state, s["course.id"], as_root=as_root)
     if as_root:  # participants' accounts share this machine: solutions and hidden tests must be out of their reach

@@ -99,6 +99,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     if settings["gateway.enabled"]:
         services.append({"name": "gateway", "url": settings["gateway.url"], "environment": service_env,
                          "command": [ctx.python, "-m", "shiplab.gateway"],
+                         # instructors open its usage page in a browser: a login, not an "authorize?" question
+                         "oauth_no_confirm": True,
                          "info": {"description": "OpenAI-compatible models under the governance policy"}})
     if settings["culler.enabled"] and mode != "kubernetes":  # z2jh runs its own culler (values: cull.*)
         services.append({

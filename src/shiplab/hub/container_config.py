@@ -15,9 +15,26 @@ def pod_uid(spawner) -> int:
     return spawner.uid_base + int(spawner.user.id)
 
 
+def gateway_url(settings: dict[str, Any]) -> str | None:
+    """Where a lab container reaches the model gateway: through the hub's proxy, by its name on the internal network
+    (the public URL may not resolve, or may loop out through the internet, from inside a container)."""
+    if not settings["gateway.enabled"]:
+        return None
+    proxy = settings["containers.proxy_url"]
+    if not proxy and settings["spawner.mode"] == "docker":  # the proxy runs in the hub's container
+        proxy = f"http://{settings['containers.hub_host']}:{urlparse(settings['hub.bind_url']).port or 8000}"
+    elif not proxy:  # Zero to JupyterHub: the proxy's in-cluster service
+        proxy = "http://proxy-public"
+    return proxy.rstrip("/") + "/services/gateway/v1"
+
+
 def lab_environment(settings: dict[str, Any]) -> dict[str, str]:
-    return {"SHIPLAB_COURSE": settings["course.id"], "SHIPLAB_EXCHANGE": EXCHANGE_MOUNT,
-            "SHIPLAB_SPAWNER_MODE": settings["spawner.mode"]}
+    env = {"SHIPLAB_COURSE": settings["course.id"], "SHIPLAB_EXCHANGE": EXCHANGE_MOUNT,
+           "SHIPLAB_SPAWNER_MODE": settings["spawner.mode"]}
+    url = gateway_url(settings)
+    if url:  # the spawner adds SHIPLAB_GATEWAY_TOKEN (the participant's own hub token) beside it
+        env["SHIPLAB_GATEWAY_URL"] = url
+    return env
 
 
 def apply_docker(settings: dict[str, Any], c) -> None:
