@@ -18,7 +18,7 @@ copy back, so editing it cannot change a grade). It uses the standard library on
 
 from __future__ import annotations
 
-__all__ = ["check_close", "check_equal", "check_returns", "check_raises", "check_that", "NotDoneYet"]
+__all__ = ["check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that", "NotDoneYet"]
 
 
 class NotDoneYet(AssertionError):
@@ -117,3 +117,9 @@ def check_that(condition, message: str, hint: str = "") -> None:
     keep the hidden inputs out of it)."""
     if not condition:
         raise _fail(message, hint)
+
+
+def check_call(func, *args, secret: bool = False, **kwargs):
+    """Call ``func(*args, **kwargs)`` and return what it returns, for tests that look at the result in several
+    checks; a stub or an exception fails with the same teaching message as :func:`check_returns`."""
+    return _call(func, args, kwargs, secret)

@@ -32,10 +32,10 @@ WRONG = {
 }
 
 
-def make_lab(root, answers=WRONG, test_source=TESTS):
+def make_lab(root, answers=WRONG, test_source=TESTS, setup_extra=""):
     labs, graders = root / "labs", root / "graders"
     (labs / "lab9-toy").mkdir(parents=True)
-    cells = [authoring.text("intro", "# Toy"), authoring.code("setup", "from shiplab_checks import check_returns"),
+    cells = [authoring.text("intro", "# Toy"), authoring.code("setup", "from shiplab_checks import check_returns\n" + setup_extra),
              authoring.solution("double", SOLUTION), authoring.tests("test_double", test_source, points=1)]
     (labs / "lab9-toy" / "lab9-toy.ipynb").write_text(authoring.render(cells), encoding="utf-8")
     folder = graders / "lab9-toy" / "wrong_answers"
@@ -59,6 +59,21 @@ def test_counts_hidden_failures_timeouts_and_misses(tmp_path):
     assert not outcome["same_in_other_words"].caught
     assert report.by_exercise() == {"double": (4, 5)} and report.share == 0.8 and not report.ok
     assert "MISSED double__same_in_other_words" in str(report) and report.solution_failures == []
+
+
+def test_an_answer_that_hangs_only_in_the_forked_runner_is_decided_in_a_fresh_process(tmp_path):
+    """Threaded libraries (chromadb) can hang in a forked child where a kernel would not: is such a hang decided
+    again without fork — here an answer the tests do NOT catch, which must be reported missed, not caught?"""
+    hangs_in_fork = ("import os, signal, time\n"
+                     "if os.getpid() != SETUP_PID:  # a forked child: hang where no alarm reaches\n"
+                     "    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n"
+                     "    time.sleep(3600)\n"
+                     "def double(n):\n    return n + n\n")
+    labs, graders = make_lab(tmp_path, {"fine_but_hangs_in_fork": hangs_in_fork}, setup_extra="import os\n"
+                             "SETUP_PID = os.getpid()")
+    report = run_lab("lab9-toy", labs, graders, timeout=2)
+    (outcome,) = report.outcomes
+    assert not outcome.caught and not outcome.timed_out, outcome
 
 
 def test_reports_a_solution_that_fails_its_own_tests(tmp_path):

@@ -13,7 +13,8 @@ place of the solution, then the following cells until the first test cell fails,
 with the right solution. So the shared set-up (imports, data loading, embeddings) runs once per lab, and each wrong
 answer costs only the cells after it. Each cell runs under the per-cell time limit and is interrupted past it, as
 nbgrader's ``Execute.timeout`` does (so an answer that never ends fails the test cell that calls it); a child
-still running after five times the limit is killed and counts as caught. The instructor's own solution must pass
+still running after five times the limit, or one that dies, is killed and its answer decided again in a fresh
+process without fork (threaded libraries such as chromadb can hang in a forked child where a kernel would not). The instructor's own solution must pass
 every test cell in the same run; if it does not, the report says which, since then "caught" means nothing.
 
 :func:`run_lab` runs a lab's set and returns a :class:`LabReport` (share caught, per exercise, what was missed);
@@ -333,13 +334,55 @@ def _try_answer(shell, cells: list, index: int, answer: dict, timeout: float) ->
         os.killpg(pid, signal.SIGKILL)
     seconds = round(time.monotonic() - started, 2)
     base = {"grade_id": answer["grade_id"], "name": answer["name"], "seconds": seconds}
-    if hung:
-        return {**base, "caught": True, "timed_out": True, "failed_test": "(time limit)",
-                "message": f"still running after {5 * timeout:g} s: the grader's time limit would stop it"}
+    if hung:  # decided again without fork (see _verify_unforked): a forked child may hang where a kernel would not
+        return {**base, "undecided": f"still running after {5 * timeout:g} s in the forked runner"}
     try:
         return {**base, **json.loads(b"".join(chunks).decode())}
     except ValueError:
-        return {**base, "caught": True, "failed_test": "(kernel)", "message": "the kernel died"}
+        return {**base, "undecided": "the forked runner died"}
+
+
+def _verify_unforked(notebook: str, index: int, answer: dict, timeout: float, reach_seconds: float) -> dict:
+    """Decide an answer whose forked run hung or died: run the notebook from the start in a fresh process, the answer
+    in place of cell ``index``. Libraries with threads (chromadb, onnxruntime) can hang in a forked child where a
+    kernel would not, so a hang there is no evidence; a hang in a fresh process is — the grader's time limit would
+    stop it and its tests fail."""
+    started = time.monotonic()
+    spec = Path(tempfile.mkdtemp(prefix="wrong-one-")) / "one.json"
+    spec.write_text(json.dumps({"notebook": notebook, "index": index, "answer": answer, "timeout": timeout}),
+                    encoding="utf-8")
+    base = {"grade_id": answer["grade_id"], "name": answer["name"]}
+    limit = 2 * reach_seconds + 5 * timeout + 10  # getting to the cell again, then what the forked run was given
+    try:
+        proc = subprocess.run([sys.executable, "-m", "shiplab.course.wronganswers", "--one", str(spec)],
+                              capture_output=True, text=True, timeout=limit, start_new_session=True)
+        outcome = json.loads(proc.stdout.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        outcome = {"caught": True, "timed_out": True, "failed_test": "(time limit)",
+                   "message": f"still running after {limit:g} s: the grader's time limit would stop it"}
+    except (ValueError, IndexError):
+        outcome = {"caught": True, "failed_test": "(kernel)", "message": "the kernel died"}
+    finally:
+        shutil.rmtree(spec.parent, ignore_errors=True)
+    return {**base, **outcome, "seconds": round(time.monotonic() - started, 2)}
+
+
+def one(spec_path: Path) -> None:
+    """``--one``: the notebook's cells up to ``index`` as written, then the answer and the cells after it."""
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    nb = nbformat.read(spec["notebook"], as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    os.chdir(Path(spec["notebook"]).parent)
+    shell = _shell()
+    for cell in cells[:spec["index"]]:
+        _run_cell(shell, cell.source)
+    try:
+        outcome = _run_answer(shell, cells, spec["index"], spec["answer"], spec["timeout"])
+    except BaseException as exc:  # noqa: BLE001 -- anything escaping the shell still fails the notebook
+        outcome = {"caught": True, "failed_test": "(kernel)", "message": f"{type(exc).__name__}: {exc}"[:300]}
+    sys.stdout.write("\n" + json.dumps(outcome) + "\n")
+    sys.stdout.flush()
+    os._exit(0)
 
 
 def work(spec_path: Path) -> None:
@@ -349,13 +392,18 @@ def work(spec_path: Path) -> None:
     by_cell: dict[str, list[dict]] = {}
     for answer in spec["answers"]:
         by_cell.setdefault(answer["grade_id"], []).append(answer)
+    started = time.monotonic()
     shell = _shell()
     outcomes, solution_failures = [], []
     for index, cell in enumerate(cells):
         gid = _meta(cell).get("grade_id", "")
         if _meta(cell).get("solution") and gid in by_cell:
             for answer in by_cell[gid]:
-                outcomes.append(_try_answer(shell, cells, index, answer, spec["timeout"]))
+                outcome = _try_answer(shell, cells, index, answer, spec["timeout"])
+                if outcome.pop("undecided", None):
+                    outcome = _verify_unforked(spec["notebook"], index, answer, spec["timeout"],
+                                               time.monotonic() - started)
+                outcomes.append(outcome)
         error = _run_cell(shell, cell.source)
         if error and _meta(cell).get("grade"):
             solution_failures.append(f"{gid}: {error}")
@@ -364,4 +412,7 @@ def work(spec_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    work(Path(sys.argv[1]))
+    if sys.argv[1] == "--one":
+        one(Path(sys.argv[2]))
+    else:
+        work(Path(sys.argv[1]))

@@ -1,0 +1,15 @@
+def answer(question, retriever, llm, min_score):
+    """Answer from the retrieved chunks with citations, or refuse; see the task for the rules."""
+    chunks = retriever.invoke(question)
+    refusal = {"answer": REFUSAL, "citations": [], "refused": True, "chunks": chunks}
+    if should_refuse(chunks, min_score):
+        return refusal
+    chain = PROMPT | llm | StrOutputParser()
+    text = chain.invoke({"context": format_context(chunks), "question": question}).strip()
+    known = {chunk.metadata["doc_id"] for chunk in chunks}
+    valid = [c for c in citations(text) if c in known]
+    if text == REFUSAL:
+        return refusal
+    if valid and not check_answer(text, chunks).grounded:
+        return refusal
+    return {"answer": text, "citations": valid, "refused": False, "chunks": chunks}

@@ -1,0 +1,596 @@
+"""Lab 5 — Answers with sources, or none: the notebook's source (``python labs/lab5-rag/make_notebook.py``).
+
+Graded functions take the retriever and the chat model as parameters; their tests pass deterministic fakes
+(langchain-core's ``FakeListChatModel`` and small ``RunnableLambda`` models that answer from the prompt), so grading
+is offline. Exploration cells use the hub's gateway model when it answers, else an extractive stand-in.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from shiplab.course.authoring import code, free, main, solution, tests, text  # noqa: E402
+
+INTRO = """
+# Lab 5 — Answers with sources, or none (75 minutes)
+
+Nordlicht's claims handlers will only use an assistant they can check: **every answer cites the documents it comes
+from, and when the documents do not say, it says so.** Small models (like the one on this hub) happily invent an
+answer, so the refusal cannot be left to the model: your code decides, before and after the model speaks.
+
+| part | what you build | expected time |
+|---|---|---|
+| 0 | set-up: the index from lab 4, the prompt, the model | 5 min |
+| 1 | `format_context`: context blocks the model can cite (2 points) | 5 min |
+| 2 | `should_refuse`: the retrieval gate (2 points) | 5 min |
+| 3 | `pick_threshold`: tune the gate on the gold set (3 points) | 10 min |
+| 4 | `answer`: the chain (LCEL) with citation hygiene and a groundedness check (2 + 2 + 2 points) | 20 min |
+| 5 | `evaluate_rag`: refusals, groundedness, citations on the gold set (3 points) | 10 min |
+| – | explorations: the chain in one line of LCEL, the gateway model vs an extractive baseline, your own backlog | 20 min |
+
+**How to work:** run the cells from the top; replace each `raise NotImplementedError()` and run the test cell under
+it. Graded tests use fake models (so grading is the same for everyone and needs no network); exploration cells use
+the hub's model when it is reachable.
+"""
+
+SETUP = r'''
+# Part 0 - set-up: the sample documents in your own chromadb (as in lab 4), the prompt, the model.
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import PromptTemplate
+from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
+from shiplab.data import find_user_backlog, load_sample_documents
+from shiplab.data.api import datasets_dir
+from shiplab.rag import (VectorRetriever, check_answer, chunk_documents, collection_for, default_embeddings,
+                         is_refusal, load_gold, upsert_chunks)
+from shiplab.rag.evaluate import citations
+from shiplab.rag.llm import chat_model_or_none
+from shiplab.rag.retrieval import tokenize
+from shiplab_checks import check_call, check_equal, check_raises, check_returns
+
+REFUSAL = "Not in the documents."
+
+documents = load_sample_documents()
+gold = load_gold(datasets_dir() / "gold" / "questions.jsonl")
+CHROMA_DIR = Path(tempfile.mkdtemp(prefix="lab5-chroma-"))   # yours alone, not part of your submission
+store = collection_for(os.environ.get("JUPYTERHUB_USER", "me"), "handbook", root=CHROMA_DIR,
+                       embeddings=default_embeddings())
+chunks = chunk_documents(documents, "heading")
+upsert_chunks(store, chunks)
+retriever = VectorRetriever(store=store, k=4)    # each chunk comes back with metadata["score"] = cosine similarity
+
+# A completion-style prompt: small base models continue text far better than they follow chat turns.
+PROMPT = PromptTemplate.from_template(
+    "Answer the question using only the context below. After each fact, cite the id of the block it comes from "
+    "in square brackets, like [policy-motor-basic]. If the context does not contain the answer, write exactly: "
+    "Not in the documents.\n\nContext:\n{context}\n\nQuestion: {question}\nAnswer:"
+)
+
+
+def _extractive(prompt_value):
+    """An offline stand-in for a model: the context sentence sharing most words with the question, cited."""
+    prompt = prompt_value.to_string() if hasattr(prompt_value, "to_string") else str(prompt_value)
+    context = prompt.split("Context:\n", 1)[-1].rsplit("\n\nQuestion:", 1)[0]
+    question = set(tokenize(prompt.rsplit("Question:", 1)[-1]))
+    best, best_id, best_overlap, block = "", "", 0, None
+    for line in context.splitlines():
+        head = re.match(r"^\[([^\[\]\s]+)\]", line)
+        if head:
+            block = head.group(1)
+            continue
+        if line.lstrip().startswith("#") or len(line.split()) < 5:   # headings and labels are not answers
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            overlap = len(question & set(tokenize(sentence)))
+            if block and overlap > best_overlap:
+                best, best_id, best_overlap = sentence.strip(), block, overlap
+    return f"{best} [{best_id}]" if best else REFUSAL
+
+
+extractive_model = RunnableLambda(_extractive)
+llm = chat_model_or_none(max_tokens=120)
+print(f"{len(chunks)} chunks indexed. Model: " + ("the hub's gateway model" if llm else
+      "no gateway reachable (e.g. while grading): explorations use the extractive stand-in"))
+'''
+
+EX1 = """
+## 1. Context the model can cite (5 minutes)
+
+The model can only cite what it is shown with an id. Write `format_context(chunks)` returning one string: for each
+chunk, in the order given, a block
+
+```
+[<doc_id>] <title> — <section>
+<page_content>
+```
+
+with blocks separated by one blank line (`"\\n\\n"`). When a chunk's `section` is empty, the first line is just
+`[<doc_id>] <title>`. No chunks: the empty string.
+"""
+
+EX1_SOLUTION = '''
+def format_context(chunks):
+    """The chunks as cited blocks: "[doc_id] title — section" then the text, separated by blank lines."""
+    ### BEGIN SOLUTION
+    blocks = []
+    for chunk in chunks:
+        meta = chunk.metadata
+        head = f"[{meta['doc_id']}] {meta.get('title', '')}"
+        if meta.get("section"):
+            head += f" — {meta['section']}"
+        blocks.append(f"{head}\\n{chunk.page_content}")
+    return "\\n\\n".join(blocks)
+    ### END SOLUTION
+'''
+
+EX1_TESTS = """
+# Visible tests: run me.
+a = Document(page_content="The standard excess is EUR 225.",
+             metadata={"doc_id": "policy-household-basic", "title": "Household Basic", "section": "Excess"})
+b = Document(page_content="Restart the service.", metadata={"doc_id": "runbook-x", "title": "Runbook X", "section": ""})
+check_returns(format_context, [a], expected="[policy-household-basic] Household Basic — Excess\\n"
+              "The standard excess is EUR 225.", hint="first line: [doc_id] title — section; then the text.")
+check_returns(format_context, [a, b], expected="[policy-household-basic] Household Basic — Excess\\n"
+              "The standard excess is EUR 225.\\n\\n[runbook-x] Runbook X\\nRestart the service.",
+              hint="blocks in the given order, separated by one blank line; no ' — ' when the section is empty.")
+check_returns(format_context, [], expected="", hint="no chunks: an empty string.")
+print("format_context: visible tests passed.")
+### BEGIN HIDDEN TESTS
+c = Document(page_content="Line one.\\n\\nLine two.", metadata={"doc_id": "adr-004", "title": "ADR 4",
+                                                               "section": "Decision > Budget", "score": 0.4})
+check_returns(format_context, [b, c, b], expected="[runbook-x] Runbook X\\nRestart the service.\\n\\n[adr-004] ADR 4 "
+              "— Decision > Budget\\nLine one.\\n\\nLine two.\\n\\n[runbook-x] Runbook X\\nRestart the service.",
+              secret=True, hint="keep the order and every chunk (even a repeated one); the text unchanged.")
+check_equal(format_context(chunks[:3]).count("\\n["), 2, "one block per chunk.", secret=True)
+### END HIDDEN TESTS
+"""
+
+EX2 = """
+## 2. The retrieval gate (5 minutes)
+
+If retrieval found nothing close to the question, no prompt can make the answer trustworthy: refuse **before**
+calling the model (cheaper, and the model cannot invent). Write `should_refuse(chunks, min_score)`: `True` when
+there are no chunks, or when the **best** `metadata["score"]` among them is below `min_score`; a best score equal to
+`min_score` answers. Do not assume the chunks arrive sorted by score.
+"""
+
+EX2_SOLUTION = '''
+def should_refuse(chunks, min_score):
+    """True when no chunk scores at least min_score (or there are no chunks)."""
+    ### BEGIN SOLUTION
+    scores = [chunk.metadata.get("score", 0.0) for chunk in chunks]
+    return not scores or max(scores) < min_score
+    ### END SOLUTION
+'''
+
+EX2_TESTS = """
+# Visible tests: run me.
+def scored(*scores):
+    return [Document(page_content=f"text {i}", metadata={"doc_id": f"d{i}", "score": s}) for i, s in enumerate(scores)]
+
+check_returns(should_refuse, scored(0.71, 0.52), 0.45, expected=False, hint="0.71 >= 0.45: answer.")
+check_returns(should_refuse, scored(0.31, 0.22), 0.45, expected=True, hint="best 0.31 < 0.45: refuse.")
+check_returns(should_refuse, [], 0.45, expected=True, hint="nothing retrieved: refuse.")
+print("should_refuse: visible tests passed.")
+### BEGIN HIDDEN TESTS
+check_returns(should_refuse, scored(0.2, 0.3, 0.9), 0.5, expected=False, secret=True,
+              hint="the BEST score decides, wherever it is in the list.")
+check_returns(should_refuse, scored(0.45), 0.45, expected=False, secret=True, hint="equal to min_score: answer.")
+check_returns(should_refuse, scored(0.6, 0.1), 0.65, expected=True, secret=True, hint="min_score is a parameter.")
+### END HIDDEN TESTS
+"""
+
+EX3 = """
+## 3. Tune the gate on the gold set (10 minutes)
+
+Which `min_score`? Not a guess: the gold set has answerable **and** unanswerable questions. Write
+`pick_threshold(scored)` where `scored` is a list of `(best_score, answerable)` pairs, one per gold question:
+
+- the candidates are the distinct `best_score` values;
+- a threshold `t` refuses every question whose score is below `t` and answers the others; its **accuracy** is the
+  share of questions where that is right (refused and unanswerable, or answered and answerable);
+- return the candidate with the highest accuracy; on a tie, the **lowest** such threshold (refuse less). An empty
+  list is a `ValueError`.
+
+The next cell runs it on the real gold set.
+"""
+
+EX3_SOLUTION = '''
+def pick_threshold(scored):
+    """The score threshold with the best accuracy on (best_score, answerable) pairs; lowest on a tie."""
+    ### BEGIN SOLUTION
+    if not scored:
+        raise ValueError("no scored questions to tune on")
+
+    def accuracy(t):
+        return sum((score >= t) == bool(answerable) for score, answerable in scored) / len(scored)
+
+    return max(sorted({score for score, _ in scored}), key=lambda t: (accuracy(t), -t))
+    ### END SOLUTION
+'''
+
+EX3_TESTS = """
+# Visible tests: run me.
+check_returns(pick_threshold, [(0.8, True), (0.6, True), (0.3, False)], expected=0.6,
+              hint="0.6 answers both answerable questions and refuses the 0.3 one: accuracy 1.0.")
+check_returns(pick_threshold, [(0.5, True), (0.5, False)], expected=0.5,
+              hint="one candidate only (0.5).")
+check_raises(pick_threshold, [], raises=ValueError, hint="nothing to tune on: ValueError.")
+print("pick_threshold: visible tests passed.")
+### BEGIN HIDDEN TESTS
+check_returns(pick_threshold, [(0.9, True), (0.7, False), (0.6, True), (0.4, True), (0.2, False)], expected=0.4,
+              secret=True, hint="accuracy: 0.2 -> 3/5, 0.4 -> 4/5, 0.6 -> 3/5, 0.7 -> 2/5, 0.9 -> 3/5.")
+check_returns(pick_threshold, [(0.3, True), (0.5, False), (0.7, True)], expected=0.3, secret=True,
+              hint="0.3 and 0.7 both reach 2/3: take the lowest (refuse less).")
+check_returns(pick_threshold, [(0.55, False), (0.6, True), (0.41, False), (0.9, True), (0.58, False)],
+              expected=0.6, secret=True, hint="questions come in any order; refuse below t, answer at t and above.")
+check_returns(pick_threshold, [(0.35, False), (0.35, True), (0.8, True)], expected=0.35, secret=True,
+              hint="a threshold equal to a score answers that question.")
+### END HIDDEN TESTS
+"""
+
+TUNE = """
+# Explore (runs your function on the real gold set): the best vector score per question, then the threshold.
+started = time.perf_counter()
+best_scores = [(max([c.metadata["score"] for c in retriever.invoke(q["question"])] or [0.0]), q["answerable"])
+               for q in gold]
+MIN_SCORE = pick_threshold(best_scores)
+refused_unanswerable = sum(s < MIN_SCORE for s, a in best_scores if not a)
+refused_answerable = sum(s < MIN_SCORE for s, a in best_scores if a)
+print(f"MIN_SCORE = {MIN_SCORE:.3f}: refuses {refused_unanswerable}/12 unanswerable and {refused_answerable}/84 "
+      f"answerable questions ({time.perf_counter() - started:.1f} s)")
+# The score alone cannot separate them: "the excess for cyber insurance" is close to every excess clause. That is
+# why part 4 checks the ANSWER against the context too.
+"""
+
+EX4 = """
+## 4. The chain: retrieve → gate → prompt | model → check (20 minutes)
+
+Write `answer(question, retriever, llm, min_score)` returning a dict
+`{"answer": str, "citations": [doc ids], "refused": bool, "chunks": [the retrieved chunks]}`:
+
+1. `chunks = retriever.invoke(question)`;
+2. if `should_refuse(chunks, min_score)`: return the refusal **without calling the model**:
+   `{"answer": REFUSAL, "citations": [], "refused": True, "chunks": chunks}`;
+3. otherwise build the chain with LCEL — `PROMPT | llm | StrOutputParser()` — and invoke it with
+   `{"context": format_context(chunks), "question": question}`; strip the text;
+4. **citation hygiene**: `citations(text)` lists the ids cited in square brackets. Ids that are not the `doc_id` of a
+   retrieved chunk were made up: remove those `[id]` markers from the text. The `"citations"` are the remaining
+   valid ids, in order of first appearance;
+5. **refuse** (same refusal dict as in step 2) when the model refused (`is_refusal(text)`), when no valid citation
+   is left, or when the answer is not grounded in the context: `check_answer(text, chunks).grounded` is `False`
+   (some sentence's words are mostly not in the chunks it cites);
+6. otherwise return the cleaned text, the valid citations, `refused=False` and the chunks.
+
+Three test cells check the happy path, the refusals and the citation hygiene (2 points each).
+"""
+
+EX4_SOLUTION = '''
+def answer(question, retriever, llm, min_score):
+    """Answer from the retrieved chunks with citations, or refuse; see the task for the rules."""
+    ### BEGIN SOLUTION
+    chunks = retriever.invoke(question)
+    refusal = {"answer": REFUSAL, "citations": [], "refused": True, "chunks": chunks}
+    if should_refuse(chunks, min_score):
+        return refusal
+    chain = PROMPT | llm | StrOutputParser()
+    text = chain.invoke({"context": format_context(chunks), "question": question}).strip()
+    known = {chunk.metadata["doc_id"] for chunk in chunks}
+    for cited in citations(text):
+        if cited not in known:
+            text = text.replace(f"[{cited}]", "")
+    text = re.sub(r"\\s+([.,;:!?])", r"\\1", re.sub(r"[ \\t]{2,}", " ", text)).strip()
+    valid = [c for c in citations(text) if c in known]
+    if is_refusal(text) or not valid or not check_answer(text, chunks).grounded:
+        return refusal
+    return {"answer": text, "citations": valid, "refused": False, "chunks": chunks}
+    ### END SOLUTION
+'''
+
+EX4_HELPERS = """
+# Test helpers for part 4 (run me): a retriever that returns fixed chunks, and models you can predict.
+def fixed_retriever(*chunks):
+    return RunnableLambda(lambda question: list(chunks))
+
+def chunk(doc_id, text, score=0.8, title="T", section=""):
+    return Document(page_content=text, metadata={"doc_id": doc_id, "title": title, "section": section,
+                                                 "score": score})
+
+def must_not_be_called(prompt_value):
+    raise AssertionError("the model was called although the retrieval gate should have refused first")
+
+excess = chunk("policy-household-basic", "Under Household Basic, the standard excess per claim is EUR 225.")
+hotel = chunk("policy-travel-comfort", "Travel Comfort pays up to 4 hotel nights after a delayed flight.", 0.6)
+"""
+
+EX4_TESTS_HAPPY = """
+# Visible tests (happy path): run me.
+said = "The standard excess per claim is EUR 225 [policy-household-basic]."
+result = check_call(answer, "What is my excess?", fixed_retriever(excess, hotel), FakeListChatModel(responses=[said]), 0.5)
+check_equal(result["refused"], False, label='result["refused"]', hint="a cited, supported answer is not a refusal.")
+check_equal(result["answer"], said, label='result["answer"]', hint="return the model's (stripped) text.")
+check_equal(result["citations"], ["policy-household-basic"], label='result["citations"]')
+check_equal(result["chunks"], [excess, hotel], label='result["chunks"]', hint="return the retrieved chunks too.")
+
+# A model that answers from the prompt: it only works if the prompt holds the formatted context and the question.
+echo = RunnableLambda(lambda pv: "Travel Comfort pays up to 4 hotel nights [policy-travel-comfort]."
+                      if "[policy-travel-comfort] T\\nTravel Comfort pays" in pv.to_string()
+                      and "How many hotel nights?" in pv.to_string() else "I have no context.")
+result = check_call(answer, "How many hotel nights?", fixed_retriever(excess, hotel), echo, 0.5)
+check_equal(result["refused"], False, label='result["refused"]',
+            hint="fill PROMPT with context=format_context(chunks) and the question.")
+print("answer (happy path): visible tests passed.")
+### BEGIN HIDDEN TESTS
+def hidden_answer(*args):
+    return check_call(answer, *args, secret=True)
+
+two = "Hotel nights: up to 4 [policy-travel-comfort]. The excess is EUR 225 [policy-household-basic]."
+got = hidden_answer("q", fixed_retriever(excess, hotel), FakeListChatModel(responses=["  " + two + "\\n"]), 0.5)
+check_equal((got["refused"], got["answer"], got["citations"]),
+            (False, two, ["policy-travel-comfort", "policy-household-basic"]),
+            "strip the text; citations in order of first appearance.", secret=True)
+got = hidden_answer("q", fixed_retriever(hotel), FakeListChatModel(responses=["Up to 4 hotel nights [policy-travel-comfort]."]),
+             0.6)
+check_equal(got["refused"], False, "a best score equal to min_score answers.", secret=True)
+### END HIDDEN TESTS
+"""
+
+EX4_TESTS_REFUSE = """
+# Visible tests (refusals): run me.
+low = chunk("policy-liability-basic", "The standard excess is EUR 150.", score=0.2)
+result = check_call(answer, "What is the excess for cyber insurance?", fixed_retriever(low), RunnableLambda(must_not_be_called),
+                0.5)
+check_equal((result["refused"], result["answer"], result["citations"]), (True, REFUSAL, []),
+            label="(refused, answer, citations)", hint="below min_score: refuse before calling the model.")
+result = check_call(answer, "Who is the CEO?", fixed_retriever(excess),
+                FakeListChatModel(responses=["The CEO is Hans Becker since 2019 [policy-household-basic]."]), 0.5)
+check_equal(result["refused"], True, label='result["refused"]',
+            hint="the answer's words are not in the chunk it cites: not grounded, so refuse (check_answer).")
+print("answer (refusals): visible tests passed.")
+### BEGIN HIDDEN TESTS
+def hidden_answer(*args):
+    return check_call(answer, *args, secret=True)
+
+got = hidden_answer("q", fixed_retriever(excess), FakeListChatModel(responses=["Not in the documents."]), 0.5)
+check_equal((got["refused"], got["answer"]), (True, REFUSAL), "the model's own refusal is a refusal.", secret=True)
+got = hidden_answer("q", fixed_retriever(excess), FakeListChatModel(responses=["The standard excess per claim is EUR 225."]),
+             0.5)
+check_equal(got["refused"], True, "an answer without any citation cannot be checked: refuse.", secret=True)
+got = hidden_answer("q", fixed_retriever(), RunnableLambda(must_not_be_called), 0.0)
+check_equal(got["refused"], True, "no chunks at all: refuse without calling the model.", secret=True)
+got = hidden_answer("q", fixed_retriever(excess), FakeListChatModel(responses=["I cannot find this in the context."]), 0.5)
+check_equal(got["refused"], True, "any refusal wording of the model counts (is_refusal).", secret=True)
+### END HIDDEN TESTS
+"""
+
+EX4_TESTS_CITE = """
+# Visible tests (citation hygiene): run me.
+result = check_call(answer, "What is my excess?", fixed_retriever(excess), FakeListChatModel(
+    responses=["The standard excess per claim is EUR 225 [policy-household-basic] [policy-cyber-basic]."]), 0.5)
+check_equal(result["citations"], ["policy-household-basic"], label='result["citations"]',
+            hint="policy-cyber-basic was not retrieved: it is not a citation.")
+check_equal("policy-cyber-basic" in result["answer"], False, label='"policy-cyber-basic" in the answer',
+            hint="remove the made-up [id] from the text.")
+result = check_call(answer, "What is my excess?", fixed_retriever(excess), FakeListChatModel(
+    responses=["The standard excess per claim is EUR 225 [policy-motor-basic]."]), 0.5)
+check_equal(result["refused"], True, label='result["refused"]',
+            hint="its only citation was made up: nothing valid is left, so refuse.")
+print("answer (citations): visible tests passed.")
+### BEGIN HIDDEN TESTS
+def hidden_answer(*args):
+    return check_call(answer, *args, secret=True)
+
+got = hidden_answer("q", fixed_retriever(hotel, excess), FakeListChatModel(
+    responses=["Up to 4 hotel nights [adr-999] [policy-travel-comfort] and EUR 225 [policy-household-basic]."]), 0.5)
+check_equal(got["citations"], ["policy-travel-comfort", "policy-household-basic"],
+            "keep the valid citations in order, drop the made-up one.", secret=True)
+check_equal("adr-999" in got["answer"] or got["refused"], False, "the made-up id leaves the text.", secret=True)
+got = hidden_answer("q", fixed_retriever(excess), FakeListChatModel(
+    responses=["The standard excess per claim is EUR 225 [Household Basic]."]), 0.5)
+check_equal(got["refused"], True, "a title is not a doc id: that citation is invalid.", secret=True)
+### END HIDDEN TESTS
+"""
+
+LCEL = """
+# Explore: the same pipeline as a single LCEL expression (no gates): retrieval feeds the prompt's context.
+plain_chain = ({"context": retriever | RunnableLambda(format_context), "question": RunnablePassthrough()}
+               | PROMPT | (llm or extractive_model) | StrOutputParser())
+for q in ["How much do I pay myself on each claim with Household Basic cover?",
+          "What is the excess for cyber insurance policies?"]:
+    print(q, "\\n  ->", plain_chain.invoke(q)[:300])
+# Without the gates the second question gets an answer anyway (an excess clause from another policy): confident,
+# cited, and wrong. Your answer() refuses it, or at least has a chance to.
+"""
+
+EX5 = """
+## 5. Evaluate on the gold set (10 minutes)
+
+Write `evaluate_rag(answer_fn, gold)`, where `answer_fn(question)` returns a dict like `answer`'s. Return:
+
+- `"questions"`: the number of gold questions;
+- `"refusal_recall"`: the share of **unanswerable** questions that were refused;
+- `"false_refusal_rate"`: the share of **answerable** questions that were refused;
+- `"groundedness"`: among the questions that were **answered** (not refused), the share whose answer is grounded:
+  `check_answer(result["answer"], result["chunks"]).grounded`;
+- `"citation_accuracy"`: among the **answerable** questions that were answered, the share whose `citations`
+  include at least one of the question's gold source `doc_id`s.
+
+A share whose group is empty is `None` (not 0: nothing was measured).
+"""
+
+EX5_SOLUTION = '''
+def evaluate_rag(answer_fn, gold):
+    """Refusal recall, false refusals, groundedness and citation accuracy of answer_fn on a gold set."""
+    ### BEGIN SOLUTION
+    def share(flags):
+        return sum(flags) / len(flags) if flags else None
+
+    refused_unanswerable, refused_answerable, grounded, cited_right = [], [], [], []
+    for item in gold:
+        result = answer_fn(item["question"])
+        if item.get("answerable", True):
+            refused_answerable.append(bool(result["refused"]))
+        else:
+            refused_unanswerable.append(bool(result["refused"]))
+        if result["refused"]:
+            continue
+        grounded.append(check_answer(result["answer"], result["chunks"]).grounded)
+        if item.get("answerable", True):
+            wanted = {s["doc_id"] for s in item.get("sources", [])}
+            cited_right.append(bool(wanted & set(result["citations"])))
+    return {"questions": len(gold), "refusal_recall": share(refused_unanswerable),
+            "false_refusal_rate": share(refused_answerable), "groundedness": share(grounded),
+            "citation_accuracy": share(cited_right)}
+    ### END SOLUTION
+'''
+
+EX5_TESTS = """
+# Visible tests: run me. Four questions, answers written out by hand.
+def canned(table):
+    return lambda question: table[question]
+
+doc_a = Document(page_content="The standard excess per claim is EUR 225.", metadata={"doc_id": "a"})
+small = [
+    {"id": "S1", "question": "q1", "answerable": True, "sources": [{"doc_id": "a", "passage": "..."}]},
+    {"id": "S2", "question": "q2", "answerable": True, "sources": [{"doc_id": "b", "passage": "..."}]},
+    {"id": "S3", "question": "q3", "answerable": False, "sources": []},
+    {"id": "S4", "question": "q4", "answerable": False, "sources": []},
+]
+table = {
+    "q1": {"answer": "The standard excess is EUR 225 [a].", "citations": ["a"], "refused": False, "chunks": [doc_a]},
+    "q2": {"answer": REFUSAL, "citations": [], "refused": True, "chunks": [doc_a]},
+    "q3": {"answer": REFUSAL, "citations": [], "refused": True, "chunks": [doc_a]},
+    "q4": {"answer": "The CEO is Hans Becker [a].", "citations": ["a"], "refused": False, "chunks": [doc_a]},
+}
+report = check_call(evaluate_rag, canned(table), small)
+check_equal(report["questions"], 4, label='report["questions"]')
+check_equal(report["refusal_recall"], 0.5, label='report["refusal_recall"]', hint="q3 refused, q4 not: 1 of 2.")
+check_equal(report["false_refusal_rate"], 0.5, label='report["false_refusal_rate"]',
+            hint="q2 (answerable) was refused: 1 of 2 answerable questions.")
+check_equal(report["groundedness"], 0.5, label='report["groundedness"]',
+            hint="answered: q1 (grounded) and q4 (not grounded: CEO, Hans, Becker are not in the chunk) -> 1/2.")
+check_equal(report["citation_accuracy"], 1.0, label='report["citation_accuracy"]',
+            hint="the only answered answerable question (q1) cites its gold document a.")
+print("evaluate_rag: visible tests passed.")
+### BEGIN HIDDEN TESTS
+doc_b = Document(page_content="Travel Comfort pays up to 4 hotel nights.", metadata={"doc_id": "b"})
+hidden_gold = small + [
+    {"id": "S5", "question": "q5", "answerable": True, "sources": [{"doc_id": "b", "passage": "..."},
+                                                                    {"doc_id": "c", "passage": "..."}]},
+    {"id": "S6", "question": "q6", "answerable": True, "sources": [{"doc_id": "b", "passage": "..."}]},
+]
+table2 = dict(table, q5={"answer": "Up to 4 hotel nights [b].", "citations": ["b"], "refused": False,
+                         "chunks": [doc_a, doc_b]},
+              q6={"answer": "Up to 4 hotel nights [a].", "citations": ["a"], "refused": False, "chunks": [doc_b]})
+r = check_call(evaluate_rag, canned(table2), hidden_gold, secret=True)
+check_equal(r["questions"], 6, "every question counts.", secret=True)
+check_equal(r["false_refusal_rate"], 0.25, "refused answerable / all answerable (1 of 4).", secret=True)
+check_equal(r["citation_accuracy"], 2 / 3, "answered answerable: q1 right, q5 right (one of two gold docs is "
+            "enough), q6 wrong -> 2/3.", secret=True)
+check_equal(r["groundedness"], 2 / 4, "answered: q1 yes, q4 no, q5 yes, q6 no (its cited id a is not among its "
+            "chunks) -> 2/4.", secret=True)
+r = check_call(evaluate_rag, canned(table), [small[0]], secret=True)
+check_equal((r["refusal_recall"], r["false_refusal_rate"]), (None, 0.0),
+            "no unanswerable question: refusal_recall is None, not 0.", secret=True)
+r = check_call(evaluate_rag, canned(table), [small[2]], secret=True)
+check_equal((r["groundedness"], r["citation_accuracy"]), (None, None),
+            "nothing answered: groundedness and citation accuracy are None.", secret=True)
+### END HIDDEN TESTS
+"""
+
+RUN_GOLD = """
+# Explore: the whole gold set through your answer(). With the hub's model this takes a few minutes (96 questions;
+# try gold[:20] first); without it, the extractive stand-in takes seconds.
+model = llm or extractive_model
+subset = gold if model is extractive_model else gold[:20]
+started = time.perf_counter()
+report = evaluate_rag(lambda q: answer(q, retriever, model, MIN_SCORE), subset)
+print(f"{'gateway model' if llm else 'extractive stand-in'} on {len(subset)} questions "
+      f"({time.perf_counter() - started:.0f} s):")
+for key, value in report.items():
+    print(f"  {key:>20}: {value if value is None or key == 'questions' else round(value, 3)}")
+"""
+
+ERRORS = """
+# Explore: error analysis. Which unanswerable questions still got an answer, and from which chunks?
+for q in [q for q in gold if not q["answerable"]][:6]:
+    r = answer(q["question"], retriever, llm or extractive_model, MIN_SCORE)
+    print(("refused " if r["refused"] else "ANSWERED") + f"  {q['question']}")
+    if not r["refused"]:
+        print("          ->", r["answer"][:160])
+# What would catch the rest? A stricter grounding threshold (check_answer(..., threshold=0.7)), requiring that the
+# question's rare words appear in the context, a better model, or a human in the loop for low-confidence answers.
+# And grounded is not the same as answered: the hub's small base model often copies a block's heading line
+# ("[adr-008] ADR 8: data warehouse - Load ..."), which passes a word-overlap check but answers nothing.
+"""
+
+OWN_DATA = """
+# Explore: your own backlog as a knowledge source ("has this happened before?").
+mine = find_user_backlog()
+if mine is None:
+    print("No export in ~/backlog/: skipping. Put your team's export there to ask questions about your own tickets.")
+else:
+    own_docs = [Document(page_content=f"{i.summary}\\n\\n{i.description}".strip(), id=i.key,
+                         metadata={"doc_id": i.key, "title": i.summary, "section": "",
+                                   "classification": i.classification})
+                for i in mine[:400] if i.classification != "restricted"]   # personal data stays out of the index
+    own_store = collection_for(os.environ.get("JUPYTERHUB_USER", "me"), "own-backlog", root=CHROMA_DIR,
+                               embeddings=default_embeddings())
+    upsert_chunks(own_store, own_docs)
+    own_retriever = VectorRetriever(store=own_store, k=4)
+    r = answer("Has the login outage happened before?", own_retriever, llm or extractive_model, 0.3)  # <- your question
+    print(r["answer"], r["citations"])
+"""
+
+WRAP_UP = """
+## Wrap-up (5 minutes)
+
+Note your numbers: refusal recall, false refusal rate, groundedness, citation accuracy. Which one would your users
+feel first? Lab 6 wraps `answer()` as a service with tests, logging and metrics, and turns these numbers into the
+baseline of your ship plan.
+
+Press *Validate*, then submit in the *Assignments* tab.
+"""
+
+CELLS = [
+    text("intro", INTRO),
+    code("setup", SETUP),
+    text("ex1_text", EX1),
+    solution("format_context", EX1_SOLUTION),
+    tests("test_format_context", EX1_TESTS, points=2),
+    text("ex2_text", EX2),
+    solution("should_refuse", EX2_SOLUTION),
+    tests("test_should_refuse", EX2_TESTS, points=2),
+    text("ex3_text", EX3),
+    solution("pick_threshold", EX3_SOLUTION),
+    tests("test_pick_threshold", EX3_TESTS, points=3),
+    free("tune", TUNE),
+    text("ex4_text", EX4),
+    solution("answer", EX4_SOLUTION),
+    code("answer_helpers", EX4_HELPERS),
+    tests("test_answer_happy_path", EX4_TESTS_HAPPY, points=2),
+    tests("test_answer_refusals", EX4_TESTS_REFUSE, points=2),
+    tests("test_answer_citations", EX4_TESTS_CITE, points=2),
+    free("lcel", LCEL),
+    text("ex5_text", EX5),
+    solution("evaluate_rag", EX5_SOLUTION),
+    tests("test_evaluate_rag", EX5_TESTS, points=3),
+    free("run_gold", RUN_GOLD),
+    free("errors", ERRORS),
+    free("own_data", OWN_DATA),
+    text("wrap_up", WRAP_UP),
+]
+
+if __name__ == "__main__":
+    main(__file__, CELLS)
