@@ -164,9 +164,12 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--submissions", type=int, default=30)
-    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--parallel", type=int, default=None, help="default: two per core, as the worker")
     parser.add_argument("--lab-dir", type=Path, default=gradekit.FIXTURES / "mini")
     args = parser.parse_args()
+    from shiplab.grading import default_parallel
+
+    args.parallel = args.parallel or default_parallel()
     lab_dir = args.lab_dir.resolve()
     answers = solutions(next(lab_dir.glob("*.ipynb")))
     work = Path(tempfile.mkdtemp(prefix="shiplab-bench-grading-"))

@@ -227,7 +227,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Run the grading worker as a hub service: every submission is autograded in a sandbox as it arrives "
             "and its feedback released, without an instructor running nbgrader.", type="boolean"),
     Setting("grading.parallel", 0,
-            "Notebooks graded at once; 0 means one per CPU core.", type="integer", minimum=0),
+            "Notebooks graded at once; 0 means two per CPU core (a kernel's start is partly waiting). Each needs "
+            "up to ~2 GB of memory for the RAG labs.", type="integer", minimum=0),
     Setting("grading.poll", 1.0, "Seconds between looks at the exchange for new submissions.", type="number",
             minimum=0),
     # ---- the instructors' live progress board at /services/progress/

@@ -20,7 +20,17 @@ has dropped its privileges.
 
 from __future__ import annotations
 
+import os
+
 from shiplab.errors import ShiplabError
+
+
+def default_parallel() -> int:
+    """Notebooks graded at once unless told otherwise: two per CPU core. Part of a kernel's start is waiting
+    (ZeroMQ handshakes, nbclient's polling), so one per core leaves the cores idle part of the time.
+    ``bench/grading.py`` with 30 submissions landing at once on 2 cores: p95 latency 14.2 s with 2 at once, 11.4 s
+    with 3, 9.9 s with 4."""
+    return 2 * (os.cpu_count() or 1)
 
 
 class GradingError(ShiplabError):

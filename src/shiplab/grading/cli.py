@@ -13,7 +13,6 @@ course folder's owner (the grader account).
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import click
 
 from shiplab.clitools import friendly
-from shiplab.grading import GradingError
+from shiplab.grading import GradingError, default_parallel
 
 QUEUE_FILE = "queue.db"
 
@@ -60,7 +59,7 @@ def setup(course: str | None, nbgrader_config: str | None, parallel: int | None,
     queue_dir = state / "grading" / course_id
     queue_dir.mkdir(parents=True, exist_ok=True)
     queue_dir.chmod(0o700)
-    slots = parallel or os.cpu_count() or 1
+    slots = parallel or default_parallel()
     sandbox = Sandbox(slots=slots, work_root=Path(sandbox_root) if sandbox_root else DEFAULT_WORK_ROOT)
     inbound = Path(cfg.Exchange.root) / course_id / "inbound"
     return Engine(cfg, sandbox), Queue(queue_dir / QUEUE_FILE), inbound, slots
@@ -71,7 +70,7 @@ _common = [
     click.option("--nbgrader-config", type=click.Path(dir_okay=False), default=None,
                  help="An extra nbgrader_config.py applied on top of the course's (e.g. shorter timeouts)."),
     click.option("--parallel", type=click.IntRange(1, 256), default=None,
-                 help="Notebooks executed at once (default: the number of CPU cores)."),
+                 help="Notebooks executed at once (default: two per CPU core)."),
     click.option("--sandbox-root", type=click.Path(file_okay=False), default=None,
                  help="Folder for the sandbox's per-run folders (default: /tmp/shiplab-sandbox)."),
 ]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from shiplab.grading import default_parallel
 from shiplab.grading.engine import Engine, Outcome
 from shiplab.grading.queue import Job, Queue, new_worker_id
 from shiplab.grading.watch import file_new_submissions
@@ -52,7 +53,7 @@ class Worker:
                  labs: list[str] | None = None, lease_seconds: float = 60.0, poll: float = 1.0,
                  on_outcome: Callable[[Job, Outcome | None], None] | None = None):
         self.engine, self.queue = engine, queue
-        self.parallel = max(1, parallel or os.cpu_count() or 1)
+        self.parallel = max(1, parallel or default_parallel())
         self.inbound, self.labs = inbound, labs
         self.lease, self.poll = lease_seconds, poll
         self.on_outcome = on_outcome or (lambda job, outcome: None)
