@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import ipaddress
 import socket
 import subprocess
 import sys
@@ -38,9 +39,23 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def ports_to_check(settings: dict) -> list[str]:
+    """The settings naming a port this machine's hub or one of its services will listen on."""
+    keys = ["hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url", "course.formgrader_url"]
+    keys += [f"{svc}.url" for svc in ("gateway", "tracker", "progress") if settings.get(f"{svc}.enabled")]
+    return [k for k in keys if k in settings]
+
+
 def check_ports(settings: dict) -> None:
-    for key in ("hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url"):
+    """Every port the hub and its services need is free — else a sentence naming the setting, before anything
+    starts (a service whose port is taken would otherwise only fail in the hub's log)."""
+    for key in ports_to_check(settings):
         host, port = host_port(settings[key])
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            if host != "localhost":
+                continue  # a name (``hub`` under Kubernetes): not an address of this machine to test
         if port_in_use(host, port):
             raise ShiplabError(
                 f"port {port} on {host} (setting `{key}`) is already in use.",
