@@ -10,27 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from shiplab.course import authoring
+from shiplab.course.authoring import code, solution, tests, text
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "labs" / "demo" / "demo.ipynb"
-
-
-def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
-            "task": False}
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def text(grade_id: str, source: str):
-    return new_markdown_cell(source.strip(), id=grade_id.replace("_", "-"), metadata=_meta(grade_id, locked=True))
-
-
-def code(grade_id: str, source: str, **kind):
-    return new_code_cell(source.strip(), id=grade_id.replace("_", "-"), metadata=_meta(grade_id, **kind))
 
 
 INTRO = """
@@ -176,25 +160,21 @@ tickets, at a cost you can justify.
 """
 
 
-def notebook() -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[
-        text("intro", INTRO),
-        code("setup", SETUP, locked=True),
-        text("ex1_text", EX1),
-        code("normalize_priority", EX1_SOLUTION, solution=True),
-        code("test_normalize_priority", EX1_TESTS, grade=True, locked=True, points=3),
-        text("ex2_text", EX2),
-        code("route_ticket", EX2_SOLUTION, solution=True),
-        code("test_route_ticket", EX2_TESTS, grade=True, locked=True, points=3),
-        text("wrap_up", WRAP_UP),
-    ])
-    nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-                   "language_info": {"name": "python"}}
-    return nb
+CELLS = [
+    text("intro", INTRO),
+    code("setup", SETUP),
+    text("ex1_text", EX1),
+    solution("normalize_priority", EX1_SOLUTION),
+    tests("test_normalize_priority", EX1_TESTS, points=3),
+    text("ex2_text", EX2),
+    solution("route_ticket", EX2_SOLUTION),
+    tests("test_route_ticket", EX2_TESTS, points=3),
+    text("wrap_up", WRAP_UP),
+]
 
 
 def render() -> str:
-    return nbformat.writes(notebook()) + "\n"
+    return authoring.render(CELLS)
 
 
 if __name__ == "__main__":
