@@ -27,7 +27,6 @@ FREE_FORM = {"hub.extraEnv", "hub.extraFiles", "hub.extraConfig", "hub.resources
              "hub.extraVolumeMounts"}
 
 
-
 def run_async(coro):
     """Run a coroutine in a thread of its own: a session-wide Playwright browser may hold this thread's loop."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:

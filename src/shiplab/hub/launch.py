@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import signal
 import ipaddress
+import signal
 import socket
 import subprocess
 import sys
@@ -136,12 +136,12 @@ def banner(settings: dict, people: list[roster.Person]) -> str:
             lines.append(f"    {p.username:<10} {p.role:<12} {p.full_name}" + (f" (team {p.team})" if p.team else ""))
     else:
         lines.append(f"  Log in with auth.mode = {settings['auth.mode']}.")
-    pages = [("Ship plans, 60-day dashboard", "tracker", settings.get("tracker.enabled")),
-             ("Live progress board (instructors)", "progress", settings.get("progress.enabled")),
-             ("Formgrader (instructors)", settings["course.id"], True),
-             ("Model usage (instructors)", "gateway/instructor/usage", settings.get("gateway.enabled"))]
-    lines += ["", "  Services:"] + [f"    {label:<36} {url}services/{path}" + ("" if path.endswith("usage") else "/") for label, path, on in pages if on]
-    if settings.get("grading.enabled"):
+    pages = [("Ship plans, 60-day dashboard", "tracker/", settings["tracker.enabled"]),
+             ("Live progress board (instructors)", "progress/", settings["progress.enabled"]),
+             ("Formgrader (instructors)", f"{settings['course.id']}/", True),
+             ("Model usage (instructors)", "gateway/instructor/usage", settings["gateway.enabled"])]
+    lines += ["", "  Services:"] + [f"    {label:<36} {url}services/{path}" for label, path, on in pages if on]
+    if settings["grading.enabled"]:
         lines.append("    Grading on submit: on (`shiplab grade status` shows the queue)")
     mode = spawner_mode(settings, is_root())
     if mode == "developer":
