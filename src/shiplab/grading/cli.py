@@ -106,6 +106,9 @@ def grade_lab(lab, course, nbgrader_config, parallel, sandbox_root):
 
     engine, queue, inbound, slots = setup(course, nbgrader_config, parallel, sandbox_root)
     if not (engine.root / "release" / lab).is_dir():
+        from shiplab.course.labcheck import find_lab
+
+        find_lab(lab)  # a mistyped lab id: "did you mean …"
         raise GradingError(f"lab {lab!r} was never built in this course ({engine.root}).",
                            hint=f"build it first: `shiplab course build {lab}`.")
     queue.requeue_lost()
