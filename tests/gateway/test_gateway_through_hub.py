@@ -15,7 +15,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def gw_hub():
     hub = start_hub(extra_settings={"gateway": {"enabled": True, "url": f"http://127.0.0.1:{_free()}",
-                                                "daily_requests": 50}})
+                                                "daily_requests": 50},
+                                    # the tracker shows instructors the usage log (its demo cohort holds the roster)
+                                    "tracker": {"enabled": True}})
     yield hub
     hub.stop()
     from shiplab.hub.unix import is_root, remove_unix_user
@@ -117,3 +119,47 @@ def test_instructors_see_everyones_usage_participants_get_403(gw_hub):
     r = ben.get(f"{url}/instructor/usage.json")
     assert r.status_code == 403 and "participants" not in r.json()
     assert httpx.get(f"{url}/instructor/usage.json", timeout=30).status_code == 401
+
+
+def test_the_tracker_shows_instructors_each_participants_model_use(gw_hub):
+    """Does the tracker — a hub service with only access to the gateway — read the gateway's usage log with its own
+    hub token, so an instructor sees on the cohort page what a participant used (here: three embeddings calls made
+    with a token from the hub's token page)?"""
+    from urllib.parse import urljoin
+
+    token = _hub_token(gw_hub, "qa-ben")
+    gateway = f"{gw_hub.url}/services/gateway/v1"
+    wait_ready(gateway, token)
+    for text in ("glass damage", "hail", "storm"):
+        r = httpx.post(f"{gateway}/embeddings", json={"input": text}, headers={"Authorization": f"Bearer {token}"},
+                       timeout=60)
+        assert r.status_code == 200, r.text
+    tracker = httpx.Client(base_url=f"{gw_hub.url}/services/tracker", timeout=30,
+                           headers={"Authorization": f"token {token}"})
+    r = tracker.post("/api/plans", json={"use_case": "Find similar claims", "backlog_ref": "CLM-7",
+                                         "metric_name": "minutes", "unit": "min", "baseline_value": 9,
+                                         "target_value": 5, "planned_ship_date": "2030-01-31"})
+    assert r.status_code in (201, 409), r.text
+    ines = gw_hub.login("qa-ines")
+    cohorts = ines.get("/services/tracker/cohorts", follow_redirects=True)
+    assert cohorts.status_code == 200, cohorts.text[:300]
+    link = re.search(r'href="([^"]*/cohorts/\d+)"', cohorts.text).group(1)
+    deadline = time.monotonic() + 90  # the tracker keeps the report for a minute; a failed read is retried sooner
+    while True:
+        page = ines.get(urljoin(str(cohorts.url), link), follow_redirects=True)
+        assert page.status_code == 200, page.text[:300]
+        m = re.search(r'data-user="qa-ben">([\d,]+) req', page.text)
+        if m and int(m.group(1).replace(",", "")) == 3:  # ben uses the gateway only here
+            break
+        assert time.monotonic() < deadline, re.sub(r"<[^>]+>", " ", page.text)[-1500:]
+        time.sleep(3)
+    assert "Model use not shown" not in page.text
+
+
+def _hub_token(hub, name: str) -> str:
+    client = hub.login(name)
+    xsrf = next(c.value for c in client.cookies.jar if c.name == "_xsrf")
+    r = client.post(f"/hub/api/users/{name}/tokens", json={"note": "gateway test", "expires_in": 900},
+                    headers={"X-XSRFToken": xsrf})
+    assert r.status_code == 201, r.text
+    return r.json()["token"]

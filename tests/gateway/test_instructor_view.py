@@ -20,7 +20,10 @@ from test_gateway_app import RecordingProvider, identify
 PEOPLE = {"tok-anna": Viewer("anna", frozenset({"participants", "team-claims"})),
           "tok-ben": Viewer("ben", frozenset({"participants"})),
           "tok-ines": Viewer("ines", frozenset({"instructors"})),
-          "tok-marta": Viewer("marta", frozenset({"managers"}))}
+          "tok-marta": Viewer("marta", frozenset({"managers"})),
+          # hub services calling with their own tokens: the tracker reads the log, no other service does
+          "tok-tracker": Viewer("tracker", frozenset(), kind="service"),
+          "tok-progress": Viewer("progress", frozenset({"instructors"}), kind="service")}
 
 
 class TokenViewers:
@@ -156,3 +159,16 @@ def test_own_usage_stays_own(gw):
     use_the_gateway(client, clock)
     rows = client.get("/usage", headers=auth("tok-ben")).json()["rows"]
     assert rows and {r["user"] for r in rows} == {"ben"}
+
+
+def test_the_tracker_service_reads_the_log_other_services_do_not(gw):
+    """May the tracker (a hub service, with its own token) read the usage JSON — and is any other service refused
+    even if it claims the instructors' group, and the page (for people) refused to services?"""
+    client, clock = gw
+    use_the_gateway(client, clock)
+    r = client.get("/instructor/usage.json", headers=auth("tok-tracker"))
+    assert r.status_code == 200, r.text
+    assert {p["user"]: p["total"]["requests"] for p in r.json()["participants"]} == {"anna": 3, "ben": 1}
+    r = client.get("/instructor/usage.json", headers=auth("tok-progress"))
+    assert r.status_code == 403 and r.json()["error"]["code"] == "not_a_reader" and "anna" not in r.text
+    assert client.get("/instructor/usage", headers=auth("tok-tracker")).status_code == 403

@@ -51,10 +51,16 @@ def test_tracker_is_a_managed_service_everyone_in_the_roster_may_open():
 
 
 def test_tracker_holds_no_hub_scopes_and_its_logins_only_identify():
-    """Least privilege: is no role given to the tracker service itself, and may its OAuth tokens only identify
-    the person (name, groups) and reach the tracker — never act as them elsewhere?"""
+    """Least privilege: may the tracker service itself only reach the model gateway (to show instructors the usage
+    log; nothing without a gateway), and may its OAuth tokens only identify the person (name, groups) and reach the
+    tracker — never act as them elsewhere?"""
     c = configured()
+    assert [r["scopes"] for r in c.JupyterHub.load_roles if "tracker" in r.get("services", [])] == [
+        ["access:services!service=gateway"]]
+    assert tracker(c)["environment"]["SHIPLAB_TRACKER_GATEWAY_URL"] == "http://127.0.0.1:8095/services/gateway/"
+    c = configured({"gateway": {"enabled": False}})
     assert not [r for r in c.JupyterHub.load_roles if "tracker" in r.get("services", [])]
+    assert "SHIPLAB_TRACKER_GATEWAY_URL" not in tracker(c)["environment"]
     svc = tracker(c)
     assert set(svc["oauth_client_allowed_scopes"]) == {ACCESS, "read:users:name!user", "read:users:groups!user"}
     assert svc["oauth_no_confirm"] is True

@@ -33,7 +33,8 @@ class HubViewers:
     A hub token in ``Authorization`` (scripts, the tracker) or a browser session from an OAuth login with PKCE
     against the hub — the same flow the tracker uses (:class:`shiplab.tracker.auth.HubOAuthIdentity`). The hub's
     answer for any token carries the user's groups (its *identify* scopes), so group membership needs no extra
-    scope for the gateway."""
+    scope for the gateway. A hub service's token (the tracker's) becomes a ``kind="service"`` viewer when the hub
+    gave that service access to the gateway."""
 
     def __init__(self, hub_auth, key: bytes, prefix: str = "/"):
         from shiplab.tracker.auth import HubOAuthIdentity
@@ -49,11 +50,36 @@ class HubViewers:
         from shiplab.gateway.instructors import Viewer
         from shiplab.tracker.errors import TrackerError
 
+        service = await self._service(request)
+        if service is not None:
+            return service
         try:
             user = await self.identity.identify(request)
         except TrackerError as exc:
             raise self._translate(exc) from None
         return None if user is None else Viewer(user.name, frozenset(user.groups))
+
+    async def _service(self, request: Request):
+        """The calling hub service, if the bearer token is a service's; None otherwise (users go the usual way)."""
+        from tornado.web import HTTPError
+
+        from shiplab.gateway.instructors import Viewer
+        from shiplab.tracker.auth import bearer_token
+
+        token = bearer_token(request)
+        if not token:
+            return None
+        hub_auth = self.identity.hub_auth
+        try:
+            model = await hub_auth.user_for_token(token, use_cache=True, sync=False)
+        except HTTPError:
+            raise GatewayError(502, "hub_unavailable", "the hub did not answer who is calling; try again.") from None
+        if not model or model.get("kind") != "service":
+            return None
+        if hub_auth.access_scopes and not hub_auth.check_scopes(hub_auth.access_scopes, model):
+            raise GatewayError(403, "no_access", f"the hub has not given the service {model.get('name')!r} access "
+                                                 "to the model gateway.")
+        return Viewer(model["name"], frozenset(), kind="service")
 
     def login(self, request: Request, next_url: str):
         return self.identity.start_login(request, next_url)

@@ -4,7 +4,10 @@
 every participant, per provider, requests and tokens today and in total, refusals by rule.
 ``GET /instructor/usage`` — the same as a page. Both are for members of the course's instructors group
 (:data:`shiplab.hub.roster.ROLE_GROUPS`) only; everyone else gets 403, and a request without identity gets 401
-(JSON) or is sent to the hub's login (the page).
+(JSON) or is sent to the hub's login (the page). The JSON is also for the hub services named in ``readers`` — the
+shipping tracker, which shows instructors each participant's model use next to their ship plan, calling with its
+own hub token (the hub gives it ``access:services!service=gateway`` and nothing else; :func:`shiplab.hub.roles.
+service_roles`). Other services, even with access to the gateway, get 403.
 
 Who is asking comes from the hub through a :class:`Viewers` object: in production
 :class:`shiplab.gateway.hubauth.HubViewers` (a hub token in ``Authorization``, or a browser session made by OAuth
@@ -25,10 +28,14 @@ from shiplab.hub.roster import ROLE_GROUPS
 INSTRUCTORS = ROLE_GROUPS["instructor"]
 
 
+READERS = ("tracker",)
+
+
 @dataclass(frozen=True)
 class Viewer:
     name: str
     groups: frozenset[str]
+    kind: str = "user"  # or "service": a hub service calling with its own token
 
 
 class Viewers(Protocol):
@@ -42,12 +49,19 @@ class Viewers(Protocol):
         """Finish the browser's login (the OAuth callback)."""
 
 
-def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: str = INSTRUCTORS) -> None:
+def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: str = INSTRUCTORS,
+                        readers: tuple[str, ...] = READERS) -> None:
     from shiplab.gateway.app import GatewayError
 
     def forbidden(who: Viewer) -> GatewayError:
+        if who.kind == "service":
+            return GatewayError(403, "not_a_reader", f"the service {who.name!r} may not read the usage log (only "
+                                                     f"{', '.join(readers) or 'none'}).")
         return GatewayError(403, "not_an_instructor", f"{who.name} is not in the {group!r} group: only instructors "
                                                       "see everyone's usage. Your own usage is at /usage.")
+
+    def may_read(who: Viewer) -> bool:
+        return who.name in readers if who.kind == "service" else group in who.groups
 
     @app.get("/instructor/usage.json")
     async def usage_json(request: Request):
@@ -55,7 +69,7 @@ def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: st
         if who is None:
             raise GatewayError(401, "no_token", "send your hub token (Authorization: Bearer <token>) or open "
                                                 "/instructor/usage in a browser to log in.")
-        if group not in who.groups:
+        if not may_read(who):
             raise forbidden(who)
         return JSONResponse(usage.report(budget))
 
@@ -64,7 +78,7 @@ def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: st
         who = await viewers.viewer(request)
         if who is None:
             return viewers.login(request, _here(request))
-        if group not in who.groups:
+        if who.kind != "user" or group not in who.groups:  # the page is for people
             err = forbidden(who)
             return HTMLResponse(_page("Not for you", f"<p>{html.escape(err.message)}</p>"), status_code=403)
         return HTMLResponse(render(usage.report(budget), who.name))

@@ -51,5 +51,11 @@ def service_roles(services: list[str]) -> list[dict]:
         {"name": "shiplab-progress", "description": "Progress board: who is in the room, their servers and activity.",
          "scopes": ["list:users", "read:users:name", "read:users:groups", "read:users:activity", "read:servers"],
          "services": ["progress"]},
+        # the tracker shows each participant's model use (the gateway's usage log) to instructors: it may call the
+        # gateway, nothing else — the gateway's usage view admits the tracker by name (shiplab.gateway.instructors)
+        {"name": "shiplab-tracker", "description": "Tracker: read the model gateway's usage log.",
+         "scopes": ["access:services!service=gateway"], "services": ["tracker"], "needs": ["gateway"]},
     ]
-    return [r for r in all_roles if set(r["services"]) <= set(services)]
+    present = set(services)
+    return [{k: v for k, v in r.items() if k != "needs"} for r in all_roles
+            if set(r["services"]) <= present and set(r.get("needs", ())) <= present]

@@ -47,12 +47,14 @@ def hub_identity(settings: TrackerSettings) -> HubOAuthIdentity:
 
 def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = utcnow,
                identity: Identity | None = None, senders: dict | None = None,
-               roster: Path | None = None) -> FastAPI:
+               roster: Path | None = None, model_use=None) -> FastAPI:
     """The tracker app on ``settings.database_url`` (created or upgraded first).
 
     ``identity`` defaults to the hub (OAuth + tokens); ``senders`` (channel name → sender) default to those the
     settings configure; the reminder loop runs every ``settings.reminder_interval_s`` seconds when there are any.
     ``roster`` (the hub's ``roster.json``) is applied before the app is returned and followed while it runs.
+    ``model_use`` (a :class:`~shiplab.tracker.modeluse.ModelUse`) defaults to the gateway at
+    ``settings.gateway_url``, read with the hub token the hub gave this service; None without a gateway.
     """
     from shiplab.tracker import api, pages, reminders
     from shiplab.tracker.roster_sync import RosterFollower
@@ -67,6 +69,10 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
         key = secrets.token_bytes(32)  # an injected identity without a configured key: per-process key
     if senders is None:
         senders = reminders.senders_from_settings(settings)
+    if model_use is None and settings.gateway_url and os.environ.get("JUPYTERHUB_API_TOKEN"):
+        from shiplab.tracker.modeluse import ModelUse
+
+        model_use = ModelUse(settings.gateway_url, os.environ["JUPYTERHUB_API_TOKEN"])
 
     @contextlib.asynccontextmanager
     async def lifespan(_outer: FastAPI):  # may be the hub-prefix app that mounts this one: use our own state
@@ -98,6 +104,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.facts = FactsCache()
     app.state.settings = settings
     app.state.senders = senders
+    app.state.model_use = model_use
     if follower:
         follower.sync(app.state.sessions)  # people and cohort are in place before the first request
     app.state.templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),

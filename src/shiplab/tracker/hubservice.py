@@ -42,6 +42,8 @@ def tracker_environment(settings: Mapping[str, Any], *, state: Path, public_url:
         "SHIPLAB_TRACKER_SMTP_STARTTLS": "1" if settings["tracker.smtp_starttls"] else "0",
         "SHIPLAB_TRACKER_SMTP_USER": settings["tracker.smtp_user"],
     }
+    if settings["gateway.enabled"]:  # instructors see model use per participant (the gateway's usage log)
+        env["SHIPLAB_TRACKER_GATEWAY_URL"] = settings["gateway.url"].rstrip("/") + "/services/gateway/"
     if settings["tracker.cohort"]:
         env.update({"SHIPLAB_TRACKER_COHORT": settings["tracker.cohort"],
                     "SHIPLAB_TRACKER_WORKSHOP_START": settings["tracker.workshop_start"],

@@ -165,7 +165,9 @@ def cohort(cohort_id: int, request: Request, user: HubUser = USER, session: Sess
         raise TrackerError(404, "cohort_not_found", f"there is no cohort {cohort_id} that you teach.")
     plans = request.app.state.facts.get(session, user, cohort=c.name)
     notes = service.latest_notes(session, user, c.id)
-    return render(request, user, "cohort.html", cohort=c, plans=plans, notes=notes,
+    use = request.app.state.model_use.snapshot() if request.app.state.model_use else None
+    return render(request, user, "cohort.html", cohort=c, plans=plans, notes=notes, use=use,
+                  use_total=use.total({p.username for p in plans}) if use else None,
                   figs=rules.figures(plans, now).overall, overdue={p.id for p in plans if rules.is_overdue(p, now)},
                   days={p.id: rules.days_to_ship(p) for p in plans})
 

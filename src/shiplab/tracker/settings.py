@@ -58,6 +58,9 @@ class TrackerSettings(BaseModel):
     timezone: str = Field("UTC", description="The cohort's time zone (IANA name): when 'day N' begins.")
     roster_every_s: float = Field(10.0, ge=0, description=(
         "Seconds between looks at the roster file for changes; 0: read it at start-up only."))
+    gateway_url: str = Field("", description=(
+        "Where the tracker reaches the model gateway directly (e.g. http://127.0.0.1:8095/services/gateway/), to "
+        "show instructors each participant's model use; empty: no model-use column."))
 
     @field_validator("smtp_password", "cookie_secret")
     @classmethod
@@ -68,7 +71,7 @@ class TrackerSettings(BaseModel):
             raise ValueError(f"{PREFIX}COOKIE_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return v
 
-    @field_validator("webhook_url", "base_url")
+    @field_validator("webhook_url", "base_url", "gateway_url")
     @classmethod
     def _http_url(cls, v: str, info) -> str:
         if v and urlparse(v).scheme not in ("http", "https"):
