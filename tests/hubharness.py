@@ -93,6 +93,14 @@ class RunningHub:
         raise AssertionError(f"server of {username} not ready in {timeout}s: {last and last.status_code}\n"
                              f"{self.tail_log()}")
 
+    def user_token(self, client: httpx.Client, username: str, note: str = "shiplab test") -> str:
+        """A hub API token of ``username``, made with their logged-in ``client`` as the hub's token page does."""
+        xsrf = next(c.value for c in client.cookies.jar if c.name == "_xsrf")
+        r = client.post(f"/hub/api/users/{username}/tokens", json={"note": note, "expires_in": 900},
+                        headers={"X-XSRFToken": xsrf})
+        assert r.status_code == 201, r.text
+        return r.json()["token"]
+
     def api_get(self, path: str, token: str) -> httpx.Response:
         return httpx.get(f"{self.api}{path}", headers={"Authorization": f"token {token}"}, timeout=30)
 

@@ -127,7 +127,7 @@ def test_the_tracker_shows_instructors_each_participants_model_use(gw_hub):
     with a token from the hub's token page)?"""
     from urllib.parse import urljoin
 
-    token = _hub_token(gw_hub, "qa-ben")
+    token = gw_hub.user_token(gw_hub.login("qa-ben"), "qa-ben")
     gateway = f"{gw_hub.url}/services/gateway/v1"
     wait_ready(gateway, token)
     for text in ("glass damage", "hail", "storm"):
@@ -154,12 +154,3 @@ def test_the_tracker_shows_instructors_each_participants_model_use(gw_hub):
         assert time.monotonic() < deadline, re.sub(r"<[^>]+>", " ", page.text)[-1500:]
         time.sleep(3)
     assert "Model use not shown" not in page.text
-
-
-def _hub_token(hub, name: str) -> str:
-    client = hub.login(name)
-    xsrf = next(c.value for c in client.cookies.jar if c.name == "_xsrf")
-    r = client.post(f"/hub/api/users/{name}/tokens", json={"note": "gateway test", "expires_in": 900},
-                    headers={"X-XSRFToken": xsrf})
-    assert r.status_code == 201, r.text
-    return r.json()["token"]

@@ -65,14 +65,6 @@ def board_json(client) -> dict:
     return r.json()
 
 
-def hub_token(client, user: str) -> str:
-    """A hub API token of the logged-in user, made with their own session (as the hub's token page does)."""
-    r = client.post(f"/hub/api/users/{user}/tokens", json={"note": "progress test", "expires_in": 600},
-                    headers={"X-XSRFToken": client.cookies.get("_xsrf", path="/hub/")})
-    assert r.status_code == 201, r.text
-    return r.json()["token"]
-
-
 def cell(body: dict, user: str) -> dict:
     return next(p for p in body["participants"] if p["username"] == user)["cells"][LAB]
 
@@ -101,7 +93,7 @@ def test_managers_and_participants_get_403_through_the_hub(demo_hub, user):
         r = client.get(f"{BOARD}{path}", follow_redirects=True)
         assert r.status_code == 403, (path, r.status_code, r.text[:200])
         assert "Okafor" not in r.text
-    token = hub_token(client, user)  # a script with their own hub token: the board refuses it
+    token = demo_hub.user_token(client, user)  # a script with their own hub token: the board refuses it
     for path in ("/api/board", "/grid", "/export.csv"):
         r = httpx.get(f"{demo_hub.url}{BOARD}{path}", headers={"Authorization": f"token {token}"}, timeout=30)
         assert r.status_code == 403, (path, r.status_code, r.text[:200])
@@ -164,7 +156,7 @@ def test_running_server_and_activity_come_from_the_hub_and_stuck_follows_the_clo
     from shiplab.progress.hubapi import HubUsers
     from shiplab.progress.model import Rules
 
-    token = hub_token(ines, "ines")
+    token = demo_hub.user_token(ines, "ines")
     now = dt.datetime.now(UTC)
     rules = Rules(stuck_after=dt.timedelta(minutes=20), active_within=dt.timedelta(minutes=60))
 

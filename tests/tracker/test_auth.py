@@ -20,13 +20,15 @@ import pytest
 from fastapi.testclient import TestClient
 from jupyterhub.services.auth import HubOAuth
 
+from shiplab.hub.webservice import Signer
 from shiplab.tracker.app import create_app, mount_at
-from shiplab.tracker.auth import HubOAuthIdentity, HubUser, Signer
+from shiplab.tracker.auth import HubOAuthIdentity, HubUser
 from trackerkit import UTC, Clock
 
 PREFIX = "/services/tracker/"
 SERVICE_TOKEN = secrets.token_hex(16)
 ACCESS = "access:services!service=tracker"
+KEY = secrets.token_bytes(32)
 JSON = {"accept": "application/json"}
 
 
@@ -92,7 +94,7 @@ def oauth_client(hub, settings):
     hub_auth = HubOAuth(api_token=SERVICE_TOKEN, api_url=hub.api_url, oauth_client_id="service-tracker",
                         oauth_redirect_uri=f"http://testserver{PREFIX}oauth_callback", base_url=PREFIX,
                         access_scopes={ACCESS}, cache_max_age=60)
-    identity = HubOAuthIdentity(hub_auth, secrets.token_bytes(32), prefix=PREFIX)
+    identity = HubOAuthIdentity(hub_auth, KEY, prefix=PREFIX)
     app = create_app(settings, clock=Clock(dt.datetime(2026, 4, 1, tzinfo=UTC)), identity=identity, senders={})
     with TestClient(mount_at(app, PREFIX)) as c:
         yield c
@@ -169,6 +171,16 @@ def test_hub_tokens_work_for_the_api_and_are_checked(oauth_client, hub):
     assert r.status_code == 403 and r.json()["error"]["code"] == "no_access"
     oauth_client.cookies.set("service-tracker-session", "Z29vZA.1.forged", path=PREFIX)
     assert oauth_client.get(f"{PREFIX}api/me").status_code == 401
+
+
+def test_the_session_cookie_keeps_the_trackers_format(oauth_client, hub):
+    """Does a session cookie signed as the tracker has always signed it (purpose ``session``) still log in, and is
+    a token signed for another service's purpose (the board's) refused?"""
+    hub.tokens["tok-anna"] = FakeHub.model("anna")
+    oauth_client.cookies.set("service-tracker-session", Signer(KEY, "progress-session").sign("tok-anna"), path=PREFIX)
+    assert oauth_client.get(f"{PREFIX}api/me").status_code == 401
+    oauth_client.cookies.set("service-tracker-session", Signer(KEY, "session").sign("tok-anna"), path=PREFIX)
+    assert oauth_client.get(f"{PREFIX}api/me").json()["name"] == "anna"
 
 
 def test_roles_come_from_hub_groups():

@@ -22,12 +22,7 @@ def tracker_session(hub, name: str) -> tuple[httpx.Client, httpx.Response]:
 
 def hub_token(hub, name: str) -> str:
     """A hub API token for ``name``, made the way a person does on the hub's token page."""
-    client = hub.login(name)
-    xsrf = next(c.value for c in client.cookies.jar if c.name == "_xsrf")
-    r = client.post(f"/hub/api/users/{name}/tokens", json={"note": "tracker test", "expires_in": 900},
-                    headers={"X-XSRFToken": xsrf})
-    assert r.status_code == 201, r.text
-    return r.json()["token"]
+    return hub.user_token(hub.login(name), name, note="tracker test")
 
 
 def api(hub, token: str) -> httpx.Client:

@@ -11,6 +11,7 @@ Routes (under the hub's ``/services/progress/``):
 ``/participants/<name>``       one participant: submissions, scores, failing tests, feedback and formgrader links
 ``/participants/<name>/feedback/<lab>/<notebook>.html``  the feedback nbgrader released to them
 ``/export.csv``                the grades (``?team=``)
+``/login``, ``/oauth_callback``  the hub login (:func:`shiplab.hub.webservice.login_routes`)
 
 Tests build the real app with a controlled clock and, for in-process checks, a token table at the edge::
 
@@ -33,8 +34,9 @@ from starlette.concurrency import run_in_threadpool
 
 from shiplab.hub import roster
 from shiplab.hub.roster import ROLE_GROUPS
+from shiplab.hub.webservice import login_routes
 from shiplab.progress import errors, model
-from shiplab.progress.auth import Identity, Viewer, require_instructor
+from shiplab.progress.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
 from shiplab.progress.errors import BoardError
 from shiplab.progress.export import grades_csv
 from shiplab.progress.sources import CourseReader, CoursePaths, members_from
@@ -113,6 +115,7 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
                                 "form-action 'self'; base-uri 'none'; frame-ancestors 'self'")
         return resp
 
+    app.include_router(login_routes(LOGIN_TEXTS, BoardError))  # /login, /oauth_callback
     app.include_router(router)
     return app
 
@@ -161,22 +164,6 @@ def render(request: Request, template: str, viewer: Viewer, **ctx) -> Response:
 
 
 router = APIRouter()
-
-
-@router.get("/login")
-def login(request: Request, next: str | None = None):
-    identity = request.app.state.identity
-    if not hasattr(identity, "start_login"):
-        raise BoardError(404, "no_login", "this board is not connected to a hub login.")
-    return identity.start_login(request, next)
-
-
-@router.get("/oauth_callback")
-async def oauth_callback(request: Request):
-    identity = request.app.state.identity
-    if not hasattr(identity, "finish_login"):
-        raise BoardError(404, "no_login", "this board is not connected to a hub login.")
-    return await identity.finish_login(request)
 
 
 @router.get("/")

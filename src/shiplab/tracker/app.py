@@ -6,8 +6,9 @@ signer, the templates), so tests build the real app with a fake identity at the 
     app = create_app(settings, clock=lambda: FIXED_NOW, identity=StaticIdentity({...}))
 
 Under the hub, :mod:`shiplab.tracker.__main__` builds it with :class:`~shiplab.tracker.auth.HubOAuthIdentity`
-and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: pages in :mod:`.pages`, ``/api/…`` in :mod:`.api`
-(OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``).
+and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: ``/login`` and ``/oauth_callback`` from
+:func:`shiplab.hub.webservice.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
+``/api/openapi.json``, docs at ``/api/docs``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from shiplab.hub.webservice import login_routes
 from shiplab.tracker import errors
-from shiplab.tracker.auth import Csrf, HubOAuthIdentity, HubUser, Identity
+from shiplab.tracker.auth import LOGIN_TEXTS, Csrf, HubOAuthIdentity, HubUser, Identity
 from shiplab.tracker.db import ensure_database, session_factory
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import utcnow
@@ -110,6 +112,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                                                  autoescape=True, undefined=jinja2.StrictUndefined))
     errors.install(app)
+    app.include_router(login_routes(LOGIN_TEXTS, TrackerError))  # /login, /oauth_callback
     app.include_router(pages.router)
     app.include_router(api.router)
     return app

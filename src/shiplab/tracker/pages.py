@@ -64,22 +64,6 @@ def home(request: Request, user: HubUser = USER):
     return _back(request, HOME[user.role])
 
 
-@router.get("/login")
-def login(request: Request, next: str | None = None):
-    identity = request.app.state.identity
-    if not hasattr(identity, "start_login"):
-        raise TrackerError(404, "no_login", "this tracker is not connected to a hub login.")
-    return identity.start_login(request, next)
-
-
-@router.get("/oauth_callback")
-async def oauth_callback(request: Request):
-    identity = request.app.state.identity
-    if not hasattr(identity, "finish_login"):
-        raise TrackerError(404, "no_login", "this tracker is not connected to a hub login.")
-    return await identity.finish_login(request)
-
-
 @router.get("/plan")
 def my_plan(request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
     service.require_role(user, "participant")
