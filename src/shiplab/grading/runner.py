@@ -15,6 +15,9 @@ kernel even starts). The child runs in its own session, and the order below is t
    talking over Unix sockets in the working folder (there is no TCP loopback in the namespace);
 4. the executed notebook, as JSON, down the result pipe. Anything else is a failure that the trusted side turns
    into a failing grade with a reason.
+
+The kernel is not started from scratch: a second process forked from the same server, set up the same way, waits
+to become it (:mod:`shiplab.grading.kernel`), so no notebook pays for importing IPython and ipykernel.
 """
 
 from __future__ import annotations
@@ -72,10 +75,11 @@ def drop_privileges(uid: int, gid: int) -> None:
     raise RuntimeError("still able to become root after dropping privileges")  # pragma: no cover
 
 
-def harden_process() -> None:
+def harden_process(dumpable: bool = False) -> None:
     libc = _libc()
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    if not dumpable:
+        libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def enter_workdir(spec: dict) -> None:
@@ -84,18 +88,34 @@ def enter_workdir(spec: dict) -> None:
     os.environ.clear()
     os.environ.update(spec["env"])
     devnull = os.open(os.devnull, os.O_RDONLY)
-    log = os.open(os.path.join(spec["workdir"], ".runner.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # appended to, not truncated: the runner and its kernel process both write here
+    log = os.open(os.path.join(spec["workdir"], ".runner.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     for fd, target in ((0, devnull), (1, log), (2, log)):
         os.dup2(target, fd)
     os.close(devnull)
     os.close(log)
 
 
-def execute(notebook: dict, execute_settings: dict) -> dict:
+def enter_sandbox(spec: dict, dumpable: bool = False) -> None:
+    """Steps 1 and 2 above, in that order (also the kernel process's set-up, which stays dumpable)."""
+    if spec.get("isolate_network"):
+        isolate_network()
+    apply_limits(spec)
+    if spec.get("uid") is not None:
+        drop_privileges(spec["uid"], spec["gid"])
+    harden_process(dumpable)
+    enter_workdir(spec)
+
+
+def execute(notebook: dict, execute_settings: dict, prestarted: bool = False) -> dict:
     """Run nbgrader's Execute preprocessor on ``notebook`` in the current folder; return the executed notebook."""
     cfg = Config()
     for key, value in execute_settings.items():
         setattr(cfg.Execute, key, value)
+    if prestarted:
+        from shiplab.grading.kernel import PrestartedKernelManager
+
+        cfg.Execute.kernel_manager_class = PrestartedKernelManager
     cfg.KernelManager.transport = "ipc"  # Unix sockets in this folder: no TCP loopback in the namespace
     cfg.KernelManager.ip = os.path.join(os.getcwd(), ".kernel")
     nb = nbformat.from_dict(notebook)
@@ -104,23 +124,26 @@ def execute(notebook: dict, execute_settings: dict) -> dict:
     return nb
 
 
-def run(spec: dict, notebook: dict, result) -> None:
-    """The fork server's target: set up the sandbox, execute, send ``{"notebook": …}`` or ``{"error": …}``."""
+def run(spec: dict, notebook: dict, result, kernel: tuple | None = None) -> None:
+    """The fork server's target: set up the sandbox, execute, send ``{"notebook": …}`` or ``{"error": …}``.
+
+    ``kernel``: (pid, pipe end) of a kernel process waiting for its launch request (:mod:`.kernel`), or None."""
     os.setsid()
     try:
-        if spec.get("isolate_network"):
-            isolate_network()
-        apply_limits(spec)
-        if spec.get("uid") is not None:
-            drop_privileges(spec["uid"], spec["gid"])
-        harden_process()
-        enter_workdir(spec)
+        enter_sandbox(spec)
+        if kernel is not None:
+            from shiplab.grading.kernel import offer
+
+            offer(*kernel)
     except Exception as exc:  # noqa: BLE001 -- reported to the trusted side, which fails the job with it
         result.send_bytes(json.dumps({"error": f"sandbox setup failed: {type(exc).__name__}: {exc}"}).encode())
         os._exit(EXIT_SETUP_FAILED)
     try:
-        executed = execute(notebook, spec.get("execute", {}))
-        payload = json.dumps({"notebook": executed}).encode()
+        executed = execute(notebook, spec.get("execute", {}), prestarted=kernel is not None)
+        from shiplab.grading.kernel import offered
+
+        started = "started" if kernel is None or offered() else "prestarted"  # an offer left over was not taken
+        payload = json.dumps({"notebook": executed, "kernel": started}).encode()
     except BaseException as exc:  # noqa: BLE001 -- MemoryError, a dead kernel, …: say what, exit non-zero
         result.send_bytes(json.dumps({"error": f"{type(exc).__name__}: {exc}"[:2000]}).encode())
         os._exit(EXIT_EXECUTE_FAILED)

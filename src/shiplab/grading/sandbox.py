@@ -82,7 +82,7 @@ class Execution:
     reason: str | None = None
     seconds: float = 0.0
     log_tail: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # "kernel": "prestarted" (forked ready) or "started" (from scratch)
 
 
 def is_root() -> bool:
@@ -138,7 +138,7 @@ def _context():
     if _CTX is None:
         _keep_main_out_of_runs()
         _CTX = multiprocessing.get_context("forkserver")
-        _CTX.set_forkserver_preload(["shiplab.grading.runner"])
+        _CTX.set_forkserver_preload(["shiplab.grading.runner", "shiplab.grading.kernel"])
     return _CTX
 
 
@@ -193,8 +193,9 @@ class Sandbox:
     """Executes notebooks in the sandbox; ``slots`` runs may be under way at once (across worker processes too)."""
 
     def __init__(self, slots: int = 1, limits: Limits | None = None, work_root: Path = DEFAULT_WORK_ROOT,
-                 isolate_network: bool = True):
+                 isolate_network: bool = True, prestart_kernel: bool = True):
         self.limits = limits or Limits()
+        self.prestart_kernel = prestart_kernel  # False: each kernel starts from scratch (bench/grading.py compares)
         self.work_root = ensure_work_root(Path(work_root))
         self.accounts: list[Account | None] = ensure_sandbox_accounts(slots) if is_root() else [None] * slots
         self.isolate_network = isolate_network and network_isolation_available()
@@ -276,13 +277,34 @@ class Sandbox:
         os.chmod(workdir, 0o700)
 
     def _run(self, spec: dict, notebook: dict, workdir: Path) -> Execution:
-        from shiplab.grading import runner
+        from shiplab.grading import kernel, runner
 
         ctx = _context()
         receive, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=runner.run, args=(spec, notebook, send), name=RUN_NAME)
+        if not self.prestart_kernel:
+            proc = ctx.Process(target=runner.run, args=(spec, notebook, send), name=RUN_NAME)
+            proc.start()
+            send.close()
+            return self._collect(proc, receive, notebook)
+        # the kernel process first (it never sees the notebook), then the runner, told where the kernel waits
+        requests_in, requests_out = ctx.Pipe(duplex=False)
+        kernel_proc = ctx.Process(target=kernel.serve, args=(spec, requests_in), name=RUN_NAME)
+        kernel_proc.start()
+        requests_in.close()
+        proc = ctx.Process(target=runner.run, args=(spec, notebook, send, (kernel_proc.pid, requests_out)),
+                           name=RUN_NAME)
         proc.start()
         send.close()
+        requests_out.close()
+        try:
+            return self._collect(proc, receive, notebook)
+        finally:  # the kernel is the runner's to stop; whatever is left of it goes now (its own process group)
+            if kernel_proc.is_alive():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(kernel_proc.pid, signal.SIGKILL)
+            kernel_proc.join(5)
+
+    def _collect(self, proc, receive, notebook: dict) -> Execution:
         deadline = time.monotonic() + self.limits.total_timeout
         payload = None
         try:
@@ -308,7 +330,8 @@ class Sandbox:
             first_line = answer["error"].strip().splitlines()[0] if answer["error"].strip() else "unknown error"
             return Execution(None, f"the notebook could not be executed: {first_line}")
         try:
-            return Execution(merge_outputs(notebook, answer["notebook"]))
+            return Execution(merge_outputs(notebook, answer["notebook"]),
+                             extra={"kernel": str(answer.get("kernel", ""))[:20]})
         except (ValueError, KeyError, TypeError) as exc:
             return Execution(None, f"the sandbox returned a notebook that does not match the one sent ({exc})")
 

@@ -1,0 +1,98 @@
+"""The graded notebook's kernel is forked ready from the sandbox's fork server (shiplab.grading.kernel).
+
+It must be the same kernel a fresh ``python -m ipykernel_launcher`` would be — same import path, same working
+folder, same answers — inside the same sandbox (the slot's account, no network), and it must not be able to read the
+runner, which holds the whole notebook (hidden tests included) while the kernel runs the participant's code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import needs_root
+from gradekit import FIXTURES
+
+from shiplab.grading.sandbox import Sandbox
+
+PROBE = r"""
+import json, os, socket, sys
+me = os.getuid()
+others = []
+for pid in filter(str.isdigit, os.listdir('/proc')):
+    if int(pid) in (os.getpid(),):
+        continue
+    try:
+        with open(f'/proc/{pid}/status') as fh:
+            uid = int(fh.read().split('Uid:')[1].split()[0])
+    except (OSError, IndexError):
+        continue
+    if uid != me:
+        continue
+    try:
+        with open(f'/proc/{pid}/environ', 'rb') as fh:
+            fh.read()
+        others.append((pid, 'readable'))
+    except OSError as exc:
+        others.append((pid, type(exc).__name__))
+try:
+    socket.create_connection(('127.0.0.1', 9), timeout=2)
+    net = 'connected'
+except OSError as exc:
+    net = type(exc).__name__
+print(json.dumps({'path': sys.path, 'cwd': os.getcwd(), 'home': os.environ.get('HOME'), 'uid': me,
+                  'others': others, 'net': net, 'files': sorted(os.listdir('.'))}))
+"""
+
+
+def probe(sandbox: Sandbox) -> tuple[dict, str]:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(PROBE)]
+    run = sandbox.execute(nb, {"numbers.txt": FIXTURES / "mini" / "numbers.txt"})
+    assert run.notebook, f"{run.reason}\n{run.log_tail}"
+    out = run.notebook["cells"][0]["outputs"]
+    assert out and out[0].get("name") == "stdout", out
+    return json.loads(out[0]["text"]), run.extra.get("kernel", "")
+
+
+@pytest.fixture(scope="module")
+def both():
+    fresh = probe(Sandbox(slots=1, prestart_kernel=False))
+    forked = probe(Sandbox(slots=1))
+    return fresh, forked
+
+
+def test_the_kernel_is_forked_ready_and_the_same_as_a_fresh_one(both):
+    """Is the kernel the pre-forked one by default, with the import path, folder and home of a fresh kernel?"""
+    (fresh, how_fresh), (forked, how_forked) = both
+    assert (how_fresh, how_forked) == ("started", "prestarted")
+    assert forked["path"] == fresh["path"]
+    assert Path(forked["cwd"]).name.startswith("run-") and forked["home"] == forked["cwd"]
+    visible = [[f for f in run["files"] if not f.startswith(".")] for run in (fresh, forked)]
+    assert visible == [["numbers.txt"], ["numbers.txt"]]
+
+
+@needs_root
+def test_the_forked_kernel_is_sandboxed_and_cannot_read_the_runner(both):
+    """Does the forked kernel run as the slot's account without network, and is every other process of that account
+    (the runner holding the notebook) closed to it?"""
+    _, (forked, _) = both
+    assert forked["uid"] != 0
+    assert forked["net"] in ("OSError", "ConnectionRefusedError") or forked["net"].endswith("Error")
+    assert forked["net"] != "connected"
+    assert forked["others"], "the runner (same account) should be visible as a process"
+    assert all(how == "PermissionError" for _, how in forked["others"]), forked["others"]
+
+
+def test_results_are_the_same_either_way():
+    """Does the mini lab's solution give the same outputs from a forked kernel as from a fresh one?"""
+    nb = nbformat.read(FIXTURES / "mini" / "mini.ipynb", as_version=4)  # the source: solutions in place
+    files = {"numbers.txt": FIXTURES / "mini" / "numbers.txt"}
+    outs = []
+    for prestart in (False, True):
+        run = Sandbox(slots=1, prestart_kernel=prestart).execute(nb, files)
+        assert run.notebook, run.reason
+        outs.append([(c.get("outputs"), c.get("execution_count")) for c in run.notebook["cells"]
+                     if c["cell_type"] == "code"])
+    assert outs[0] == outs[1]
