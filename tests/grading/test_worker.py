@@ -73,6 +73,22 @@ def test_latest_submission_wins_and_feedback_hides_hidden_tests(course):
     assert any("Score: 2.0 / 4.0" in p.read_text() or "2.0 / 4.0" in p.read_text() for p in released)
 
 
+def test_feedback_templates_are_compiled_once_per_worker(course):
+    """Does the second feedback of a worker reuse the compiled templates of the first (the bytecode cache is hit),
+    and still show each participant their own score?"""
+    from shiplab.grading.engine import TEMPLATE_BYTECODE
+
+    submit(course, "ann", RIGHT)
+    grade_all(course, parallel=1)
+    hits = TEMPLATE_BYTECODE.hits
+    submit(course, "bob", HALF_RIGHT)
+    grade_all(course, parallel=1)
+    assert TEMPLATE_BYTECODE.hits > hits
+    pages = [p.read_text() for p in (course.exchange / COURSE / "feedback").glob("*.html")]
+    assert len(pages) == 2 and sorted("4.0 / 4.0" in t for t in pages) == [False, True]
+    assert any("2.0 / 4.0" in t for t in pages)
+
+
 def _counts(db: Path) -> dict[str, int]:
     try:
         con = sqlite3.connect(db, timeout=5)

@@ -26,7 +26,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import nbformat
+from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
@@ -48,6 +50,44 @@ from shiplab.course.hidden import (
 from shiplab.grading.sandbox import Sandbox
 
 log = logging.getLogger("shiplab.grading.engine")
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled feedback templates, kept in memory for every job of this worker.
+
+    nbgrader makes a new HTML exporter (a new jinja environment) for each feedback it renders, and compiling
+    nbconvert's templates was most of the worker's own CPU per submission (~0.1 s of ~0.2 s). Keyed by template
+    name and source checksum, so a changed template is compiled again."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def load_bytecode(self, bucket) -> None:
+        with self._lock:
+            code = self._code.get(bucket.key)
+            if code is not None:
+                self.hits += 1
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        code = bucket.bytecode_to_string()
+        with self._lock:
+            self._code[bucket.key] = code
+
+
+TEMPLATE_BYTECODE = TemplateBytecode()
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback exporter (HTML), with its compiled templates shared across jobs."""
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = TEMPLATE_BYTECODE
+        return environment
 PRIVATE_FILES = {"submission_secret.txt", "timestamp.txt"}
 MAX_SUBMISSION_BYTES = 50 << 20
 
@@ -285,6 +325,8 @@ class Engine:
         if StripHiddenTests not in pps:
             pps.insert(1, StripHiddenTests)
         cfg.GenerateFeedback.preprocessors = pps
+        if "exporter_class" not in cfg.GenerateFeedback:  # a course that chose its own exporter keeps it
+            cfg.GenerateFeedback.exporter_class = FeedbackExporter
         app = GenerateFeedback(coursedir=cd, config=cfg)
         app.force = True
         app.start()
