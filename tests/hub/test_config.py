@@ -46,6 +46,19 @@ def test_root_means_unix_accounts_else_developer_mode():
     assert dev.Spawner.environment["SHIPLAB_SPAWNER_MODE"] == "developer"
 
 
+def test_developer_mode_on_a_root_machine_allows_root_servers():
+    """In developer mode on a root machine (a container, CI), do the formgrader and the servers get --allow-root
+    (Jupyter refuses root without it, and the hub waited for a formgrader that had exited) — and nowhere else?"""
+    def formgrader(c):
+        return next(s for s in c.JupyterHub.services if s["name"] == "workshop")
+
+    dev_root = configured({"spawner": {"mode": "developer"}}, is_root=True)
+    assert formgrader(dev_root)["command"][-1] == "--allow-root" and "user" not in formgrader(dev_root)
+    assert dev_root.Spawner.args == ["--allow-root"]
+    for c in (configured(is_root=True), configured(is_root=False)):
+        assert "--allow-root" not in formgrader(c)["command"] and "--allow-root" not in c.Spawner.get("args", [])
+
+
 def test_postgres_by_url():
     """Is any SQLAlchemy URL passed through?"""
     c = configured({"hub": {"db_url": "postgresql://hub@db/jupyterhub"}})

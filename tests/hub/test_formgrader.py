@@ -69,3 +69,22 @@ def test_instructor_course_list_points_at_the_formgrader_service(hub):
     assert url.endswith("/services/workshop/lab?formgrader=true")
     page = ines.get(url[url.index("/services/"):], follow_redirects=True)
     assert page.status_code == 200 and "JupyterLab" in page.text
+
+
+@pytest.mark.root
+def test_developer_mode_as_root_starts_formgrader_and_servers():
+    """On a root machine with `spawner.mode: developer` (containers, CI), does the hub come up with a working
+    formgrader and participant server (both used to exit: Jupyter refuses root without --allow-root)?"""
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    from hubharness import start_hub
+
+    hub = start_hub(extra_settings={"spawner": {"mode": "developer"}})
+    try:
+        ines = hub.login("qa-ines")
+        r = _get_until(ines, "/services/workshop/formgrader")
+        assert r.status_code == 200 and "formgrader" in r.text.lower(), (r.status_code, hub.tail_log())
+        anna = hub.login("qa-anna")
+        assert "JupyterLab" in hub.spawn(anna, "qa-anna").text
+    finally:
+        hub.stop()

@@ -79,9 +79,12 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     service_env = {"SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(ctx.settings_path)}
     services = [{"name": "shiplab-roster", "command": [ctx.python, "-m", "shiplab.hub.sync"],
                  "environment": service_env}]
+    # developer mode on a root machine (a container, CI): every server runs as root, which Jupyter refuses without
+    # --allow-root (the formgrader then exits and the hub waits for it); no isolation there, as the mode says
+    dev_as_root = mode == "developer" and ctx.is_root
     services.append(formgrader_service(course=course, url=settings["course.formgrader_url"], python=ctx.python,
-                                       repo_root=ctx.repo_root, state=state,
-                                       as_root=spawner_mode(settings, ctx.is_root) == "unix-users"))
+                                       repo_root=ctx.repo_root, state=state, as_root=mode == "unix-users",
+                                       allow_root=dev_as_root))
     if settings["grading.enabled"] and mode != "kubernetes":
         # no URL: nothing reaches it over HTTP; it watches the exchange and writes gradebook + feedback. It runs
         # as the hub's account (root in unix-users mode), which the sandbox needs to drop participants' code to
@@ -130,6 +133,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.Spawner.jupyter_config_root = str(ctx.repo_root / "hub_config" / "jupyter")
     if mode in ("unix-users", "developer"):
         c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
+        if dev_as_root:
+            c.Spawner.args = ["--allow-root"]
         c.Spawner.environment = {
             "SHIPLAB_COURSE": course,
             "SHIPLAB_SPAWNER_MODE": mode,

@@ -47,7 +47,10 @@ def ensure_course_folders(state: Path, course: str, *, as_root: bool) -> Path:
     return c.dir
 
 
-def formgrader_service(*, course: str, url: str, python: str, repo_root: Path, state: Path, as_root: bool) -> dict:
+def formgrader_service(*, course: str, url: str, python: str, repo_root: Path, state: Path, as_root: bool,
+                       allow_root: bool = False) -> dict:
+    """``as_root``: the hub is root and gives the formgrader the grader account; ``allow_root``: it stays root
+    (developer mode on a root machine), which Jupyter only accepts with ``--allow-root``."""
     bindir = Path(python).parent
     service = {
         "name": course,
@@ -67,6 +70,8 @@ def formgrader_service(*, course: str, url: str, python: str, repo_root: Path, s
     }
     if as_root:
         service["user"] = GRADER_ACCOUNT
+    elif allow_root:
+        service["command"].append("--allow-root")
     return service
 
 
