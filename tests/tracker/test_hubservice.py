@@ -15,6 +15,7 @@ from shiplab import settings
 from shiplab.errors import SettingsError
 from shiplab.hub import roster
 from shiplab.hub.config import HubContext, apply_config
+from shiplab.tracker.hubservice import SECRETS_PREFIX, tracker_secrets
 from shiplab.tracker.settings import TrackerSettings
 
 PEOPLE = roster.parse("""username,full_name,email,role,team,manager
@@ -88,20 +89,41 @@ def test_demo_cohort_by_default():
     assert TrackerSettings.from_env({**env, "SHIPLAB_TRACKER_COOKIE_SECRET": "q" * 24 + "0123456789"}).demo
 
 
-def test_secrets_come_from_the_hubs_environment_only():
-    """Are the SMTP password, the webhook URL and PGPASSWORD copied from the hub's environment (never written in the
-    settings), and absent when the hub has none?"""
-    plain = tracker(configured({"tracker": {"db_url": "postgresql://shiplab@db/shiplab"}}))["environment"]
-    assert not {"SHIPLAB_TRACKER_SMTP_PASSWORD", "SHIPLAB_TRACKER_WEBHOOK_URL", "PGPASSWORD"} & set(plain)
-    env = tracker(configured({"tracker": {"db_url": "postgresql://shiplab@db/shiplab",
-                                          "webhook_url_env": "SLACK_HOOK"}},
-                             environ={"SHIPLAB_TRACKER_SMTP_PASSWORD": "smtp-pw-123", "PGPASSWORD": "pg-pw-456",
-                                      "SLACK_HOOK": "https://hooks.example/T1/B2/x"}))["environment"]
-    assert env["SHIPLAB_TRACKER_SMTP_PASSWORD"] == "smtp-pw-123"
-    assert env["SHIPLAB_TRACKER_WEBHOOK_URL"] == "https://hooks.example/T1/B2/x"
-    assert env["PGPASSWORD"] == "pg-pw-456" and env["SHIPLAB_TRACKER_DATABASE_URL"].startswith("postgresql://")
-    sqlite = tracker(configured(environ={"PGPASSWORD": "pg-pw-456"}))["environment"]
-    assert "PGPASSWORD" not in sqlite  # a SQLite tracker has no use for the hub's database password
+def test_secrets_come_from_the_hubs_environment_and_never_reach_the_hubs_database(tmp_path, monkeypatch):
+    """Are the SMTP password, the webhook URL, the cookie key and PGPASSWORD read from the hub's environment (by the
+    names the settings give), kept out of the service definition (JupyterHub stores it in its database), handed over
+    0600 through the state's secrets folder, and found there by the tracker at start?"""
+    import os
+    import stat
+
+    from shiplab.hub import service_secrets
+    from shiplab.tracker import __main__ as tracker_main
+
+    raw = {"tracker": {"db_url": "postgresql://shiplab@db/shiplab", "webhook_url_env": "SLACK_HOOK"}}
+    environ = {"SHIPLAB_TRACKER_SMTP_PASSWORD": "smtp-pw-123", "PGPASSWORD": "pg-pw-456",
+               "SLACK_HOOK": "https://hooks.example/T1/B2/x", "SHIPLAB_TRACKER_COOKIE_SECRET": "k" * 20 + "0123456789ab"}
+    c = configured(raw, environ=environ)
+    for value in environ.values():
+        assert value not in repr(c), "a secret is in the hub's configuration"
+    secrets = tracker_secrets(settings.validate(raw), environ)
+    assert secrets["SHIPLAB_TRACKER_SMTP_PASSWORD"] == "smtp-pw-123"
+    assert secrets["SHIPLAB_TRACKER_WEBHOOK_URL"] == "https://hooks.example/T1/B2/x"
+    assert secrets["PGPASSWORD"] == "pg-pw-456"
+    assert tracker_secrets(settings.validate({}), environ)["PGPASSWORD"] == ""  # SQLite: no database password
+    service_secrets.store(tmp_path, SECRETS_PREFIX, secrets)
+    files = sorted((tmp_path / "secrets").iterdir())
+    assert len(files) == 4 and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    # the tracker process, started by the hub with only its plain environment, finds them
+    env = {k: v for k, v in tracker(c)["environment"].items()}
+    monkeypatch.setattr(os, "environ", {**env, "SHIPLAB_STATE": str(tmp_path)})
+    seen = {}
+    monkeypatch.setattr(tracker_main, "create_app", lambda s, roster=None: seen.setdefault("s", s))
+    monkeypatch.setattr(tracker_main, "mount_at", lambda app, prefix: app)
+    s = tracker_main.build_app()
+    assert (s.smtp_password, s.webhook_url, os.environ["PGPASSWORD"]) == ("smtp-pw-123",
+                                                                          "https://hooks.example/T1/B2/x", "pg-pw-456")
+    service_secrets.store(tmp_path, SECRETS_PREFIX, tracker_secrets(settings.validate(raw), {}))
+    assert not list((tmp_path / "secrets").iterdir())  # unset in the hub's environment: gone at the next start
 
 
 def test_tracker_off_means_no_service_and_no_access():
@@ -154,5 +176,6 @@ def test_under_kubernetes_the_tracker_listens_where_the_proxy_pod_reaches_it():
     assert svc["url"] == "http://hub:8096" and bind_host("hub") == "0.0.0.0"
     assert {"name": "tracker", "port": port, "targetPort": port} in values["hub"]["service"]["extraPorts"]
     assert any(p["port"] == port for rule in values["hub"]["networkPolicy"]["ingress"] for p in rule["ports"])
-    assert svc["environment"]["PGPASSWORD"] == "pw"
+    assert "PGPASSWORD" not in svc["environment"]  # handed over through the state's secrets, not the hub's DB
+    assert tracker_secrets(settings.validate(raw), ctx.environ)["PGPASSWORD"] == "pw"
     assert (bind_host("127.0.0.1"), bind_host("localhost"), bind_host(None)) == ("127.0.0.1",) * 3

@@ -45,6 +45,11 @@ def configure(c) -> dict:
         from shiplab.hub import provider_keys
 
         provider_keys.store(ctx.state, s["gateway.external_providers"], ctx.environ)
+    if s["tracker.enabled"]:  # the tracker's SMTP password, webhook URL, cookie key, PGPASSWORD: the same way
+        from shiplab.hub import service_secrets
+        from shiplab.tracker.hubservice import SECRETS_PREFIX, tracker_secrets
+
+        service_secrets.store(ctx.state, SECRETS_PREFIX, tracker_secrets(s, ctx.environ))
     as_root = spawner_mode(s, ctx.is_root) == "unix-users"
     ensure_course_folders(ctx.state, s["course.id"], as_root=as_root)
     if as_root:  # participants' accounts share this machine: solutions and hidden tests must be out of their reach

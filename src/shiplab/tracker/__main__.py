@@ -13,6 +13,7 @@ import gc
 import logging
 import os
 import sys
+from pathlib import Path
 from urllib.parse import urlparse
 
 import uvicorn
@@ -28,6 +29,14 @@ log = logging.getLogger("shiplab.tracker")
 
 
 def build_app() -> FastAPI:
+    from shiplab.hub import service_secrets
+    from shiplab.tracker.hubservice import SECRETS_PREFIX
+
+    # the secrets the hub handed over through its state folder (never through its database): into this process's
+    # environment, where TrackerSettings and PostgreSQL's client (PGPASSWORD) look
+    state = os.environ.get("SHIPLAB_STATE")
+    if state:
+        service_secrets.export(Path(state), SECRETS_PREFIX)
     settings = TrackerSettings.from_env()
     roster = settings.roster_file()
     if roster is None:

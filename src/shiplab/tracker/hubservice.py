@@ -9,12 +9,14 @@ What the service gets, and why:
   with PKCE, ``oauth_require_pkce``); the hub's operator runs it, so people are not asked to "authorize" it.
 - ``oauth_client_allowed_scopes``: the login token it receives may only tell who the person is and their groups
   (role and team come from the roster's groups) — never act as them elsewhere.
-- **No role**: its own ``JUPYTERHUB_API_TOKEN`` needs no scopes. It learns who someone is with *their* token, and
-  its people come from the roster file, not from the hub's API.
-- Environment: the ``SHIPLAB_TRACKER_*`` variables :class:`shiplab.tracker.settings.TrackerSettings` reads. Secrets
-  (SMTP password, webhook URL, ``PGPASSWORD``) are copied from the hub's environment by the variable names the
-  settings give, so they are never written in a settings file. (JupyterHub keeps a service's environment in its
-  own database, next to its cookie secret and tokens; the hub's database is as secret as they are.)
+- One role, with one scope: ``access:services!service=gateway`` (when the gateway is on), to read the gateway's
+  usage log for instructors. It learns who someone is with *their* token, and its people come from the roster
+  file, not from the hub's API.
+- Environment: the ``SHIPLAB_TRACKER_*`` variables :class:`shiplab.tracker.settings.TrackerSettings` reads, none of
+  them secret. The secrets (SMTP password, webhook URL, cookie key, ``PGPASSWORD``) are read from the hub's
+  environment by the variable names the settings give (:func:`tracker_secrets`) and handed over through the
+  state's secrets folder at hub start (:mod:`shiplab.hub.service_secrets`): JupyterHub keeps a service's
+  environment in its own database, so they are never put there.
 """
 
 from __future__ import annotations
@@ -48,14 +50,22 @@ def tracker_environment(settings: Mapping[str, Any], *, state: Path, public_url:
         env.update({"SHIPLAB_TRACKER_COHORT": settings["tracker.cohort"],
                     "SHIPLAB_TRACKER_WORKSHOP_START": settings["tracker.workshop_start"],
                     "SHIPLAB_TRACKER_WORKSHOP_END": settings["tracker.workshop_end"]})
-    for target, source in (("SHIPLAB_TRACKER_SMTP_PASSWORD", settings["tracker.smtp_password_env"]),
-                           ("SHIPLAB_TRACKER_WEBHOOK_URL", settings["tracker.webhook_url_env"]),
-                           ("SHIPLAB_TRACKER_COOKIE_SECRET", "SHIPLAB_TRACKER_COOKIE_SECRET")):
-        if environ.get(source):
-            env[target] = environ[source]
-    if not db_url.startswith("sqlite") and environ.get("PGPASSWORD"):
-        env["PGPASSWORD"] = environ["PGPASSWORD"]
     return env
+
+
+SECRETS_PREFIX = "tracker-"
+
+
+def tracker_secrets(settings: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
+    """The tracker's secrets from the hub's environment, by the names it will read them as (empty: not set)."""
+    db_url = settings["tracker.db_url"] or "sqlite://"
+    return {
+        "SHIPLAB_TRACKER_SMTP_PASSWORD": environ.get(settings["tracker.smtp_password_env"], ""),
+        "SHIPLAB_TRACKER_WEBHOOK_URL": environ.get(settings["tracker.webhook_url_env"], ""),
+        "SHIPLAB_TRACKER_COOKIE_SECRET": environ.get("SHIPLAB_TRACKER_COOKIE_SECRET", ""),
+        # a SQLite tracker has no use for the hub's database password
+        "PGPASSWORD": "" if db_url.startswith("sqlite") else environ.get("PGPASSWORD", ""),
+    }
 
 
 def tracker_service(settings: Mapping[str, Any], *, python: str, state: Path, public_url: str,
