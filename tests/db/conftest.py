@@ -1,0 +1,19 @@
+"""The database rooms' fixtures: the session's PostgreSQL (tests/conftest.py), reached the way a deployment reaches
+it — a URL without the password, which the driver reads from ``PGPASSWORD``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# trackerkit: the tracker tests' roster, hub users, clock and API helpers, shared rather than copied
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tracker"))
+
+
+@pytest.fixture
+def pg(postgres, monkeypatch):
+    """The session's PostgreSQL, with its application role's password in ``PGPASSWORD`` for this test."""
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    return postgres
