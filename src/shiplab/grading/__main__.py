@@ -45,7 +45,7 @@ def main() -> int:
     said = False
     while not stop.is_set():
         try:
-            engine, queue, inbound, slots = setup(course, None, parallel, None)
+            engine, queue, inbound, slots = setup(course, None, parallel, None, preload=conf["grading.preload"])
             break
         except ShiplabError as exc:
             if not said:

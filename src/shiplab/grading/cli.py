@@ -34,8 +34,9 @@ class _LabOrCommand(click.Group):
         return super().parse_args(ctx, args)
 
 
-def setup(course: str | None, nbgrader_config: str | None, parallel: int | None, sandbox_root: str | None):
-    """Course config, queue, sandbox and engine for ``course`` on this hub."""
+def setup(course: str | None, nbgrader_config: str | None, parallel: int | None, sandbox_root: str | None,
+          preload: list[str] | None = None):
+    """Course config, queue, sandbox and engine for ``course`` on this hub (``preload``: grading.preload)."""
     from traitlets.config.loader import PyFileConfigLoader
 
     from shiplab.course import config as course_config
@@ -60,7 +61,8 @@ def setup(course: str | None, nbgrader_config: str | None, parallel: int | None,
     queue_dir.mkdir(parents=True, exist_ok=True)
     queue_dir.chmod(0o700)
     slots = parallel or default_parallel()
-    sandbox = Sandbox(slots=slots, work_root=Path(sandbox_root) if sandbox_root else DEFAULT_WORK_ROOT)
+    sandbox = Sandbox(slots=slots, work_root=Path(sandbox_root) if sandbox_root else DEFAULT_WORK_ROOT,
+                      **({"preload": preload} if preload is not None else {}))
     inbound = Path(cfg.Exchange.root) / course_id / "inbound"
     return Engine(cfg, sandbox), Queue(queue_dir / QUEUE_FILE), inbound, slots
 

@@ -32,6 +32,10 @@ import sys
 from typing import Any
 
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import-time warning, in the worker's log
+# numeric libraries the fork server preloads after this module (grading.preload) read these when they load: one
+# thread each, as in the sandbox's environment — and no thread pool started before a fork
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
 # what a kernel imports on its way up, here once in the fork server (ipykernel's debugger brings debugpy/pydevd,
 # 0.2 CPU-s alone); `python -X importtime -m ipykernel_launcher` lists them

@@ -132,13 +132,19 @@ def ensure_work_root(path: Path) -> Path:
 RUN_NAME = "shiplab-sandbox-run"
 
 
-def _context():
-    """One fork server per worker process, holding the runner's imports (nbclient, nbgrader's Execute)."""
+DEFAULT_PRELOAD = ("numpy", "shiplab.data", "shiplab.rag")  # the setting grading.preload's default
+
+
+def _context(preload: tuple[str, ...] = DEFAULT_PRELOAD):
+    """One fork server per worker process, holding the runner's and the kernel's imports (nbclient, nbgrader's
+    Execute, IPython, ipykernel) and the course's heavy libraries (``preload``: the first Sandbox's list wins, the
+    fork server being one per process). A module that fails to import is left out (multiprocessing skips it)."""
     global _CTX
     if _CTX is None:
         _keep_main_out_of_runs()
         _CTX = multiprocessing.get_context("forkserver")
-        _CTX.set_forkserver_preload(["shiplab.grading.runner", "shiplab.grading.kernel"])
+        # shiplab.grading.kernel first: it pins numeric libraries to one thread before any of them loads
+        _CTX.set_forkserver_preload(["shiplab.grading.runner", "shiplab.grading.kernel", *preload])
     return _CTX
 
 
@@ -193,8 +199,10 @@ class Sandbox:
     """Executes notebooks in the sandbox; ``slots`` runs may be under way at once (across worker processes too)."""
 
     def __init__(self, slots: int = 1, limits: Limits | None = None, work_root: Path = DEFAULT_WORK_ROOT,
-                 isolate_network: bool = True, prestart_kernel: bool = True):
+                 isolate_network: bool = True, prestart_kernel: bool = True,
+                 preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD):
         self.limits = limits or Limits()
+        self.preload = tuple(preload)
         self.prestart_kernel = prestart_kernel  # False: each kernel starts from scratch (bench/grading.py compares)
         self.work_root = ensure_work_root(Path(work_root))
         self.accounts: list[Account | None] = ensure_sandbox_accounts(slots) if is_root() else [None] * slots
@@ -279,7 +287,7 @@ class Sandbox:
     def _run(self, spec: dict, notebook: dict, workdir: Path) -> Execution:
         from shiplab.grading import kernel, runner
 
-        ctx = _context()
+        ctx = _context(self.preload)
         receive, send = ctx.Pipe(duplex=False)
         if not self.prestart_kernel:
             proc = ctx.Process(target=runner.run, args=(spec, notebook, send), name=RUN_NAME)
