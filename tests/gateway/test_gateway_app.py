@@ -146,3 +146,33 @@ def test_gateway_listens_where_its_url_says():
     assert bind_host("127.0.0.1") == "127.0.0.1" and bind_host("localhost") == "127.0.0.1"
     assert bind_host("10.1.2.3") == "10.1.2.3" and bind_host(None) == "127.0.0.1"
     assert bind_host("hub") == "0.0.0.0"
+
+
+class FakeLocalLLM:
+    """The local chat model, the outer edge here (llama.cpp itself runs in test_gateway_through_hub.py)."""
+
+    model_name = "gemma-3-270m"
+
+    def complete(self, messages, max_tokens=256, temperature=0.0, stop=None):
+        return {"text": "hello", "finish_reason": "stop", "prompt_tokens": 5, "completion_tokens": 1}
+
+
+def test_a_model_the_gateway_does_not_serve_is_named_not_swapped(tmp_path, embedder):
+    """Is 'openai/gpt-4o' on a gateway without that provider a 404 naming what it does serve (it used to be answered
+    by the local model under the name asked for) — while an OpenAI client's bare default name gets the local model,
+    reported and logged under the local model's real name?"""
+    usage = UsageLog(tmp_path / "usage.sqlite")
+    providers = {"azure-openai-eu": RecordingProvider("azure-openai-eu")}
+    client = TestClient(create_app(policy.load(REPO_ROOT / "hub_config" / "governance.yaml"), usage,
+                                   Backends(embedder=embedder, llm=FakeLocalLLM(), external=providers),
+                                   Budget(tokens_per_day=2000, requests_per_day=5), identify))
+    r = client.post("/v1/chat/completions", headers=auth(), json={
+        "model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hello"}]})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found"
+    assert "local (gemma-3-270m)" in r.json()["error"]["message"]
+    assert "azure-openai-eu/gpt-test" in r.json()["error"]["message"]
+    assert usage.summary() == [] and providers["azure-openai-eu"].seen == []
+    r = client.post("/v1/chat/completions", headers=auth(), json={
+        "model": "gpt-3.5-turbo", "messages": [{"role": "user", "content": "hello"}]})
+    assert r.status_code == 200 and r.json()["model"] == "gemma-3-270m"
+    assert [(row["provider"], row["requests"]) for row in usage.summary()] == [("local", 1)]

@@ -191,13 +191,24 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
         if not isinstance(messages, list) or not messages or not all(
                 isinstance(m, dict) and isinstance(m.get("content"), str) for m in messages):
             raise GatewayError(400, "bad_input", "'messages' must be a non-empty list of {role, content} objects.")
-        model = str(body.get("model") or "")
+        requested = str(body.get("model") or "")
         provider, backend = "local", backends.llm
-        if "/" in model and model.split("/", 1)[0] in backends.external:
-            provider = model.split("/", 1)[0]
+        if "/" in requested:  # "<provider>/<model>": an external provider the hub's settings configure
+            provider = requested.split("/", 1)[0]
+            if provider not in backends.external:
+                served = [f"{name}/{p.model}" for name, p in backends.external.items()]
+                if backends.llm is not None:
+                    served.insert(0, f"local ({backends.llm.model_name})")
+                raise GatewayError(404, "model_not_found", f"this gateway has no provider {provider!r}, so it cannot "
+                                   f"serve {requested[:80]!r}. It serves: {', '.join(served) or 'nothing'}. Ask the "
+                                   "hub's operator to add the provider (gateway.external_providers), or leave "
+                                   "'model' out for the local model.")
             backend = backends.external[provider]
         if backend is None:
             raise GatewayError(503, "no_model", backends.llm_error or "no chat model is loaded on this gateway.")
+        # a bare name (an OpenAI client's default "gpt-3.5-turbo", "local", …) is the local model: answered and
+        # logged under the model that really answered, never under the name asked for
+        model = requested if provider != "local" else backend.model_name
         max_tokens = min(int(body.get("max_tokens") or 256), 1024)
         stop = body.get("stop") or []
         stop = [stop] if isinstance(stop, str) else stop
@@ -205,14 +216,14 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
             raise GatewayError(400, "bad_input", "'stop' must be a string or a list of at most 4 non-empty strings.")
         texts = [m["content"] for m in messages]
         wanted = sum(len(t) // 4 for t in texts) + max_tokens
-        texts, headers = govern(request, user, provider, texts, "chat", model or backend.model_name, wanted)
+        texts, headers = govern(request, user, provider, texts, "chat", model, wanted)
         messages = [{**m, "content": t} for m, t in zip(messages, texts)]
         out = await queue.run(user, lambda: backend.complete(messages, max_tokens=max_tokens, stop=stop,
                                                              temperature=float(body.get("temperature") or 0.0)))
         total = out["prompt_tokens"] + out["completion_tokens"]
-        usage.record(user, provider, model or backend.model_name, "chat", total, headers["x-shiplab-decision"])
+        usage.record(user, provider, model, "chat", total, headers["x-shiplab-decision"])
         return JSONResponse({"id": "chatcmpl-shiplab", "object": "chat.completion",
-                             "model": model or backend.model_name,
+                             "model": model,
                              "choices": [{"index": 0, "finish_reason": out["finish_reason"],
                                           "message": {"role": "assistant", "content": out["text"]}}],
                              "usage": {"prompt_tokens": out["prompt_tokens"],
