@@ -506,12 +506,12 @@ for provider in hub_policy["providers"]:
 
 LLM = r"""
 # explore: send one redacted, allowed ticket through the hub's model gateway (skipped when there is none,
-# e.g. while grading). The gateway checks the same policy and refuses what you should not send.
+# e.g. while validating or grading). The gateway checks the same policy and refuses what you should not send.
 from shiplab.rag.llm import LLMError, chat_model_or_none
 
 llm = chat_model_or_none(data_class="internal", use_case="backlog-summary")
 if llm is None:
-    print("No model gateway here (grading, or outside the hub): skipping the model call.")
+    print("No live model here (Validate, grading, or outside the hub): skipping the model call.")
 else:
     candidate = next(redact_item(i) for i in explore if classify_item(redact_item(i)) == "internal")
     prompt = f"Summarize this ticket in one sentence:\n{candidate.summary}\n{candidate.description[:800]}"

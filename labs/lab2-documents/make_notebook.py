@@ -731,7 +731,7 @@ print(f"minutes saved on {len(claims)} claims: {report['minutes_saved']:.0f} "
 
 llm = chat_model_or_none(data_class="restricted", use_case="claims-intake")
 if llm is None:
-    print("No model gateway here (grading, or outside the hub): skipping the LLM run.")
+    print("No live model here (Validate, grading, or outside the hub): skipping the LLM run.")
 else:
     sample = claims[:10]  # a small, local model is slow: start with ten
     with_llm = [extract_claim(c["text"], llm) for c in sample]

@@ -101,7 +101,7 @@ def _extractive(prompt_value):
 extractive_model = RunnableLambda(_extractive)
 llm = chat_model_or_none(max_tokens=120)
 print(f"{len(chunks)} chunks indexed. Model: " + ("the hub's gateway model" if llm else
-      "no gateway reachable (e.g. while grading): explorations use the extractive stand-in"))
+      "no live model (Validate, grading, or no gateway): explorations use the extractive stand-in"))
 '''
 
 EX1 = """

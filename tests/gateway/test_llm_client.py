@@ -106,3 +106,17 @@ def test_unreachable_gateway_is_a_clear_error():
     with pytest.raises(LLMError) as err:
         model.invoke("hello")
     assert "Cannot reach the model gateway" in str(err.value) and "tok-secret-123" not in str(err.value)
+
+
+def test_no_live_model_while_nbgrader_validates_or_grades(gateway, monkeypatch):
+    """Does chat_model_or_none() give the live model in a participant's notebook, and None while nbgrader runs it
+    (Validate, autograde), so exploration cells skip instead of making Validate wait on generation?"""
+    from shiplab.rag.llm import chat_model_or_none
+
+    url, _, _ = gateway
+    monkeypatch.setenv("SHIPLAB_GATEWAY_URL", url)
+    monkeypatch.setenv("SHIPLAB_GATEWAY_TOKEN", "tok-anna")
+    assert chat_model_or_none() is not None
+    for mode in ("validate", "autograde"):
+        monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+        assert chat_model_or_none() is None
