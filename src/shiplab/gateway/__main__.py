@@ -48,7 +48,8 @@ def build_app():
     viewers = HubViewers(hub_auth, session_key(hub_auth.api_token or ""), prefix=prefix or "/") \
         if hub_auth.api_token else None
     app = create_app(pol, UsageLog(state / "gateway" / "usage.sqlite"), backends,
-                     Budget(s["gateway.daily_tokens"], s["gateway.daily_requests"]), hub_identify(hub_auth),
+                     Budget(s["gateway.daily_tokens"], s["gateway.daily_requests"],
+                            s["gateway.daily_embedding_tokens"]), hub_identify(hub_auth),
                      viewers=viewers)
     if prefix:
         from fastapi import FastAPI

@@ -143,7 +143,7 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
         if decision.action == "refuse":
             usage.record(user, provider, model, kind, 0, "refuse", decision.rule)
             raise GatewayError(403, "policy_refused", decision.message)
-        reason = usage.over_budget(user, budget, tokens_wanted)
+        reason = usage.over_budget(user, budget, tokens_wanted, kind)
         if reason:
             usage.record(user, provider, model, kind, 0, "over-budget", "budget")
             raise GatewayError(429, "budget_exhausted", f"{user}: {reason} It resets at midnight UTC; ask an "

@@ -121,8 +121,10 @@ def render(report: dict, viewer: str) -> str:
                        f"</td><td>{r['total']:,}</td></tr>" for p in report["participants"] for r in p["refusals"]]
     budget = report.get("budget")
     body = [f"<p>Day <b>{esc(report['day'])}</b> (UTC) · generated {esc(report['generated_at'])} · signed in as "
-            f"{esc(viewer)}" + (f" · budget per participant: {budget['requests_per_day']:,} requests and "
-                                f"{budget['tokens_per_day']:,} tokens a day" if budget else "") +
+            f"{esc(viewer)}" + (f" · budget per participant: {budget['requests_per_day']:,} requests, "
+                                f"{budget['tokens_per_day']:,} chat tokens and "
+                                f"{budget.get('embedding_tokens_per_day', 0):,} embedding tokens a day"
+                                if budget else "") +
             " · <a href=\"usage.json\">JSON</a></p>"]
     if not report["participants"]:
         body.append("<p>Nobody has used the gateway yet.</p>")

@@ -27,8 +27,14 @@ CREATE INDEX IF NOT EXISTS usage_user_day ON usage (user, day);
 
 @dataclass(frozen=True)
 class Budget:
+    """A participant's day: chat tokens (prompt + answer), requests of any kind, embedding tokens.
+
+    Embeddings have a budget of their own: indexing one's own backlog is hundreds of thousands of tokens of a cheap
+    local model, and must not use up the day's chat budget (nor a chat budget stop the indexing)."""
+
     tokens_per_day: int
     requests_per_day: int
+    embedding_tokens_per_day: int = 5_000_000
 
 
 class UsageLog:
@@ -42,22 +48,27 @@ class UsageLog:
         self._lock = threading.Lock()
         self.clock = clock
 
-    def spent(self, user: str) -> tuple[int, int]:
-        """(tokens, requests) the user spent today, refusals not counted."""
+    def spent(self, user: str, kind: str | None = None) -> tuple[int, int]:
+        """(tokens of ``kind`` — every kind when None —, requests of any kind) the user spent today, refusals not
+        counted."""
         day = self.clock().date().isoformat()
         with self._lock:
-            row = self._db.execute("SELECT COALESCE(SUM(tokens), 0), COUNT(*) FROM usage WHERE user=? AND day=? "
-                                   "AND decision IN ('allow', 'redact')", (user, day)).fetchone()
+            row = self._db.execute(
+                "SELECT COALESCE(SUM(CASE WHEN ? IS NULL OR kind = ? THEN tokens END), 0), COUNT(*) FROM usage "
+                "WHERE user=? AND day=? AND decision IN ('allow', 'redact')", (kind, kind, user, day)).fetchone()
         return int(row[0]), int(row[1])
 
-    def over_budget(self, user: str, budget: Budget, tokens_wanted: int = 0) -> str:
-        """Empty when the request fits today's budget, else the sentence saying why not."""
-        tokens, requests = self.spent(user)
+    def over_budget(self, user: str, budget: Budget, tokens_wanted: int = 0, kind: str = "chat") -> str:
+        """Empty when the request fits today's budget, else the sentence saying why not. Chat and embedding tokens
+        are budgeted apart (:class:`Budget`); requests of every kind count together."""
+        tokens, requests = self.spent(user, kind)
         if requests + 1 > budget.requests_per_day:
             return f"daily budget of {budget.requests_per_day} requests is used up ({requests} today)."
-        if tokens + tokens_wanted > budget.tokens_per_day:
-            return (f"daily budget of {budget.tokens_per_day} tokens would be exceeded ({tokens} used today, "
-                    f"this request needs about {tokens_wanted}).")
+        limit = budget.embedding_tokens_per_day if kind == "embeddings" else budget.tokens_per_day
+        what = "embedding tokens" if kind == "embeddings" else "chat tokens"
+        if tokens + tokens_wanted > limit:
+            return (f"daily budget of {limit} {what} would be exceeded ({tokens} used today, this request needs "
+                    f"about {tokens_wanted}).")
         return ""
 
     def record(self, user: str, provider: str, model: str, kind: str, tokens: int, decision: str,
@@ -84,7 +95,8 @@ class UsageLog:
 
             {"day": "2026-11-24",                      # the UTC budget day "today" refers to
              "generated_at": "2026-11-24T10:00:00+00:00",
-             "budget": {"tokens_per_day": 200000, "requests_per_day": 5000},   # null when not known
+             "budget": {"tokens_per_day": 200000, "requests_per_day": 5000,    # chat tokens; any requests
+                        "embedding_tokens_per_day": 5000000},                # null when not known
              "participants": [                          # sorted by user name
                {"user": "anna",
                 "today": {"requests": 3, "tokens": 120, "refused": 1},
@@ -132,7 +144,8 @@ class UsageLog:
             person["providers"] = [person["providers"][p] for p in sorted(person["providers"])]
             person["refusals"] = [person["refusals"][r] for r in sorted(person["refusals"])]
         return {"day": day, "generated_at": now.isoformat(timespec="seconds"),
-                "budget": ({"tokens_per_day": budget.tokens_per_day, "requests_per_day": budget.requests_per_day}
+                "budget": ({"tokens_per_day": budget.tokens_per_day, "requests_per_day": budget.requests_per_day,
+                            "embedding_tokens_per_day": budget.embedding_tokens_per_day}
                            if budget else None),
                 "participants": [people[u] for u in sorted(people)],
                 "providers": [providers[p] for p in sorted(providers)],
