@@ -61,10 +61,26 @@ def setup(course: str | None, nbgrader_config: str | None, parallel: int | None,
     queue_dir.mkdir(parents=True, exist_ok=True)
     queue_dir.chmod(0o700)
     slots = parallel or default_parallel()
+    if preload is None:  # the CLI: the hub's settings file says what to preload, as for the hub's worker
+        preload = _preload_setting()
     sandbox = Sandbox(slots=slots, work_root=Path(sandbox_root) if sandbox_root else DEFAULT_WORK_ROOT,
-                      **({"preload": preload} if preload is not None else {}))
+                      preload=preload)
     inbound = Path(cfg.Exchange.root) / course_id / "inbound"
     return Engine(cfg, sandbox), Queue(queue_dir / QUEUE_FILE), inbound, slots
+
+
+def _preload_setting() -> list[str]:
+    import os
+
+    from shiplab import settings
+    from shiplab.errors import ShiplabError
+
+    try:
+        return list(settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)["grading.preload"])
+    except ShiplabError:  # a broken settings file is reported where it is used; grading goes on with the default
+        from shiplab.grading.sandbox import DEFAULT_PRELOAD
+
+        return list(DEFAULT_PRELOAD)
 
 
 _common = [
