@@ -98,3 +98,32 @@ def test_results_are_the_same_either_way():
         outs.append([(c.get("outputs"), c.get("execution_count")) for c in run.notebook["cells"]
                      if c["cell_type"] == "code"])
     assert outs[0] == outs[1]
+
+
+def test_a_kernel_process_that_is_gone_means_an_ordinary_start():
+    """If the pre-forked kernel process died before the runner needed it (its pipe is closed), does the notebook
+    still run, on a kernel started the ordinary way?"""
+    import asyncio
+    import multiprocessing
+
+    from jupyter_client import AsyncKernelManager
+
+    from shiplab.grading import kernel
+
+    waiting, offered_end = multiprocessing.Pipe(duplex=False)
+    waiting.close()  # nobody will ever read the launch request
+    kernel.offer(2 ** 22 + 12345, offered_end)
+
+    async def start():
+        km = kernel.PrestartedKernelManager()
+        await km.start_kernel()
+        try:
+            assert isinstance(km.provisioner, kernel.PrestartedProvisioner)
+            assert km.provisioner.process is not None and km.provisioner.pid != 2 ** 22 + 12345
+            assert await km.is_alive()
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    asyncio.run(start())
+    assert not kernel.offered()
+    assert issubclass(kernel.PrestartedKernelManager, AsyncKernelManager)

@@ -179,8 +179,12 @@ class PrestartedProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        conn.send_bytes(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode())
-        conn.close()
+        try:
+            conn.send_bytes(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode())
+        except OSError:  # the waiting process is gone (its set-up failed, or it was killed): start one as usual
+            return await super().launch_kernel(cmd, **kwargs)
+        finally:
+            conn.close()
         self.process = _Adopted(pid)
         self.pid = pid
         self.pgid = pid  # it called setsid(): its own process group, signalled as a whole
