@@ -93,6 +93,19 @@ class RunningHub:
         raise AssertionError(f"server of {username} not ready in {timeout}s: {last and last.status_code}\n"
                              f"{self.tail_log()}")
 
+    def wait_until_answers(self, path: str, what: str, timeout: float = 120) -> None:
+        """Wait until ``GET path`` through the hub's proxy is 200 (a managed service that is still starting)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{self.url}{path}", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} did not answer through the hub in {timeout:.0f} s:\n{self.tail_log(80)}")
+            time.sleep(0.5)
+
     def user_token(self, client: httpx.Client, username: str, note: str = "shiplab test") -> str:
         """A hub API token of ``username``, made with their logged-in ``client`` as the hub's token page does."""
         xsrf = next(c.value for c in client.cookies.jar if c.name == "_xsrf")

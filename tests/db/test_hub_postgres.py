@@ -4,9 +4,7 @@ deployment does (hub_config/k8s/values.yaml): one database, the password only in
 from __future__ import annotations
 
 import shutil
-import time
 
-import httpx
 import pytest
 
 from hubharness import TEST_PREFIX, TEST_ROSTER, free_port, start_hub
@@ -26,16 +24,7 @@ def pg_hub(postgres):
                                         "tracker": {"enabled": True, "url": f"http://127.0.0.1:{free_port()}",
                                                     "db_url": url}})
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{hub.url}{T}/api/openapi.json", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the tracker did not answer through the hub in 120 s:\n{hub.tail_log(80)}")
-            time.sleep(0.5)
+        hub.wait_until_answers(f"{T}/api/openapi.json", "the tracker")
         yield hub, url
     finally:
         hub.stop()

@@ -21,12 +21,12 @@ from shiplab.tracker import db
 from shiplab.tracker.app import create_app
 from shiplab.tracker.auth import StaticIdentity
 from shiplab.tracker.enrol import ensure_cohort, ensure_people
-from shiplab.tracker.models import Base, Cohort, Person, ShipPlan
+from shiplab.tracker.models import Base, Cohort, Person
 from shiplab.tracker.reminders import run_due_reminders
 from shiplab.tracker.rules import zone
 from shiplab.tracker.settings import TrackerSettings
-from trackerkit import AUTUMN_END, AUTUMN_ROSTER, ROSTER, SPRING_END, USERS, UTC, Clock, browser, csrf_of, \
-    make_plan, token
+from trackerkit import AUTUMN_END, AUTUMN_ROSTER, ROSTER, SPRING_END, USERS, UTC, Clock, assert_kept_after_upgrade, \
+    browser, csrf_of, database_at_revision_0001, make_plan, token
 
 pytestmark = pytest.mark.slow
 
@@ -81,23 +81,9 @@ def test_an_older_postgres_database_is_upgraded_with_its_rows(pg):
     """Does a PostgreSQL database left at revision 0001 — where Alembic alters tables in place, not by copying them
     as on SQLite — keep its people and plans through every later migration, people active?"""
     url = pg.create_database("tracker_old")
-    engine = db.make_engine(url)
-    db.upgrade(engine, "0001")
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO cohorts (id, name, course, workshop_start, workshop_end, timezone) "
-                          "VALUES (1, 'old', 'ai', '2026-01-01', '2026-01-02', 'UTC')"))
-        conn.execute(text("INSERT INTO people (id, username, full_name, email, team, manager_username, role) "
-                          "VALUES (1, 'anna', 'Anna', 'a@example.org', 'claims', '', 'participant')"))
-        conn.execute(text("INSERT INTO ship_plans (id, cohort_id, person_id, use_case, backlog_ref, metric_name, "
-                          "unit, planned_ship_date, status, created_at, updated_at) VALUES (1, 1, 1, 'x', 'NVA-1', "
-                          "'m', '', '2026-02-01', 'planned', '2026-01-03 10:00:00', '2026-01-03 10:00:00')"))
-    engine.dispose()
+    database_at_revision_0001(url)
     engine = db.ensure_database(url)
-    with Session(engine) as s:
-        anna = s.scalar(select(Person).where(Person.username == "anna"))
-        assert anna.active is True and anna.team == "claims"
-        plan = s.scalar(select(ShipPlan))
-        assert plan.backlog_ref == "NVA-1" and plan.created_at == dt.datetime(2026, 1, 3, 10, tzinfo=UTC)
+    assert_kept_after_upgrade(engine)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
                                                                        "version_table": db.VERSION_TABLE}),

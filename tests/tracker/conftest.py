@@ -70,25 +70,14 @@ def tracker_hub():
     """A real JupyterHub (demo auth) whose roster has a participant outside the manager's team, with the tracker
     enabled on a free port and the demo cohort on (its default). Yields once the tracker answers through the proxy."""
     import shutil
-    import time
 
-    import httpx
 
     from hubharness import TEST_PREFIX, free_port, start_hub
 
     hub = start_hub(HUB_ROSTER, extra_settings={"tracker": {"enabled": True,
                                                             "url": f"http://127.0.0.1:{free_port()}"}})
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{hub.url}/services/tracker/api/openapi.json", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the tracker did not answer through the hub in 120 s:\n{hub.tail_log(80)}")
-            time.sleep(0.5)
+        hub.wait_until_answers("/services/tracker/api/openapi.json", "the tracker")
         yield hub
     finally:
         hub.stop()

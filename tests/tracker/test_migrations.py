@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shiplab.errors import ShiplabError
 from shiplab.tracker import db
 from shiplab.tracker.models import Base, CheckIn, Cohort, Person, Reminder, ShipPlan
+from trackerkit import assert_kept_after_upgrade, database_at_revision_0001
 
 UTC = dt.timezone.utc
 
@@ -38,24 +39,10 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
 def test_upgrade_keeps_the_rows_of_an_older_database(tmp_path):
     """Does a database written at revision 0001 keep its people and plans after upgrading, with people active?"""
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine, "0001")
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO cohorts (id, name, course, workshop_start, workshop_end, timezone) "
-                          "VALUES (1, 'old', 'ai', '2026-01-01', '2026-01-02', 'UTC')"))
-        conn.execute(text("INSERT INTO people (id, username, full_name, email, team, manager_username, role) "
-                          "VALUES (1, 'anna', 'Anna', 'a@example.org', 'claims', '', 'participant')"))
-        conn.execute(text("INSERT INTO ship_plans (id, cohort_id, person_id, use_case, backlog_ref, metric_name, "
-                          "unit, planned_ship_date, status, created_at, updated_at) VALUES (1, 1, 1, 'x', 'NVA-1', "
-                          "'m', '', '2026-02-01', 'planned', '2026-01-03 10:00:00', '2026-01-03 10:00:00')"))
-    engine.dispose()
+    database_at_revision_0001(url)
     engine = db.ensure_database(url)
     db.ensure_database(url)  # a second start changes nothing
-    with Session(engine) as s:
-        anna = s.scalar(select(Person).where(Person.username == "anna"))
-        assert anna.active is True and anna.team == "claims"
-        plan = s.scalar(select(ShipPlan))
-        assert plan.backlog_ref == "NVA-1" and plan.created_at == dt.datetime(2026, 1, 3, 10, tzinfo=UTC)
+    assert_kept_after_upgrade(engine)
 
 
 def test_tables_refuse_what_would_break_the_rules(tmp_path):

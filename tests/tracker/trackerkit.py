@@ -83,3 +83,38 @@ def csrf_of(client, page: str = "/") -> str:
     m = re.search(r'name="_csrf" value="([^"]+)"', html)
     assert m, f"no CSRF field on {page}"
     return m.group(1)
+
+
+def database_at_revision_0001(url: str):
+    """A tracker database left at revision 0001 holding one cohort, person and plan (an older hub's); returns its
+    engine, disposed. Then ``ensure_database(url)`` must upgrade it keeping them (:func:`assert_kept_after_upgrade`)."""
+    from sqlalchemy import text
+
+    from shiplab.tracker import db
+
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO cohorts (id, name, course, workshop_start, workshop_end, timezone) "
+                          "VALUES (1, 'old', 'ai', '2026-01-01', '2026-01-02', 'UTC')"))
+        conn.execute(text("INSERT INTO people (id, username, full_name, email, team, manager_username, role) "
+                          "VALUES (1, 'anna', 'Anna', 'a@example.org', 'claims', '', 'participant')"))
+        conn.execute(text("INSERT INTO ship_plans (id, cohort_id, person_id, use_case, backlog_ref, metric_name, "
+                          "unit, planned_ship_date, status, created_at, updated_at) VALUES (1, 1, 1, 'x', 'NVA-1', "
+                          "'m', '', '2026-02-01', 'planned', '2026-01-03 10:00:00', '2026-01-03 10:00:00')"))
+    engine.dispose()
+    return engine
+
+
+def assert_kept_after_upgrade(engine) -> None:
+    """The rows :func:`database_at_revision_0001` wrote, read back after the upgrade: anna active, her plan intact."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from shiplab.tracker.models import Person, ShipPlan
+
+    with Session(engine) as s:
+        anna = s.scalar(select(Person).where(Person.username == "anna"))
+        assert anna.active is True and anna.team == "claims"
+        plan = s.scalar(select(ShipPlan))
+        assert plan.backlog_ref == "NVA-1" and plan.created_at == dt.datetime(2026, 1, 3, 10, tzinfo=UTC)
