@@ -234,10 +234,11 @@ SETTINGS: tuple[Setting, ...] = (
             "up to ~2 GB of memory for the RAG labs.", type="integer", minimum=0),
     Setting("grading.poll", 1.0, "Seconds between looks at the exchange for new submissions.", type="number",
             minimum=0),
-    Setting("grading.preload", ["numpy", "shiplab.data", "shiplab.rag"],
+    Setting("grading.preload", ["numpy", "onnxruntime", "tokenizers", "shiplab.data", "shiplab.rag"],
             "Modules the grading sandbox imports once, before it forks each graded notebook's kernel, so no "
-            "notebook pays for importing them (shiplab.rag brings chromadb, onnxruntime and langchain: ~2 CPU-s "
-            "per RAG notebook). Only libraries that start no threads at import; [] for none.",
+            "notebook pays for importing them (shiplab.rag brings chromadb and langchain; with the local "
+            "embedding model's onnxruntime and tokenizers ~2 CPU-s per RAG notebook). Only libraries that start no "
+            "threads at import; [] for none.",
             type="array", items="string"),
     # ---- the instructors' live progress board at /services/progress/
     Setting("progress.enabled", True,

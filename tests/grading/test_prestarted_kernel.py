@@ -127,3 +127,19 @@ def test_a_kernel_process_that_is_gone_means_an_ordinary_start():
     asyncio.run(start())
     assert not kernel.offered()
     assert issubclass(kernel.PrestartedKernelManager, AsyncKernelManager)
+
+
+def test_warm_up_starts_the_fork_server_with_the_labs_libraries():
+    """Does warm_up() (the worker calls it at start) leave a fork server running that has loaded the kernel's and
+    the preloaded libraries (numpy's and zmq's native code mapped), so the first submission does not wait for those
+    imports?"""
+    import os
+    import time
+
+    pid = Sandbox(slots=1).warm_up()
+    assert pid and os.path.exists(f"/proc/{pid}")
+    deadline = time.monotonic() + 120
+    while not all(f"/site-packages/{lib}/" in open(f"/proc/{pid}/maps").read() for lib in ("numpy", "zmq")):
+        assert time.monotonic() < deadline, "the fork server did not load the preloaded libraries"
+        time.sleep(0.2)
+    assert Sandbox(slots=1).warm_up() == pid  # again: the same server

@@ -54,6 +54,7 @@ def main() -> int:
             stop.wait(5.0)
     else:
         return 0
+    engine.sandbox.warm_up()  # the fork server imports the labs' libraries now, not on the first submission
     log.info("grading %s: %d at once, watching %s (%s)", course, slots, inbound, engine.sandbox.isolation)
     summary = Worker(engine, queue, slots, inbound=inbound, poll=poll).run(stop)
     log.info("stopped: %d graded, %d failed", summary.graded, summary.failed)

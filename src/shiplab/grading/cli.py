@@ -162,6 +162,7 @@ def grade_worker(course, nbgrader_config, parallel, sandbox_root, labs, poll, un
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    engine.sandbox.warm_up()  # the labs' libraries are imported now, not when the first submission lands
     click.echo(f"grading worker: {slots} at once, watching {inbound} ({engine.sandbox.isolation})", err=True)
     worker = Worker(engine, queue, slots, inbound=inbound, labs=list(labs) or None, poll=poll)
     summary = worker.run(stop, until_idle=until_idle)

@@ -132,7 +132,13 @@ def ensure_work_root(path: Path) -> Path:
 RUN_NAME = "shiplab-sandbox-run"
 
 
-DEFAULT_PRELOAD = ("numpy", "shiplab.data", "shiplab.rag")  # the setting grading.preload's default
+def _default_preload() -> tuple[str, ...]:
+    from shiplab.settings import BY_KEY
+
+    return tuple(BY_KEY["grading.preload"].default)
+
+
+DEFAULT_PRELOAD = _default_preload()  # the setting grading.preload's default
 
 
 def _context(preload: tuple[str, ...] = DEFAULT_PRELOAD):
@@ -214,6 +220,15 @@ class Sandbox:
                         "(they could read the gradebook). Run the grading worker as root for a real sandbox.")
         elif isolate_network and not self.isolate_network:
             log.warning("network namespaces are unavailable here: graded notebooks keep network access.")
+
+    def warm_up(self) -> int:
+        """Start the fork server now, so the first submission does not wait while it imports the runner, the kernel
+        and ``grading.preload`` (a few seconds with chromadb); returns its pid. Safe to call again."""
+        from multiprocessing import forkserver
+
+        _context(self.preload)
+        forkserver.ensure_running()
+        return forkserver._forkserver._forkserver_pid
 
     @property
     def isolation(self) -> str:
