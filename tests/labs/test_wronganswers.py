@@ -98,6 +98,25 @@ def test_refuses_unusable_wrong_answer_files(tmp_path, name, source, message):
         load_wrong_answers("lab9-toy", labs, graders)
 
 
+def test_a_patch_is_the_solution_with_the_mistake_and_a_stale_one_says_so(tmp_path):
+    """Is a .patch wrong answer the solution with only its mistake applied (and run like a .py one), and is a patch
+    the solution has changed under refused, naming the line that no longer matches?"""
+    from shiplab.course.wronganswers import make_patch
+
+    labs, graders = make_lab(tmp_path, {})
+    patch = make_patch(SOLUTION, "\ndef double(n):\n    \"\"\"Twice n.\"\"\"\n    return 3 * n\n", "triples")
+    assert "-    return 2 * n" in patch and "+    return 3 * n" in patch and "def double" in patch
+    (graders / "lab9-toy" / "wrong_answers" / "double__triples.patch").write_text(patch, encoding="utf-8")
+    (answer,) = load_wrong_answers("lab9-toy", labs, graders)
+    assert answer.source.strip().endswith("return 3 * n") and '"""Twice n."""' in answer.source
+    report = run_lab("lab9-toy", labs, graders, timeout=5)
+    assert report.caught == 1 and report.ok
+    stale = patch.replace("-    return 2 * n", "-    return 2 * int(n)")
+    (graders / "lab9-toy" / "wrong_answers" / "double__triples.patch").write_text(stale, encoding="utf-8")
+    with pytest.raises(WrongAnswerError, match=r"no longer applies to the solution of 'double'.*return 2 \* n"):
+        load_wrong_answers("lab9-toy", labs, graders)
+
+
 def test_cli_names_a_mistyped_lab():
     """Does `shiplab course wrong-answers` answer a mistyped lab id with a sentence and exit 2?"""
     result = CliRunner().invoke(course, ["wrong-answers", "lab1-backlgo"])

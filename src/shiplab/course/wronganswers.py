@@ -1,7 +1,10 @@
 """Can a lab's tests be fooled? Run its plausible wrong answers against them and count how many are caught.
 
-Each lab keeps wrong answers in ``graders/<lab-id>/wrong_answers/<grade_id>__<what-is-wrong>.py``: the whole source
-of solution cell ``<grade_id>`` as a participant might write it, wrong (see :mod:`shiplab.course.authoring`). A
+Each lab keeps wrong answers in ``graders/<lab-id>/wrong_answers/<grade_id>__<what-is-wrong>.patch``: a unified
+diff against solution cell ``<grade_id>`` (its source without the solution markers) that makes it wrong the way a
+participant might (see :mod:`shiplab.course.authoring`). A patch holds only the mistake, so the rest of the solution
+is written once; when the solution changes under a patch, it no longer applies and says so. An answer that shares
+little with the solution can be the whole cell source instead, ``<grade_id>__<what-is-wrong>.py``. A
 wrong answer is *caught* when at least one test cell of the notebook (visible or hidden) fails with it in place,
 i.e. it would lose points at grading. A lab's tests must catch at least :data:`REQUIRED_SHARE` of its wrong answers.
 
@@ -132,6 +135,68 @@ def answers_dir(lab: str, graders_dir: Path = paths.GRADERS_DIR) -> Path:
     return graders_dir / lab / "wrong_answers"
 
 
+def solution_base(solution_source: str) -> str:
+    """What a wrong answer's patch applies to: the solution cell without its BEGIN/END SOLUTION lines."""
+    return _unmarked(solution_source) + "\n"
+
+
+def apply_patch(base: str, patch: str) -> str:
+    """``base`` with the unified diff ``patch`` applied, strictly: every context and removed line must match where
+    its hunk says (no fuzz), else ValueError naming the first line that differs."""
+    import re
+
+    lines = base.splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0  # next line of ``lines`` not yet copied
+    hunk_re = re.compile(r"^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@")
+    body = patch.splitlines(keepends=True)
+    i = 0
+    while i < len(body) and not body[i].startswith("@@"):
+        i += 1  # the ---/+++ header
+    while i < len(body):
+        m = hunk_re.match(body[i])
+        if not m:
+            raise ValueError(f"patch line {i + 1} is not a hunk header: {body[i].rstrip()!r}")
+        start = max(int(m.group(1)) - 1, 0)
+        if start < pos:
+            raise ValueError(f"hunks overlap at patch line {i + 1}")
+        out.extend(lines[pos:start])
+        pos = start
+        i += 1
+        last = ""
+        while i < len(body) and not body[i].startswith("@@"):
+            tag, text = body[i][:1], body[i][1:]
+            if tag == "\\":  # "\ No newline at end of file": the line written before has none
+                if last in (" ", "+") and out:
+                    out[-1] = out[-1].rstrip("\n")
+                i += 1
+                continue
+            last = tag
+            if tag in (" ", "-"):
+                if pos >= len(lines) or lines[pos].rstrip("\n") != text.rstrip("\n"):
+                    found = lines[pos].rstrip() if pos < len(lines) else "the end of the cell"
+                    raise ValueError(f"line {pos + 1} of the solution is {found!r}, the patch expects "
+                                     f"{text.rstrip()!r}")
+                if tag == " ":
+                    out.append(lines[pos])
+                pos += 1
+            elif tag == "+":
+                out.append(text)
+            else:
+                raise ValueError(f"patch line {i + 1} starts with {tag!r}, not ' ', '-' or '+'")
+            i += 1
+    out.extend(lines[pos:])
+    return "".join(out)
+
+
+def make_patch(solution_source: str, wrong_source: str, name: str) -> str:
+    """The patch that :func:`apply_patch` turns the solution into ``wrong_source`` with (for authors)."""
+    import difflib
+
+    return "".join(difflib.unified_diff(solution_base(solution_source).splitlines(keepends=True),
+                                        wrong_source.splitlines(keepends=True), "solution", name, n=2))
+
+
 def load_wrong_answers(lab: str, labs_dir: Path = paths.LABS_DIR,
                        graders_dir: Path = paths.GRADERS_DIR) -> list[WrongAnswer]:
     """The lab's wrong answers, each checked against its notebook's solution cells (raise if one is unusable)."""
@@ -142,16 +207,26 @@ def load_wrong_answers(lab: str, labs_dir: Path = paths.LABS_DIR,
         solutions.update({_meta(c)["grade_id"]: c.source for c in nb.cells if _meta(c).get("solution")})
     folder = answers_dir(lab, graders_dir)
     answers = []
-    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+    files = sorted([*folder.glob("*.py"), *folder.glob("*.patch")]) if folder.is_dir() else []
+    for path in files:
         grade_id, sep, name = path.stem.partition(SEPARATOR)
         if not sep or not name:
-            raise WrongAnswerError(f"{path}: a wrong answer's file name is <grade_id>{SEPARATOR}<what-is-wrong>.py.",
+            raise WrongAnswerError(f"{path}: a wrong answer's file name is <grade_id>{SEPARATOR}<what-is-wrong>.py "
+                                   "(or .patch, a diff against the solution).",
                                    hint=f"rename it, e.g. {next(iter(solutions), 'my_function')}{SEPARATOR}"
-                                        "ignores_case.py")
+                                        "ignores_case.patch")
         if grade_id not in solutions:
             raise WrongAnswerError(f"{path}: lab {lab!r} has no solution cell {grade_id!r}.",
                                    hint=f"solution cells: {', '.join(solutions) or 'none'}.")
         source = path.read_text(encoding="utf-8")
+        if path.suffix == ".patch":
+            try:
+                source = apply_patch(solution_base(solutions[grade_id]), source)
+            except ValueError as exc:
+                raise WrongAnswerError(f"{path} no longer applies to the solution of {grade_id!r}: {exc}.",
+                                       hint="the solution changed under it: make the mistake again on the new "
+                                            "solution and save the diff (shiplab.course.wronganswers.make_patch)."
+                                       ) from None
         if _unmarked(source) == _unmarked(solutions[grade_id]):
             raise WrongAnswerError(f"{path} is the solution itself, not a wrong answer.",
                                    hint="change it the way a participant plausibly gets it wrong.")
