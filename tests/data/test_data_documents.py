@@ -71,16 +71,54 @@ def test_unknown_classification_lists_the_allowed_ones(folder):
         load_documents(folder)
 
 
-def test_bad_front_matter_and_duplicate_ids(folder):
-    """Are invalid front matter and two files with one id both reported, with how to fix them?"""
+def test_bad_front_matter_is_reported(folder):
+    """Is invalid front matter reported, with how to fix it?"""
     (folder / "y.md").write_text("---\ntitle: ADR 1: bus: x\n---\ntext\n")
     with pytest.raises(ImportProblem, match="front matter between the --- lines is not valid YAML"):
         load_documents(folder)
-    (folder / "y.md").unlink()
-    (folder / "notes.md").write_text("# Notes\nsame id as notes.txt\n")
-    with pytest.raises(ImportProblem) as err:
-        load_documents(folder)
-    assert "share the id 'notes'" in str(err.value) and "rename one of them" in str(err.value)
+
+
+def test_two_files_of_one_name_keep_their_extension_in_the_id(folder):
+    """Do notes.md and notes.txt both import, as 'notes.md' and 'notes.txt', while other ids stay bare?"""
+    (folder / "notes.md").write_text("# Notes\nthe Markdown twin of notes.txt\n")
+    docs = {d.id: d for d in load_documents(folder)}
+    assert {"notes.md", "notes.txt", "claims-guideline", "runbook"} <= set(docs)
+    assert docs["notes.md"].format == "md" and docs["notes.txt"].provenance.source == "notes.txt"
+
+
+def test_nested_tree_ids_are_relative_paths(tmp_path):
+    """Do seven index.md in seven folders import as seven documents with ids like 'topic/index'?"""
+    for name in ("", "topic", "howto", "howto/admin", "install", "reference", "contributing"):
+        (tmp_path / name).mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / "index.md").write_text(f"# {name or 'Home'}\n\nAbout {name or 'everything'}.\n")
+    docs = load_documents(tmp_path)
+    assert sorted(d.id for d in docs) == ["contributing/index", "howto/admin/index", "howto/index", "index",
+                                          "install/index", "reference/index", "topic/index"]
+    assert {d.provenance.source for d in docs} >= {"topic/index.md", "index.md"}
+    assert next(d for d in docs if d.id == "howto/admin/index").title == "howto/admin"
+
+
+def test_files_that_are_not_documents_are_left_out_with_a_note(tmp_path):
+    """Are requirements.txt, conf.py, images, _build/ and .git/ left out and listed — while requirements.md, a
+    plain .txt and a reST page are documents?"""
+    (tmp_path / "requirements.md").write_text("# Requirements\n\nA hub needs 1 GB of memory.\n")
+    (tmp_path / "requirements.txt").write_text("sphinx>=7\nmyst-parser\n")
+    (tmp_path / "conf.py").write_text("project = 'x'\n")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "notes.txt").write_text("Plain notes are a document.\n")
+    (tmp_path / "guide.rst").write_text("Install guide\n=============\n\nRun it.\n\nUpgrade\n-------\n\nAgain.\n")
+    (tmp_path / "_build").mkdir()
+    (tmp_path / "_build" / "index.html").write_text("<p>built</p>")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: main")
+    docs = load_documents(tmp_path)
+    assert sorted(d.id for d in docs) == ["guide", "notes", "requirements"]
+    assert sorted(docs.skipped) == ["_build/index.html: a build or static folder",
+                                    "conf.py: not a document type (.py)", "logo.png: not a document type (.png)",
+                                    "requirements.txt: a tool's file, not a document"]
+    rst = next(d for d in docs if d.id == "guide")
+    assert rst.format == "rst" and rst.title == "Install guide"
+    assert rst.sections == [("Install guide", "Run it."), ("Upgrade", "Again.")]
 
 
 def test_empty_or_missing_folder(tmp_path):

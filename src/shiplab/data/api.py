@@ -2,9 +2,16 @@
 export a participant dropped into ``~/backlog/``.
 
 The format is told from the content, not the file name: JSON is GitHub's (or a shiplab ``.jsonl`` export), a CSV
-header with ``Issue key`` is Jira's, one with ``Work Item Type`` is Azure DevOps', one starting ``key,summary,…`` is
-a shiplab export; anything else needs ``format="csv"`` and a column mapping. Every record is classified
-(:mod:`shiplab.data.classify`) unless ``classify=False``.
+header with ``Issue key`` (or ``Key``) and ``Summary`` is Jira's — also below a few title lines —, one with ``Work
+Item Type`` is Azure DevOps', one starting ``key,summary,…`` is a shiplab export; anything else needs
+``format="csv"`` and a column mapping. Every record is classified (:mod:`shiplab.data.classify`) unless
+``classify=False``.
+
+Two ways to meet a bad row. :func:`load_backlog` and the sample loaders are strict — the graded path: one bad row
+refuses the file, naming every problem. :func:`find_user_backlog` — a participant exploring their own export —
+leaves bad rows out instead (``skip_bad=True``), warns with each one's row, column, value and how to fix it, and keeps
+them on the result (:class:`Backlog` ``.skipped``), so one bad date never hides a whole export. Either way the result
+says what else was not imported and why (``.notes``: blank rows, a footer line, pull requests).
 
 ``progress(stage, done, total)`` is called while reading (bytes) and classifying (items), for a progress bar.
 """
@@ -12,6 +19,7 @@ a shiplab export; anything else needs ``format="csv"`` and a column mapping. Eve
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,13 +27,44 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shiplab.data import azure, github, jira, mapped_csv, normalized
 from shiplab.data.classify import classify as classify_record
 from shiplab.data.documents import read_folder
-from shiplab.data.errors import ImportProblem
+from shiplab.data.errors import ImportProblem, Problem
 from shiplab.data.model import BacklogItem, Document
+from shiplab.data.options import ReadOptions, ReadResult
 from shiplab.data.readers import DEFAULT_LIMIT, decode, read_bytes
 
 FORMATS = ("auto", "jira", "github", "azure", "csv", "shiplab")
-BACKLOG_SUFFIXES = (".csv", ".json", ".jsonl", ".tsv")
+BACKLOG_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".tsv")
 MAPPING_NAMES = ("mapping.yaml", "mapping.yml")
+
+
+class Backlog(list):
+    """The imported items (a plain list of :class:`BacklogItem`), with what did not become one.
+
+    ``skipped``: the problems of the rows left out (``skip_bad``); ``notes``: everything else not imported or read by
+    a guess, and why; ``format`` and ``source``: what was read.
+    """
+
+    def __init__(self, items=(), *, skipped=(), notes=(), format: str = "", source: str = ""):
+        super().__init__(items)
+        self.skipped: list[Problem] = list(skipped)
+        self.notes: list[str] = list(notes)
+        self.format, self.source = format, source
+
+    def report(self) -> str:
+        """A few lines for a person: what was imported, what was left out and why."""
+        lines = [f"{len(self)} items from {self.source} ({self.format})."]
+        if self.skipped:
+            rows = len({p.row for p in self.skipped})
+            lines.append(f"{rows} row{'s' if rows > 1 else ''} left out because of a problem:")
+            lines += [f"  - {p.advice()}" for p in self.skipped[:10]]
+            if len(self.skipped) > 10:
+                lines.append(f"  … and {len(self.skipped) - 10} more")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+class SkippedRows(UserWarning):
+    """Rows of a participant's export were left out; the message lists them with how to fix each."""
 
 
 def detect_format(text: str, file: str) -> str:
@@ -34,11 +73,14 @@ def detect_format(text: str, file: str) -> str:
         return "shiplab"
     if github.looks_like(text):
         return "github"
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    for name, module in (("shiplab", normalized), ("jira", jira), ("azure", azure)):
-        test = module.looks_like_csv if module is normalized else module.looks_like
-        if test(first):
-            return name
+    lines = text.lstrip("\ufeff").split("\n", 11)
+    first = lines[0]
+    if normalized.looks_like_csv(first):
+        return "shiplab"
+    for line in lines[:10]:  # Jira Server's export may have a title and a "Displaying N issues" line on top
+        for name, module in (("jira", jira), ("azure", azure)):
+            if module.looks_like(line):
+                return name
     raise ImportProblem(f"cannot tell which tool exported this file (its first line is {first[:100]!r}).", file=file,
                         hint="name the format (--format jira|github|azure), or import it with --format csv and a "
                              "column mapping (key: ID, summary: Title, …).")
@@ -55,17 +97,22 @@ def _zone(tz):
 
 
 def load_backlog(path: str | os.PathLike, format: str = "auto", mapping: dict | str | os.PathLike | None = None,
-                 progress=None, *, limit: int = DEFAULT_LIMIT, tz="UTC", classify: bool = True) -> list[BacklogItem]:
-    """Every item in the export at ``path``, all or nothing (one ImportProblem lists everything wrong).
+                 progress=None, *, limit: int = DEFAULT_LIMIT, tz="UTC", classify: bool = True,
+                 date_format: str | None = None, locale: str | None = None, skip_bad: bool = False) -> Backlog:
+    """Every item in the export at ``path``: all or nothing (one ImportProblem lists everything wrong), or with
+    ``skip_bad`` the good rows, the bad ones on ``.skipped``.
 
-    ``mapping`` (a dict or a YAML file) is the column mapping for ``format="csv"``; giving one implies that format.
-    ``tz`` is the zone of export times that carry none (Jira, Azure). ``limit`` caps the file size in bytes.
+    ``mapping`` (a dict or a YAML file) is the column mapping for ``format="csv"``; giving one implies that format,
+    and its ``date_format``/``locale``/``tz`` keys are reading options. ``tz`` is the zone of export times that carry
+    none (Jira, Azure); ``date_format`` (``%d/%m/%Y %H:%M`` or ``dd/MM/yyyy HH:mm``) and ``locale`` (``de``, ``fr``, …)
+    say how dates are written when the column alone cannot tell. ``limit`` caps the file size in bytes.
     """
-    return read_backlog(path, format, mapping, progress, limit=limit, tz=tz, classify=classify)[0]
+    return read_backlog(path, format, mapping, progress, limit=limit, tz=tz, classify=classify,
+                        date_format=date_format, locale=locale, skip_bad=skip_bad)[0]
 
 
 def read_backlog(path, format="auto", mapping=None, progress=None, *, limit=DEFAULT_LIMIT, tz="UTC",
-                 classify=True) -> tuple[list[BacklogItem], str]:
+                 classify=True, date_format=None, locale=None, skip_bad=False) -> tuple[Backlog, str]:
     """:func:`load_backlog`, and the format it read."""
     if format not in FORMATS:
         raise ImportProblem(f"unknown format {format!r}.", file=str(path), hint=f"use one of {', '.join(FORMATS)}.")
@@ -75,17 +122,21 @@ def read_backlog(path, format="auto", mapping=None, progress=None, *, limit=DEFA
                             hint="give the export file; for a folder of documents use load_documents (--format docs).")
     if mapping is not None and not isinstance(mapping, dict):
         mapping = mapped_csv.load_mapping(mapping)
-    zone = _zone(tz)
+    columns, given = mapped_csv.split_options(mapping or {})
+    options = ReadOptions(tz=_zone(tz if tz not in (None, "UTC") else given.get("tz", tz)),
+                          date_format=date_format or given.get("date_format"), locale=locale or given.get("locale"),
+                          skip_bad=skip_bad)
     size = path.stat().st_size if path.is_file() else 0
     text = decode(read_bytes(path, limit, progress and (lambda n: progress("reading", n, size))), path.name)
-    fmt = "csv" if format == "auto" and mapping else format
+    fmt = "csv" if format == "auto" and columns else format
     fmt = detect_format(text, path.name) if fmt == "auto" else fmt
     if fmt == "csv":
-        items = mapped_csv.parse(text, path.name, mapping, zone)
+        result = mapped_csv.read(text, path.name, mapping, options)
     elif fmt == "shiplab":
-        items = normalized.parse(text, path.name)
+        result = ReadResult(normalized.parse(text, path.name))
     else:
-        items = {"jira": jira.parse, "github": github.parse, "azure": azure.parse}[fmt](text, path.name, zone)
+        result = {"jira": jira.read, "github": github.read, "azure": azure.read}[fmt](text, path.name, options)
+    items = Backlog(result.items, skipped=result.skipped, notes=result.notes, format=fmt, source=str(path))
     if classify:
         for n, item in enumerate(items, start=1):
             classify_record(item)
@@ -94,15 +145,28 @@ def read_backlog(path, format="auto", mapping=None, progress=None, *, limit=DEFA
     return items, fmt
 
 
+class Documents(list):
+    """The imported documents (a plain list of :class:`Document`), with the files that are not among them and why:
+    ``skipped`` (files that are not documents: images, code, build files) and ``problems`` (unreadable documents,
+    with ``skip_bad``)."""
+
+    def __init__(self, docs=(), *, skipped=(), problems=()):
+        super().__init__(docs)
+        self.skipped: list[str] = list(skipped)
+        self.problems: list[str] = list(problems)
+
+
 def load_documents(folder: str | os.PathLike, progress=None, *, skip_bad: bool = False,
-                   classify: bool = True) -> list[Document]:
-    """Every document in ``folder`` (md, txt, html, pdf, docx), all or nothing unless ``skip_bad``."""
+                   classify: bool = True) -> Documents:
+    """Every document under ``folder`` (md, rst, txt, html, pdf, docx; nested folders too, ids from the relative
+    path), all or nothing unless ``skip_bad``. Files that are not documents are left out and listed on
+    ``.skipped``."""
     report = progress and (lambda n, total: progress("reading", n, total))
-    docs, _ = read_folder(Path(folder), skip_bad=skip_bad, progress=report)
+    docs, problems, skipped = read_folder(Path(folder), skip_bad=skip_bad, progress=report)
     if classify:
         for d in docs:
             classify_record(d)
-    return docs
+    return Documents(docs, skipped=skipped, problems=problems)
 
 
 def datasets_dir() -> Path:
@@ -132,10 +196,13 @@ def load_sample_documents() -> list[Document]:
     return load_documents(datasets_dir() / "documents")
 
 
-def find_user_backlog(home: str | os.PathLike | None = None, **kwargs) -> list[BacklogItem] | None:
+def find_user_backlog(home: str | os.PathLike | None = None, *, skip_bad: bool = True, **kwargs) -> Backlog | None:
     """The export a participant dropped into ``~/backlog/`` (the newest file there), imported; None when there is none.
 
-    The format is detected; a plain CSV is read with ``~/backlog/mapping.yaml`` when that file exists.
+    The format is detected; a plain CSV is read with ``~/backlog/mapping.yaml`` when that file exists, whose
+    ``date_format``/``locale``/``tz`` keys apply to any format. Bad rows are left out and reported in a
+    :class:`SkippedRows` warning (``skip_bad=False`` refuses the file instead); a file that cannot be read at all
+    still raises :class:`ImportProblem`, naming it.
     """
     folder = Path(home if home is not None else Path.home()) / "backlog"
     if not folder.is_dir():
@@ -146,14 +213,22 @@ def find_user_backlog(home: str | os.PathLike | None = None, **kwargs) -> list[B
         return None
     newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
     mapping_file = next((folder / n for n in MAPPING_NAMES if (folder / n).is_file()), None)
+    options = {}
+    if mapping_file is not None and not kwargs.get("mapping"):
+        options = mapped_csv.split_options(mapped_csv.load_mapping(mapping_file))[1]
+    for key, value in options.items():
+        kwargs.setdefault(key, value)
     try:
-        return load_backlog(newest, **kwargs)
+        items = load_backlog(newest, skip_bad=skip_bad, **kwargs)
     except ImportProblem as exc:
         if not exc.reason.startswith("cannot tell which tool") or kwargs.get("mapping"):
             raise
-        if mapping_file is None:
+        if mapping_file is None or not mapped_csv.split_options(mapped_csv.load_mapping(mapping_file))[0]:
             raise ImportProblem(exc.reason, file=str(newest),
                                 hint=f"if it is a Jira, GitHub or Azure DevOps export, export it again unchanged; "
                                      f"otherwise put a column mapping in {folder / 'mapping.yaml'} "
                                      "(lines like 'key: ID' and 'summary: Title').") from None
-    return load_backlog(newest, "csv", mapping_file, **kwargs)
+        items = load_backlog(newest, "csv", mapping_file, skip_bad=skip_bad, **kwargs)
+    if items.skipped:
+        warnings.warn(SkippedRows(items.report()), stacklevel=2)
+    return items

@@ -2,7 +2,11 @@
 
 Azure writes people as ``Name <email>`` (the name is kept, the address dropped: it is personal data the backlog does
 not need), tags as one ``a; b`` cell, the team as the last part of ``Area Path`` (``Nordlicht\\Billing`` →
-component ``Billing``), and dates US-style (``3/12/2024 9:15 AM``) or ISO. The work item ID is the key.
+component ``Billing``), descriptions as HTML (made text), and dates in the exporting user's format — US-style
+(``3/12/2024 9:15 AM``) unless that user set another; each date column's style is told from its values. A tree
+query exports its titles as ``Title 1``, ``Title 2``, … by level: the item's title is the one it has. The work item
+ID is the key. Without ``Closed Date``/``Resolved Date`` columns, a closed State counts as resolved (dated by
+``Changed Date``).
 """
 
 from __future__ import annotations
@@ -10,12 +14,17 @@ from __future__ import annotations
 from datetime import timezone, tzinfo
 
 from shiplab.data import dates
-from shiplab.data.errors import ProblemList
+from shiplab.data.errors import ProblemList, settle
+from shiplab.data.htmltext import as_text
 from shiplab.data.model import BacklogItem, Provenance
+from shiplab.data.options import ReadOptions, ReadResult, date_reader
 from shiplab.data.readers import read_table, require_items, require_unique_keys
+from shiplab.data.resolution import says_resolved
 
-REQUIRED = ["ID", "Work Item Type", "Title", "State"]
-DATE_COLUMNS = (("Created Date", "created"), ("Closed Date", "resolved"), ("Resolved Date", "resolved"))
+REQUIRED = ["ID", "Work Item Type", ("Title", "Title 1"), "State"]
+DATE_COLUMNS = (("Created Date", "created"), ("Closed Date", "resolved"), ("Resolved Date", "resolved"),
+                ("Changed Date", "changed"))
+HINT = "fix those rows in the export (or in a copy of it) and import again."
 
 
 def looks_like(header_line: str) -> bool:
@@ -30,33 +39,55 @@ def person(value: str) -> str:
 
 def parse(text: str, file: str = "<azure export>", tz: tzinfo = timezone.utc) -> list[BacklogItem]:
     """Every work item in the CSV, or one ImportProblem listing every bad row."""
-    table = read_table(text, file)
+    return read(text, file, ReadOptions(tz=tz)).items
+
+
+def read(text: str, file: str = "<azure export>", options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Every work item in the CSV: all or nothing, or (``options.skip_bad``) the good rows and the problems."""
+    table = read_table(text, file, is_header=lambda cells: "work item type" in {c.strip().lower() for c in cells})
     table.require(REQUIRED, "Azure DevOps CSV export")
+    titles = [h for h in table.header if h.lower() == "title" or h.lower().startswith("title ")]
+    readers = {c: date_reader(table.values(c if table.has(c) else None), dates.AZURE, options, file, c)
+               for c, _ in DATE_COLUMNS}
+    has_resolved = table.has("Closed Date") or table.has("Resolved Date")
     problems = ProblemList(file)
     items: list[BacklogItem] = []
+    guessed = 0
     for row in table.check_widths(problems):
         when: dict = {}
         for column, field in DATE_COLUMNS:
             raw = table.one(row, column)
             try:
-                when[field] = when.get(field) or dates.parse_date(raw, dates.AZURE, tz)
+                when[field] = when.get(field) or readers[column].read(raw)
             except dates.DateProblem:
-                problems.add(dates.date_message(raw, dates.AZURE), row=row.row, line=row.line, column=column)
+                problems.add(readers[column].message(raw), row=row.row, line=row.line, column=column,
+                             hint=dates.DATE_HINT)
         key = table.one(row, "ID")
         if not key:
-            problems.add("the work item ID is empty.", row=row.row, line=row.line, column="ID")
+            problems.add("the work item ID is empty.", row=row.row, line=row.line, column="ID",
+                         hint="export again with the ID column filled.")
             continue
+        state = table.one(row, "State")
+        resolved = when.get("resolved")
+        if not has_resolved and resolved is None and says_resolved(state):
+            resolved = when.get("changed") or when.get("created")
+            guessed += 1
         area = table.one(row, "Area Path")
         items.append(BacklogItem(
-            key=key, summary=table.one(row, "Title"), description=table.one(row, "Description"),
-            type=table.one(row, "Work Item Type"), status=table.one(row, "State"),
+            key=key, summary=next((table.one(row, t) for t in titles if table.one(row, t)), ""),
+            description=as_text(table.one(row, "Description")),
+            type=table.one(row, "Work Item Type"), status=state,
             priority=table.one(row, "Priority"), components=[area.split("\\")[-1]] if area else [],
             labels=[t.strip() for t in table.one(row, "Tags").split(";") if t.strip()],
-            created=when.get("created"), resolved=when.get("resolved"),
+            created=when.get("created"), resolved=resolved,
             parent=table.one(row, "Parent"), assignee=person(table.one(row, "Assigned To")),
             reporter=person(table.one(row, "Created By")),
             provenance=Provenance(file, "azure", row.row, row.line, key)))
     require_unique_keys(items, problems, "work item ID")
-    problems.raise_if_any(hint="fix those rows in the export (or in a copy of it) and import again.")
-    require_items(items, file, "work items")
-    return items
+    kept, skipped = settle(items, problems, skip_bad=options.skip_bad, hint=HINT)
+    require_items(kept, file, "work items")
+    notes = list(table.notes)
+    if guessed:
+        notes.append(f"no 'Closed Date' column: {guessed} work item{'s' if guessed > 1 else ''} counted resolved "
+                     "from State, dated by 'Changed Date'.")
+    return ReadResult(kept, skipped, notes)

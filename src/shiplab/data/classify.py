@@ -5,7 +5,7 @@ A record holding personal data (found by :mod:`shiplab.data.pii`) is *restricted
 A class is never lowered: classifying twice gives the same answer, and a document marked *confidential* stays so
 even with no personal data in it.
 
-For a backlog item only the summary and description are searched: the assignee and reporter are colleagues named by
+For a backlog item only the summary, description and comments are searched: the assignee and reporter are colleagues named by
 the tool itself, which would make every ticket restricted and the class meaningless.
 """
 
@@ -27,7 +27,8 @@ def classify_text(text: str, default: str = "internal") -> str:
 def classify(record: BacklogItem | Document) -> str:
     """The record's class; also set on ``record.classification``."""
     current = record.classification if record.classification in CLASSES else "internal"
-    text = f"{record.summary}\n{record.description}" if isinstance(record, BacklogItem) else record.text
+    text = ("\n".join([record.summary, record.description, *record.comments]) if isinstance(record, BacklogItem)
+            else record.text)
     record.classification = higher(current, classify_text(text, current))
     return record.classification
 

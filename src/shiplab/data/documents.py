@@ -1,12 +1,24 @@
-"""A folder of documents — Markdown (YAML front matter), text, HTML, PDF, DOCX — into :class:`Document` records.
+"""A tree of documents — Markdown (YAML front matter), reStructuredText, text, HTML, PDF, DOCX — into
+:class:`Document` records, taken as it is: nested folders and all.
 
-Each document's id is its file name without the extension; its sections are its headings with the text under them
-(Markdown ``#`` lines, HTML ``<h1>``–``<h6>``, DOCX "Heading"/"Title" paragraph styles; PDF and text files have
-none). Metadata comes from where each format keeps it: Markdown front matter (``title``, ``doc_type``,
+**Ids are relative paths** without the extension, with ``/`` between folders: ``claims-guideline`` at the top,
+``topic/index`` and ``howto/index`` below — so the seven ``index.md`` of a documentation tree are seven documents.
+When two files differ only in their extension (``guide.md`` and its export ``guide.pdf``), both keep it in their
+id (``guide.md``, ``guide.pdf``). ``provenance.source`` is the relative path with the extension.
+
+**Sections** are the headings with the text under them (Markdown ``#`` lines, reST titles underlined with ``===``,
+``---``, …, HTML ``<h1>``–``<h6>``, DOCX "Heading"/"Title" paragraph styles; PDF and text files have none).
+Metadata comes from where each format keeps it: Markdown front matter (``title``, ``doc_type``,
 ``classification``), HTML ``<title>`` and ``<meta name=…>``, PDF metadata (``classification: …`` in the subject),
 DOCX core properties (title, category = doc_type, ``classification:…`` in the keywords).
 
-A folder imports all-or-nothing like a backlog: every file is read first and every unreadable file is named in one
+**What is not a document is left out, with a note** (:func:`not_a_document`): files of other types (images, code,
+styles, ``conf.py``, ``Makefile``), hidden files and folders (``.git/``, ``.DS_Store``), build and static folders
+(``_build/``, ``_static/``, ``node_modules/``), and pip's ``requirements*.txt``/``constraints*.txt``, which are
+package lists even where they sit beside a ``requirements.md`` that *is* a document. Every other ``.txt`` is a
+document.
+
+A folder imports all-or-nothing like a backlog: every document is read first and every unreadable one is named in one
 :class:`ImportProblem` — unless ``skip_bad=True``, which imports the rest and returns the problems.
 """
 
@@ -22,8 +34,10 @@ from shiplab.data.errors import ImportProblem, ProblemList
 from shiplab.data.model import CLASSES, Document, Provenance
 from shiplab.data.readers import DEFAULT_LIMIT, decode, read_bytes
 
-FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".html": "html", ".htm": "html", ".pdf": "pdf",
-           ".docx": "docx"}
+FORMATS = {".md": "md", ".markdown": "md", ".rst": "rst", ".txt": "txt", ".html": "html", ".htm": "html",
+           ".pdf": "pdf", ".docx": "docx"}
+SKIP_FOLDERS = frozenset({"_build", "_static", "_templates", "node_modules", "__pycache__", "site-packages", "venv"})
+TOOL_FILES = re.compile(r"(?i)^(?:requirements|constraints)(?:[-_.][\w.-]*)?\.txt$|^(?:robots|cmakelists)\.txt$")
 
 
 def _front_matter(text: str, name: str = "") -> tuple[dict, str]:
@@ -38,6 +52,33 @@ def _front_matter(text: str, name: str = "") -> tuple[dict, str]:
         raise ImportProblem(f"the front matter between the --- lines is not valid YAML{where}.", file=name,
                             hint="put values that contain ':' in quotes, e.g. title: \"ADR 1: Event bus\".") from None
     return (meta if isinstance(meta, dict) else {}), text[m.end():]
+
+
+_RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
+
+
+def _rst_sections(body: str) -> list[tuple[str, str]]:
+    """reST sections: a title line underlined (and maybe overlined) with a repeated punctuation character."""
+    lines = body.splitlines()
+    sections, heading, buf, i = [], "", [], 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        over = _RST_ADORNMENT.match(line) and i + 2 < len(lines) and _RST_ADORNMENT.match(lines[i + 2]) \
+            and lines[i + 1].strip() and len(line.strip()) >= len(lines[i + 1].strip())
+        under = line.strip() and not _RST_ADORNMENT.match(line) and _RST_ADORNMENT.match(nxt) \
+            and len(nxt.strip()) >= len(line.strip())
+        if over or under:
+            if "".join(buf).strip():
+                sections.append((heading, "\n".join(buf).strip()))
+            heading, buf = (lines[i + 1] if over else line).strip(), []
+            i += 3 if over else 2
+            continue
+        buf.append(line)
+        i += 1
+    if "".join(buf).strip():
+        sections.append((heading, "\n".join(buf).strip()))
+    return sections
 
 
 def _md_sections(body: str) -> list[tuple[str, str]]:
@@ -130,7 +171,22 @@ def _clean(text: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
 
 
-def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
+def not_a_document(rel: Path) -> str | None:
+    """Why the file at relative path ``rel`` is not a document (None when it is one)."""
+    if any(part.startswith(".") for part in rel.parts):
+        return "hidden"
+    if any(part in SKIP_FOLDERS for part in rel.parts[:-1]):
+        return "a build or static folder"
+    if rel.suffix.lower() not in FORMATS:
+        return f"not a document type ({rel.suffix.lower() or rel.name})"
+    if TOOL_FILES.match(rel.name):
+        return "a tool's file, not a document"
+    return None
+
+
+def read_document(path: Path, limit: int = DEFAULT_LIMIT, doc_id: str | None = None,
+                  source: str | None = None) -> Document:
+    """One document; ``doc_id`` and ``source`` default to the file's name without and with its extension."""
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -140,11 +196,13 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
     sections: list[tuple[str, str]] = []
     data = read_bytes(path, limit)
     try:
-        if fmt in ("md", "txt"):
+        if fmt in ("md", "txt", "rst"):
             text = decode(data, path.name)
             if fmt == "md":
                 meta, text = _front_matter(text, path.name)
                 sections = _md_sections(text)
+            elif fmt == "rst":
+                sections = _rst_sections(text)
         elif fmt == "html":
             parser = _HTMLText()
             parser.feed(decode(data, path.name))
@@ -197,36 +255,52 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT) -> Document:
         raise ImportProblem(f"classification {classification!r} is not one of {', '.join(CLASSES)}.",
                             file=path.name, hint="set classification to one of those (front matter, <meta>, "
                                                  "PDF subject or DOCX keywords).")
-    title = str(meta.get("title") or "") or next((h for h, _ in sections if h), path.stem)
-    return Document(id=path.stem, title=title, text=text.strip(), format=fmt, doc_type=str(meta.get("doc_type", "")),
-                    classification=classification, sections=sections, provenance=Provenance(path.name, fmt))
+    title = str(meta.get("title") or "") or next((h for h, _ in sections if h), doc_id or path.stem)
+    return Document(id=doc_id or path.stem, title=title, text=text.strip(), format=fmt,
+                    doc_type=str(meta.get("doc_type", "")), classification=classification, sections=sections,
+                    provenance=Provenance(source or path.name, fmt))
+
+
+def document_ids(paths: list[Path]) -> dict[Path, str]:
+    """Each relative path's id: the path without its extension, or with it where two files would share one."""
+    stem = {p: p.with_suffix("").as_posix() for p in paths}
+    count: dict[str, int] = {}
+    for s in stem.values():
+        count[s] = count.get(s, 0) + 1
+    return {p: (s if count[s] == 1 else p.as_posix()) for p, s in stem.items()}
 
 
 def read_folder(folder: Path, *, skip_bad: bool = False, progress=None,
-                limit: int = DEFAULT_LIMIT) -> tuple[list[Document], list[str]]:
-    """Every supported document under ``folder`` (sorted); all problems together, or skipped with ``skip_bad``."""
+                limit: int = DEFAULT_LIMIT) -> tuple[list[Document], list[str], list[str]]:
+    """Every document under ``folder`` (sorted by path), the problems (with ``skip_bad``), and the files left out as
+    not documents (``"path: why"``); all problems together, or the readable documents with ``skip_bad``."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ImportProblem("not a folder.", file=str(folder), hint="give the folder that holds the documents.")
-    paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+    paths, skipped = [], []
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(folder)
+        why = not_a_document(rel)
+        if why:
+            if not (why == "hidden" and any(part.startswith(".") for part in rel.parts[:-1])):
+                skipped.append(f"{rel.as_posix()}: {why}")  # files inside .git/ and the like are not listed one by one
+        else:
+            paths.append(rel)
     if not paths:
         raise ImportProblem("the folder holds no documents.", file=str(folder),
-                            hint=f"put {', '.join(sorted(FORMATS))} files in it.")
+                            hint=f"put {', '.join(sorted(FORMATS))} files in it"
+                                 + (f" ({len(skipped)} other files were left out)." if skipped else "."))
+    ids = document_ids(paths)
     docs, problems = [], ProblemList(str(folder), unit="file")
-    for n, path in enumerate(paths, start=1):
+    for n, rel in enumerate(paths, start=1):
         try:
-            docs.append(read_document(path, limit))
+            docs.append(read_document(folder / rel, limit, ids[rel], rel.as_posix()))
         except ImportProblem as exc:
-            problems.add(f"{path.relative_to(folder)}: {exc.reason}" + (f" ({exc.hint})" if exc.hint else ""))
+            problems.add(f"{rel.as_posix()}: {exc.reason}" + (f" ({exc.hint})" if exc.hint else ""))
         if progress:
             progress(n, len(paths))
     if not skip_bad:
         problems.raise_if_any(hint="fix or remove those files, or import with skip_bad=True (--skip-bad).")
-    first: dict[str, Path] = {}
-    dupes = ProblemList(str(folder))
-    for d in docs:
-        if d.id in first:
-            dupes.add(f"{first[d.id].name} and {Path(d.provenance.source).name} share the id {d.id!r}.")
-        first.setdefault(d.id, Path(d.provenance.source))
-    dupes.raise_if_any(hint="rename one of them: a document's id is its file name without the extension.")
-    return docs, [str(p) for p in problems.items]
+    return docs, [str(p) for p in problems.items], skipped

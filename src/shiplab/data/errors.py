@@ -1,8 +1,14 @@
 """One error for every import problem: what was wrong, where (file, row, column), and how to fix it.
 
-An import is all-or-nothing. Importers check every row first and collect what is wrong in a :class:`ProblemList`;
-if anything is, they raise a single :class:`ImportProblem` that lists the first :data:`MAX_SHOWN` problems (and how
-many more there are). Nothing is returned half-done, so a caller never has to undo a partial import.
+An import is all-or-nothing by default (the graded path). Importers check every row first and collect what is wrong
+in a :class:`ProblemList`; if anything is, they raise a single :class:`ImportProblem` that lists the first
+:data:`MAX_SHOWN` problems (and how many more there are). Nothing is returned half-done, so a caller never has to
+undo a partial import.
+
+A participant exploring their own export asks for ``skip_bad=True`` instead: :func:`settle` then leaves out only the
+rows that have a problem and returns those problems (row, column, value, how to fix), so they can be shown and
+counted — a row is never dropped without its reason. Problems of the whole file (not CSV, a missing column) refuse
+the file either way, and so does a file none of whose rows can be read.
 
 ``str(ImportProblem)`` is the sentence a person reads::
 
@@ -29,6 +35,7 @@ class Problem:
     line: int | None = None
     column: str | None = None
     unit: str = "row"  # "item" in a JSON file
+    hint: str | None = None  # how to fix this one (shown when the row is skipped rather than the file refused)
 
     def where(self) -> str:
         parts = []
@@ -44,6 +51,10 @@ class Problem:
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+    def advice(self) -> str:
+        """The problem and how to fix it, as one line (for a row that was skipped)."""
+        return f"{self} How to fix: {self.hint}" if self.hint else str(self)
 
 
 class ImportProblem(ShiplabError):
@@ -78,8 +89,12 @@ class ProblemList:
         self.items: list[Problem] = []
 
     def add(self, message: str, *, row: int | None = None, line: int | None = None,
-            column: str | None = None) -> None:
-        self.items.append(Problem(message, row, line, column, self.unit))
+            column: str | None = None, hint: str | None = None) -> None:
+        self.items.append(Problem(message, row, line, column, self.unit, hint))
+
+    def rows(self) -> set[int]:
+        """The rows (items) that have a problem."""
+        return {p.row for p in self.items if p.row is not None}
 
     def __len__(self) -> int:
         return len(self.items)
@@ -87,6 +102,9 @@ class ProblemList:
     def raise_if_any(self, hint: str | None = None) -> None:
         if not self.items:
             return
+        own = list(dict.fromkeys(p.hint for p in self.items if p.hint))
+        if own:
+            hint = " ".join(own[:2] + ([hint] if hint and len(own) == 1 and hint not in own else []))
         if len(self.items) == 1:
             p = self.items[0]
             raise ImportProblem(p.message, file=self.file, row=p.row, line=p.line, column=p.column, hint=hint,
@@ -94,3 +112,20 @@ class ProblemList:
         first = self.items[0]
         raise ImportProblem(f"{len(self.items)} problems; nothing was imported:", file=self.file, row=first.row,
                             line=first.line, column=first.column, hint=hint, problems=self.items)
+
+
+def settle(items: list, problems: ProblemList, *, skip_bad: bool, hint: str) -> tuple[list, list[Problem]]:
+    """``items`` when there is no problem; else refuse the file (strict) or drop the problem rows (``skip_bad``).
+
+    Returns the items kept and the problems of the rows left out. A problem that belongs to no row refuses the file
+    even with ``skip_bad``; so does a file in which every row has a problem.
+    """
+    if not problems.items:
+        return items, []
+    bad = problems.rows()
+    if not skip_bad or any(p.row is None for p in problems.items):
+        problems.raise_if_any(hint=hint)
+    kept = [it for it in items if it.provenance is None or it.provenance.row not in bad]
+    if not kept:
+        problems.raise_if_any(hint=hint)
+    return kept, list(problems.items)

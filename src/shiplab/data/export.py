@@ -23,8 +23,9 @@ from shiplab.data.model import BacklogItem, Document
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ITEM_COLUMNS = ["key", "summary", "description", "type", "status", "priority", "components", "labels", "created",
-                "resolved", "links", "parent", "assignee", "reporter", "classification", "source", "format", "row",
-                "line", "original_id"]
+                "resolved", "links", "parent", "assignee", "reporter", "comments", "classification", "source", "format",
+                "row", "line", "original_id"]
+OPTIONAL_COLUMNS = ("comments",)  # absent from exports written before they existed
 DOC_COLUMNS = ["id", "title", "format", "doc_type", "classification", "text"]
 LIST_SEP = "; "
 LINK_SEP = ": "
@@ -46,7 +47,8 @@ def item_row(it: BacklogItem) -> list:
     return [it.key, it.summary, it.description, it.type, it.status, it.priority, LIST_SEP.join(it.components),
             LIST_SEP.join(it.labels), it.created.isoformat() if it.created else "",
             it.resolved.isoformat() if it.resolved else "", LIST_SEP.join(f"{t}{LINK_SEP}{k}" for t, k in it.links),
-            it.parent, it.assignee, it.reporter, it.classification, p.source if p else "", p.format if p else "",
+            it.parent, it.assignee, it.reporter, json.dumps(it.comments, ensure_ascii=False) if it.comments else "",
+            it.classification, p.source if p else "", p.format if p else "",
             "" if not p or p.row is None else p.row, "" if not p or p.line is None else p.line,
             p.original_id if p else ""]
 

@@ -1,30 +1,66 @@
-"""Jira Cloud CSV export ("Export → CSV (all fields)") into :class:`BacklogItem` records.
+"""Jira CSV exports — Cloud ("Export → CSV (all fields)"), Server and Data Center — into :class:`BacklogItem` records.
 
-What makes Jira's CSV special: column names repeat (one ``Labels`` column per label, one ``Component/s`` per
-component, one ``Outward issue link (Duplicate)`` per link), dates look like ``12/Mar/24 9:15 AM``, and the parent
-(epic) is given by its *issue id* in ``Parent`` — resolved here to the parent's key when it is in the same export.
-Links become ``(type, key)`` pairs named as Jira names their direction: ``duplicates`` / ``is duplicated by``,
-``blocks`` / ``is blocked by``, ``relates to``, ``clones`` / ``is cloned by``.
+What makes Jira's CSV special:
+
+- **Column names repeat**: one ``Labels`` column per label, one ``Component/s`` per component, one ``Comment`` per
+  comment, one ``Outward issue link (Duplicate)`` per link — every value is kept.
+- **Column names vary**: ``Issue key`` (Cloud) or ``Key`` (Server 6.x), ``Component/s`` or ``Components``,
+  ``Issue Type`` or ``Type`` — each field is read from whichever of its names the file has (:data:`COLUMNS`).
+- **Dates follow the site's format** (``12/Mar/24 9:15 AM``, ``22/Mar/14 07:59``, ``16/02/2017 15:26``) and the
+  user's language (``22/Mär/14``): read per column by :class:`~shiplab.data.dates.DateReader`.
+- **What is not an issue**: the Cloud export pads with rows of bare commas, the Server export ends with ``Generated at
+  … using JIRA 6.2``; both are left out and noted.
+- **Resolved without a Resolved column**: Status/Resolution decide (:mod:`~shiplab.data.resolution`).
+- The parent (epic) is given by its *issue id* in ``Parent`` — resolved here to the parent's key when it is in the
+  same export. Links become ``(type, key)`` pairs named as Jira names their direction: ``duplicates`` / ``is
+  duplicated by``, ``blocks`` / ``is blocked by``, ``relates to``, ``clones`` / ``is cloned by``.
+- Descriptions that are HTML (a rendered-fields export) become text. A comment cell ``22/Mar/14 07:59;jsmith;text``
+  becomes its text (who and when are not kept).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timezone, tzinfo
 
 from shiplab.data import dates
-from shiplab.data.errors import ProblemList
+from shiplab.data.errors import ProblemList, settle
+from shiplab.data.htmltext import as_text
 from shiplab.data.model import BacklogItem, Provenance
+from shiplab.data.options import ReadOptions, ReadResult, date_reader
 from shiplab.data.readers import read_table, require_items, require_unique_keys
+from shiplab.data.resolution import says_resolved
 
-REQUIRED = ["Summary", "Issue key", "Issue Type", "Status", "Created"]
+COLUMNS = {  # field: the names Jira gives its column, the usual first
+    "key": ("Issue key", "Key"), "summary": ("Summary",), "type": ("Issue Type", "Type", "Issue type"),
+    "status": ("Status",), "created": ("Created",), "resolved": ("Resolved", "Resolution Date", "Resolution date"),
+    "updated": ("Updated",), "resolution": ("Resolution",), "priority": ("Priority",),
+    "description": ("Description",), "components": ("Component/s", "Components", "Component"),
+    "labels": ("Labels", "Label"), "comments": ("Comment", "Comments"), "assignee": ("Assignee",),
+    "reporter": ("Reporter",), "id": ("Issue id", "Issue ID", "ID"),
+}
+REQUIRED = [COLUMNS["summary"][0], COLUMNS["key"], COLUMNS["type"], COLUMNS["status"][0], COLUMNS["created"][0]]
 LINK_NAMES = {"duplicate": ("duplicates", "is duplicated by"), "blocks": ("blocks", "is blocked by"),
               "relates": ("relates to", "relates to"), "cloners": ("clones", "is cloned by")}
 PARENT_COLUMNS = ("Parent", "Parent id", "Parent key", "Custom field (Epic Link)")
+HINT = "fix those rows in the export (or in a copy of it) and import again."
+_COMMENT = re.compile(r"^(?P<when>[^;]{6,30});(?P<who>[^;]{0,80});(?P<text>.*)$", re.S)
+
+
+def _cells(line_cells: list[str]) -> set[str]:
+    return {" ".join(c.split()).lower() for c in line_cells}
+
+
+def is_header(cells: list[str]) -> bool:
+    """Is this row Jira's header: a key column and ``Summary``?"""
+    names = _cells(cells)
+    return "summary" in names and bool(names & {"issue key", "key"})
 
 
 def looks_like(header_line: str) -> bool:
     low = header_line.lower()
-    return "issue key" in low and "summary" in low
+    return ("issue key" in low or "key" in {c.strip().strip('"').lower() for c in re.split(r"[,;\t]", low)}) \
+        and "summary" in low
 
 
 def _links(table, row) -> list[tuple[str, str]]:
@@ -38,38 +74,75 @@ def _links(table, row) -> list[tuple[str, str]]:
     return links
 
 
+def comment_text(cell: str) -> str:
+    """The text of a Jira comment cell (``date;author;text``), or the cell as it is."""
+    m = _COMMENT.match(cell)
+    if m and re.search(r"\d", m.group("when")):
+        return m.group("text").strip()
+    return cell.strip()
+
+
 def parse(text: str, file: str = "<jira export>", tz: tzinfo = timezone.utc) -> list[BacklogItem]:
     """Every issue in a Jira CSV export, or one ImportProblem listing every bad row."""
-    table = read_table(text, file)
+    return read(text, file, ReadOptions(tz=tz)).items
+
+
+def read(text: str, file: str = "<jira export>", options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Every issue in a Jira CSV export: all or nothing, or (``options.skip_bad``) the good rows and the problems."""
+    table = read_table(text, file, is_header=is_header)
     table.require(REQUIRED, "Jira CSV export")
+    col = {f: table.find(*names) for f, names in COLUMNS.items()}
+    readers = {f: date_reader(table.values(col[f]), dates.JIRA, options, file, col[f])
+               for f in ("created", "resolved", "updated")}
     problems = ProblemList(file)
     items: list[BacklogItem] = []
+    guessed = 0
     for row in table.check_widths(problems):
         when = {}
-        for column in ("Created", "Resolved"):
-            raw = table.one(row, column)
+        for f in ("created", "resolved", "updated"):
+            raw = table.one(row, col[f])
             try:
-                when[column] = dates.parse_date(raw, dates.JIRA, tz)
+                when[f] = readers[f].read(raw)
             except dates.DateProblem:
-                problems.add(dates.date_message(raw, dates.JIRA), row=row.row, line=row.line, column=column)
-        key = table.one(row, "Issue key")
+                problems.add(readers[f].message(raw), row=row.row, line=row.line, column=col[f], hint=dates.DATE_HINT)
+        key = table.one(row, col["key"])
         if not key:
-            problems.add("the issue key is empty.", row=row.row, line=row.line, column="Issue key")
+            problems.add("the issue key is empty.", row=row.row, line=row.line, column=col["key"],
+                         hint="every issue needs its key; export again with the key column.")
             continue
-        if not table.one(row, "Summary"):
-            problems.add("the summary is empty.", row=row.row, line=row.line, column="Summary")
+        summary = table.one(row, col["summary"])
+        if not summary:
+            problems.add("the summary is empty.", row=row.row, line=row.line, column=col["summary"],
+                         hint="give the issue a summary in Jira (or in a copy of the export).")
+        status, resolution = table.one(row, col["status"]), table.one(row, col["resolution"])
+        resolved = when.get("resolved")
+        if col["resolved"] is None and resolved is None and says_resolved(status, resolution):
+            resolved = when.get("updated") or when.get("created")
+            guessed += 1
         parent = next((table.one(row, c) for c in PARENT_COLUMNS if table.one(row, c)), "")
         items.append(BacklogItem(
-            key=key, summary=table.one(row, "Summary"), description=table.one(row, "Description"),
-            type=table.one(row, "Issue Type"), status=table.one(row, "Status"), priority=table.one(row, "Priority"),
-            components=table.many(row, "Component/s"), labels=table.many(row, "Labels"), created=when.get("Created"),
-            resolved=when.get("Resolved"), links=_links(table, row), parent=parent,
-            assignee=table.one(row, "Assignee"), reporter=table.one(row, "Reporter"),
-            provenance=Provenance(file, "jira", row.row, row.line, table.one(row, "Issue id"))))
+            key=key, summary=summary, description=as_text(table.one(row, col["description"])),
+            type=table.one(row, col["type"]), status=status, priority=table.one(row, col["priority"]),
+            components=table.many(row, *COLUMNS["components"]), labels=table.many(row, *COLUMNS["labels"]),
+            created=when.get("created"), resolved=resolved, links=_links(table, row), parent=parent,
+            assignee=table.one(row, col["assignee"]), reporter=table.one(row, col["reporter"]),
+            comments=[comment_text(c) for c in table.many(row, *COLUMNS["comments"])],
+            provenance=Provenance(file, "jira", row.row, row.line, table.one(row, col["id"]))))
     require_unique_keys(items, problems, "issue key")
-    problems.raise_if_any(hint="fix those rows in the export (or in a copy of it) and import again.")
-    require_items(items, file, "issues")
-    key_of = {it.provenance.original_id: it.key for it in items if it.provenance.original_id}
-    for it in items:  # Parent holds the parent's issue id; the key is what people and links use
+    kept, skipped = settle(items, problems, skip_bad=options.skip_bad, hint=HINT)
+    require_items(kept, file, "issues")
+    key_of = {it.provenance.original_id: it.key for it in kept if it.provenance.original_id}
+    for it in kept:  # Parent holds the parent's issue id; the key is what people and links use
         it.parent = key_of.get(it.parent, it.parent)
-    return items
+    notes = list(table.notes)
+    if guessed:
+        notes.append(f"no {COLUMNS['resolved'][0]!r} column: {guessed} issue{'s' if guessed > 1 else ''} counted "
+                     f"resolved from Status/Resolution, dated by {col['updated'] or col['created']!r}.")
+    _note_dates(readers, notes)
+    return ReadResult(kept, skipped, notes)
+
+
+def _note_dates(readers: dict, notes: list[str]) -> None:
+    langs = {r.detected_locale for r in readers.values() if r.detected_locale}
+    if langs:
+        notes.append(f"month names read as {', '.join(sorted(langs))} (say --locale to choose another).")

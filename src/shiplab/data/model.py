@@ -1,7 +1,9 @@
 """The normalized records every importer produces: :class:`BacklogItem` and :class:`Document`.
 
 Whatever tool a team exported from, labs and services see the same fields. Dates are timezone-aware; lists are lists
-(Jira's repeated ``Labels`` columns, Azure's ``a; b`` tags and GitHub's label objects all become ``labels``); links
+(Jira's repeated ``Labels`` columns, Azure's ``a; b`` tags and GitHub's label objects all become ``labels``; Jira's
+repeated ``Comment`` columns and ``gh``'s comment objects become ``comments``); descriptions are plain text (HTML is
+converted, :mod:`shiplab.data.htmltext`); links
 are ``(link type, other key)`` pairs. Every record carries its :class:`Provenance` — the file, format, row and line
 it came from and the id it had there — so a result can always be traced back to the export.
 
@@ -43,6 +45,7 @@ class BacklogItem:
     reporter: str = ""
     classification: str = "internal"
     provenance: Provenance | None = None
+    comments: list[str] = field(default_factory=list)  # the comments' text, oldest first (Jira, GitHub)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 
 from shiplab.data.errors import ImportProblem, ProblemList
-from shiplab.data.export import ITEM_COLUMNS, LINK_SEP, LIST_SEP, unsafe_cell
+from shiplab.data.export import ITEM_COLUMNS, LINK_SEP, LIST_SEP, OPTIONAL_COLUMNS, unsafe_cell
 from shiplab.data.model import CLASSES, BacklogItem, Provenance
 from shiplab.data.readers import read_table, require_items
 
@@ -59,7 +59,7 @@ def parse_jsonl(text: str, file: str = "<jsonl>") -> list[BacklogItem]:
 def _check_types(item: BacklogItem) -> None:
     texts = ("key", "summary", "description", "type", "status", "priority", "parent", "assignee", "reporter")
     bad = [f for f in texts if not isinstance(getattr(item, f), str)]
-    bad += [f for f in ("components", "labels") if not isinstance(getattr(item, f), list)
+    bad += [f for f in ("components", "labels", "comments") if not isinstance(getattr(item, f), list)
             or not all(isinstance(x, str) for x in getattr(item, f))]
     bad += [f for f in ("created", "resolved") if getattr(item, f) and getattr(item, f).tzinfo is None]
     if item.classification not in CLASSES:
@@ -95,7 +95,7 @@ def _int(value: str) -> int | None:
 
 def parse_csv(text: str, file: str = "<csv>") -> list[BacklogItem]:
     table = read_table(text, file)
-    table.require(ITEM_COLUMNS, "shiplab CSV export")
+    table.require([c for c in ITEM_COLUMNS if c not in OPTIONAL_COLUMNS], "shiplab CSV export")
     problems = ProblemList(file)
     items, places = [], []
     for row in table.check_widths(problems):
@@ -103,6 +103,9 @@ def parse_csv(text: str, file: str = "<csv>") -> list[BacklogItem]:
         try:
             created, resolved = _date(v["created"]), _date(v["resolved"])
             prov = Provenance(v["source"], v["format"], _int(v["row"]), _int(v["line"]), v["original_id"])
+            comments = json.loads(v["comments"]) if v["comments"] else []
+            if not isinstance(comments, list) or not all(isinstance(c, str) for c in comments):
+                raise ValueError("comments must be a JSON list of texts")
         except ValueError as exc:
             problems.add(f"not as shiplab writes it ({exc}).", row=row.row, line=row.line)
             continue
@@ -120,7 +123,7 @@ def parse_csv(text: str, file: str = "<csv>") -> list[BacklogItem]:
             priority=v["priority"], components=[x for x in v["components"].split(LIST_SEP) if x],
             labels=[x for x in v["labels"].split(LIST_SEP) if x], created=created, resolved=resolved,
             links=links, parent=v["parent"], assignee=v["assignee"], reporter=v["reporter"],
-            classification=v["classification"], provenance=prov))
+            classification=v["classification"], provenance=prov, comments=comments))
         places.append(row.row)
     _unique(items, places, problems, file, "row")
     return items

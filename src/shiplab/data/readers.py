@@ -6,8 +6,12 @@
   Europe), then whatever charset-normalizer recognises; text that still holds control characters is refused as
   binary rather than imported as mojibake.
 - **CSV**: Jira repeats column names (``Labels`` three times), so a :class:`Table` maps each name to every position
-  it has. German Excel writes ``;`` as the separator: the header line decides. A file that ends inside a quoted value
-  was cut off, and says so. Missing columns are named, with the columns found and a "did you mean" for near misses.
+  it has, and a column may go by several names (``Issue key`` in Jira Cloud, ``Key`` in Jira Server 6). German Excel
+  writes ``;`` as the separator: the header line decides. A file that ends inside a quoted value was cut off, and
+  says so. Missing columns are named, with the columns found and a "did you mean" for near misses.
+- **What is not a row**: rows with no value (blank lines, or bare separators ``,,,,`` as Jira Cloud pads its export
+  with), lines above the header (a title, "Displaying 153 issues at …") and Jira's closing line ``Generated at … using
+  JIRA 6.2`` are left out — and counted in :attr:`Table.notes`, so nothing disappears without a word.
 """
 
 from __future__ import annotations
@@ -110,13 +114,16 @@ class Row:
 
 @dataclass
 class Table:
-    """A CSV file: its header, every position of each column name, and the non-blank rows."""
+    """A CSV file: its header, every position of each column name, the non-blank rows, and notes on what was left
+    out (blank rows, a preamble above the header, a tool's footer line)."""
 
     file: str
     header: list[str]
     rows: list[Row]
+    notes: list[str] = None
 
     def __post_init__(self):
+        self.notes = list(self.notes or [])
         self.positions: dict[str, list[int]] = {}
         for i, name in enumerate(self.header):
             self.positions.setdefault(_norm(name), []).append(i)
@@ -124,20 +131,31 @@ class Table:
     def has(self, column: str) -> bool:
         return _norm(column) in self.positions
 
-    def one(self, row: Row, column: str, strip: bool = True) -> str:
+    def find(self, *names: str) -> str | None:
+        """The first of ``names`` that is a column of this file (a column that goes by several names)."""
+        return next((n for n in names if self.has(n)), None)
+
+    def one(self, row: Row, column: str | None, strip: bool = True) -> str:
         """The first value of ``column`` in ``row`` ('' when the column is absent)."""
-        idx = self.positions.get(_norm(column))
+        idx = self.positions.get(_norm(column)) if column else None
         value = row.cells[idx[0]] if idx and idx[0] < len(row.cells) else ""
         return value.strip() if strip else value
 
-    def many(self, row: Row, column: str) -> list[str]:
-        """Every non-empty value of a repeated column (Jira's ``Labels``, ``Component/s``)."""
-        return [row.cells[i].strip() for i in self.positions.get(_norm(column), [])
-                if i < len(row.cells) and row.cells[i].strip()]
+    def many(self, row: Row, *columns: str | None) -> list[str]:
+        """Every non-empty value of a repeated column (Jira's ``Labels``, ``Component/s``), over all its names."""
+        idx = sorted({i for c in columns if c for i in self.positions.get(_norm(c), [])})
+        return [row.cells[i].strip() for i in idx if i < len(row.cells) and row.cells[i].strip()]
 
-    def require(self, columns: list[str], what: str) -> None:
-        """Refuse a file that lacks any of ``columns``, naming what is missing, what was found, and near misses."""
-        missing = [c for c in columns if not self.has(c)]
+    def values(self, column: str | None) -> list[str]:
+        """Every row's first value of ``column`` (to choose a date style from the whole column)."""
+        return [self.one(r, column) for r in self.rows] if column else []
+
+    def require(self, columns: list, what: str) -> None:
+        """Refuse a file that lacks any of ``columns``, naming what is missing, what was found, and near misses.
+
+        A column given as a tuple of names is there when one of its names is (the first is the one named)."""
+        missing = [c[0] if isinstance(c, tuple) else c for c in columns
+                   if not (self.find(*c) if isinstance(c, tuple) else self.has(c))]
         if not missing:
             return
         found = [h for h in self.header if h.strip()]
@@ -154,9 +172,13 @@ class Table:
             if guesses else f"is this a {what}? If not, import it with --format csv and a column mapping.")
 
     def check_widths(self, problems: ProblemList) -> list[Row]:
-        """Rows with as many values as the header has columns; the others become problems."""
+        """Rows with as many values as the header has columns; the others become problems.
+
+        Cells past the header that are empty are not a problem: Excel and Jira pad rows with trailing separators."""
         good = []
         for r in self.rows:
+            if len(r.cells) > len(self.header) and not any(c.strip() for c in r.cells[len(self.header):]):
+                r = Row(r.row, r.line, r.cells[:len(self.header)])
             if len(r.cells) == len(self.header):
                 good.append(r)
             else:
@@ -176,26 +198,33 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(text: str, file: str) -> Table:
-    """Parse CSV text into a :class:`Table`; broken quoting and a file cut off inside a quote are errors."""
+FOOTER = re.compile(r"(?i)^\s*generated at\b.*\b(?:jira|atlassian)\b")
+PREAMBLE_ROWS = 10
+
+
+def read_table(text: str, file: str, is_header=None) -> Table:
+    """Parse CSV text into a :class:`Table`; broken quoting and a file cut off inside a quote are errors.
+
+    ``is_header(cells)`` finds the header among the first rows when a preamble (a title, "Displaying 153 issues at
+    …") stands above it; without it, or when no row of the first ten passes it, the first line is the header."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ImportProblem("the file is empty.", file=file, hint=EXPORT_AGAIN)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.split("\n", 1)[0]), strict=True)
-    rows: list[Row] = []
+    first_lines = text.split("\n", PREAMBLE_ROWS + 1)[:PREAMBLE_ROWS]
+    header_line = first_lines[0]
+    if is_header is not None:
+        header_line = next((ln for ln in first_lines if is_header(_quick_cells(ln))), header_line)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(header_line), strict=True)
+    records: list[Row] = []  # every record: spreadsheet row number (first line = 1), first physical line, cells
     start = 1
     try:
-        header = next(reader)
-        n = 1
         while True:
             start = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 break
-            n += 1
-            if any(c.strip() for c in cells):
-                rows.append(Row(n, start, cells))
+            records.append(Row(len(records) + 1, start, cells))
     except csv.Error as exc:
         if "end of data" in str(exc) or "EOF" in str(exc):
             raise ImportProblem("the file ends inside a quoted value, so it looks cut off (truncated).", file=file,
@@ -203,11 +232,35 @@ def read_table(text: str, file: str) -> Table:
         raise ImportProblem(f"not valid CSV ({exc}).", file=file, line=reader.line_num,
                             hint="a value that holds the separator, a quote or a line break must be in double "
                                  "quotes, with quotes inside it doubled (\"\").") from None
-    header = [h.strip() for h in header]
+    at = 0
+    if is_header is not None:
+        at = next((i for i, r in enumerate(records[:PREAMBLE_ROWS]) if is_header(r.cells)), 0)
+    notes: list[str] = []
+    if at:
+        above = " / ".join(" ".join(c.strip() for c in r.cells if c.strip())[:60] for r in records[:at])
+        notes.append(f"{at} line{'s' if at > 1 else ''} above the header left out ({above}).")
+    header = [h.strip() for h in records[at].cells] if records else []
+    while len(header) > 1 and not header[-1]:  # trailing empty column names: padding, not columns
+        header.pop()
     if not any(header):
         raise ImportProblem("the first line (the header with the column names) is empty.", file=file, line=1,
                             hint="export with a header row.")
-    return Table(file, header, rows)
+    rows = [r for r in records[at + 1:] if any(c.strip() for c in r.cells)]
+    blank = len(records) - at - 1 - len(rows)
+    if rows and FOOTER.match(next(c for c in rows[-1].cells if c.strip())):
+        footer = rows.pop()
+        notes.append(f"row {footer.row}: the export's closing line ({' '.join(footer.cells).strip()[:70]!r}) is not "
+                     "an item; left out.")
+    if blank:
+        notes.append(f"{blank} blank row{'s' if blank > 1 else ''} (no value in any column) left out.")
+    return Table(file, header, rows, notes)
+
+
+def _quick_cells(line: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=_delimiter(line)))
+    except (csv.Error, StopIteration):
+        return []
 
 
 def require_items(items: list, file: str, what: str = "items") -> None:
