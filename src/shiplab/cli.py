@@ -2,6 +2,10 @@
 
 Expected failures (a bad setting, a bad roster row, a port in use) print one sentence and how to fix it, and exit
 non-zero; anything else is a bug and keeps its traceback.
+
+Start-up stays short for every command: the settings module (jsonschema) is imported when a command reads the
+settings, and the rooms' command groups (`shiplab data`, `course`, `grade`, which bring nbgrader) when that group is
+run or help lists it — `shiplab data import` never imports nbgrader.
 """
 
 from __future__ import annotations
@@ -12,11 +16,49 @@ import sys
 
 import click
 
-from shiplab import settings as settings_mod
 from shiplab.clitools import friendly
 
+ROOM_COMMANDS = {"data": ("shiplab.data.cli", "data"), "course": ("shiplab.course.cli", "course"),
+                 "grade": ("shiplab.grading.cli", "grade")}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyModule:
+    """A module imported on first use (``settings_mod.load()``), so commands that do not need it start fast."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+settings_mod = _LazyModule("shiplab.settings")
+
+
+class _Shiplab(click.Group):
+    """The top-level group; rooms' command groups are imported only when needed (see the module docstring)."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | {n for n in ROOM_COMMANDS if self._room(n)})
+
+    def get_command(self, ctx, name):
+        return super().get_command(ctx, name) or self._room(name)
+
+    def _room(self, name):
+        if name not in ROOM_COMMANDS:
+            return None
+        module, attr = ROOM_COMMANDS[name]
+        try:
+            group = getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if not module.startswith(exc.name or "?"):  # the room exists but a dependency is missing: a bug, say so
+                raise
+            return None
+        self.add_command(group, name)
+        return group
+
+
+@click.group(cls=_Shiplab, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="shiplab")
 def main():
     """shiplab: hands-on AI workshops on JupyterHub that end in shipped features."""
@@ -132,21 +174,6 @@ def settings_check(path):
         click.echo(f"{k} = {v!r}")
     click.secho("settings OK", fg="green")
 
-
-def _add_room_commands():
-    """Rooms that bring their own command group: `shiplab data`, `shiplab course`, `shiplab grade`."""
-    for module, name in (("shiplab.data.cli", "data"), ("shiplab.course.cli", "course"),
-                         ("shiplab.grading.cli", "grade")):
-        try:
-            group = getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError as exc:
-            if not module.startswith(exc.name or "?"):  # the room exists but a dependency is missing: that is a bug, say so
-                raise
-            continue
-        main.add_command(group, name)
-
-
-_add_room_commands()
 
 if __name__ == "__main__":
     main()

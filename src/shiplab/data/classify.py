@@ -6,7 +6,8 @@ A class is never lowered: classifying twice gives the same answer, and a documen
 even with no personal data in it.
 
 For a backlog item only the summary, description and comments are searched: the assignee and reporter are colleagues named by
-the tool itself, which would make every ticket restricted and the class meaningless.
+the tool itself, which would make every ticket restricted and the class meaningless. An item's components and
+labels are passed to the detector as names that are not people (a component "Julia Client" is no Julia).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ def higher(a: str, b: str) -> str:
     return a if CLASSES.index(a) >= CLASSES.index(b) else b
 
 
-def classify_text(text: str, default: str = "internal") -> str:
-    return "restricted" if pii.detect(text) else default
+def classify_text(text: str, default: str = "internal", allow=()) -> str:
+    return "restricted" if pii.detect(text, allow=allow) else default
 
 
 def classify(record: BacklogItem | Document) -> str:
@@ -29,7 +30,9 @@ def classify(record: BacklogItem | Document) -> str:
     current = record.classification if record.classification in CLASSES else "internal"
     text = ("\n".join([record.summary, record.description, *record.comments]) if isinstance(record, BacklogItem)
             else record.text)
-    record.classification = higher(current, classify_text(text, current))
+    # an item's own components and labels name things of the project, never people
+    allow = tuple(record.components + record.labels) if isinstance(record, BacklogItem) else ()
+    record.classification = higher(current, classify_text(text, current, allow))
     return record.classification
 
 

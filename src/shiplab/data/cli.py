@@ -3,7 +3,12 @@
     shiplab data import backlog.csv --out items.jsonl --redact
     shiplab data import export.csv --format csv --mapping mapping.yaml --out items.csv
     shiplab data import docs/ --format docs --out docs.jsonl
+    shiplab data import cloud.csv --date-format "%d/%m/%Y %H:%M" --skip-bad
+    shiplab data import server.csv --locale de
     echo "Call Anna Weber on +49 30 1234567" | shiplab data redact
+
+Start-up is kept short: this module imports only what reading an export needs; rich is imported when a progress bar
+is shown, and nothing here imports the hub, the course or the RAG stack.
 """
 
 from __future__ import annotations
@@ -75,14 +80,20 @@ def data():
 @click.option("--redact", is_flag=True, help="Replace personal data in the written text with [TYPE] tags.")
 @click.option("--style", type=click.Choice(pii.STYLES), default="tag", show_default=True,
               help="How --redact replaces personal data.")
-@click.option("--skip-bad", is_flag=True, help="Documents: import the readable files and list the others.")
+@click.option("--skip-bad", is_flag=True,
+              help="Leave out bad rows (or unreadable documents), listing each with how to fix it; without it one bad "
+                   "row refuses the whole file.")
+@click.option("--date-format", help="How the export writes dates when the column does not tell: '%d/%m/%Y %H:%M' or "
+                                    "'dd/MMM/yy h:mm a' (Jira's style).")
+@click.option("--locale", help="Language of month names in dates (de, fr, es, it, nl, pt, pl, sv, da): 22/Mär/14.")
 @click.option("--max-mb", type=float, default=DEFAULT_LIMIT / 1024 / 1024, show_default=True,
               help="Refuse export files larger than this.")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone of export times that carry none.")
 @friendly
-def import_(path, fmt, mapping, out, redact, style, skip_bad, max_mb, tz):
-    """Import PATH — a Jira CSV, GitHub issues JSON, Azure DevOps CSV, any CSV with --mapping, or a folder of
-    documents (md, txt, html, pdf, docx) — check it whole, and summarise it."""
+def import_(path, fmt, mapping, out, redact, style, skip_bad, date_format, locale, max_mb, tz):
+    """Import PATH — a Jira CSV, GitHub issues JSON (also JSON Lines or --paginate pages), Azure DevOps CSV, any CSV
+    with --mapping, or a folder of documents (md, rst, txt, html, pdf, docx; nested folders) — check it whole, and
+    summarise it."""
     path = Path(path)
     docs = fmt == "docs" or (fmt == "auto" and path.is_dir())
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
@@ -91,7 +102,8 @@ def import_(path, fmt, mapping, out, redact, style, skip_bad, max_mb, tz):
         if docs:
             records = load_documents(path, update, skip_bad=skip_bad)
         else:
-            records, fmt = read_backlog(path, fmt, _mapping(mapping), update, limit=int(max_mb * 1024 * 1024), tz=tz)
+            records, fmt = read_backlog(path, fmt, _mapping(mapping), update, limit=int(max_mb * 1024 * 1024), tz=tz,
+                                        date_format=date_format, locale=locale, skip_bad=skip_bad)
     if redact:
         for r in records:
             (_redact_doc if docs else _redact_item)(r, style)
@@ -100,6 +112,23 @@ def import_(path, fmt, mapping, out, redact, style, skip_bad, max_mb, tz):
     click.echo(f"{len(records)} {'documents' if docs else 'items'} from {path} ({'documents' if docs else fmt}).")
     click.echo(("formats: " if docs else "types: ") + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     click.echo("classification: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+    if docs:
+        if records.skipped:
+            why = Counter(s.split(": ", 1)[1] for s in records.skipped)
+            click.echo(f"left out {len(records.skipped)} files that are not documents: "
+                       + ", ".join(f"{k} {v}" for k, v in why.most_common()))
+        for p in records.problems:
+            click.echo(f"skipped (unreadable): {p}")
+    else:
+        if records.skipped:
+            rows = len({p.row for p in records.skipped})
+            click.echo(f"left out {rows} row{'s' if rows > 1 else ''} with problems:")
+            for p in records.skipped[:20]:
+                click.echo(f"  - {p.advice()}")
+            if len(records.skipped) > 20:
+                click.echo(f"  … and {len(records.skipped) - 20} more")
+        for note in records.notes:
+            click.echo(f"note: {note}")
     if out:
         write_records(out, records)
         click.echo(f"wrote {out}" + (" (personal data redacted)" if redact else ""))

@@ -5,18 +5,27 @@ What counts as a find, per type:
 - **IBAN** — the country's exact length (a table of SEPA countries) *and* the ISO 7064 mod-97 check; grouped in
   fours or compact. An IBAN-shaped string with a wrong checksum is not flagged (and is never taken for a phone).
 - **EMAIL** — ``local@domain.tld``, except role mailboxes (``complaints@``, ``dpo@``, ``support@`` …): they name a
-  function, not a person.
+  function, not a person; placeholder mailboxes (``you@``, ``user@``, ``name@``, ``foo@`` …) on any domain; and on
+  the names RFC 2606/6761 reserve for examples (``example.com/.net/.org``, ``*.example``, ``*.test``, ``*.invalid``,
+  ``*.localhost``, ``localhost``) every address whose local part does not start with a person's first name —
+  ``you@example.com`` and ``user@test.example`` are placeholders, ``anna.weber@example.com`` stands for a person
+  (the sample company's invented people live on those domains, as invented people should).
 - **PHONE** — international (``+49 30 1234567``, ``0043 1 234 5678``, ``+49 (0)89 …``) or national (``030/1234567``,
   ``0176 12345678``, ``06-12345678``) with at least 7 digits; dates, amounts, versions, times and ticket keys do not
   have these shapes, and the lookarounds keep a match from starting or ending inside another token. A number the
-  sentence calls a business line (hotline, pager, switchboard, service desk) is not personal data.
+  sentence calls a business line (hotline, pager, switchboard, service desk) is not personal data, and neither is a
+  placeholder number: all zeros, or one digit repeated (``0000000``, ``+49 30 0000000``, ``555-5555``).
 - **POLICY_NUMBER**, **CLAIM_NUMBER** — the company's patterns, configurable with :class:`Patterns` (defaults: the
   sample company's ``NV-(MOT|HH|LIA|TRV)-1234567`` and ``CLM-2024-000123``).
 - **DATE_OF_BIRTH** — a date only when a cue ("born", "DOB", "date of birth", "geb.", "Geburtsdatum") precedes it.
 - **PERSON** — a capitalised name after a cue ("Dear …", "Name:", "Mr/Ms/Frau/Herr", "regards,", "reported by …"),
   or a first name from the list this package ships (``first_names.txt``) followed by a capitalised surname, or an
   initial and a surname (``J. Neumann``). Strong cues (salutations, titles, "Name:") accept any capitalised name;
-  weak ones ("from", "with", "by") only a listed first name or an initial.
+  weak ones ("from", "with", "by") only a listed first name or an initial. A name must end where its word ends
+  (``MariaDB`` is not *Maria*), and words that name things (``Max Retries``, ``Julia Package``) are not surnames.
+  An **allow-list** of product and project names is never a person: :data:`DEFAULT_ALLOW`, the terms in
+  ``$SHIPLAB_PII_ALLOW`` (one per line or comma-separated; the hub fills it from its settings), and ``allow=`` per
+  call (classification passes each item's components and labels).
 
 :func:`detect` returns non-overlapping :class:`Entity` spans (validated types win over guessed ones);
 :func:`redact` replaces them as ``[IBAN]`` (tag), ``*****`` (mask) or ``[IBAN:3f2a9c]`` (hash: stable, so the same
@@ -27,7 +36,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
@@ -102,15 +113,29 @@ WEAK_CUES = (r"Customer|customer|Claimant|claimant|Caller|caller|Contact:|Insure
              r"reported by|complaint by|requested by|request(?:ed)? from|from|with|by|Hi|Hello|Hallo|"
              r"regards,?|Grüße,?|Gruß,?|Thanks,|Cheers,|Sincerely,?")
 CUE_RE = re.compile(rf"\b({STRONG_CUES}|{WEAK_CUES})\s+(?!(?:Frau|Herr|Mr|Ms|Mrs|Dr)\b)"
-                    rf"({GIVEN}(?:\s{PARTICLE}{SURNAME})?)")
+                    rf"({GIVEN}(?:\s{PARTICLE}{SURNAME})?)(?![\w])")
 # a lookahead, so "Frau Katharina Vogel" is tried at "Frau" and again at "Katharina"
-FIRST_NAME_RE = re.compile(rf"\b(?=([{_UP}][{_LOW}]+)\s({PARTICLE}{SURNAME}))")
-INITIAL_RE = re.compile(rf"(?<![\w.])([{_UP}]\.)\s({PARTICLE}{SURNAME})")
+FIRST_NAME_RE = re.compile(rf"\b(?=([{_UP}][{_LOW}]+)\s({PARTICLE}{SURNAME})(?![\w]))")
+INITIAL_RE = re.compile(rf"(?<![\w.])([{_UP}]\.)\s({PARTICLE}{SURNAME})(?![\w])")
 NOT_NAMES = frozenset("""Street Strasse Straße Versicherung Claims Claim Team The And Portal API This That Please See If
 We It In On For No Our Your Ticket Release Version Step Steps Expected Actual Customer Dear Intake Admin Billing
 Analytics Platform Data Document Management Broker Fraud Policy Service Support Desk Monday Tuesday Wednesday Thursday
 Friday Saturday Sunday January February March April May June July August September October November December
-Regards Thanks AG GmbH Nordlicht Hello Hi Sir Madam Sirs Colleagues All Everyone""".split())
+Regards Thanks AG GmbH Nordlicht Hello Hi Sir Madam Sirs Colleagues All Everyone
+Size Length Value Values Count Retries Retry Connections Connection Pooling Pool Width Height Memory Server Servers
+Client Clients Version Versions Mode Button Page Pages Field Fields Table List File Files Update Updates Package
+Packages Editor Studio Code Language Framework Library Plugin Plugins Theme Themes Extended Connector Driver Database
+Engine Protocol Time Timeout Limit Limits Level Tokens Token Depth Items Users User Error Errors Agent Bot Build
+Builds Release Project Projects Cluster Node Nodes App Apps Cloud Core Pro Lite Plus Edition Framework Toolkit SDK
+CLI UI UX DB SQL""".split())
+# Product and project names that read like a name; extend per hub ($SHIPLAB_PII_ALLOW) or per call (allow=).
+DEFAULT_ALLOW = ("MariaDB", "JuliaLang", "Julia language", "Hugo Extended", "Jupyter", "JupyterHub", "JupyterLab",
+                 "Jenkins", "Grafana", "Kibana", "Ansible", "Sentry", "Elastic")
+RESERVED_DOMAIN = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$")
+PLACEHOLDER_LOCALS = frozenset("""you your yourname your.name your_name yourself user username user.name user1 user2
+name me myself someone somebody anyone nobody foo bar baz qux test tester testing example email e-mail mail address
+john.doe jane.doe johndoe janedoe john jane doe firstname.lastname first.last firstname lastname first_last
+name.surname vorname.nachname max.mustermann prenom.nom x xx xxx xyz abc anonymous alice bob""".split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,6 +162,50 @@ def _plausible_name(name: str) -> bool:
     return not any(part.strip(".") in NOT_NAMES for part in name.split())
 
 
+def _fold(s: str) -> str:
+    s = s.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=1)
+def _folded_first_names() -> tuple[str, ...]:
+    names = {_fold(n) for n in first_names()} | {_fold(n).replace("ae", "a").replace("oe", "o").replace("ue", "u")
+                                                for n in first_names()}
+    return tuple(sorted((n for n in names if len(n) >= 3), key=len, reverse=True))
+
+
+def placeholder_email(address: str) -> bool:
+    """Is this address a placeholder (``you@example.com``), not a person's?"""
+    local, _, domain = address.lower().rpartition("@")
+    if local in PLACEHOLDER_LOCALS or local in ROLE_MAILBOXES:
+        return True
+    if RESERVED_DOMAIN.search(domain):
+        return not _fold(local).startswith(_folded_first_names())
+    return False
+
+
+def placeholder_number(value: str) -> bool:
+    """Is this phone-shaped number a placeholder: all zeros, or one digit over and over (in all or its last part)?"""
+    digits = re.sub(r"\D", "", value)
+    last = re.split(r"[ /-]", value.strip())[-1]
+    last = re.sub(r"\D", "", last)
+    return len(set(digits)) == 1 or (len(last) >= 4 and len(set(last)) == 1) or set(digits.lstrip("0")) <= {"0"}
+
+
+def allowed_terms(extra=()) -> tuple[str, ...]:
+    """The allow-list: :data:`DEFAULT_ALLOW`, ``$SHIPLAB_PII_ALLOW``, and ``extra``."""
+    env = [t.strip() for t in re.split(r"[\n,]", os.environ.get("SHIPLAB_PII_ALLOW", "")) if t.strip()]
+    return tuple(dict.fromkeys([*DEFAULT_ALLOW, *env, *(t for t in extra if t and t.strip())]))
+
+
+@functools.lru_cache(maxsize=64)
+def _allow_re(terms: tuple[str, ...]) -> re.Pattern | None:
+    if not terms:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                      + r")(?!\w)", re.I)
+
+
 def _persons(text: str, found: _Found) -> None:
     names = first_names()
     for m in CUE_RE.finditer(text):
@@ -159,11 +228,14 @@ def _persons(text: str, found: _Found) -> None:
             found.add(m.start(1), m.end(2), "PERSON", 0.8)
 
 
-def detect(text: str, types: tuple[str, ...] = TYPES, patterns: Patterns = DEFAULT_PATTERNS) -> list[Entity]:
-    """Every piece of personal data in ``text``: non-overlapping entities in text order."""
+def detect(text: str, types: tuple[str, ...] = TYPES, patterns: Patterns = DEFAULT_PATTERNS,
+           allow=()) -> list[Entity]:
+    """Every piece of personal data in ``text``: non-overlapping entities in text order.
+
+    ``allow``: more product or project names that are never a person (see :func:`allowed_terms`)."""
     found = _Found(text, types)
     for m in EMAIL_RE.finditer(text):
-        if m.group(0).split("@")[0].lower() not in ROLE_MAILBOXES:
+        if not placeholder_email(m.group(0)):
             found.add(m.start(), m.end(), "EMAIL")
     iban_shaped = []  # valid or not, never a phone number
     for m in IBAN_RE.finditer(text):
@@ -186,11 +258,17 @@ def detect(text: str, types: tuple[str, ...] = TYPES, patterns: Patterns = DEFAU
             continue
         if any(m.start() < b and a < m.end() for a, b in iban_shaped):
             continue
-        if BUSINESS_LINE.search(text, max(0, m.start() - 80), m.start()):
+        if BUSINESS_LINE.search(text, max(0, m.start() - 80), m.start()) or placeholder_number(value):
             continue
         found.add(m.start(), m.end(), "PHONE", 0.9)
     if "PERSON" in found.types:
+        before = len(found.items)
         _persons(text, found)
+        rx = _allow_re(allowed_terms(tuple(allow)))
+        if rx is not None and len(found.items) > before:
+            spans = [(m.start(), m.end()) for m in rx.finditer(text)]
+            found.items[before:] = [e for e in found.items[before:]
+                                    if not any(e.start < b and a < e.end for a, b in spans)]
     return sorted(found.items, key=lambda e: e.start)
 
 
@@ -203,12 +281,12 @@ def replacement(entity: Entity, style: str) -> str:
 
 
 def redact(text: str, types: tuple[str, ...] = TYPES, style: str = "tag", *, entities: list[Entity] | None = None,
-           patterns: Patterns = DEFAULT_PATTERNS) -> str:
+           patterns: Patterns = DEFAULT_PATTERNS, allow=()) -> str:
     """``text`` with its personal data (of ``types``) replaced: ``tag`` ``[IBAN]``, ``mask`` ``****``, ``hash``."""
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     if entities is None:
-        entities = detect(text, types, patterns)
+        entities = detect(text, types, patterns, allow)
     out, pos = [], 0
     for e in sorted(entities, key=lambda e: e.start):
         if e.type not in types or e.start < pos:
