@@ -82,9 +82,15 @@ def _rst_sections(body: str) -> list[tuple[str, str]]:
 
 
 def _md_sections(body: str) -> list[tuple[str, str]]:
-    sections, heading, buf = [], "", []
+    """Markdown sections: ``#`` headings and the text under them; ``#`` lines inside fenced code are code."""
+    sections, heading, buf, fence = [], "", [], None
     for line in body.splitlines():
-        m = re.match(r"^#{1,6}\s+(.*)", line)
+        opener = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence is None and opener:
+            fence = opener.group(1)[0] * len(opener.group(1))
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        m = re.match(r"^#{1,6}\s+(.*)", line) if fence is None and not opener else None
         if m:
             if buf and "".join(buf).strip():
                 sections.append((heading, "\n".join(buf).strip()))
@@ -94,6 +100,24 @@ def _md_sections(body: str) -> list[tuple[str, str]]:
     if "".join(buf).strip():
         sections.append((heading, "\n".join(buf).strip()))
     return sections
+
+
+def _md_title(body: str) -> str:
+    """The first top-level heading (``# Title``), else the first heading of any level, outside fenced code."""
+    fence, first = None, ""
+    for line in body.splitlines():
+        opener = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence is None and opener:
+            fence = opener.group(1)[0] * len(opener.group(1))
+            continue
+        if fence is not None:
+            fence = None if line.strip().startswith(fence) else fence
+            continue
+        m = re.match(r"^(#{1,6})\s+(.*)", line)
+        if m and len(m.group(1)) == 1:
+            return m.group(2).strip()
+        first = first or (m.group(2).strip() if m else "")
+    return first
 
 
 class _HTMLText(HTMLParser):
@@ -201,6 +225,7 @@ def read_document(path: Path, limit: int = DEFAULT_LIMIT, doc_id: str | None = N
             if fmt == "md":
                 meta, text = _front_matter(text, path.name)
                 sections = _md_sections(text)
+                meta.setdefault("title", _md_title(text))
             elif fmt == "rst":
                 sections = _rst_sections(text)
         elif fmt == "html":

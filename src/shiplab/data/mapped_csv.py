@@ -24,6 +24,7 @@ from pathlib import Path
 from shiplab.data import dates
 from shiplab.data.errors import ImportProblem, ProblemList, settle
 from shiplab.data.htmltext import as_text
+from shiplab.data.jira import comment_text
 from shiplab.data.model import BacklogItem, Provenance
 from shiplab.data.options import ReadOptions, ReadResult, date_reader
 from shiplab.data.readers import read_table, require_items, require_unique_keys
@@ -122,8 +123,9 @@ def read(text: str, file: str = "<csv>", mapping: dict[str, str] | None = None,
             type=v.get("type", ""), status=v.get("status", ""), priority=v.get("priority", ""),
             components=lists.get("components", []), labels=lists.get("labels", []), created=when.get("created"),
             resolved=when.get("resolved"), parent=v.get("parent", ""), assignee=v.get("assignee", ""),
-            reporter=v.get("reporter", ""), comments=table.many(row, mapping["comments"]) if "comments" in mapping
-            else [], provenance=Provenance(file, "csv", row.row, row.line, v["key"])))
+            reporter=v.get("reporter", ""),
+            comments=[comment_text(c) for c in table.many(row, mapping["comments"])] if "comments" in mapping else [],
+            provenance=Provenance(file, "csv", row.row, row.line, v["key"])))
     require_unique_keys(items, problems)
     kept, skipped = settle(items, problems, skip_bad=options.skip_bad, hint="fix those rows (or the mapping) and "
                                                                                  "import again.")
