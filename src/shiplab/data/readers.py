@@ -276,6 +276,6 @@ def require_unique_keys(items, problems: ProblemList, label: str = "key") -> Non
         p = it.provenance
         if it.key in first:
             problems.add(f"duplicate {label} {it.key!r}: also in {problems.unit} {first[it.key]}.",
-                         row=p.row, line=p.line)
+                         row=p.row, line=p.line, hint=f"each {label} once: remove or renumber the repeat.")
         else:
             first[it.key] = p.row
