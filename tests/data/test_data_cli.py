@@ -66,3 +66,19 @@ def test_redact_argument_stdin_types_and_json():
     assert found == [{"start": 5, "end": 19, "type": "PHONE", "value": "+49 30 1234567", "confidence": 0.9}]
     bad = CliRunner().invoke(data, ["redact", "--types", "SHOE_SIZE", "x"])
     assert bad.exit_code == 2 and "unknown SHOE_SIZE" in bad.output
+
+
+def test_data_import_starts_without_the_heavy_rooms():
+    """Does `shiplab data import` run without importing jsonschema's rfc3987_syntax, nbgrader, chromadb or langchain
+    (what made every command take seconds to start)?"""
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy; sys.argv = ['shiplab', 'data', 'import', sys.argv[1]]\n"
+            "try:\n    runpy.run_module('shiplab.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('rfc3987_syntax', 'jsonschema', 'nbgrader', 'chromadb', 'langchain_core', 'bs4')"
+            " if m in sys.modules]\nprint('HEAVY', heavy)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(FIXTURES / "jira.csv")], capture_output=True, text=True,
+                          timeout=60)
+    assert "5 items from" in proc.stdout, proc.stdout + proc.stderr
+    assert "HEAVY []" in proc.stdout, proc.stdout

@@ -103,6 +103,16 @@ HAND_WRITTEN = [
     ("Policy numbers NV-MOT-12345 and NV-XYZ-1234567 are malformed.", []),
     ("The server 10.0.12.7 restarted at 03:00; 0 errors in 1234567 ms.", []),
     ("Dear Sir or Madam, the Claims Intake team thanks you.", []),
+    # placeholders and product names as real issue text has them (issue 17)
+    ("Set SMTP_FROM=you@example.com and log in as user@test.example; mail to x@host.invalid bounces.", []),
+    ("Reproduce with phone 0000000 or +49 30 0000000 in the sign-up form.", []),
+    ("We moved the claims store from MySQL to MariaDB; set Max Retries to 5 and Max Connections to 200.", []),
+    ("Tried with Julia Package manager 1.9 and Hugo Extended 0.120.", []),
+    ("Reported by admin@localhost after the upgrade.", []),
+    ("Ping jane.doe@gmail.com or your.name@company.de for the template.", []),
+    # ...while a person on a placeholder domain, as the sample company's people are, is still a person
+    ("Escalated by stefan_krueger@example.com, callback 0176 12345678.",
+     [("stefan_krueger@example.com", "EMAIL"), ("0176 12345678", "PHONE")]),
 ]
 
 
@@ -140,6 +150,31 @@ def test_redact_only_some_types():
     assert pii.redact(text, ("EMAIL",)) == "Anna Weber, [EMAIL], NV-MOT-1234567"
     with pytest.raises(ValueError, match="style must be one of"):
         pii.redact(text, style="blur")
+
+
+def test_allow_list_per_call_and_per_hub(monkeypatch):
+    """Is a name on the allow-list never a person — given per call (an item's components) or by the hub
+    ($SHIPLAB_PII_ALLOW) — while other names still are?"""
+    text = "Thanks, Mila Insights team; reported by Anna Weber."
+    assert {e.value for e in pii.detect(text)} == {"Mila Insights", "Anna Weber"}
+    assert {e.value for e in pii.detect(text, allow=("Mila Insights",))} == {"Anna Weber"}
+    monkeypatch.setenv("SHIPLAB_PII_ALLOW", "Mila Insights\nOther Product")
+    assert {e.value for e in pii.detect(text)} == {"Anna Weber"}
+    item = BacklogItem(key="K", summary="Dashboard broken", description="Mila Insights shows no data",
+                       components=["Mila Insights"])
+    monkeypatch.delenv("SHIPLAB_PII_ALLOW")
+    assert classify(item) == "internal", "the item's own component names a product, not a person"
+
+
+def test_placeholder_rules():
+    """Which addresses and numbers are placeholders: reserved domains unless a first name leads, generic mailboxes
+    anywhere, one digit over and over?"""
+    assert pii.placeholder_email("you@example.com") and pii.placeholder_email("user@test.example")
+    assert pii.placeholder_email("ops@build.localhost") and pii.placeholder_email("someone@gmail.com")
+    assert not pii.placeholder_email("juergen.schulz@example.net"), "Jürgen, transliterated, is a person"
+    assert not pii.placeholder_email("veszettcsiga@gmail.com")
+    assert pii.placeholder_number("0000000") and pii.placeholder_number("+49 30 0000000")
+    assert not pii.placeholder_number("+49 30 1234567")
 
 
 def test_company_patterns_are_configurable():
