@@ -7,14 +7,9 @@ import secrets
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from shiplab.tracker.app import create_app
-from shiplab.tracker.auth import StaticIdentity
-from shiplab.tracker.enrol import ensure_cohort, ensure_people
-from shiplab.tracker.models import CohortMember, Person
 from shiplab.tracker.settings import TrackerSettings
-from trackerkit import AUTUMN_END, AUTUMN_ROSTER, ROSTER, SPRING_END, USERS, UTC, Clock
+from trackerkit import UTC, Clock, tracker_app
 
 
 @pytest.fixture
@@ -30,20 +25,7 @@ def settings(tmp_path) -> TrackerSettings:
 
 @pytest.fixture
 def app(settings, clock):
-    app = create_app(settings, clock=clock, identity=StaticIdentity(USERS), senders={})
-    with app.state.sessions() as s:
-        spring = ensure_cohort(s, "spring", start=SPRING_END - dt.timedelta(days=1), end=SPRING_END,
-                               timezone="Europe/Berlin", course="ai-101")
-        ensure_people(s, ROSTER, spring)
-        autumn = ensure_cohort(s, "autumn", start=AUTUMN_END - dt.timedelta(days=1), end=AUTUMN_END,
-                               timezone="America/New_York", course="ai-101")
-        ensure_people(s, ROSTER + AUTUMN_ROSTER, None)
-        for name in ("erik", "ivan"):
-            pid = s.scalar(select(Person.id).where(Person.username == name))
-            s.add(CohortMember(cohort_id=autumn.id, person_id=pid,
-                               role="instructor" if name == "ivan" else "participant"))
-        s.commit()
-    return app
+    return tracker_app(settings, clock)
 
 
 @pytest.fixture

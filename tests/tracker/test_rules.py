@@ -173,12 +173,14 @@ def plan_sets(draw):
 @given(plan_sets(), st.integers(0, 110 * 24).map(lambda h: h * 60))
 def test_figures_agree_with_the_one_plan_rules(plans, minutes):
     """Do the figures' fast per-cohort arithmetic and the one-plan rules (is_overdue, checkin_overdue,
-    shipped_within) always give the same answers, in any time zone at any minute?"""
+    shipped_within and left_out at `now`: a ship date after today does not count) always give the same answers,
+    in any time zone at any minute?"""
     now = dt.datetime(2026, 3, 1, tzinfo=UTC) + dt.timedelta(minutes=minutes)
     f = rules.figures(plans, now)
     assert f.overall.overdue == sum(rules.is_overdue(p, now) for p in plans)
     assert set(f.checkin_overdue) == {p.id for p in plans if rules.checkin_overdue(p, now)}
-    assert f.overall.shipped_within_60 == sum(rules.shipped_within(p) for p in plans)
+    assert f.overall.shipped_within_60 == sum(rules.shipped_within(p, now=now) for p in plans)
+    assert {i for ids in f.left_out.values() for i in ids} == {p.id for p in plans if rules.left_out(p, now)}
     assert f.overall.open == sum(rules.is_open(p) for p in plans)
 
 

@@ -54,6 +54,33 @@ class Clock:
         return self.now
 
 
+def tracker_app(settings, clock: Clock):
+    """The real tracker app on ``settings``' database with the fake hub identity of :data:`USERS`: cohort "spring"
+    (Berlin, workshop 2026-03-26 to 27) with :data:`ROSTER`, cohort "autumn" (New York, 2026-10-01 to 02) with Erik
+    and its instructor Ivan; no reminder senders."""
+    from sqlalchemy import select
+
+    from shiplab.tracker.app import create_app
+    from shiplab.tracker.auth import StaticIdentity
+    from shiplab.tracker.enrol import ensure_cohort, ensure_people
+    from shiplab.tracker.models import CohortMember, Person
+
+    app = create_app(settings, clock=clock, identity=StaticIdentity(USERS), senders={})
+    with app.state.sessions() as s:
+        spring = ensure_cohort(s, "spring", start=SPRING_END - dt.timedelta(days=1), end=SPRING_END,
+                               timezone="Europe/Berlin", course="ai-101")
+        ensure_people(s, ROSTER, spring)
+        autumn = ensure_cohort(s, "autumn", start=AUTUMN_END - dt.timedelta(days=1), end=AUTUMN_END,
+                               timezone="America/New_York", course="ai-101")
+        ensure_people(s, ROSTER + AUTUMN_ROSTER, None)
+        for name in ("erik", "ivan"):
+            pid = s.scalar(select(Person.id).where(Person.username == name))
+            s.add(CohortMember(cohort_id=autumn.id, person_id=pid,
+                               role="instructor" if name == "ivan" else "participant"))
+        s.commit()
+    return app
+
+
 def token(name: str) -> dict:
     return {"Authorization": f"token {name}"}
 

@@ -9,21 +9,22 @@ Authenticate with the hub token (``Authorization: token $JUPYTERHUB_API_TOKEN``)
                json={"status": "in_review", "note": "PR open", "evidence_url": "https://git.example/pr/7"})
 
 A browser session may call it too, with the page's CSRF token in ``X-CSRF-Token`` for writes. Errors:
-``{"error": {"status", "code", "message"}}``.
+``{"error": {"status", "code", "message"}}``; a refused field or parameter is a 422 that names it, says what was
+wrong and what is allowed (the bounds are in :mod:`.schemas`). An id that no plan can have is a 404.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from shiplab.tracker import service
 from shiplab.tracker.app import DB, NOW, USER, current_user
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.models import Person, ShipPlan
-from shiplab.tracker.schemas import CheckInIn, CheckInOut, PlanIn, PlanOut, ShippedIn
+from shiplab.tracker.schemas import CheckInIn, CheckInOut, Limit, NameFilter, Offset, PlanIn, PlanOut, ShippedIn
 
 router = APIRouter(prefix="/api", tags=["tracker"])
 
@@ -45,9 +46,8 @@ def me(user: HubUser = USER, session: Session = DB) -> dict:
 
 
 @router.get("/plans", summary="Plans you may see (yours; your teams'; your cohorts'; all for admins)")
-def list_plans(cohort: str | None = None, team: str | None = None, limit: int = Query(100, ge=1, le=1000),
-               offset: int = Query(0, ge=0), user: HubUser = USER, session: Session = DB,
-               now: dt.datetime = NOW) -> list[PlanOut]:
+def list_plans(cohort: NameFilter = None, team: NameFilter = None, limit: Limit = 100, offset: Offset = 0,
+               user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW) -> list[PlanOut]:
     from sqlalchemy import select
 
     from shiplab.tracker.models import Cohort
@@ -96,8 +96,10 @@ def create_shipped(plan_id: int, data: ShippedIn, user: HubUser = WRITER, sessio
     return service.plan_out(service.get_plan(session, user, plan_id), now)
 
 
-@router.get("/figures", summary="Figures for the plans you may see: overall, per cohort, per team")
-def figures(request: Request, cohort: str | None = None, team: str | None = None, user: HubUser = USER,
+@router.get("/figures", summary="Figures for the plans you may see: overall, per cohort, per team",
+            description="`left_out` names, by reason, the plans whose stored ship date (the whole plan) or metric "
+                        "values (their change) cannot be right and are left out of the figures.")
+def figures(request: Request, cohort: NameFilter = None, team: NameFilter = None, user: HubUser = USER,
             session: Session = DB, now: dt.datetime = NOW) -> dict:
     figs = request.app.state.facts.figures(session, user, now, cohort=cohort or None, team=team or None)[1]
     return {"as_of": now.isoformat(), **figs.as_dict()}

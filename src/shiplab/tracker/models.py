@@ -29,6 +29,7 @@ BLOCKERS = {
 ROLES = ("participant", "instructor", "manager", "admin")
 MEMBER_ROLES = ("participant", "instructor")
 DUE_DAYS = (14, 30, 45, 60)
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL: a larger number names no row
 REMINDER_STATUSES = ("pending", "sending", "sent", "failed")
 CHANNELS = ("email", "webhook")
 

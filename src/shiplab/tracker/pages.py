@@ -20,8 +20,8 @@ from shiplab.tracker.app import DB, NOW, USER
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.export import plans_csv
-from shiplab.tracker.models import BLOCKERS, Cohort, STATUSES
-from shiplab.tracker.schemas import CheckInIn, PlanIn, ShippedIn
+from shiplab.tracker.models import BLOCKERS, MAX_ID, Cohort, STATUSES
+from shiplab.tracker.schemas import CheckInIn, NameFilter, PlanIn, ShippedIn
 
 router = APIRouter(include_in_schema=False)
 HOME = {"participant": "/plan", "manager": "/dashboard", "admin": "/dashboard", "instructor": "/cohorts"}
@@ -50,7 +50,7 @@ async def checked_form(request: Request, user: HubUser, model: type[BaseModel]) 
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: "
                              f"{str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()[:8])
-        raise TrackerError(400, "invalid_form", f"the form was not saved — {problems}.") from None
+        raise TrackerError(422, "invalid_form", f"the form was not saved — {problems}.") from None
 
 
 def _back(request: Request, path: str) -> RedirectResponse:
@@ -115,7 +115,7 @@ def plan_detail(plan_id: int, request: Request, user: HubUser = USER, session: S
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, cohort: str | None = None, team: str | None = None, user: HubUser = USER,
+def dashboard(request: Request, cohort: NameFilter = None, team: NameFilter = None, user: HubUser = USER,
               session: Session = DB, now: dt.datetime = NOW):
     service.require_role(user, "manager", "admin", "instructor")
     all_facts = request.app.state.facts.get(session, user, cohort=cohort or None)
@@ -127,7 +127,8 @@ def dashboard(request: Request, cohort: str | None = None, team: str | None = No
                   cohorts=service.cohorts_visible(session, user), overdue=overdue[:50], overdue_count=len(overdue),
                   due={f.id: rules.checkins_due(f, now) for f in overdue[:50]},
                   bars=charts.team_bars(figs), curve=charts.shipped_curve(figs.shipped_by_day, figs.eligible),
-                  reminders=service.reminder_summary(session, user))
+                  reminders=service.reminder_summary(session, user), left_out=figs.left_out,
+                  left_out_labels=rules.LEFT_OUT)
 
 
 @router.get("/cohorts")
@@ -144,20 +145,22 @@ def cohorts(request: Request, user: HubUser = USER, session: Session = DB, now: 
 def cohort(cohort_id: int, request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
     service.require_role(user, "instructor", "admin")
     visible = {c.id for c in service.cohorts_visible(session, user)}
-    c = session.scalar(select(Cohort).where(Cohort.id == cohort_id))
+    c = session.scalar(select(Cohort).where(Cohort.id == cohort_id)) if 0 < cohort_id <= MAX_ID else None
     if c is None or c.id not in visible:
         raise TrackerError(404, "cohort_not_found", f"there is no cohort {cohort_id} that you teach.")
     plans = request.app.state.facts.get(session, user, cohort=c.name)
     notes = service.latest_notes(session, user, c.id)
     use = request.app.state.model_use.snapshot() if request.app.state.model_use else None
+    figs = rules.figures(plans, now)
     return render(request, user, "cohort.html", cohort=c, plans=plans, notes=notes, use=use,
                   use_total=use.total({p.username for p in plans}) if use else None,
-                  figs=rules.figures(plans, now).overall, overdue={p.id for p in plans if rules.is_overdue(p, now)},
-                  days={p.id: rules.days_to_ship(p) for p in plans})
+                  figs=figs.overall, overdue={p.id for p in plans if rules.is_overdue(p, now)},
+                  days={p.id: rules.days_to_ship(p) for p in plans}, left_out=figs.left_out,
+                  left_out_labels=rules.LEFT_OUT)
 
 
 @router.get("/export.csv")
-def export(request: Request, cohort: str | None = None, team: str | None = None, user: HubUser = USER,
+def export(request: Request, cohort: NameFilter = None, team: NameFilter = None, user: HubUser = USER,
            session: Session = DB, now: dt.datetime = NOW):
     body = plans_csv(request.app.state.facts.get(session, user, cohort=cohort or None, team=team or None), now)
     return Response(body, media_type="text/csv; charset=utf-8",

@@ -14,6 +14,21 @@ open after its planned ship date or after day 60.
 days — killed plans are left out of that share, because stopping a use case that does not pay is a decision, not a
 failure —, the median days to ship, open, overdue and killed plans, blocked plans by friction, the metric's change
 from baseline to after, and the cumulative number shipped by each day 0…60.
+
+**Plausible data** (:func:`ship_date_problem`, :func:`planned_date_problem`, :func:`value_problem`). Every write is
+checked against these bounds, and the figures apply the same bounds to rows stored before the checks existed:
+
+- a *ship date* lies between the workshop's first day and today (the cohort's local date at ``now``): nothing built
+  in the workshop shipped before it began, and nothing is recorded before it is live. A ship date during a
+  workshop of several days is day 0 in the figures (never a negative day);
+- a *planned ship date* lies between the workshop's first day and :data:`PLANNED_YEARS` years after its last day —
+  a plan is made at the workshop, and a date further out is a typo (9999-12-31, 20266-05-01);
+- a *metric value* (baseline, target, after) is a finite number of at most :data:`MAX_VALUE` either way.
+
+A plan whose ship date is outside its bounds is **left out** of the figures altogether; a metric value outside its
+bounds, a zero baseline (no percentage change exists) or a change beyond :data:`MAX_CHANGE_PCT` percent (a baseline
+close to zero) leaves out only the plan's metric change. :attr:`Figures.left_out` names each such plan by the reason
+(:data:`LEFT_OUT`), so the dashboard says how many were left out and why.
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +51,18 @@ WINDOW_DAYS = 60
 REMINDER_HOUR = 9
 CHECKIN_GRACE_DAYS = 3
 UTC = dt.timezone.utc
+PLANNED_YEARS = 5  # a planned ship date is at most this many years after the workshop's last day
+MAX_VALUE = 1e12  # a metric value is finite and at most a trillion either way
+MAX_CHANGE_PCT = 10_000.0  # a change from baseline to after beyond ±10,000 % (a hundredfold) is left out
+
+# Why a plan, or its metric change, is left out of the figures (keys of Figures.left_out), in words for the dashboard.
+LEFT_OUT = {
+    "shipped_before_workshop": "ship date before the workshop began (plan left out)",
+    "shipped_in_future": "ship date after today (plan left out)",
+    "value_out_of_range": f"metric value not a finite number within ±{MAX_VALUE:,.0f} (metric change left out)",
+    "zero_baseline": "baseline of zero, so no percentage change (metric change left out)",
+    "change_out_of_range": f"metric change beyond ±{MAX_CHANGE_PCT:,.0f}% (metric change left out)",
+}
 
 
 # Facts are named tuples of plain values: cheap to make by the 10,000, and — holding nothing the garbage collector
@@ -44,6 +72,7 @@ class CohortFacts(NamedTuple):
     name: str
     workshop_end: dt.date
     timezone: str = "UTC"
+    workshop_start: dt.date | None = None  # None: a one-day workshop, whose first day is workshop_end
 
 
 class PlanFacts(NamedTuple):
@@ -113,6 +142,97 @@ def day_begins(cohort: CohortFacts, n: int) -> dt.datetime:
     return local.astimezone(UTC)
 
 
+def first_day(cohort: CohortFacts) -> dt.date:
+    """The workshop's first local day."""
+    return cohort.workshop_start or cohort.workshop_end
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def ship_date_range(cohort: CohortFacts, now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The plausible ship dates at ``now``: from the workshop's first day to today (local), both included."""
+    return first_day(cohort), local_date(cohort, now)
+
+
+def planned_date_range(cohort: CohortFacts) -> tuple[dt.date, dt.date]:
+    """The plausible planned ship dates: from the workshop's first day to :data:`PLANNED_YEARS` years after its last
+    day, both included."""
+    return first_day(cohort), _years_after(cohort.workshop_end, PLANNED_YEARS)
+
+
+def ship_date_problem(cohort: CohortFacts, day: dt.date, now: dt.datetime) -> str | None:
+    """What is wrong with ``day`` as the cohort's ship date at ``now``, in a sentence (None: it is plausible)."""
+    lo, hi = ship_date_range(cohort, now)
+    allowed = (f"a ship date lies between the workshop's first day ({lo.isoformat()}) and today "
+               f"({hi.isoformat()} in {cohort.timezone})")
+    if day < lo:
+        return f"{day.isoformat()} is before the workshop began; {allowed}"
+    if day > hi:
+        return f"{day.isoformat()} is in the future; {allowed} — record it once it is live"
+    return None
+
+
+def planned_date_problem(cohort: CohortFacts, day: dt.date) -> str | None:
+    """What is wrong with ``day`` as the cohort's planned ship date, in a sentence (None: it is plausible)."""
+    lo, hi = planned_date_range(cohort)
+    if lo <= day <= hi:
+        return None
+    where = "before the workshop began" if day < lo else f"more than {PLANNED_YEARS} years after the workshop"
+    return (f"{day.isoformat()} is {where}; a planned ship date lies between the workshop's first day "
+            f"({lo.isoformat()}) and {hi.isoformat()} ({PLANNED_YEARS} years after its last day)")
+
+
+def value_problem(value: float) -> str | None:
+    """What is wrong with a metric value, in a sentence (None: a finite number of at most :data:`MAX_VALUE`)."""
+    if math.isfinite(value) and abs(value) <= MAX_VALUE:
+        return None
+    return (f"{value!r} is not a plausible metric value; a metric value is a finite number from "
+            f"-{MAX_VALUE:,.0f} to {MAX_VALUE:,.0f}")
+
+
+def _values_plausible(plan: PlanFacts) -> bool:
+    return all(v is None or value_problem(v) is None for v in (plan.baseline, plan.target, plan.after))
+
+
+def _ship_left_out(plan: PlanFacts, today: dt.date) -> str | None:
+    if plan.shipped_on is None:
+        return None
+    if plan.shipped_on < first_day(plan.cohort):
+        return "shipped_before_workshop"
+    if plan.shipped_on > today:
+        return "shipped_in_future"
+    return None
+
+
+def _metric_left_out(plan: PlanFacts) -> str | None:
+    if plan.after is None:
+        return None
+    if not _values_plausible(plan):
+        return "value_out_of_range"
+    if plan.baseline is None:
+        return None
+    if plan.baseline == 0:
+        return "zero_baseline"
+    if abs(plan.after - plan.baseline) / abs(plan.baseline) * 100.0 > MAX_CHANGE_PCT:
+        return "change_out_of_range"
+    return None
+
+
+def left_out(plan: PlanFacts, now: dt.datetime) -> tuple[str, ...]:
+    """Why the figures at ``now`` leave out the plan (a ship date out of bounds) or its metric change (keys of
+    :data:`LEFT_OUT`); empty when everything about it counts. A plan left out is not looked at further."""
+    why = _ship_left_out(plan, _today(plan.cohort, _aware(now)))
+    if why:
+        return (why,)
+    why = _metric_left_out(plan)
+    return (why,) if why else ()
+
+
 def is_open(plan: PlanFacts) -> bool:
     return plan.shipped_on is None and plan.status not in CLOSED_STATUSES
 
@@ -122,9 +242,13 @@ def days_to_ship(plan: PlanFacts) -> int | None:
     return None if plan.shipped_on is None else day_number(plan.cohort, plan.shipped_on)
 
 
-def shipped_within(plan: PlanFacts, days: int = WINDOW_DAYS) -> bool:
+def shipped_within(plan: PlanFacts, days: int = WINDOW_DAYS, *, now: dt.datetime | None = None) -> bool:
+    """Shipped by day ``days``. With ``now``, as the figures count it: a ship date out of its bounds at ``now``
+    (:func:`ship_date_problem`) does not count."""
     n = days_to_ship(plan)
-    return n is not None and n <= days
+    if n is None or n > days:
+        return False
+    return now is None or _ship_left_out(plan, _today(plan.cohort, _aware(now))) is None
 
 
 def checkins_due(plan: PlanFacts, now: dt.datetime) -> tuple[int, ...]:
@@ -154,14 +278,18 @@ def is_overdue(plan: PlanFacts, now: dt.datetime) -> bool:
 
 
 def metric_change_pct(plan: PlanFacts) -> float | None:
-    """Relative change from baseline to after, in percent (None without both values or with a zero baseline)."""
-    if plan.after is None or plan.baseline in (None, 0):
+    """Relative change from baseline to after, in percent. None without both values, and where the figures leave
+    the change out: a value out of bounds, a zero baseline, a change beyond :data:`MAX_CHANGE_PCT`."""
+    if plan.after is None or plan.baseline is None or _metric_left_out(plan):
         return None
     return (plan.after - plan.baseline) / abs(plan.baseline) * 100.0
 
 
 def moved_toward_target(plan: PlanFacts) -> bool | None:
-    if plan.after is None or plan.baseline is None or plan.target is None or plan.target == plan.baseline:
+    """Whether the after value moved from the baseline toward the target (None where it cannot tell, or a value is
+    out of bounds)."""
+    if plan.after is None or plan.baseline is None or plan.target is None or plan.target == plan.baseline \
+            or not _values_plausible(plan):
         return None
     return (plan.after - plan.baseline) * (plan.target - plan.baseline) > 0
 
@@ -190,6 +318,8 @@ class Figures:
     shipped_by_day: list[int]  # cumulative plans shipped by day 0…60
     eligible: int  # plans that count in the share (not killed)
     checkin_overdue: list[int] = field(default_factory=list)  # ids of open plans with a check-in overdue
+    # reason (a key of LEFT_OUT) → ids of the plans it left out, or whose metric change it left out; every key present
+    left_out: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in LEFT_OUT})
 
     def as_dict(self) -> dict:
         """Plain data for JSON (by hand: :func:`dataclasses.asdict` deep-copies and is slow for 200 teams)."""
@@ -198,7 +328,8 @@ class Figures:
 
         return {"overall": g(self.overall), "by_cohort": {k: g(v) for k, v in self.by_cohort.items()},
                 "by_team": {k: g(v) for k, v in self.by_team.items()}, "shipped_by_day": list(self.shipped_by_day),
-                "eligible": self.eligible, "checkin_overdue": list(self.checkin_overdue)}
+                "eligible": self.eligible, "checkin_overdue": list(self.checkin_overdue),
+                "left_out": {k: list(v) for k, v in self.left_out.items()}}
 
 
 class _Derived(NamedTuple):
@@ -229,10 +360,16 @@ class _CohortNow:
                    tuple(n for n in DUE_DAYS if due_at(cohort, n) + grace <= now))
 
 
-def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived, bool]:
-    """The plan's figures and whether a check-in is overdue — the same answers as :func:`is_overdue` and
-    :func:`checkin_overdue` (a property test holds them together), without per-plan time zone work."""
-    n = None if p.shipped_on is None else (p.shipped_on - p.cohort.workshop_end).days
+def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived | None, bool, str | None]:
+    """The plan's figures (None: the plan is left out), whether a check-in is overdue, and why the plan or its metric
+    change is left out (None: nothing is) — the same answers as :func:`is_overdue`, :func:`checkin_overdue` and
+    :func:`left_out` (a property test holds them together), without per-plan time zone work."""
+    why = _ship_left_out(p, c.today)
+    if why:
+        return None, False, why
+    why = _metric_left_out(p)
+    # a ship date during a workshop of several days is day 0: no negative days in medians or the curve
+    n = None if p.shipped_on is None else max((p.shipped_on - p.cohort.workshop_end).days, 0)
     killed = n is None and p.status == "killed"
     open_ = n is None and p.status not in CLOSED_STATUSES
     late_checkin = False
@@ -242,7 +379,8 @@ def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived, bool]:
         late_checkin = any(answered < d for d in c.grace_passed)
     return _Derived(n, killed, open_ and (c.today > p.planned_ship_date or c.past_window),
                     p.blocker if open_ and p.status == "blocked" else None,
-                    metric_change_pct(p), p.after is not None, bool(moved_toward_target(p))), late_checkin
+                    metric_change_pct(p), p.after is not None and why != "value_out_of_range",
+                    bool(moved_toward_target(p))), late_checkin, why
 
 
 def _group(items: list[_Derived]) -> GroupFigures:
@@ -299,23 +437,29 @@ def figures(plans: Iterable[PlanFacts], now: dt.datetime) -> Figures:
     curve = [0] * (WINDOW_DAYS + 1)
     contexts: dict[CohortFacts, _CohortNow] = {}
     late: list[int] = []
+    left: dict[str, list[int]] = {k: [] for k in LEFT_OUT}
     for p in plans:
         c = contexts.get(p.cohort) or contexts.setdefault(p.cohort, _CohortNow.of(p.cohort, now))
-        d, late_checkin = _derive(p, c)
+        d, late_checkin, why = _derive(p, c)
+        if why:
+            left[why].append(p.id)
+        if d is None:
+            continue
         if late_checkin:
             late.append(p.id)
         everything.append(d)
         by_cohort.setdefault(p.cohort.name, []).append(d)
         by_team.setdefault(p.team or "(no team)", []).append(d)
         if d.days is not None and d.days <= WINDOW_DAYS:
-            curve[max(d.days, 0)] += 1
+            curve[d.days] += 1
     for day in range(1, len(curve)):
         curve[day] += curve[day - 1]
     overall = _group(everything)
     return Figures(overall=overall,
                    by_cohort={k: _group(v) for k, v in sorted(by_cohort.items())},
                    by_team={k: _group(v) for k, v in sorted(by_team.items())},
-                   shipped_by_day=curve, eligible=overall.plans - overall.killed, checkin_overdue=late)
+                   shipped_by_day=curve, eligible=overall.plans - overall.killed, checkin_overdue=late,
+                   left_out={k: sorted(v) for k, v in left.items()})
 
 
 class _Tally:
@@ -387,12 +531,13 @@ class FigureBook:
         self.at = _aware(now)
         self.until: dt.datetime | None = None
         self._contexts: dict[CohortFacts, _CohortNow] = {}
-        self._rows: dict[int, tuple[_Derived, bool, str, str]] = {}
+        self._rows: dict[int, tuple[_Derived | None, bool, str, str, str | None]] = {}
         self._overall = _Tally()
         self._cohorts: dict[str, _Tally] = {}
         self._teams: dict[str, _Tally] = {}
         self._shipped_on_day = [0] * (WINDOW_DAYS + 1)
         self._late: set[int] = set()
+        self._left_out: dict[str, set[int]] = {k: set() for k in LEFT_OUT}
         self._figures: Figures | None = None
         for p in plans:
             self._put(p, keep_sorted=False)
@@ -418,7 +563,8 @@ class FigureBook:
                                     by_cohort={k: v.figures() for k, v in sorted(self._cohorts.items())},
                                     by_team={k: v.figures() for k, v in sorted(self._teams.items())},
                                     shipped_by_day=curve, eligible=overall.plans - overall.killed,
-                                    checkin_overdue=sorted(self._late))
+                                    checkin_overdue=sorted(self._late),
+                                    left_out={k: sorted(v) for k, v in self._left_out.items()})
         return self._figures
 
     def _context(self, cohort: CohortFacts) -> _CohortNow:
@@ -433,13 +579,18 @@ class FigureBook:
         old = self._rows.pop(p.id, None)
         if old is not None:
             self._apply(p.id, old, -1, True)
-        d, late = _derive(p, self._context(p.cohort))
-        row = (d, late, p.cohort.name, p.team or "(no team)")
+        d, late, why = _derive(p, self._context(p.cohort))
+        row = (d, late, p.cohort.name, p.team or "(no team)", why)
         self._rows[p.id] = row
         self._apply(p.id, row, 1, keep_sorted)
 
-    def _apply(self, plan_id: int, row: tuple[_Derived, bool, str, str], sign: int, keep_sorted: bool) -> None:
-        d, late, cohort, team = row
+    def _apply(self, plan_id: int, row: tuple[_Derived | None, bool, str, str, str | None], sign: int,
+               keep_sorted: bool) -> None:
+        d, late, cohort, team, why = row
+        if why:
+            (self._left_out[why].add if sign > 0 else self._left_out[why].discard)(plan_id)
+        if d is None:
+            return
         self._overall.add(d, sign, keep_sorted)
         for groups, name in ((self._cohorts, cohort), (self._teams, team)):
             tally = groups.get(name) or groups.setdefault(name, _Tally())
@@ -447,7 +598,7 @@ class FigureBook:
             if not tally.plans:
                 del groups[name]
         if d.days is not None and d.days <= WINDOW_DAYS:
-            self._shipped_on_day[max(d.days, 0)] += sign
+            self._shipped_on_day[d.days] += sign
         if late and sign > 0:
             self._late.add(plan_id)
         elif late:

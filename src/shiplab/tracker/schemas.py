@@ -1,19 +1,34 @@
 """What the API and the forms accept and return (pydantic), with the checks a person can act on.
 
 Forms and JSON go through the same models, so a check (an evidence link must be http or https, a blocked
-check-in must name one of the five frictions) holds for the page and for a notebook alike.
+check-in must name one of the five frictions) holds for the page and for a notebook alike. A refused field is a
+``422`` naming the field, what was wrong with it and what is allowed.
+
+What every field must be, so that no figure can be poisoned by it:
+
+- **metric values** (``baseline_value``, ``target_value``, ``after_value``): finite numbers (no NaN, no infinity)
+  from -1,000,000,000,000 to 1,000,000,000,000 (:data:`~shiplab.tracker.rules.MAX_VALUE`);
+- **text**: at most the length its field says; no control characters (NUL, escape, …), no lone surrogates and no
+  bidirectional overrides (which would show text other than what is stored). Notes and the use case may hold line
+  breaks and tabs (a form's CR LF is kept as LF); one-line fields (backlog item, metric, unit, links) may not;
+- **dates** are checked against the plan's cohort by :mod:`.service`, with the bounds of :mod:`.rules`: a planned
+  ship date from the workshop's first day to five years after its last day, a ship date from the workshop's first
+  day to today in the cohort's time zone;
+- **ids** (``cohort_id``; path ids in :mod:`.api`) are whole numbers from 1 to 2,147,483,647.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Literal
+import re
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from fastapi import Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shiplab.tracker.models import BLOCKERS, STATUSES
+from shiplab.tracker.models import BLOCKERS, MAX_ID, STATUSES
+from shiplab.tracker.rules import value_problem
 
 Status = Literal["planned", "building", "in_review", "blocked", "killed"]  # "shipped" is recorded via /shipped
 Blocker = Literal["ownership", "tool_sprawl", "pilot_standards", "skills_gap", "no_measurement"]
@@ -31,10 +46,67 @@ def check_http_url(v: str) -> str:
     return v
 
 
-def _finite(v: float | None) -> float | None:
-    if v is not None and not math.isfinite(v):
-        raise ValueError("must be a finite number")
+def _value(v: float | None) -> float | None:
+    problem = None if v is None else value_problem(v)
+    if problem:
+        raise ValueError(problem)
     return v
+
+
+# C0 and C1 controls but tab and line feed, and the bidirectional embeddings, overrides and isolates (lone
+# surrogates, which have no UTF-8, pydantic already refuses as "not a valid string")
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _refuse_character(text: str, pattern: re.Pattern, allowed: str) -> str:
+    m = pattern.search(text)
+    if m:
+        raise ValueError(f"contains the control character U+{ord(m.group()):04X} at position {m.start() + 1}; "
+                         f"{allowed}")
+    return text
+
+
+def clean_text(v: str) -> str:
+    """Text that may run over several lines: line breaks (CR LF and CR become LF) and tabs, no other controls."""
+    v = v.replace("\r\n", "\n").replace("\r", "\n")
+    return _refuse_character(v, _BAD_IN_TEXT, "text may hold letters, digits, punctuation, spaces, tabs and line "
+                                              "breaks")
+
+
+def clean_line(v: str) -> str:
+    """Text of one line: no control characters at all (no tab, no line break)."""
+    return _refuse_character(v, _BAD_IN_LINE, "this field is one line of letters, digits, punctuation and spaces")
+
+
+# Checked after the model's whitespace strip and the field's length limit.
+Text = Annotated[str, AfterValidator(clean_text)]
+Line = Annotated[str, AfterValidator(clean_line)]
+Value = Annotated[float | None, AfterValidator(_value)]
+
+
+def _filter(v: str | None) -> str | None:
+    return None if v is None else clean_line(v)
+
+
+# A cohort or team name to filter by (?cohort=…&team=…): one line, at most 80 characters. Routes: `team: NameFilter
+# = None` (FastAPI applies the validator only when the Query is inside the Annotated).
+NameFilter = Annotated[str | None, Query(max_length=80, description="A name: one line, at most 80 characters."),
+                       AfterValidator(_filter)]
+
+
+def between(lo: int, hi: int) -> AfterValidator:
+    """A whole number from ``lo`` to ``hi``; the refusal names the number (the shared message would not)."""
+    def check(v: int) -> int:
+        if not lo <= v <= hi:
+            raise ValueError(f"{v} is out of range; allowed are whole numbers from {lo} to {hi}")
+        return v
+
+    return AfterValidator(check)
+
+
+Limit = Annotated[int, Query(description="At most this many plans: 1 to 1000."), between(1, 1000)]
+Offset = Annotated[int, Query(description=f"Skip this many plans: 0 to {MAX_ID}."), between(0, MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -42,26 +114,23 @@ class Strict(BaseModel):
 
 
 class PlanIn(Strict):
-    use_case: str = Field(min_length=3, max_length=2000, description="What will ship, in a sentence or two.")
-    backlog_ref: str = Field("", max_length=64, description="Backlog item key, e.g. NVA-123.")
-    metric_name: str = Field(min_length=1, max_length=120, description="What the change should move.")
-    unit: str = Field("", max_length=32)
-    baseline_value: float | None = None
-    target_value: float | None = None
-    planned_ship_date: dt.date
-    cohort_id: int | None = Field(None, description="Needed only for someone in more than one cohort.")
-
-    @field_validator("baseline_value", "target_value")
-    @classmethod
-    def _numbers(cls, v):
-        return _finite(v)
+    use_case: Text = Field(min_length=3, max_length=2000, description="What will ship, in a sentence or two.")
+    backlog_ref: Line = Field("", max_length=64, description="Backlog item key, e.g. NVA-123.")
+    metric_name: Line = Field(min_length=1, max_length=120, description="What the change should move.")
+    unit: Line = Field("", max_length=32)
+    baseline_value: Value = Field(None, description="The metric today: a finite number within ±1e12.")
+    target_value: Value = Field(None, description="The metric you aim for: a finite number within ±1e12.")
+    planned_ship_date: dt.date = Field(description="Local date you plan to ship: from the workshop's first day to "
+                                                   "five years after its last day.")
+    cohort_id: int | None = Field(None, ge=1, le=MAX_ID,
+                                  description="Needed only for someone in more than one cohort.")
 
 
 class CheckInIn(Strict):
     status: Status
     blocker: Blocker | None = Field(None, description="Required when status is blocked: one of the five frictions.")
-    note: str = Field("", max_length=4000)
-    evidence_url: str = Field("", max_length=2000)
+    note: Text = Field("", max_length=4000)
+    evidence_url: Line = Field("", max_length=2000)
 
     @field_validator("evidence_url")
     @classmethod
@@ -78,21 +147,16 @@ class CheckInIn(Strict):
 
 
 class ShippedIn(Strict):
-    shipped_on: dt.date | None = Field(None, description="Local date of the release; default: today in the "
-                                                         "cohort's time zone.")
-    evidence_url: str = Field(min_length=1, max_length=2000, description="Link that shows it in production.")
-    after_value: float | None = None
-    note: str = Field("", max_length=4000)
+    shipped_on: dt.date | None = Field(None, description="Local date of the release, from the workshop's first day "
+                                                         "to today; default: today in the cohort's time zone.")
+    evidence_url: Line = Field(min_length=1, max_length=2000, description="Link that shows it in production.")
+    after_value: Value = Field(None, description="The metric after the release: a finite number within ±1e12.")
+    note: Text = Field("", max_length=4000)
 
     @field_validator("evidence_url")
     @classmethod
     def _url(cls, v):
         return check_http_url(v)
-
-    @field_validator("after_value")
-    @classmethod
-    def _number(cls, v):
-        return _finite(v)
 
 
 class CheckInOut(BaseModel):

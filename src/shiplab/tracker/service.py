@@ -9,6 +9,10 @@ Who sees what:
 
 Only the plan's owner writes to it (check-ins, shipped). A plan the asker cannot see is reported as not found (its
 existence is not revealed); a plan they can see but not change is forbidden. Pages and the API both come here.
+
+The checks that need the plan's cohort are made here, with the bounds of :mod:`.rules` (what the schemas check alone
+is in :mod:`.schemas`): a planned ship date from the workshop's first day to five years after its last day, a ship
+date from the workshop's first day to today in the cohort's time zone. An id no table can hold is simply not found.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from sqlalchemy.orm import Session
 from shiplab.tracker import rules
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
-from shiplab.tracker.models import CheckIn, Cohort, CohortMember, Person, Reminder, ShipPlan, Shipped
+from shiplab.tracker.models import MAX_ID, CheckIn, Cohort, CohortMember, Person, Reminder, ShipPlan, Shipped
 from shiplab.tracker.schemas import CheckInIn, CheckInOut, PlanIn, PlanOut, ShippedIn, ShippedOut
 
 
@@ -96,9 +100,16 @@ def ensure_person(session: Session, user: HubUser) -> Person:
     return person
 
 
+def invalid(field: str, problem: str) -> TrackerError:
+    """The 422 for one field, in the words of the schema checks: ``field: what is wrong; what is allowed``."""
+    return TrackerError(422, "invalid_input", f"the request was not accepted — {field}: {problem}.")
+
+
 def get_plan(session: Session, user: HubUser, plan_id: int) -> ShipPlan:
-    plan = session.scalar(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
-                          .where(ShipPlan.id == plan_id, plan_filter(user)))
+    plan = None
+    if 0 < plan_id <= MAX_ID:  # beyond, no row can have it (and the database would refuse the number)
+        plan = session.scalar(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
+                              .where(ShipPlan.id == plan_id, plan_filter(user)))
     if plan is None:
         raise TrackerError(404, "plan_not_found", f"there is no ship plan {plan_id} that you can see.")
     return plan
@@ -133,6 +144,7 @@ def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | Non
     fields = data.model_dump(exclude={"cohort_id"})
     if plan_id is not None:
         plan = _owned(session, user, plan_id)
+        _check_planned_date(plan.cohort, data)
         for k, v in fields.items():
             setattr(plan, k, v)
         session.commit()
@@ -147,6 +159,7 @@ def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | Non
     if len(cohorts) > 1 and data.cohort_id is None:
         names = ", ".join(f"{c.id} ({c.name})" for c in cohorts)
         raise TrackerError(400, "which_cohort", f"you are in several cohorts; send cohort_id, one of {names}.")
+    _check_planned_date(cohorts[0], data)
     plan = ShipPlan(cohort_id=cohorts[0].id, person_id=person.id, **fields)
     session.add(plan)
     try:
@@ -156,6 +169,12 @@ def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | Non
         raise TrackerError(409, "plan_exists", "you already have a ship plan in this cohort; change that one "
                                                "instead of making a second.") from None
     return plan
+
+
+def _check_planned_date(cohort: Cohort, data: PlanIn) -> None:
+    problem = rules.planned_date_problem(cohort_facts(cohort), data.planned_ship_date)
+    if problem:
+        raise invalid("planned_ship_date", problem)
 
 
 def check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, now: dt.datetime) -> CheckIn:
@@ -191,6 +210,9 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
     if shipped_on > today:
         raise TrackerError(400, "future_date", f"the ship date {shipped_on} is in the future (today is {today} in "
                                                f"{plan.cohort.timezone}); record it once it is live.")
+    problem = rules.ship_date_problem(facts, shipped_on, now)
+    if problem:
+        raise invalid("shipped_on", problem)
     row = Shipped(plan=plan, shipped_on=shipped_on, evidence_url=data.evidence_url,
                   after_value=data.after_value, recorded_at=now)
     session.add(row)
@@ -214,7 +236,7 @@ def latest_notes(session: Session, user: HubUser, cohort_id: int) -> dict[int, s
 
 
 def cohort_facts(c: Cohort) -> rules.CohortFacts:
-    return rules.CohortFacts(c.id, c.name, c.workshop_end, c.timezone)
+    return rules.CohortFacts(c.id, c.name, c.workshop_end, c.timezone, c.workshop_start)
 
 
 def plan_facts(plan: ShipPlan) -> rules.PlanFacts:
@@ -234,7 +256,8 @@ def plan_out(plan: ShipPlan, now: dt.datetime) -> PlanOut:
                    planned_ship_date=plan.planned_ship_date, status=plan.status, blocker=plan.blocker,
                    checkins_due=list(rules.checkins_due(f, now)), overdue=rules.is_overdue(f, now),
                    shipped=None if s is None else ShippedOut(
-                       shipped_on=s.shipped_on, day=rules.days_to_ship(f), within_60_days=rules.shipped_within(f),
+                       shipped_on=s.shipped_on, day=rules.days_to_ship(f),
+                       within_60_days=rules.shipped_within(f, now=now),
                        evidence_url=s.evidence_url, after_value=s.after_value))
 
 
@@ -247,7 +270,7 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
     """Plain facts of every plan ``user`` may see (optionally one cohort by name, one team, only plans changed
     since an instant), in one query."""
     q = (select(ShipPlan.id, Person.username, Person.team, Cohort.id, Cohort.name, Cohort.workshop_end,
-                Cohort.timezone, ShipPlan.planned_ship_date, ShipPlan.status, ShipPlan.blocker,
+                Cohort.timezone, Cohort.workshop_start, ShipPlan.planned_ship_date, ShipPlan.status, ShipPlan.blocker,
                 ShipPlan.last_checkin_at, Shipped.shipped_on, ShipPlan.baseline_value, ShipPlan.target_value,
                 Shipped.after_value, ShipPlan.backlog_ref, ShipPlan.metric_name)
          .select_from(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
@@ -261,9 +284,9 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
         q = q.where(ShipPlan.updated_at >= changed_since)
     cohorts: dict[int, rules.CohortFacts] = {}
     out = []
-    for (pid, username, pteam, cid, cname, cend, ctz, planned, status, blocker, last, shipped_on, base, target,
-         after, ref, metric) in session.execute(q):
-        c = cohorts.get(cid) or cohorts.setdefault(cid, rules.CohortFacts(cid, cname, cend, ctz))
+    for (pid, username, pteam, cid, cname, cend, ctz, cstart, planned, status, blocker, last, shipped_on, base,
+         target, after, ref, metric) in session.execute(q):
+        c = cohorts.get(cid) or cohorts.setdefault(cid, rules.CohortFacts(cid, cname, cend, ctz, cstart))
         out.append(rules.PlanFacts(pid, username, pteam, c, planned, status, blocker, last, shipped_on, base,
                                    target, after, ref, metric))
     return out
