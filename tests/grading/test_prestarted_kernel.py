@@ -77,12 +77,21 @@ def test_the_kernel_is_forked_ready_and_the_same_as_a_fresh_one(both):
 
 @needs_root
 def test_the_forked_kernel_is_sandboxed_and_cannot_read_the_runner(both):
-    """Does the forked kernel run as the slot's account without network, and is every other process of that account
-    (the runner holding the notebook) closed to it?"""
+    """Does the forked kernel run as the slot's account without network, and is the runner (same account, holding
+    the notebook) not even visible to it — its /proc shows only processes it may inspect (hidepid)?"""
     _, (forked, _) = both
     assert forked["uid"] != 0
     assert forked["net"] in ("OSError", "ConnectionRefusedError") or forked["net"].endswith("Error")
     assert forked["net"] != "connected"
+    assert forked["others"] == [], forked["others"]
+
+
+@needs_root
+def test_without_the_private_proc_the_runner_is_visible_but_closed():
+    """With the file system shared (no mount namespace), is the runner at least unreadable to the kernel?"""
+    sandbox = Sandbox(slots=1)
+    sandbox.isolate_filesystem = False
+    forked, _ = probe(sandbox)
     assert forked["others"], "the runner (same account) should be visible as a process"
     assert all(how == "PermissionError" for _, how in forked["others"]), forked["others"]
 

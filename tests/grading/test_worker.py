@@ -99,8 +99,16 @@ def _counts(db: Path) -> dict[str, int]:
         return {}
 
 
+def _env(state: Path) -> dict:
+    """The worker's environment. Its participants p0…p9 have no Unix accounts: developer mode, where the worker
+    does not check who wrote a submission (tests/attacks/ checks that it does, on a hub with accounts)."""
+    settings = state / "shiplab-test.yaml"
+    settings.write_text("spawner:\n  mode: developer\n")
+    return {**os.environ, "SHIPLAB_STATE": str(state), "SHIPLAB_COURSE": COURSE, "SHIPLAB_SETTINGS": str(settings)}
+
+
 def _worker(state: Path, config: Path, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "SHIPLAB_STATE": str(state), "SHIPLAB_COURSE": COURSE}
+    env = _env(state)
     cmd = [sys.executable, "-m", "shiplab.cli", "grade", "worker", "--parallel", "2", "--poll", "0.2",
            "--nbgrader-config", str(config), *extra]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -148,7 +156,7 @@ def test_killed_worker_loses_nothing(tmp_path):
     assert sandbox_processes() == []
     assert not any(DEFAULT_WORK_ROOT.glob("run-*"))  # the killed run's folder was cleared too
 
-    env = {**os.environ, "SHIPLAB_STATE": str(state), "SHIPLAB_COURSE": COURSE}
+    env = _env(state)
     batch = subprocess.run([sys.executable, "-m", "shiplab.cli", "grade", LAB, "--parallel", "2",
                             "--nbgrader-config", str(config)], env=env, capture_output=True, text=True, timeout=120)
     assert batch.returncode == 0, batch.stdout[-2000:] + batch.stderr[-2000:]

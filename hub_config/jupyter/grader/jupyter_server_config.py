@@ -9,3 +9,9 @@ c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.validate_assignment": True,
 }
+# Submissions are rendered here on the hub's origin for instructors: the grading worker already made every graded
+# notebook inert (shiplab.grading.safehtml); nbconvert sanitizes once more as it renders (defence in depth).
+c.HTMLExporter.sanitize_html = True
+# The grader account's shell is not an instructor's tool: no terminals in this server. Its kernels run as the grader
+# account, which can read the course folder and gradebook, never the hub's state (0600/0700 root) or secrets.
+c.ServerApp.terminals_enabled = False

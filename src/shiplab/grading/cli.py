@@ -66,7 +66,31 @@ def setup(course: str | None, nbgrader_config: str | None, parallel: int | None,
     sandbox = Sandbox(slots=slots, work_root=Path(sandbox_root) if sandbox_root else DEFAULT_WORK_ROOT,
                       preload=preload)
     inbound = Path(cfg.Exchange.root) / course_id / "inbound"
-    return Engine(cfg, sandbox), Queue(queue_dir / QUEUE_FILE), inbound, slots
+    return Engine(cfg, sandbox, owner_of=submission_owners()), Queue(queue_dir / QUEUE_FILE), inbound, slots
+
+
+def submission_owners():
+    """``student -> uid`` that must own that participant's submissions, from the hub's settings: the account
+    ``<spawner.unix_user_prefix><student>`` on a hub with Unix accounts (None for a name with no account: such a
+    folder is rejected); None (nothing to check) in developer mode, where every server runs as one account."""
+    import os
+    import pwd
+
+    from shiplab import settings
+    from shiplab.hub.config import spawner_mode
+
+    conf = settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)
+    if os.geteuid() != 0 or spawner_mode(conf, True) != "unix-users":
+        return None
+    prefix = conf["spawner.unix_user_prefix"]
+
+    def owner_of(student: str) -> int | None:
+        try:
+            return pwd.getpwnam(f"{prefix}{student}").pw_uid
+        except KeyError:
+            return None
+
+    return owner_of
 
 
 def _preload_setting() -> list[str]:
@@ -130,7 +154,7 @@ def grade_lab(lab, course, nbgrader_config, parallel, sandbox_root):
         raise GradingError(f"lab {lab!r} was never built in this course ({engine.root}).",
                            hint=f"build it first: `shiplab course build {lab}`.")
     queue.requeue_lost()
-    file_new_submissions(queue, inbound, [lab])
+    file_new_submissions(queue, inbound, [lab], engine.owner_of)
     queue.requeue_latest(lab)
     total = len(queue.jobs(lab, ("queued", "running")))
     if not total:

@@ -19,12 +19,12 @@ from __future__ import annotations
 import copy
 import logging
 import os
-import shutil
-import stat
 import sys
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import nbformat
@@ -47,6 +47,8 @@ from shiplab.course.hidden import (
     assert_no_hidden,
     hidden_snippets,
 )
+from shiplab.grading import intake
+from shiplab.grading.safehtml import safe_notebook
 from shiplab.grading.sandbox import Sandbox
 
 log = logging.getLogger("shiplab.grading.engine")
@@ -89,7 +91,6 @@ class FeedbackExporter(HTMLExporter):
         environment.bytecode_cache = TEMPLATE_BYTECODE
         return environment
 PRIVATE_FILES = {"submission_secret.txt", "timestamp.txt"}
-MAX_SUBMISSION_BYTES = 50 << 20
 
 
 @dataclass
@@ -126,8 +127,9 @@ class SandboxStep(NbGraderPreprocessor):
             self.outcome.reason = result.reason
             log.warning("%s/%s: %s", resources["nbgrader"]["student"], resources["nbgrader"]["assignment"],
                         result.reason)
-            return fail_every_test(nb, result.reason), resources
-        return nbformat.from_dict(result.notebook), resources
+            return nbformat.from_dict(safe_notebook(fail_every_test(nb, result.reason))), resources
+        # what the formgrader, the feedback and the board will render: nothing in it may run in a viewer's browser
+        return nbformat.from_dict(safe_notebook(result.notebook)), resources
 
 
 def execute_settings(config: Config) -> dict:
@@ -214,27 +216,6 @@ class SandboxedAutograde(Autograde):
             self.exporter.register_preprocessor(pp)
 
 
-def copy_submission(src: Path, dest: Path) -> list[str]:
-    """Copy a submission folder: regular files only (a link could point at anything the worker may read)."""
-    skipped, total = [], 0
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for root, dirs, files in os.walk(src, followlinks=False):
-        rel = Path(root).relative_to(src)
-        for name in files:
-            path = Path(root) / name
-            st = os.lstat(path)
-            total += st.st_size
-            if not stat.S_ISREG(st.st_mode) or total > MAX_SUBMISSION_BYTES:
-                skipped.append(str(rel / name))
-                continue
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / rel / name)
-        dirs[:] = [d for d in dirs if not os.path.islink(Path(root) / d)]
-    return skipped
-
-
 def ensure_venv_tools_on_path() -> None:
     """nbgrader runs ``alembic`` from PATH when it creates a gradebook: make it this environment's."""
     bindir = str(Path(sys.executable).parent)
@@ -245,8 +226,12 @@ def ensure_venv_tools_on_path() -> None:
 class Engine:
     """Grades submissions of one course; thread-safe (``writer`` serializes gradebook work)."""
 
-    def __init__(self, config: Config, sandbox: Sandbox, writer: threading.Lock | None = None):
+    def __init__(self, config: Config, sandbox: Sandbox, writer: threading.Lock | None = None,
+                 owner_of: Callable[[str], int | None] | None = None):
+        """``owner_of(student)``: the uid that must own that participant's submissions (None: not checked, as
+        in developer mode where every server runs as one account)."""
         ensure_venv_tools_on_path()
+        self.owner_of = owner_of
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # see SandboxedAutograde.convert_single_notebook
         self.config = config
         self.sandbox = sandbox
@@ -259,11 +244,19 @@ class Engine:
         cd.assignment_id, cd.student_id = lab, student
         return cd
 
-    def collect(self, source: Path, lab: str, student: str) -> list[str]:
-        """The submission in ``source`` becomes ``submitted/<student>/<lab>`` (as nbgrader's collect does)."""
+    def collect(self, source: Path, lab: str, student: str, received_at: str | None = None) -> list[str]:
+        """The submission in ``source`` becomes ``submitted/<student>/<lab>`` (as nbgrader's collect does), read
+        without following a link and only from files of the participant's account (:mod:`.intake`).
+
+        ``received_at`` (the worker's receipt time, UTC ISO) replaces the participant's own ``timestamp.txt``: the
+        time nbgrader records (and applies late penalties to) is the worker's, not one a participant wrote."""
         dest = self.root / "submitted" / student / lab
-        skipped = copy_submission(Path(source), dest)
-        return [f"{name}: not a plain file or over the size limit, not collected" for name in skipped]
+        copied = intake.copy_submission(Path(source), dest, self.owner_of(student) if self.owner_of else None)
+        if received_at:
+            stamp = datetime.fromisoformat(received_at).astimezone(timezone.utc)
+            (dest / "timestamp.txt").unlink(missing_ok=True)
+            (dest / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+        return copied.skipped
 
     def grade(self, lab: str, student: str) -> Outcome:
         """Autograde ``submitted/<student>/<lab>`` (sandboxed execution), then write the grade."""
@@ -274,6 +267,7 @@ class Engine:
             step = SandboxStep(self.sandbox, self.writer, outcome, config=self.config, log=job_log)
             app = SandboxedAutograde(step=step, coursedir=cd, config=self.config, log=job_log)
             app.force, app.create_student = True, True
+            self._forget_previous_grade(lab, student)
             try:
                 app.start()
             except Exception as exc:  # noqa: BLE001 -- a broken submission fails alone; the reason is kept
@@ -282,6 +276,20 @@ class Engine:
             outcome.score, outcome.max_score = self.score(lab, student)
             outcome.ok = outcome.score is not None
         return outcome
+
+    def _forget_previous_grade(self, lab: str, student: str) -> None:
+        """Every automatic grade of the participant's earlier submission of ``lab`` goes back to 0 before this one
+        is graded: nbgrader writes grades only for the test cells the notebook still has, so a resubmission with
+        its test cells deleted or renamed would keep the earlier score. Manual grades an instructor gave stay."""
+        with Gradebook(self.db_url, self._coursedir(lab, student).course_id) as gb:
+            try:
+                submission = gb.find_submission(lab, student)
+            except MissingEntry:
+                return
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0
+            gb.db.commit()
 
     def _zero(self, lab: str, student: str) -> None:
         """nbgrader could not grade the notebook: record 0 for every grade, so the gradebook does not lie."""
@@ -365,15 +373,19 @@ class Engine:
                 f.unlink(missing_ok=True)
             raise
 
-    def grade_and_release(self, lab: str, student: str, source: Path) -> Outcome:
+    def grade_and_release(self, lab: str, student: str, source: Path, received_at: str | None = None) -> Outcome:
         """The whole job: collect, grade, feedback. Never raises for a submission's own faults."""
         try:
-            return self._grade_and_release(lab, student, source)
+            return self._grade_and_release(lab, student, source, received_at)
         finally:
             self._give_to_course_owner(lab, student)
 
-    def _grade_and_release(self, lab: str, student: str, source: Path) -> Outcome:
-        notes = self.collect(source, lab, student)
+    def _grade_and_release(self, lab: str, student: str, source: Path, received_at: str | None) -> Outcome:
+        try:
+            notes = self.collect(source, lab, student, received_at)
+        except intake.ForgedSubmission as forged:
+            return Outcome(ok=False, reason=f"not graded: {forged} (a submission must be written by the "
+                                            "participant it is filed under)")
         outcome = self.grade(lab, student)
         outcome.notes += notes
         if outcome.ok and not any((self.root / "autograded" / student / lab).glob("*.ipynb")):

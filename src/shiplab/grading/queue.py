@@ -6,12 +6,17 @@ rescan the inbound folder as often as it likes. States::
     queued ──claim──> running ──finish──> done | failed
        │                 │
        └──> superseded <─┘   (a newer submission of the same lab by the same participant arrived)
+    rejected                 (not written by the participant it names: never graded)
 
 ``running`` carries a **lease**: the worker's id and an expiry it renews with :meth:`Queue.heartbeat`. A job whose
 lease ran out, or whose worker process on this host is gone, goes back to ``queued`` (:meth:`Queue.requeue_lost`),
 so killing a worker never leaves a job "in progress" for ever. Finishing checks the lease (a worker that lost its
 job may not overwrite the new owner's result), and a job that keeps killing its worker is failed after
 ``max_attempts`` with a reason instead of looping.
+
+A folder not written by the participant it names is filed as ``rejected`` (:meth:`Queue.reject`): kept with its
+reason for the status, never claimed, and left out of every "which is the latest" comparison, so it can neither
+supersede nor be superseded.
 
 Latest wins, as in nbgrader's ``collect --update``: a newer submission supersedes older *queued* and *done* ones;
 an older one that arrives late is filed as superseded at once; a running older one finishes, but the worker asks
@@ -56,6 +61,7 @@ class Job:
     state: str
     attempts: int
     enqueued_at: float
+    sort_key: str = ""  # the receipt time (UTC, ISO)
     score: float | None = None
     max_score: float | None = None
     reason: str | None = None
@@ -94,6 +100,7 @@ class Queue:
     def __init__(self, path: Path, max_attempts: int = 3):
         self.path = Path(path)
         self.max_attempts = max_attempts
+        self._filed: set[str] | None = None  # source folders filed (read once, then kept by this process)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._connect()
         try:
@@ -122,17 +129,44 @@ class Queue:
             db.close()
 
     # ---- filing
+    def is_filed(self, source: str) -> bool:
+        """Was the folder ``source`` filed already (by anyone)? Read from the file once; then answered from memory
+        for what this process filed, so the watcher's scan every second opens no write transaction."""
+        if self._filed is None:
+            db = self._connect()
+            try:
+                self._filed = {r["source"] for r in db.execute("SELECT source FROM jobs")}
+            finally:
+                db.close()
+        return source in self._filed
+
+    def _remember(self, source: str) -> None:
+        if self._filed is not None:
+            self._filed.add(source)
+
+    def reject(self, lab: str, student: str, submitted_at: str, sort_key: str, source: str, reason: str) -> bool:
+        """File a folder that is not ``student``'s own as rejected (never graded); False if filed before."""
+        self._remember(source)
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO jobs (lab, student, submitted_at, sort_key, source, state, "
+                             "enqueued_at, finished_at, reason) VALUES (?, ?, ?, ?, ?, 'rejected', ?, ?, ?)",
+                             (lab, student, f"rejected {Path(source).name}", sort_key, source, time.time(),
+                              time.time(), reason))
+            return cur.rowcount == 1
+
     def enqueue(self, lab: str, student: str, submitted_at: str, sort_key: str, source: str) -> int | None:
         """File a submission; return its job id, or None if it was filed before. Supersedes older ones."""
         now = time.time()
+        self._remember(source)
         with self._tx() as db:
             cur = db.execute("INSERT OR IGNORE INTO jobs (lab, student, submitted_at, sort_key, source, enqueued_at) "
                              "VALUES (?, ?, ?, ?, ?, ?)", (lab, student, submitted_at, sort_key, source, now))
             if cur.rowcount == 0:
                 return None
             job_id = cur.lastrowid
-            newer = db.execute("SELECT id FROM jobs WHERE lab=? AND student=? AND sort_key>? AND state!='superseded' "
-                               "ORDER BY sort_key DESC LIMIT 1", (lab, student, sort_key)).fetchone()
+            newer = db.execute("SELECT id FROM jobs WHERE lab=? AND student=? AND sort_key>? "
+                               "AND state NOT IN ('superseded', 'rejected') ORDER BY sort_key DESC LIMIT 1",
+                               (lab, student, sort_key)).fetchone()
             if newer:
                 db.execute("UPDATE jobs SET state='superseded', superseded_by=?, finished_at=?, "
                            "reason='a newer submission exists' WHERE id=?", (newer["id"], now, job_id))
@@ -179,7 +213,8 @@ class Queue:
         """A running job found a newer submission of the same participant: close it without a grade."""
         with self._tx() as db:
             newer = db.execute("SELECT n.id FROM jobs n JOIN jobs j ON n.lab=j.lab AND n.student=j.student "
-                               "WHERE j.id=? AND n.sort_key>j.sort_key ORDER BY n.sort_key DESC LIMIT 1",
+                               "WHERE j.id=? AND n.sort_key>j.sort_key AND n.state!='rejected' "
+                               "ORDER BY n.sort_key DESC LIMIT 1",
                                (job_id,)).fetchone()
             cur = db.execute("UPDATE jobs SET state='superseded', superseded_by=?, finished_at=?, lease_until=NULL, "
                              "reason='replaced by a newer submission' WHERE id=? AND worker=? AND state='running'",
@@ -189,7 +224,8 @@ class Queue:
     def is_latest(self, job_id: int) -> bool:
         with self._tx() as db:
             return db.execute("SELECT 1 FROM jobs n JOIN jobs j ON n.lab=j.lab AND n.student=j.student "
-                              "WHERE j.id=? AND n.sort_key>j.sort_key", (job_id,)).fetchone() is None
+                              "WHERE j.id=? AND n.sort_key>j.sort_key AND n.state!='rejected'",
+                              (job_id,)).fetchone() is None
 
     def requeue_lost(self) -> list[int]:
         """Running jobs whose lease expired or whose worker (on this host) died: back to queued, or failed after
@@ -215,7 +251,7 @@ class Queue:
         with self._tx() as db:
             rows = db.execute("SELECT id FROM jobs j WHERE lab=? AND state IN ('done', 'failed') AND NOT EXISTS "
                               "(SELECT 1 FROM jobs n WHERE n.lab=j.lab AND n.student=j.student AND "
-                              "n.sort_key>j.sort_key)", (lab,)).fetchall()
+                              "n.sort_key>j.sort_key AND n.state!='rejected')", (lab,)).fetchall()
             ids = [r["id"] for r in rows]
             db.executemany("UPDATE jobs SET state='queued', attempts=0, worker=NULL, reason=NULL WHERE id=?",
                            [(i,) for i in ids])
@@ -247,4 +283,5 @@ class Queue:
 def _job(row: sqlite3.Row) -> Job:
     return Job(id=row["id"], lab=row["lab"], student=row["student"], submitted_at=row["submitted_at"],
                source=row["source"], state=row["state"], attempts=row["attempts"], enqueued_at=row["enqueued_at"],
+               sort_key=row["sort_key"],
                score=row["score"], max_score=row["max_score"], reason=row["reason"], finished_at=row["finished_at"])

@@ -4,8 +4,11 @@
 nbgrader's ``Execute`` once (a fresh interpreter per notebook would spend ~2 CPU-seconds on imports before the
 kernel even starts). The child runs in its own session, and the order below is the point of this module:
 
-1. while still privileged: a new network namespace (only a loopback that is down: every connection fails), the
-   resource limits (address space, CPU seconds, processes, file size, no core dumps), then drop to the sandbox
+1. while still privileged: a new network namespace (only a loopback that is down: every connection fails), a new
+   mount and IPC namespace in which every file system is read-only but the run's own folder, with private empty
+   ``/tmp``, ``/var/tmp``, ``/dev/shm`` and ``/run/lock`` and a ``/proc`` that shows only the account's own
+   processes (so nothing a notebook writes outlives the run or reaches anyone else: the hidden tests cannot be
+   left in a shared folder for the participant to read), the resource limits (address space, CPU seconds, processes, file size, no core dumps), then drop to the sandbox
    account (``setgroups([])``, ``setgid``, ``setuid``), forbid regaining privileges (``PR_SET_NO_NEW_PRIVS``) and
    make this process undumpable, so the kernel (same account) can neither attach to it nor open its result pipe
    through ``/proc``;
@@ -25,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import resource
 
 import nbformat  # noqa: F401 -- imported here so the fork server holds it
@@ -32,6 +36,14 @@ from nbgrader.preprocessors.execute import Execute
 from traitlets.config import Config
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 8, 32, 4096, 16384
+MS_NOATIME, MS_NODIRATIME, MS_RELATIME, MS_PRIVATE = 1024, 2048, 1 << 21, 1 << 18
+_MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": MS_NOATIME,
+                "nodiratime": MS_NODIRATIME, "relatime": MS_RELATIME}
+# folders every account may write to, each replaced by an empty one of the run's own (size limit)
+PRIVATE_DIRS = {"/tmp": "256m", "/var/tmp": "64m", "/dev/shm": "64m", "/run/lock": "1m"}
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 EXIT_SETUP_FAILED = 70
@@ -46,6 +58,62 @@ def isolate_network() -> None:
     """Move this process (and every child it will have) into a new, empty network namespace."""
     if _libc().unshare(CLONE_NEWNET) != 0:
         raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET) failed")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    enc = (lambda v: v.encode() if v is not None else None)
+    if _libc().mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+def _mount_points() -> list[tuple[str, int]]:
+    """(mount point, flags to keep) of this namespace, parents first (``/proc/self/mountinfo``)."""
+    points = []
+    with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+        for line in fh:
+            fields = line.split()
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+            flags = 0
+            for option in fields[5].split(","):
+                flags |= _MOUNT_FLAGS.get(option, 0)
+            points.append((point, flags))
+    return sorted(points, key=lambda p: p[0].count("/") if p[0] != "/" else 0)
+
+
+def isolate_filesystem(workdir: str) -> None:
+    """A mount and IPC namespace of this process (and every child): everything read-only but ``workdir``, the
+    shared writable folders (:data:`PRIVATE_DIRS`) empty and private, ``/proc`` showing this account's processes.
+
+    Mounts made here never reach the host (the whole tree is made private first)."""
+    if _libc().unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS | CLONE_NEWIPC) failed")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for point, flags in _mount_points():
+            try:
+                _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags)
+            except OSError:
+                if point == "/":
+                    raise
+        for folder, size in PRIVATE_DIRS.items():
+            if os.path.isdir(folder) and not os.path.islink(folder):
+                _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},nr_inodes=20000,mode=1777")
+        if not os.path.isdir(workdir):  # it was under one of those folders: its path again, in the new one
+            os.makedirs(os.path.dirname(workdir), mode=0o711, exist_ok=True)
+            os.mkdir(workdir, 0o700)
+        _mount(f"/proc/self/fd/{keep}", workdir, None, MS_BIND)
+        _mount(None, workdir, None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)  # the one writable place
+    finally:
+        os.close(keep)
+    if _kernel_at_least(5, 8):  # before 5.8 proc's options were shared by every mount: never touch the host's
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
+
+
+def _kernel_at_least(major: int, minor: int) -> bool:
+    found = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return bool(found) and (int(found.group(1)), int(found.group(2))) >= (major, minor)
 
 
 def apply_limits(spec: dict) -> None:
@@ -78,8 +146,9 @@ def drop_privileges(uid: int, gid: int) -> None:
 def harden_process(dumpable: bool = False) -> None:
     libc = _libc()
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    if not dumpable:
-        libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    # setuid() cleared the flag; an exec'd kernel would have it back: the kernel is dumpable (its runner, same
+    # account, sees it in its hidepid /proc), the runner is not (the kernel can neither see nor read it)
+    libc.prctl(PR_SET_DUMPABLE, 1 if dumpable else 0, 0, 0, 0)
 
 
 def enter_workdir(spec: dict) -> None:
@@ -100,6 +169,8 @@ def enter_sandbox(spec: dict, dumpable: bool = False) -> None:
     """Steps 1 and 2 above, in that order (also the kernel process's set-up, which stays dumpable)."""
     if spec.get("isolate_network"):
         isolate_network()
+    if spec.get("isolate_filesystem"):
+        isolate_filesystem(spec["workdir"])
     apply_limits(spec)
     if spec.get("uid") is not None:
         drop_privileges(spec["uid"], spec["gid"])

@@ -11,6 +11,9 @@ the trusted worker. One execution gets:
 - **limits**: address space (a 10 GB allocation is a ``MemoryError``), CPU seconds, processes (a fork bomb
   stops), file size; a per-cell timeout (nbgrader's ``Execute.timeout``, the cell is interrupted and fails) and a
   total timeout (everything is killed, every test scores 0, the reason is logged);
+- **private files**: a mount and IPC namespace in which every file system is read-only except the run's folder,
+  and ``/tmp``, ``/var/tmp``, ``/dev/shm``, ``/run/lock`` are empty folders of the run's own, gone with it; its
+  ``/proc`` shows only its own processes (:func:`shiplab.grading.runner.isolate_filesystem`);
 - **no network**: a new network namespace (``unshare(CLONE_NEWNET)``, which needs root). Fallback where that
   fails (not root, or a container without the capability): the notebook runs *with* the host's network, the
   worker logs it once, and :attr:`Sandbox.isolation` says so. Blocking sockets without namespaces (seccomp) was
@@ -118,6 +121,15 @@ def network_isolation_available() -> bool:
     return subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
 
 
+def filesystem_isolation_available() -> bool:
+    """Can a child of this process have mount and IPC namespaces of its own? (Root, and a kernel or container
+    allowing it: a container needs ``SYS_ADMIN``.)"""
+    if not is_root() or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "--mount", "--ipc", "--propagation", "private", "true"],
+                          capture_output=True).returncode == 0
+
+
 def ensure_work_root(path: Path) -> Path:
     """The parent of the per-run folders: ours, not a link, 0711 (others may pass through, not list)."""
     path.mkdir(parents=True, exist_ok=True)
@@ -180,6 +192,9 @@ def _sandbox_env(workdir: Path, token: str) -> dict[str, str]:
         "HOME": home, "USER": "sandbox", "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "JUPYTER_RUNTIME_DIR": f"{home}/.runtime", "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.mpl",
+        # the runner and the kernel each have a private /tmp of their own: what they share (the kernel's connection
+        # file, which jupyter_client writes with tempfile) goes in the run's folder
+        "TMPDIR": f"{home}/.tmp",
         "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "NBGRADER_EXECUTION": "autograde",
         # one thread per numeric library: fair sharing, and thread pools do not hit the process limit
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -213,6 +228,8 @@ class Sandbox:
         self.work_root = ensure_work_root(Path(work_root))
         self.accounts: list[Account | None] = ensure_sandbox_accounts(slots) if is_root() else [None] * slots
         self.isolate_network = isolate_network and network_isolation_available()
+        # private /tmp, /var/tmp, /dev/shm; everything else read-only (needs the same rights as the network's)
+        self.isolate_filesystem = self.isolate_network and filesystem_isolation_available()
         self.running = self.peak_running = 0  # executions under way now / at most so far
         self._count_lock = threading.Lock()
         if not is_root():
@@ -220,6 +237,8 @@ class Sandbox:
                         "(they could read the gradebook). Run the grading worker as root for a real sandbox.")
         elif isolate_network and not self.isolate_network:
             log.warning("network namespaces are unavailable here: graded notebooks keep network access.")
+        elif self.isolate_network and not self.isolate_filesystem:
+            log.warning("mount namespaces are unavailable here: graded notebooks share /tmp and /dev/shm.")
 
     def warm_up(self) -> int:
         """Start the fork server now, so the first submission does not wait while it imports the runner, the kernel
@@ -234,7 +253,9 @@ class Sandbox:
     def isolation(self) -> str:
         if not is_root():
             return "none"
-        return "account+limits+no-network" if self.isolate_network else "account+limits (network NOT isolated)"
+        if not self.isolate_network:
+            return "account+limits (network NOT isolated)"
+        return "account+limits+no-network" + ("+private-files" if self.isolate_filesystem else " (/tmp shared)")
 
     @contextlib.contextmanager
     def _slot(self):
@@ -273,6 +294,7 @@ class Sandbox:
                 self._fill_workdir(workdir, files, account)
                 spec = {"workdir": str(workdir), "env": _sandbox_env(workdir, token),
                         "execute": dict(execute_settings or {}), "isolate_network": self.isolate_network,
+                        "isolate_filesystem": self.isolate_filesystem,
                         "uid": account.uid if account else None, "gid": account.gid if account else None,
                         "memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                         "max_processes": self.limits.max_processes, "max_file_bytes": self.limits.max_file_bytes}
@@ -294,6 +316,7 @@ class Sandbox:
                 continue  # a file name that climbs out of the folder is not copied
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dest)
+        (workdir / ".tmp").mkdir()
         if account:
             for path in [workdir, *workdir.rglob("*")]:
                 os.lchown(path, account.uid, account.gid)

@@ -97,7 +97,7 @@ class Worker:
         if lost:
             log.warning("put back %d job(s) of a worker that stopped: %s", len(lost), lost)
         if self.inbound is not None:
-            file_new_submissions(self.queue, self.inbound, self.labs)
+            file_new_submissions(self.queue, self.inbound, self.labs, self.engine.owner_of)
 
     def _fill(self, pool: ThreadPoolExecutor) -> bool:
         claimed = False
@@ -127,7 +127,7 @@ class Worker:
                 self.queue.supersede_running(job.id, self.id)
                 self._count("superseded", job, None)
                 return
-            outcome = self.engine.grade_and_release(job.lab, job.student, Path(job.source))
+            outcome = self.engine.grade_and_release(job.lab, job.student, Path(job.source), job.sort_key or None)
             reason = "; ".join(x for x in [outcome.reason, *outcome.notes] if x) or None
             if not self.queue.finish(job.id, self.id, ok=outcome.ok, score=outcome.score,
                                      max_score=outcome.max_score, reason=reason):
