@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,7 +49,7 @@ from shiplab.course.hidden import (
     hidden_snippets,
 )
 from shiplab.grading import intake
-from shiplab.grading.safehtml import safe_notebook
+from shiplab.grading.safehtml import CELL_ID, safe_notebook
 from shiplab.grading.sandbox import Sandbox
 
 log = logging.getLogger("shiplab.grading.engine")
@@ -172,6 +173,8 @@ class RestoreGradingMetadata(NbGraderPreprocessor):
                  for c in nbformat.read(str(released), as_version=4).cells
                  if c.metadata.get("nbgrader", {}).get("grade_id")}
         for cell in nb.cells:
+            if "id" in cell and not CELL_ID.match(str(cell.id)):
+                cell.id = uuid.uuid4().hex[:8]  # nbformat's id rule: an id meant to break out of an attribute goes
             mine = cell.metadata.get("nbgrader")
             if mine is None:
                 continue

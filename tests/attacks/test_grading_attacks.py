@@ -1,0 +1,285 @@
+"""Attacks that once worked against a root-mode hub, made by one participant (qa-eve) with nothing but her own Unix
+account — exactly what a notebook or terminal in her JupyterLab runs as. Real hub, real grading worker (a hub
+service, root), real nbgrader and sandbox. Each test failed on the code before issue 15 was fixed."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hubharness import TEST_PREFIX, start_hub
+from shiplab.course.paths import LABS_DIR
+
+pytestmark = [pytest.mark.slow, pytest.mark.root,
+              pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the attacks are between Unix accounts")]
+COURSE = "workshop"
+ROSTER = """username,full_name,email,role,team,manager
+qa-eve,Eve Test,eve@test.example,participant,claims,
+qa-fay,Fay Test,fay@test.example,participant,claims,
+qa-gil,Gil Test,gil@test.example,instructor,,
+"""
+CANARY = "CANARY-8d1f6a0c-root-only-secret"
+
+
+@pytest.fixture(scope="module")
+def hub():
+    running = start_hub(ROSTER, extra_settings={"grading": {"enabled": True, "poll": 0.5}})
+    canary = Path("/root/shiplab-attack-canary.txt")
+    canary.write_text(CANARY * 50)
+    canary.chmod(0o600)
+    try:
+        out = running.cli("course", "release", "demo")
+        assert "release demo: 1 ok" in out.stdout, out.stdout + out.stderr
+        running.wait_until_answers("/hub/api", "the hub")
+        yield running
+    finally:
+        running.stop()
+        canary.unlink(missing_ok=True)
+        from shiplab.hub.unix import remove_unix_user
+
+        for name in ("qa-eve", "qa-fay", "qa-gil"):
+            remove_unix_user(name, prefix=TEST_PREFIX)
+        shutil.rmtree(running.state, ignore_errors=True)
+
+
+def as_participant(user: str, code: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run Python ``code`` as the participant's Unix account (what her own server's kernel is)."""
+    account = pwd.getpwnam(f"{TEST_PREFIX}{user}")
+
+    def drop():
+        os.setgroups([])
+        os.setgid(account.pw_gid)
+        os.setuid(account.pw_uid)
+
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], preexec_fn=drop, capture_output=True,
+                          text=True, timeout=timeout, cwd="/", env={"PATH": "/usr/bin:/bin", "HOME": account.pw_dir})
+
+
+def released() -> dict:
+    return json.loads((LABS_DIR / "demo" / "demo.ipynb").read_text())
+
+
+def answered(correct: bool = True, extra_cells: list[str] | None = None, drop_tests: bool = False) -> dict:
+    """The demo lab as a participant would submit it: solutions typed in (or left as stubs), cells added."""
+    nb = nbformat.read(str(LABS_DIR / "demo" / "demo.ipynb"), as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and correct:
+            cell.source = "\n".join(line for line in cell.source.splitlines() if "### " not in line)
+        elif meta.get("solution"):
+            cell.source = "raise NotImplementedError()"
+    if drop_tests:
+        nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")
+                    or c.metadata.get("nbgrader", {}).get("solution")]
+    for source in extra_cells or []:
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+    return json.loads(nbformat.writes(nb))
+
+
+def drop_submission(hub, author: str, claimed: str, nb: dict, *, stamp: str | None = None) -> str:
+    """As ``author``'s account, write a complete submission folder filed under ``claimed`` (what nbgrader submit
+    does: notebook, timestamp.txt, then submission_secret.txt). Returns the folder name."""
+    inbound = hub.state / "exchange" / COURSE / "inbound"
+    stamp = stamp or time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime())
+    name = f"{claimed}+demo+{stamp}+{os.urandom(4).hex()}"
+    out = as_participant(author, f"""
+        import json, os
+        folder = {str(inbound / name)!r}
+        os.mkdir(folder, 0o755)
+        with open(os.path.join(folder, "demo.ipynb"), "w") as fh:
+            json.dump({nb!r}, fh)
+        with open(os.path.join(folder, "timestamp.txt"), "w") as fh:
+            fh.write({stamp!r})
+        with open(os.path.join(folder, "submission_secret.txt"), "w") as fh:
+            fh.write("s3cret")
+    """)
+    assert out.returncode == 0, out.stderr
+    return name
+
+
+def queue_rows(hub) -> list[dict]:
+    import sqlite3
+
+    db = sqlite3.connect(hub.state / "grading" / COURSE / "queue.db")
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY id")]
+    finally:
+        db.close()
+
+
+def wait_for(hub, predicate, what: str, timeout: float = 180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = queue_rows(hub) if (hub.state / "grading" / COURSE / "queue.db").exists() else []
+        found = [r for r in rows if predicate(r)]
+        if found:
+            return found[-1]
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not within {timeout:.0f} s\n{queue_rows(hub)}\n{hub.tail_log(60)}")
+
+
+def score_of(hub, student: str) -> float | None:
+    out = hub.cli("course", "scores", "demo").stdout
+    for line in out.splitlines():
+        if line.split() and line.split()[0] == student:
+            return float(line.split()[1])
+    return None
+
+
+def test_a_submission_in_another_participants_name_is_not_graded(hub):
+    """Eve files a wrong submission as Fay — dated next year, to supersede Fay's real ones: is it rejected, and does
+    Fay's own 6/6 stand, both before and after?"""
+    fay = drop_submission(hub, "qa-fay", "qa-fay", answered(correct=True))
+    wait_for(hub, lambda r: r["source"].endswith(fay) and r["state"] == "done", "Fay's own submission graded")
+    assert score_of(hub, "qa-fay") == 6
+    forged = drop_submission(hub, "qa-eve", "qa-fay", answered(correct=False), stamp="2027-12-31 23:59:59.000000 UTC")
+    row = wait_for(hub, lambda r: r["source"].endswith(forged), "the forged folder filed")
+    assert row["state"] == "rejected", row
+    assert "qa-eve" in row["reason"] and "qa-fay" in row["reason"], row["reason"]
+    time.sleep(3)  # a worker that graded it would have done so by now
+    assert score_of(hub, "qa-fay") == 6
+    fay_rows = [r for r in queue_rows(hub) if r["student"] == "qa-fay" and r["state"] != "rejected"]
+    assert [r["state"] for r in fay_rows] == ["done"], fay_rows
+    # her next real submission is still the latest, though the forged one claims to be from next year
+    again = drop_submission(hub, "qa-fay", "qa-fay", answered(correct=False))
+    wait_for(hub, lambda r: r["source"].endswith(again) and r["state"] == "done", "Fay's second submission graded")
+    assert score_of(hub, "qa-fay") == 0
+
+
+def test_swapping_links_while_the_worker_copies_leaks_no_root_file(hub):
+    """Eve's folder holds a file she swaps with a link to a root-only canary (renameat2 RENAME_EXCHANGE) as fast as
+    she can for seconds while the worker copies it as root: does no byte of the canary reach the course, her
+    graded notebook or her feedback?"""
+    swapper = f"""
+        import ctypes, os, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        AT_FDCWD, RENAME_EXCHANGE = -100, 2
+        folder = FOLDER
+        plain, link = os.path.join(folder, "data.txt"), os.path.join(folder, ".swap")
+        with open(plain, "w") as fh:
+            fh.write("harmless")
+        os.symlink("/root/shiplab-attack-canary.txt", link)
+        deadline = time.monotonic() + 8
+        n = 0
+        while time.monotonic() < deadline:
+            libc.renameat2(AT_FDCWD, plain.encode(), AT_FDCWD, link.encode(), RENAME_EXCHANGE)
+            n += 1
+        print(n)
+    """
+    reader = ("import glob\nprint(''.join(open(p, errors='replace').read() for p in sorted(glob.glob('*'))\n"
+              "              if not p.endswith('.ipynb')))")
+    inbound = hub.state / "exchange" / COURSE / "inbound"
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime())
+    name = f"qa-eve+demo+{stamp}+{os.urandom(4).hex()}"
+    nb = answered(correct=True, extra_cells=[reader])
+    folder = inbound / name
+    # the folder complete at once (the worker starts copying), then the swapping, as Eve
+    prepare = as_participant("qa-eve", f"""
+        import json, os
+        os.mkdir({str(folder)!r}, 0o755)
+        json.dump({nb!r}, open({str(folder / 'demo.ipynb')!r}, "w"))
+        open({str(folder / 'timestamp.txt')!r}, "w").write({stamp!r})
+        open({str(folder / 'submission_secret.txt')!r}, "w").write("s")
+    """)
+    assert prepare.returncode == 0, prepare.stderr
+    swapped = as_participant("qa-eve", swapper.replace("FOLDER", repr(str(folder))), timeout=60)
+    assert swapped.returncode == 0, swapped.stderr
+    assert int(swapped.stdout.strip()) > 1000, "the swap loop did not run"
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] in ("done", "failed"), "Eve's submission graded")
+    course = hub.state / "courses" / COURSE
+    for path in [*course.rglob("*"), *(hub.state / "exchange").rglob("*")]:
+        if path.is_file() and not path.is_symlink():
+            assert CANARY.encode() not in path.read_bytes(), f"the canary reached {path}"
+
+
+def test_a_graded_notebook_leaves_nothing_in_shared_temporary_folders(hub):
+    """Eve's solution cell registers a hook that copies every cell — the hidden tests too — into /dev/shm, /tmp and
+    /var/tmp: is nothing of it there after grading, for her to read?"""
+    hook = textwrap.dedent("""
+        def _leak(info):
+            for folder in ('/dev/shm', '/tmp', '/var/tmp'):
+                try:
+                    with open(folder + '/eve-leak.txt', 'a') as fh:
+                        fh.write(info.raw_cell)
+                    import os; os.chmod(folder + '/eve-leak.txt', 0o666)
+                except OSError:
+                    pass
+        get_ipython().events.register('pre_run_cell', _leak)
+    """)
+    nb = answered(correct=True)
+    first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    first_code["source"] = hook + "\n" + "".join(first_code["source"])
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's submission graded")
+    for folder in ("/dev/shm", "/tmp", "/var/tmp"):
+        assert not Path(folder, "eve-leak.txt").exists(), f"the notebook left its cells in {folder}"
+
+
+def test_deleting_the_test_cells_does_not_keep_the_earlier_score(hub):
+    """Eve scores 6/6, then submits wrong answers with every test cell deleted: is her score 0, not 6?"""
+    good = drop_submission(hub, "qa-eve", "qa-eve", answered(correct=True))
+    wait_for(hub, lambda r: r["source"].endswith(good) and r["state"] == "done", "the correct submission graded")
+    assert score_of(hub, "qa-eve") == 6
+    bad = drop_submission(hub, "qa-eve", "qa-eve", answered(correct=False, drop_tests=True))
+    wait_for(hub, lambda r: r["source"].endswith(bad) and r["state"] == "done", "the gutted submission graded")
+    assert score_of(hub, "qa-eve") == 0
+
+
+def test_the_hubs_state_is_closed_to_a_participant(hub):
+    """Can Eve read the hub's database (users and their cookie ids), its cookie secret, the tracker's or the
+    gateway's data, or the grading queue? Are they 0600 in 0700 folders?"""
+    private = [hub.state / "jupyterhub.sqlite", hub.state / "jupyterhub_cookie_secret"]
+    for path in private:
+        assert path.exists(), path
+        assert oct(path.stat().st_mode & 0o777) == "0o600", (path, oct(path.stat().st_mode))
+    for folder in ("tracker", "gateway", "grading", "secrets", "logs"):
+        assert oct((hub.state / folder).stat().st_mode & 0o777) == "0o700", folder
+    targets = [str(p) for p in private] + [str(hub.state / "grading" / COURSE / "queue.db")]
+    out = as_participant("qa-eve", f"""
+        for path in {targets!r}:
+            try:
+                open(path, 'rb').read(16)
+                print('READ', path)
+            except OSError as exc:
+                print('REFUSED', type(exc).__name__)
+    """)
+    assert out.returncode == 0, out.stderr
+    assert "READ" not in out.stdout and out.stdout.count("REFUSED") == len(targets), out.stdout
+
+
+def test_student_html_is_inert_in_the_graded_notebook(hub):
+    """Eve's solution displays a <script>, an <img onerror>, an SVG with a script and JavaScript output: does the
+    graded notebook the formgrader and feedback render hold none of it in a form a browser would run?"""
+    payload = textwrap.dedent("""
+        from IPython.display import HTML, SVG, Javascript, display
+        display(HTML('<script>window.eve_was_here = 1</script><img src=x onerror="window.eve_was_here = 2">'))
+        display(SVG('<svg xmlns="http://www.w3.org/2000/svg"><script>window.eve_was_here = 3</script></svg>'))
+        display(Javascript('window.eve_was_here = 4'))
+    """)
+    nb = answered(correct=True, extra_cells=[payload])
+    nb["cells"].append({"cell_type": "markdown", "id": 'x" onmouseover="alert(1)', "metadata": {},
+                        "source": "<script>window.eve_was_here = 5</script>"})
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    row = wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's submission graded")
+    assert not row["reason"], row["reason"]
+    graded = json.loads((hub.state / "courses" / COURSE / "autograded" / "qa-eve" / "demo" / "demo.ipynb").read_text())
+    # what a renderer puts into the page as HTML: outputs and markdown (code is shown highlighted, as text)
+    rendered = json.dumps([c["source"] for c in graded["cells"] if c["cell_type"] != "code"]
+                          + [o for c in graded["cells"] for o in c.get("outputs", [])])
+    assert "eve_was_here" in rendered  # the payload is there, as text an instructor can read
+    assert "<script" not in rendered and "<img" not in rendered and "<svg" not in rendered
+    mimes = {m for c in graded["cells"] for o in c.get("outputs", []) for m in o.get("data", {})}
+    assert mimes <= {"text/plain", "text/html"}, mimes
+    assert "[output of type application/javascript not shown" in rendered  # and the instructor is told
+    assert not any("onmouseover" in c.get("id", "") for c in graded["cells"])
