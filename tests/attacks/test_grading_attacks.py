@@ -161,7 +161,7 @@ def test_swapping_links_while_the_worker_copies_leaks_no_root_file(hub):
     """Eve's folder holds a file she swaps with a link to a root-only canary (renameat2 RENAME_EXCHANGE) as fast as
     she can for seconds while the worker copies it as root: does no byte of the canary reach the course, her
     graded notebook or her feedback?"""
-    swapper = f"""
+    swapper = """
         import ctypes, os, time
         libc = ctypes.CDLL(None, use_errno=True)
         AT_FDCWD, RENAME_EXCHANGE = -100, 2

@@ -19,6 +19,7 @@ from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.hub.formgrader import formgrader_service
 from shiplab.hub.roster import Person, groups_of
+from shiplab.hub.state import ensure_private_sqlite
 from shiplab.tracker.hubservice import tracker_service
 
 
@@ -173,7 +174,13 @@ def _apply_network_and_state(settings: dict[str, Any], c, ctx: HubContext) -> No
     if ctx.proxy_command:
         c.ConfigurableHTTPProxy.command = [ctx.proxy_command]
     c.ConfigurableHTTPProxy.should_start = True
-    c.JupyterHub.db_url = settings["hub.db_url"] or f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    if settings["hub.db_url"]:
+        c.JupyterHub.db_url = settings["hub.db_url"]
+    else:
+        hub_db = state / "jupyterhub.sqlite"
+        if state.is_dir():  # the hub opens it next: 0600 before it does (apply_config in tests may name no folder)
+            ensure_private_sqlite(hub_db)
+        c.JupyterHub.db_url = f"sqlite:///{hub_db}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
 

@@ -7,7 +7,8 @@ the exchange inside it but cannot list it.
 
 Nothing else in it is anyone's but the hub's: every file the hub or a service keeps here is 0600 and every service
 folder 0700 (the services run as the hub's account). SQLite gives a database's ``-wal`` and ``-shm`` files the mode
-of the database file, so the hub's database is created empty with 0600 before the hub first opens it. Only
+of the database file, so the hub's database is created empty with 0600 before the hub first opens it
+(:func:`ensure_private_sqlite`, when the hub's database is SQLite in here). Only
 ``courses/`` (0711: the grader account reaches its own 0700 course folder), ``exchange/`` (nbgrader's modes, see
 :mod:`shiplab.course.exchange`) and ``homes/`` are meant for other accounts.
 """
@@ -40,12 +41,19 @@ def ensure_state(state: Path) -> Path:
         path = state / name
         if path.is_file() and not path.is_symlink():
             os.chmod(path, 0o600)
-    hub_db = state / "jupyterhub.sqlite"
-    if not hub_db.exists():  # empty is a valid SQLite database; its -wal and -shm will be 0600 like it
-        os.close(os.open(hub_db, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
     for name in SECRET_NAMES:
         ensure_secret(state, name)
     return state
+
+
+def ensure_private_sqlite(path: Path) -> Path:
+    """The SQLite file ``path`` exists and is 0600 before anyone opens it: empty is a valid database, and SQLite
+    gives its -wal and -shm files the mode of the database file."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    elif path.is_file() and not path.is_symlink():
+        os.chmod(path, 0o600)
+    return path
 
 
 def _make_private(folder: Path) -> None:
