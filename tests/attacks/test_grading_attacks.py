@@ -283,3 +283,34 @@ def test_student_html_is_inert_in_the_graded_notebook(hub):
     assert mimes <= {"text/plain", "text/html"}, mimes
     assert "[output of type application/javascript not shown" in rendered  # and the instructor is told
     assert not any("onmouseover" in c.get("id", "") for c in graded["cells"])
+
+
+@pytest.mark.browser
+def test_the_instructor_opening_eves_submission_runs_none_of_her_scripts(hub, browser):
+    """Eve's solution displays scripts that would set ``window.eve_was_here``: when the instructor opens her graded
+    submission in the formgrader, in Debian's chromium, is the marker unset — while her payload is on the page as
+    text?"""
+    from nbgrader.api import Gradebook
+
+    from browser import log_in, screenshot
+    from hubharness import PASSWORD
+
+    payload = ("from IPython.display import HTML, display\n"
+               "display(HTML('<b>eve-payload</b><script>window.eve_was_here = 1</script>"
+               "<img src=x onerror=\"window.eve_was_here = 2\">'))")
+    name = drop_submission(hub, "qa-eve", "qa-eve", answered(correct=True, extra_cells=[payload]))
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's submission graded")
+    course = hub.state / "courses" / COURSE
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE) as gb:
+        submission_id = gb.find_submission_notebook("demo", "demo", "qa-eve").id
+    page = browser.new_page()
+    try:
+        log_in(page, hub.url, "qa-gil", PASSWORD)
+        page.goto(f"{hub.url}/services/{COURSE}/formgrader/submissions/{submission_id}/")
+        page.wait_for_selector("text=eve-payload", timeout=120_000)
+        page.wait_for_timeout(1500)  # an onerror handler fires once the broken image has been tried
+        screenshot(page, "attack-formgrader-student-html")
+        assert page.evaluate("typeof window.eve_was_here") == "undefined"
+        assert "window.eve_was_here = 1" in page.inner_text("body")  # shown to the instructor as text
+    finally:
+        page.close()
