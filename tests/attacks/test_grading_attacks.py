@@ -213,15 +213,18 @@ def test_a_graded_notebook_leaves_nothing_in_shared_temporary_folders(hub):
                     with open(folder + '/eve-leak.txt', 'a') as fh:
                         fh.write(info.raw_cell)
                     import os; os.chmod(folder + '/eve-leak.txt', 0o666)
+                    print('LEAK WRITTEN', folder)
                 except OSError:
                     pass
         get_ipython().events.register('pre_run_cell', _leak)
     """)
     nb = answered(correct=True)
-    first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    first_code = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))  # hers to write
     first_code["source"] = hook + "\n" + "".join(first_code["source"])
     name = drop_submission(hub, "qa-eve", "qa-eve", nb)
     wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's submission graded")
+    graded = (hub.state / "courses" / COURSE / "autograded" / "qa-eve" / "demo" / "demo.ipynb").read_text()
+    assert "LEAK WRITTEN" in graded  # the hook ran, and could write — into folders of its own
     for folder in ("/dev/shm", "/tmp", "/var/tmp"):
         assert not Path(folder, "eve-leak.txt").exists(), f"the notebook left its cells in {folder}"
 
@@ -270,6 +273,9 @@ def test_student_html_is_inert_in_the_graded_notebook(hub):
     nb = answered(correct=True, extra_cells=[payload])
     nb["cells"].append({"cell_type": "markdown", "id": 'x" onmouseover="alert(1)', "metadata": {},
                         "source": "<script>window.eve_was_here = 5</script>"})
+    nb["cells"].append({"cell_type": "markdown", "id": "eve-links", "metadata": {},
+                        "source": "[click me](javascript:window.eve_was_here=6) [ref][1]\n\n"
+                                  "[1]: jav&#x61;script:window.eve_was_here=7"})
     name = drop_submission(hub, "qa-eve", "qa-eve", nb)
     row = wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's submission graded")
     assert not row["reason"], row["reason"]
@@ -283,16 +289,19 @@ def test_student_html_is_inert_in_the_graded_notebook(hub):
     assert mimes <= {"text/plain", "text/html"}, mimes
     assert "[output of type application/javascript not shown" in rendered  # and the instructor is told
     assert not any("onmouseover" in c.get("id", "") for c in graded["cells"])
+    assert "click me" in rendered and "href" not in rendered  # markdown links keep their text, never a target
 
 
 @pytest.mark.browser
-def test_the_instructor_opening_eves_submission_runs_none_of_her_scripts(hub, browser):
+def test_the_instructor_opening_eves_submission_runs_none_of_her_scripts(hub):
     """Eve's solution displays scripts that would set ``window.eve_was_here``: when the instructor opens her graded
     submission in the formgrader, in Debian's chromium, is the marker unset — while her payload is on the page as
     text?"""
     from nbgrader.api import Gradebook
 
-    from browser import log_in, screenshot
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, chromium_path, log_in, screenshot
     from hubharness import PASSWORD
 
     payload = ("from IPython.display import HTML, display\n"
@@ -303,6 +312,20 @@ def test_the_instructor_opening_eves_submission_runs_none_of_her_scripts(hub, br
     course = hub.state / "courses" / COURSE
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE) as gb:
         submission_id = gb.find_submission_notebook("demo", "demo", "qa-eve").id
+    # a browser of this test's own, closed with it: the session's would keep an event loop running in this thread
+    # for the tests of other rooms that follow (asyncio.run refuses to start inside one)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            _open_as_instructor(hub, browser, submission_id)
+        finally:
+            browser.close()
+
+
+def _open_as_instructor(hub, browser, submission_id: str) -> None:
+    from browser import log_in, screenshot
+    from hubharness import PASSWORD
+
     page = browser.new_page()
     try:
         log_in(page, hub.url, "qa-gil", PASSWORD)
@@ -314,3 +337,101 @@ def test_the_instructor_opening_eves_submission_runs_none_of_her_scripts(hub, br
         assert "window.eve_was_here = 1" in page.inner_text("body")  # shown to the instructor as text
     finally:
         page.close()
+
+
+def test_a_socket_or_fifo_in_her_home_receives_nothing_from_grading(hub):
+    """Eve leaves a Unix socket and a FIFO (0777/0666) in a folder of her home (0711) and has her solution cell send
+    every cell there (the hidden tests with them): does her listener receive nothing, the graded run not even seeing
+    the folder?"""
+    home = Path(pwd.getpwnam(f"{TEST_PREFIX}qa-eve").pw_dir)
+    account = pwd.getpwnam(f"{TEST_PREFIX}qa-eve")
+    got = home / "got.txt"
+    listener_code = textwrap.dedent(f"""
+        import os, socket, time
+        os.chmod({str(home)!r}, 0o711)
+        pub = {str(home / 'pub')!r}
+        os.makedirs(pub, exist_ok=True); os.chmod(pub, 0o777)
+        sock_path, fifo = pub + "/s.sock", pub + "/fifo"
+        for p in (sock_path, fifo):
+            if os.path.exists(p): os.unlink(p)
+        s = socket.socket(socket.AF_UNIX); s.bind(sock_path); os.chmod(sock_path, 0o777); s.listen(8)
+        s.settimeout(0.2)
+        os.mkfifo(fifo, 0o666); os.chmod(fifo, 0o666)
+        f = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        received = b""
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and not os.path.exists(pub + "/stop"):
+            try:
+                conn, _ = s.accept(); received += conn.recv(1 << 16); conn.close()
+            except OSError:
+                pass
+            try:
+                received += os.read(f, 1 << 16)
+            except BlockingIOError:
+                pass
+        open({str(got)!r}, "wb").write(received)
+    """)
+
+    def drop():
+        os.setgroups([])
+        os.setgid(account.pw_gid)
+        os.setuid(account.pw_uid)
+
+    listener = subprocess.Popen([sys.executable, "-c", listener_code], preexec_fn=drop, cwd="/",
+                                env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+    try:
+        deadline = time.monotonic() + 20
+        while not (home / "pub" / "fifo").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        sender = textwrap.dedent(f"""
+            import os, socket
+            def _send(info):
+                try:
+                    s = socket.socket(socket.AF_UNIX); s.connect({str(home / 'pub' / 's.sock')!r})
+                    s.sendall(info.raw_cell.encode()); s.close()
+                    print('GOT THROUGH socket')
+                except OSError as exc:
+                    print('BLOCKED socket', type(exc).__name__)
+                try:
+                    fd = os.open({str(home / 'pub' / 'fifo')!r}, os.O_WRONLY | os.O_NONBLOCK)
+                    os.write(fd, info.raw_cell.encode()); os.close(fd)
+                    print('GOT THROUGH fifo')
+                except OSError as exc:
+                    print('BLOCKED fifo', type(exc).__name__)
+            get_ipython().events.register('pre_run_cell', _send)
+        """)
+        nb = answered(correct=True)
+        first_code = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))  # hers to write
+        first_code["source"] = sender + "\n" + "".join(first_code["source"])
+        name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+        wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's submission graded")
+        (home / "pub" / "stop").write_text("")
+        listener.wait(timeout=30)
+    finally:
+        if listener.poll() is None:
+            listener.kill()
+    assert got.exists(), "the listener did not run"
+    assert got.read_bytes() == b"", got.read_bytes()[:300]
+    graded = json.loads((hub.state / "courses" / COURSE / "autograded" / "qa-eve" / "demo" / "demo.ipynb").read_text())
+    printed = json.dumps([o for c in graded["cells"] for o in c.get("outputs", [])])
+    assert "BLOCKED socket" in printed and "BLOCKED fifo" in printed and "GOT THROUGH" not in printed, printed[:2000]
+
+
+def test_a_folder_name_that_is_not_text_stops_nobody_elses_grading(hub):
+    """Eve leaves a submission folder whose name holds bytes that are not UTF-8: is Fay's next submission still
+    graded, the worker running on?"""
+    inbound = hub.state / "exchange" / COURSE / "inbound"
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime())
+    out = as_participant("qa-eve", f"""
+        import os
+        folder = os.fsencode({str(inbound)!r}) + b"/qa-eve+demo+{stamp}+\\xff\\xfe"
+        os.mkdir(folder, 0o755)
+        open(folder + b"/demo.ipynb", "w").write("{{}}")
+        open(folder + b"/line\\nbreak \\xff.txt", "w").write("x")
+        open(folder + b"/submission_secret.txt", "w").write("s")
+    """)
+    assert out.returncode == 0, out.stderr
+    time.sleep(2)
+    fay = drop_submission(hub, "qa-fay", "qa-fay", answered(correct=True))
+    wait_for(hub, lambda r: r["source"].endswith(fay) and r["state"] == "done", "Fay's submission graded")
+    assert "Service grading exited" not in hub.tail_log(2000), hub.tail_log(80)

@@ -64,7 +64,7 @@ def setup(course: str | None, nbgrader_config: str | None, parallel: int | None,
     if preload is None:  # the CLI: the hub's settings file says what to preload, as for the hub's worker
         preload = _preload_setting()
     sandbox = Sandbox(slots=slots, work_root=Path(sandbox_root) if sandbox_root else DEFAULT_WORK_ROOT,
-                      preload=preload)
+                      preload=preload, hidden=[Path(cfg.Exchange.root), state / "homes"])
     inbound = Path(cfg.Exchange.root) / course_id / "inbound"
     return Engine(cfg, sandbox, owner_of=submission_owners()), Queue(queue_dir / QUEUE_FILE), inbound, slots
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,30 +91,36 @@ def _copy_dir(dir_fd: int, dest: Path, rel: Path, uid: int | None, out: Copied, 
         names = sorted(e.name for e in entries)
     for name in names:
         where = rel / name
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes (surrogates): never a name the course keeps
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            out.skipped.append(f"{rel / shown}: its name is not UTF-8 text, not collected")
+            continue
         if len(out.files) >= max_files:
-            out.skipped.append(f"{where}: more than {max_files} files in the submission, not collected")
+            out.skipped.append(f"{_shown(where)}: more than {max_files} files in the submission, not collected")
             continue
         try:
             fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
         except OSError as exc:
-            out.skipped.append(f"{where}: {_why_not(exc)}, not collected")
+            out.skipped.append(f"{_shown(where)}: {_why_not(exc)}, not collected")
             continue
         try:
             st = os.fstat(fd)
             if uid is not None and st.st_uid != uid:
-                out.skipped.append(f"{where}: belongs to {_account(st.st_uid)}, not the participant, not collected")
+                out.skipped.append(f"{_shown(where)}: belongs to {_account(st.st_uid)}, not the participant, not collected")
             elif stat.S_ISDIR(st.st_mode):
                 if depth >= MAX_DEPTH:
-                    out.skipped.append(f"{where}: folders nested deeper than {MAX_DEPTH}, not collected")
+                    out.skipped.append(f"{_shown(where)}: folders nested deeper than {MAX_DEPTH}, not collected")
                     continue
                 (dest / where).mkdir(exist_ok=True)
                 _copy_dir(fd, dest, where, uid, out, max_bytes, max_files, depth + 1)
             elif not stat.S_ISREG(st.st_mode):
-                out.skipped.append(f"{where}: not a plain file, not collected")
+                out.skipped.append(f"{_shown(where)}: not a plain file, not collected")
             elif st.st_nlink != 1:
-                out.skipped.append(f"{where}: a hard link (it has {st.st_nlink} names), not collected")
+                out.skipped.append(f"{_shown(where)}: a hard link (it has {st.st_nlink} names), not collected")
             elif out.bytes + st.st_size > max_bytes:
-                out.skipped.append(f"{where}: over the size limit of {max_bytes >> 20} MB, not collected")
+                out.skipped.append(f"{_shown(where)}: over the size limit of {max_bytes >> 20} MB, not collected")
             else:
                 out.bytes += _copy_fd(fd, dest / where, max_bytes - out.bytes)
                 out.files.append(str(where))
@@ -136,6 +143,11 @@ def _copy_fd(fd: int, target: Path, budget: int) -> int:
     finally:
         os.close(out)
     return written
+
+
+def _shown(path: Path) -> str:
+    """A participant's file name as it may appear in a reason or a log line: no control characters."""
+    return re.sub(r"[\x00-\x1f\x7f]", "?", str(path))
 
 
 def _why_not(exc: OSError) -> str:

@@ -81,7 +81,7 @@ def _mount_points() -> list[tuple[str, int]]:
     return sorted(points, key=lambda p: p[0].count("/") if p[0] != "/" else 0)
 
 
-def isolate_filesystem(workdir: str) -> None:
+def isolate_filesystem(workdir: str, hidden: list[str] | tuple[str, ...] = ()) -> None:
     """A mount and IPC namespace of this process (and every child): everything read-only but ``workdir``, the
     shared writable folders (:data:`PRIVATE_DIRS`) empty and private, ``/proc`` showing this account's processes.
 
@@ -100,6 +100,11 @@ def isolate_filesystem(workdir: str) -> None:
         for folder, size in PRIVATE_DIRS.items():
             if os.path.isdir(folder) and not os.path.islink(folder):
                 _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},nr_inodes=20000,mode=1777")
+        # folders other accounts write to (participants' homes, the exchange): read-only is not enough there, a
+        # socket or FIFO a participant leaves in one would still take what the notebook sends — so they are gone
+        for folder in hidden:
+            if os.path.isdir(folder) and not os.path.islink(folder):
+                _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "size=4k,mode=0555")
         if not os.path.isdir(workdir):  # it was under one of those folders: its path again, in the new one
             os.makedirs(os.path.dirname(workdir), mode=0o711, exist_ok=True)
             os.mkdir(workdir, 0o700)
@@ -170,7 +175,7 @@ def enter_sandbox(spec: dict, dumpable: bool = False) -> None:
     if spec.get("isolate_network"):
         isolate_network()
     if spec.get("isolate_filesystem"):
-        isolate_filesystem(spec["workdir"])
+        isolate_filesystem(spec["workdir"], spec.get("hidden", ()))
     apply_limits(spec)
     if spec.get("uid") is not None:
         drop_privileges(spec["uid"], spec["gid"])

@@ -11,8 +11,8 @@ participant controls is made inert here, once, in the trusted worker, before the
   links and images are escaped so the instructor *sees* them as text); PNG, JPEG and GIF only as base64; anything
   else (SVG, JavaScript, widgets, markdown outputs) is replaced by a line saying what was removed; output metadata
   is dropped;
-- markdown and raw cells the participant could edit (not locked by the lab) have their HTML escaped the same way,
-  and no attachments; every cell's id must be a plain id, its metadata is nbgrader's only, its execution count an
+- markdown cells the participant could edit (not locked by the lab) are rendered to HTML and cleaned the same way
+  (so no markdown link keeps a ``javascript:`` target), raw cells cleaned, and neither keeps attachments; every cell's id must be a plain id, its metadata is nbgrader's only, its execution count an
   integer.
 
 Locked cells (the lab's own instructions and tests, restored from the gradebook) keep their source.
@@ -43,6 +43,21 @@ def clean_html(text) -> str:
     return re.sub(r"<a\b[^>]*>", "<a>", cleaned)  # an <a> may stay, never with an href
 
 
+def safe_markdown(source: str) -> str:
+    """A participant's markdown as the HTML it renders to, cleaned: markdown's own links (``[x](javascript:…)``,
+    reference links, entity-encoded schemes) would survive escaping the source, so the source is rendered first
+    (nbconvert's own renderer) and the result cleaned; it renders the same wherever markdown is rendered."""
+    import html
+
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    try:
+        rendered = markdown2html_mistune(re.sub(r"(?i)attachment:", "attachment-removed:", source))
+    except Exception:  # noqa: BLE001 -- whatever the renderer refuses is shown as plain text
+        return "<pre>" + html.escape(source) + "</pre>"
+    return clean_html(rendered)
+
+
 def safe_notebook(nb: dict) -> dict:
     """``nb`` (a notebook as a dict or NotebookNode), made safe to render, in place; returned for chaining."""
     nb["metadata"] = {k: v for k, v in dict(nb.get("metadata", {})).items()
@@ -59,10 +74,12 @@ def _safe_cell(cell: dict) -> None:
         cell["id"] = uuid.uuid4().hex[:8]
     locked = bool(cell["metadata"].get("nbgrader", {}).get("locked"))
     kind = cell.get("cell_type")
-    if kind in ("markdown", "raw") and not locked:
+    if kind == "markdown" and not locked:
         cell.pop("attachments", None)
-        if "<" in _text(cell.get("source", "")):  # no markup, nothing to escape (markdown's own '>' and '&' stay)
-            cell["source"] = clean_html(cell.get("source", ""))
+        cell["source"] = safe_markdown(_text(cell.get("source", "")))
+    elif kind == "raw" and not locked:
+        cell.pop("attachments", None)
+        cell["source"] = clean_html(cell.get("source", ""))
     elif kind == "code":
         cell["execution_count"] = _count(cell.get("execution_count"))
         cell["outputs"] = [safe_output(out) for out in cell.get("outputs", []) if isinstance(out, dict)]

@@ -130,6 +130,26 @@ def filesystem_isolation_available() -> bool:
                           capture_output=True).returncode == 0
 
 
+def hidden_folders(extra: list[Path], workdir: Path) -> list[str]:
+    """What a graded notebook must not see: ``extra``, the home of every account that is not a system account (the
+    participants'), the user runtime folders and the host's POSIX message queues — all places another account can
+    leave a socket, FIFO or queue in. A folder holding what the run needs (this Python, the run's folder, an import
+    path) is kept."""
+    import pwd
+
+    folders = {str(p) for p in extra}
+    folders |= {e.pw_dir for e in pwd.getpwall() if 1000 <= e.pw_uid < 65534 and e.pw_dir not in ("", "/")}
+    folders |= {"/run/user", "/dev/mqueue"}
+    needed = [os.path.realpath(p) for p in (sys.prefix, sys.executable, str(workdir), *sys.path) if p]
+    keep = []
+    for folder in sorted(folders):
+        real = os.path.realpath(folder)
+        if any(n == real or n.startswith(real.rstrip("/") + "/") for n in needed):
+            continue
+        keep.append(folder)
+    return keep
+
+
 def ensure_work_root(path: Path) -> Path:
     """The parent of the per-run folders: ours, not a link, 0711 (others may pass through, not list)."""
     path.mkdir(parents=True, exist_ok=True)
@@ -221,7 +241,10 @@ class Sandbox:
 
     def __init__(self, slots: int = 1, limits: Limits | None = None, work_root: Path = DEFAULT_WORK_ROOT,
                  isolate_network: bool = True, prestart_kernel: bool = True,
-                 preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD):
+                 preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD, hidden: list[Path] | None = None):
+        """``hidden``: folders other accounts can write to that a graded notebook must not even see (the exchange,
+        developer-mode homes); every participant account's home is hidden too (:func:`hidden_folders`)."""
+        self.hidden = [Path(p) for p in hidden or []]
         self.limits = limits or Limits()
         self.preload = tuple(preload)
         self.prestart_kernel = prestart_kernel  # False: each kernel starts from scratch (bench/grading.py compares)
@@ -295,6 +318,7 @@ class Sandbox:
                 spec = {"workdir": str(workdir), "env": _sandbox_env(workdir, token),
                         "execute": dict(execute_settings or {}), "isolate_network": self.isolate_network,
                         "isolate_filesystem": self.isolate_filesystem,
+                        "hidden": hidden_folders(self.hidden, workdir),
                         "uid": account.uid if account else None, "gid": account.gid if account else None,
                         "memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                         "max_processes": self.limits.max_processes, "max_file_bytes": self.limits.max_file_bytes}

@@ -72,6 +72,9 @@ def scan_inbound(inbound: Path, labs: list[str] | None = None,
     except FileNotFoundError:
         return []
     for entry in entries:
+        if not _is_text(entry.name):
+            _warn_once(entry.name, "its name is not UTF-8 text: left where it is, never graded")
+            continue
         parsed = parse_inbound_name(entry.name)
         if parsed is None:
             continue
@@ -109,13 +112,40 @@ def file_new_submissions(queue: Queue, inbound: Path, labs: list[str] | None = N
     for sub in scan_inbound(inbound, labs, owner_of):
         if queue.is_filed(str(sub.path)):
             continue
-        if sub.rejected:
-            if queue.reject(sub.lab, sub.student, sub.timestamp, sub.sort_key, str(sub.path),
-                            f"not graded: filed as {sub.student!r} but {sub.rejected}"):
-                log.warning("rejected %s: filed as %r but %s", sub.path.name, sub.student, sub.rejected)
+        try:
+            job_id = _file_one(queue, sub)
+        except Exception as exc:  # noqa: BLE001 -- one strange folder must never stop the filing of the others
+            _warn_once(sub.path.name, f"could not be filed: {type(exc).__name__}: {exc}")
             continue
-        job_id = queue.enqueue(sub.lab, sub.student, sub.timestamp, sub.sort_key, str(sub.path))
         if job_id is not None:
-            log.info("filed %s's submission of %s (%s) as job %d", sub.student, sub.lab, sub.timestamp, job_id)
             new.append(job_id)
     return new
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(name: str, why: str) -> None:
+    if name not in _WARNED and len(_WARNED) < 10_000:
+        _WARNED.add(name)
+        log.warning("inbound folder %r %s", name, why)
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir gives undecodable bytes as surrogates
+        return False
+    return True
+
+
+def _file_one(queue: Queue, sub: Submission) -> int | None:
+    if sub.rejected:
+        if queue.reject(sub.lab, sub.student, sub.timestamp, sub.sort_key, str(sub.path),
+                        f"not graded: filed as {sub.student!r} but {sub.rejected}"):
+            log.warning("rejected %s: filed as %r but %s", sub.path.name, sub.student, sub.rejected)
+        return None
+    job_id = queue.enqueue(sub.lab, sub.student, sub.timestamp, sub.sort_key, str(sub.path))
+    if job_id is not None:
+        log.info("filed %s's submission of %s (%s) as job %d", sub.student, sub.lab, sub.timestamp, job_id)
+    return job_id

@@ -93,6 +93,12 @@ class Worker:
         return self.summary
 
     def _scan(self) -> None:
+        try:
+            self._scan_once()
+        except Exception:  # noqa: BLE001 -- logged; the next scan tries again, jobs in flight go on
+            log.exception("scanning for submissions failed")
+
+    def _scan_once(self) -> None:
         lost = self.queue.requeue_lost()
         if lost:
             log.warning("put back %d job(s) of a worker that stopped: %s", len(lost), lost)
