@@ -301,8 +301,7 @@ def test_the_instructor_opening_eves_submission_runs_none_of_her_scripts(hub):
 
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM_ARGS, chromium_path, log_in, screenshot
-    from hubharness import PASSWORD
+    from browser import CHROMIUM_ARGS, chromium_path
 
     payload = ("from IPython.display import HTML, display\n"
                "display(HTML('<b>eve-payload</b><script>window.eve_was_here = 1</script>"
