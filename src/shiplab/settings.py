@@ -219,6 +219,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tracker.webhook_url_env", "SHIPLAB_TRACKER_WEBHOOK_URL",
             "Name of the hub's environment variable holding a Slack/Teams incoming-webhook URL for reminders (the "
             "URL is a secret, so never in this file); unset: no webhook.", pattern=r"^[A-Z_][A-Z0-9_]*$"),
+    Setting("tracker.production_environments", ["production", "prod", "live"],
+            "Deployment environments that count as production (compared without regard to case): the first "
+            "successful deployment to one of them, reported by GitHub, GitLab or a plain JSON call to a plan's "
+            "signed webhook after the workshop began, marks the plan 'shipped — verified'.", type="array",
+            extra={"items": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^,]+$"}, "minItems": 1}),
+    Setting("tracker.count_shipped", "both",
+            "What the 60-day figure counts as shipped. both: verified deployments and self-reported ships (the "
+            "dashboard shows the two apart); verified: only plans a production deployment verified.",
+            enum=("both", "verified")),
     # ---- idle culling
     Setting("culler.enabled", True, "Stop servers nobody has used for culler.timeout seconds.", type="boolean"),
     Setting("culler.timeout", 7200,

@@ -43,6 +43,8 @@ def tracker_environment(settings: Mapping[str, Any], *, state: Path, public_url:
         "SHIPLAB_TRACKER_SMTP_FROM": settings["tracker.smtp_from"],
         "SHIPLAB_TRACKER_SMTP_STARTTLS": "1" if settings["tracker.smtp_starttls"] else "0",
         "SHIPLAB_TRACKER_SMTP_USER": settings["tracker.smtp_user"],
+        "SHIPLAB_TRACKER_PRODUCTION_ENVIRONMENTS": ",".join(settings["tracker.production_environments"]),
+        "SHIPLAB_TRACKER_COUNT_SHIPPED": settings["tracker.count_shipped"],
     }
     if settings["gateway.enabled"]:  # instructors see model use per participant (the gateway's usage log)
         env["SHIPLAB_TRACKER_GATEWAY_URL"] = settings["gateway.url"].rstrip("/") + "/services/gateway/"

@@ -5,6 +5,10 @@ A :class:`ShipPlan` belongs to one participant in one cohort. Its current ``stat
 :mod:`shiplab.tracker.service` is the only writer and keeps them in step. Timestamps are stored as UTC and come
 back as aware UTC datetimes; *dates* (workshop days, ship dates) are local calendar dates of the cohort's time zone.
 
+Shipping has two kinds of evidence, kept apart: :class:`Shipped` is what the participant reports (a date, a link, the
+metric after); :class:`VerifiedShip` is the first successful production :class:`Deployment` a deploying system
+reported through the plan's signed webhook (:class:`PlanWebhook`, :mod:`shiplab.tracker.webhooks`).
+
 The schema is created and upgraded by Alembic (``migrations/``), never by ``create_all``: a test checks that the
 migrations produce exactly these tables.
 """
@@ -32,6 +36,7 @@ DUE_DAYS = (14, 30, 45, 60)
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL: a larger number names no row
 REMINDER_STATUSES = ("pending", "sending", "sent", "failed")
 CHANNELS = ("email", "webhook")
+DEPLOYMENT_SOURCES = ("github", "gitlab", "plain")
 
 
 def _in(column: str, values) -> str:
@@ -149,6 +154,7 @@ class ShipPlan(Base):
     person: Mapped[Person] = relationship(lazy="joined")
     cohort: Mapped[Cohort] = relationship(lazy="joined")
     shipped: Mapped[Shipped | None] = relationship(back_populates="plan", lazy="joined")
+    verified: Mapped[VerifiedShip | None] = relationship(back_populates="plan", lazy="joined")
     __table_args__ = (UniqueConstraint("cohort_id", "person_id", name="uq_ship_plans_cohort_person"),
                       Index("ix_ship_plans_cohort_status", "cohort_id", "status"),
                       CheckConstraint(_in("status", STATUSES), name="status"))
@@ -198,3 +204,54 @@ class Reminder(Base):
                       CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
                       CheckConstraint(_in("due_day", DUE_DAYS), name="due_day"),
                       CheckConstraint(_in("channel", CHANNELS), name="channel"))
+
+
+class PlanWebhook(Base):
+    """A plan's deployment webhook (revision 0005). The secret itself is stored nowhere: it is derived from ``salt``
+    and the tracker's webhook key file (:mod:`shiplab.tracker.webhooks`); rotating draws a new salt. ``key_id``
+    names the key the secret was derived with, so a replaced key file is reported instead of failing silently."""
+
+    __tablename__ = "plan_webhooks"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"), primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    rotated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Deployment(Base):
+    """One delivery a deploying system sent to a plan's webhook (revision 0005), as it said it: every accepted
+    one is kept, successful or not, production or not. A delivery id or a body seen before for the plan is a
+    replay: the unique keys refuse it even when two copies arrive at once."""
+
+    __tablename__ = "deployments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))
+    delivery_id: Mapped[str | None] = mapped_column(String(200))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    service: Mapped[str] = mapped_column(String(200), default="")
+    environment: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(32))
+    production: Mapped[bool] = mapped_column(Boolean)
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("plan_id", "delivery_id", name="uq_deployments_delivery"),
+                      UniqueConstraint("plan_id", "body_sha256", name="uq_deployments_body"),
+                      Index("ix_deployments_plan_received", "plan_id", "received_at"),
+                      CheckConstraint(_in("source", DEPLOYMENT_SOURCES), name="source"))
+
+
+class VerifiedShip(Base):
+    """*Shipped — verified* (revision 0005): the plan's first successful production deployment that finished after
+    the workshop began. Made once; later deployments never move it (the unique plan id keeps the first)."""
+
+    __tablename__ = "verified_ships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"), unique=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployments.id", ondelete="CASCADE"))
+    verified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    plan: Mapped[ShipPlan] = relationship(back_populates="verified")
+    deployment: Mapped[Deployment] = relationship(lazy="joined")

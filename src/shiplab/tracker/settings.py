@@ -1,6 +1,7 @@
 """The tracker service's settings, read from its environment (the hub passes them to the managed service).
 
-Every setting is a ``SHIPLAB_TRACKER_*`` variable, declared once below with its default and help text. Secrets that
+Every setting is a ``SHIPLAB_TRACKER_*`` variable, declared once below with its default and help text (those with a
+``tracker.*`` row in :data:`shiplab.settings.SETTINGS` take their default from there). Secrets that
 look like placeholders (``changeme``, ``secret``, ``xxx``…) are refused with the variable's name, so a copied
 example never runs in production.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import Literal, Mapping
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -20,6 +21,13 @@ from shiplab.errors import SettingsError
 PREFIX = "SHIPLAB_TRACKER_"
 PLACEHOLDERS = {"changeme", "change-me", "changethis", "secret", "password", "xxx", "todo", "example", "placeholder",
                 "your-secret-here", "none", "null"}
+
+
+def _hub_default(key: str):
+    """The default of the hub setting ``key`` (:mod:`shiplab.settings` declares it once, for both)."""
+    from shiplab.settings import BY_KEY
+
+    return BY_KEY[key].default
 
 
 def _default_db() -> str:
@@ -61,6 +69,16 @@ class TrackerSettings(BaseModel):
     gateway_url: str = Field("", description=(
         "Where the tracker reaches the model gateway directly (e.g. http://127.0.0.1:8095/services/gateway/), to "
         "show instructors each participant's model use; empty: no model-use column."))
+    production_environments: tuple[str, ...] = Field(
+        default_factory=lambda: tuple(_hub_default("tracker.production_environments")), description=(
+            "Deployment environments that count as production, comma-separated (tracker.production_environments)."))
+    count_shipped: Literal["both", "verified"] = Field(
+        default_factory=lambda: _hub_default("tracker.count_shipped"), description=(
+            "What the 60-day figure counts as shipped: both (verified and self-reported) or verified "
+            "(tracker.count_shipped)."))
+    webhook_key_file: str = Field("", description=(
+        "The key (0600, made on first use) from which each plan's webhook secret is derived. Empty: webhook.key "
+        "beside a SQLite database, else <state>/tracker/webhook.key. Replacing it invalidates every secret."))
 
     @field_validator("smtp_password", "cookie_secret")
     @classmethod
@@ -77,6 +95,16 @@ class TrackerSettings(BaseModel):
         if v and urlparse(v).scheme not in ("http", "https"):
             raise ValueError(f"{PREFIX}{info.field_name.upper()} must be an http(s) URL, not {v!r}")
         return v
+
+    @field_validator("production_environments", mode="before")
+    @classmethod
+    def _names(cls, v):
+        names = v.split(",") if isinstance(v, str) else list(v)
+        names = tuple(n.strip().lower() for n in names if n.strip())
+        if not names or any(len(n) > 80 for n in names):
+            raise ValueError(f"{PREFIX}PRODUCTION_ENVIRONMENTS must name at least one environment (at most 80 "
+                             "characters each), comma-separated, e.g. production,prod,live")
+        return names
 
     @field_validator("timezone")
     @classmethod
@@ -96,6 +124,15 @@ class TrackerSettings(BaseModel):
         if self.workshop_start and self.workshop_end and self.workshop_end < self.workshop_start:
             raise ValueError(f"{PREFIX}WORKSHOP_END is before {PREFIX}WORKSHOP_START")
         return self
+
+    def webhook_key_path(self) -> Path:
+        """Where the webhook key lives: the configured file, else beside a SQLite database file, else
+        ``<state>/tracker/webhook.key``."""
+        if self.webhook_key_file:
+            return Path(self.webhook_key_file)
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///")).parent / "webhook.key"
+        return Path(os.environ.get("SHIPLAB_STATE", "state")).resolve() / "tracker" / "webhook.key"
 
     def roster_file(self) -> Path | None:
         """The roster to follow: the configured file, else ``<state>/roster.json`` if it exists."""
