@@ -98,8 +98,12 @@ def create_shipped(plan_id: int, data: ShippedIn, user: HubUser = WRITER, sessio
 
 @router.get("/figures", summary="Figures for the plans you may see: overall, per cohort, per team",
             description="`left_out` names, by reason, the plans whose stored ship date (the whole plan) or metric "
-                        "values (their change) cannot be right and are left out of the figures.")
+                        "values (their change) cannot be right and are left out of the figures. `shipping` shows "
+                        "verified and self-reported shipping apart; `shipping.counts` says which the figures count "
+                        "(`both`, or `verified` only: the `tracker.count_shipped` setting).")
 def figures(request: Request, cohort: NameFilter = None, team: NameFilter = None, user: HubUser = USER,
             session: Session = DB, now: dt.datetime = NOW) -> dict:
     figs = request.app.state.facts.figures(session, user, now, cohort=cohort or None, team=team or None)[1]
-    return {"as_of": now.isoformat(), **figs.as_dict()}
+    split = service.shipping_split(request.app.state.facts, session, user, now, cohort=cohort or None,
+                                   team=team or None)
+    return {"as_of": now.isoformat(), **figs.as_dict(), "shipping": split}

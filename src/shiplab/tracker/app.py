@@ -8,7 +8,7 @@ signer, the templates), so tests build the real app with a fake identity at the 
 Under the hub, :mod:`shiplab.tracker.__main__` builds it with :class:`~shiplab.tracker.auth.HubOAuthIdentity`
 and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: ``/login`` and ``/oauth_callback`` from
 :func:`shiplab.hub.webservice.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
-``/api/openapi.json``, docs at ``/api/docs``).
+``/api/openapi.json``, docs at ``/api/docs``), deployment webhooks and their secrets in :mod:`.webhook_routes`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     ``model_use`` (a :class:`~shiplab.tracker.modeluse.ModelUse`) defaults to the gateway at
     ``settings.gateway_url``, read with the hub token the hub gave this service; None without a gateway.
     """
-    from shiplab.tracker import api, pages, reminders
+    from shiplab.tracker import api, pages, reminders, webhook_routes
+    from shiplab.tracker.webhooks import WebhookKey
     from shiplab.tracker.roster_sync import RosterFollower
 
     engine = ensure_database(settings.database_url)
@@ -103,7 +104,8 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.identity = identity
     app.state.clock = clock
     app.state.csrf = Csrf(key)
-    app.state.facts = FactsCache()
+    app.state.facts = FactsCache(basis=settings.count_shipped)
+    app.state.webhook_key = WebhookKey(settings.webhook_key_path())  # the file is made on first use
     app.state.settings = settings
     app.state.senders = senders
     app.state.model_use = model_use
@@ -115,6 +117,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.include_router(login_routes(LOGIN_TEXTS, TrackerError))  # /login, /oauth_callback
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(webhook_routes.router)
     return app
 
 

@@ -8,7 +8,9 @@ So that a manager's first look at the dashboard shows what it is for, :func:`ens
 ``demo-earlier`` cohort whose workshop ended 75 days before: eight example colleagues (``demo-*``, not hub users,
 inactive, so no reminder ever goes to them) managed by the roster's first manager, in the roster's teams and taught
 by its instructors, with the stories a real cohort has — shipped early and late, blocked by two frictions, killed by
-decision, one overdue and silent since day 14.
+decision, one overdue and silent since day 14. One of them, Omar's, is also *shipped — verified*: his team's GitHub
+deployments (staging on day 36, production on day 38) reached his plan's webhook (:func:`ensure_demo_deployment`,
+added to a demo database made before deployments existed too).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from shiplab.tracker import rules
 from shiplab.tracker.enrol import RosterPerson, ensure_cohort, ensure_people
-from shiplab.tracker.models import CheckIn, Cohort, CohortMember, Person, ShipPlan, Shipped
+from shiplab.tracker.models import CheckIn, Cohort, CohortMember, Deployment, Person, ShipPlan, Shipped, VerifiedShip
 
 DEMO_COHORT = "demo"
 DEMO_COURSE = "shiplab-demo"
@@ -30,6 +32,9 @@ EARLIER_DAYS_AGO = 75
 
 # name, use case, metric, unit, baseline, target, after, planned day, check-ins (day, status, blocker, note),
 # shipped day (None: not shipped)
+VERIFIED_EXAMPLE = "omar"  # whose production deployment the demo shows (day 38, as he reported)
+VERIFIED_DEPLOYMENTS = (("staging", 36), ("production", 38))  # environment, day (09:40 local time)
+
 EXAMPLES = (
     ("lena", "Pre-fill the claim intake form from the first e-mail", "manual review minutes per claim", "min",
      20, 10, 12, 30, ((14, "building", None, "prompt and extraction schema agreed"),
@@ -67,7 +72,41 @@ def ensure_demo_data(session: Session, roster: list[RosterPerson], today: dt.dat
         cohort = existing
     ensure_people(session, roster, cohort)
     ensure_earlier_cohort(session, roster, today)
+    ensure_demo_deployment(session)
     return cohort
+
+
+def _at(facts: rules.CohortFacts, day: int, time: dt.time = dt.time(10)) -> dt.datetime:
+    """``time`` local time on day N of the cohort, as a UTC instant."""
+    local = dt.datetime.combine(rules.day_date(facts, day), time, tzinfo=rules.zone(facts.timezone))
+    return local.astimezone(dt.UTC)
+
+
+def ensure_demo_deployment(session: Session) -> VerifiedShip | None:
+    """Omar's example plan, verified by its GitHub deployments (made once; None without the example cohort)."""
+    plan = session.scalar(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id).join(Cohort)
+                          .where(Person.username == f"demo-{VERIFIED_EXAMPLE}", Cohort.name == EARLIER_COHORT))
+    if plan is None or plan.verified is not None:
+        return plan.verified if plan else None
+    c = plan.cohort
+    facts = rules.CohortFacts(c.id, c.name, c.workshop_end, c.timezone, c.workshop_start)
+    row = None
+    for n, (environment, day) in enumerate(VERIFIED_DEPLOYMENTS, start=1):
+        finished = _at(facts, day, dt.time(9, 40))
+        row = Deployment(plan_id=plan.id, source="github", delivery_id=f"demo-{plan.id}-{n}",
+                         body_sha256=f"demo-{plan.id}-{n}".ljust(64, "0"), service="acme/claims-router",
+                         environment=environment, status="success", production=environment == "production",
+                         url=f"https://{environment}.claims.example/router", finished_at=finished,
+                         received_at=finished + dt.timedelta(seconds=2))
+        session.add(row)
+    session.flush()
+    verified = VerifiedShip(plan_id=plan.id, deployment_id=row.id, verified_at=row.finished_at, url=row.url)
+    session.add(verified)
+    session.add(CheckIn(plan_id=plan.id, at=row.received_at, status="shipped", evidence_url=row.url,
+                        note="shipped — verified: github deployment of acme/claims-router to production"))
+    plan.updated_at = dt.datetime.now(dt.UTC)  # the figures cache notices the plan
+    session.commit()
+    return verified
 
 
 def ensure_earlier_cohort(session: Session, roster: list[RosterPerson], today: dt.date) -> Cohort | None:
@@ -83,8 +122,7 @@ def ensure_earlier_cohort(session: Session, roster: list[RosterPerson], today: d
     facts = rules.CohortFacts(cohort.id, cohort.name, end, DEMO_TIMEZONE)
 
     def at(day: int) -> dt.datetime:  # 10:00 local time on day N
-        local = dt.datetime.combine(rules.day_date(facts, day), dt.time(10), tzinfo=rules.zone(DEMO_TIMEZONE))
-        return local.astimezone(dt.timezone.utc)
+        return _at(facts, day)
 
     for instructor in (p for p in roster if p.role == "instructor"):
         person = session.scalar(select(Person).where(Person.username == instructor.username))

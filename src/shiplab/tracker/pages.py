@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from shiplab.tracker import charts, rules, service
+from shiplab.tracker import charts, rules, service, webhooks
+from shiplab.tracker.deployments import deployments_of
 from shiplab.tracker.app import DB, NOW, USER
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
@@ -70,10 +71,13 @@ def my_plan(request: Request, user: HubUser = USER, session: Session = DB, now: 
     plans = service.my_plans(session, user)
     planned = {p.cohort_id for p in plans}
     open_cohorts = [c for c in service.my_cohorts(session, user) if c.id not in planned]
-    views = [{"plan": p, "out": service.plan_out(p, now), "history": service.checkins_of(session, p)}
-             for p in plans]
+    base_url = request.app.state.settings.base_url
+    views = [{"plan": p, "out": service.plan_out(p, now), "history": service.checkins_of(session, p),
+              "hook": webhooks.webhook_of(session, p.id), "hook_url": webhooks.hook_url(base_url, p.id),
+              "deployments": deployments_of(session, p, limit=20)} for p in plans]
     day60 = {c.id: rules.day_date(service.cohort_facts(c), rules.WINDOW_DAYS) for c in open_cohorts}
-    return render(request, user, "plan.html", views=views, open_cohorts=open_cohorts, day60=day60)
+    return render(request, user, "plan.html", views=views, open_cohorts=open_cohorts, day60=day60,
+                  production=request.app.state.settings.production_environments)
 
 
 @router.post("/plan")
@@ -111,7 +115,8 @@ def plan_detail(plan_id: int, request: Request, user: HubUser = USER, session: S
                 now: dt.datetime = NOW):
     plan = service.get_plan(session, user, plan_id)
     return render(request, user, "plan_detail.html", plan=plan, out=service.plan_out(plan, now),
-                  history=service.checkins_of(session, plan))
+                  history=service.checkins_of(session, plan), deployments=deployments_of(session, plan, limit=20),
+                  hook=webhooks.webhook_of(session, plan.id))
 
 
 @router.get("/dashboard")
@@ -128,7 +133,9 @@ def dashboard(request: Request, cohort: NameFilter = None, team: NameFilter = No
                   due={f.id: rules.checkins_due(f, now) for f in overdue[:50]},
                   bars=charts.team_bars(figs), curve=charts.shipped_curve(figs.shipped_by_day, figs.eligible),
                   reminders=service.reminder_summary(session, user), left_out=figs.left_out,
-                  left_out_labels=rules.LEFT_OUT)
+                  left_out_labels=rules.LEFT_OUT,
+                  split=service.shipping_split(request.app.state.facts, session, user, now, cohort=cohort or None,
+                                               team=team or None))
 
 
 @router.get("/cohorts")

@@ -176,6 +176,48 @@ class ShippedOut(BaseModel):
     after_value: float | None
 
 
+class VerifiedOut(BaseModel):
+    """*Shipped — verified*: the first successful production deployment a deploying system reported."""
+
+    verified_at: dt.datetime = Field(description="When that deployment finished (UTC).")
+    shipped_on: dt.date = Field(description="Its local date in the cohort's time zone.")
+    day: int
+    within_60_days: bool
+    url: str
+    source: str = Field(description="github, gitlab or plain.")
+    service: str
+    environment: str
+    deployment_id: int
+
+
+class DeploymentOut(BaseModel):
+    id: int
+    source: str
+    delivery_id: str | None
+    service: str
+    environment: str
+    status: str
+    production: bool = Field(description="A success in one of the production environments.")
+    url: str
+    finished_at: dt.datetime
+    received_at: dt.datetime
+
+
+class WebhookOut(BaseModel):
+    """A plan's deployment webhook as anyone who may see the plan sees it: never its secret."""
+
+    plan_id: int
+    configured: bool
+    url: str = Field(description="Where deploying systems POST their events.")
+    created_at: dt.datetime | None
+    rotated_at: dt.datetime | None
+    production_environments: list[str]
+
+
+class WebhookSecretOut(WebhookOut):
+    secret: str = Field(description="Shown this once: the tracker keeps no copy it could show again.")
+
+
 class PlanOut(BaseModel):
     id: int
     username: str
@@ -192,7 +234,8 @@ class PlanOut(BaseModel):
     blocker: str | None
     checkins_due: list[int]
     overdue: bool
-    shipped: ShippedOut | None
+    shipped: ShippedOut | None = Field(description="Self-reported by the participant.")
+    verified: VerifiedOut | None = Field(None, description="Verified by a production deployment (the plan's webhook).")
 
 
 class ErrorBody(BaseModel):

@@ -10,6 +10,13 @@ Who sees what:
 Only the plan's owner writes to it (check-ins, shipped). A plan the asker cannot see is reported as not found (its
 existence is not revealed); a plan they can see but not change is forbidden. Pages and the API both come here.
 
+**Shipped, two ways.** A plan's self-reported ship (:class:`~shiplab.tracker.models.Shipped`) and its verified one
+(:class:`~shiplab.tracker.models.VerifiedShip`, from a production deployment: :mod:`.deployments`) stay apart. The
+figures' ship date (``PlanFacts.shipped_on``) depends on what they count (``tracker.count_shipped``, the *basis*):
+``both`` — the earlier of the self-reported date and the verified date (the local date, in the cohort's time zone,
+of the deployment's finish); ``verified`` — the verified date only, so a plan that is only self-reported counts as
+not shipped yet. The dashboard asks for both bases to show verified and self-reported shipping apart.
+
 The checks that need the plan's cohort are made here, with the bounds of :mod:`.rules` (what the schemas check alone
 is in :mod:`.schemas`): a planned ship date from the workshop's first day to five years after its last day, a ship
 date from the workshop's first day to today in the cohort's time zone. An id no table can hold is simply not found.
@@ -29,8 +36,12 @@ from sqlalchemy.orm import Session
 from shiplab.tracker import rules
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
-from shiplab.tracker.models import MAX_ID, CheckIn, Cohort, CohortMember, Person, Reminder, ShipPlan, Shipped
-from shiplab.tracker.schemas import CheckInIn, CheckInOut, PlanIn, PlanOut, ShippedIn, ShippedOut
+from shiplab.tracker.models import (MAX_ID, CheckIn, Cohort, CohortMember, Deployment, Person, Reminder, ShipPlan,
+                                    Shipped, VerifiedShip)
+from shiplab.tracker.schemas import (CheckInIn, CheckInOut, DeploymentOut, PlanIn, PlanOut, ShippedIn, ShippedOut,
+                                     VerifiedOut)
+
+BASES = ("both", "verified")  # what the figures count as shipped (tracker.count_shipped)
 
 
 _SQLITE_WRITER = threading.Lock()
@@ -120,6 +131,11 @@ def _owned(session: Session, user: HubUser, plan_id: int) -> ShipPlan:
     if plan.person.username != user.name:
         raise TrackerError(403, "not_your_plan", f"only {plan.person.username} can change their ship plan.")
     return plan
+
+
+def owned_plan(session: Session, user: HubUser, plan_id: int) -> ShipPlan:
+    """The plan, if ``user`` may see it (else 404) and owns it (else 403)."""
+    return _owned(session, user, plan_id)
 
 
 def my_plans(session: Session, user: HubUser) -> list[ShipPlan]:
@@ -247,6 +263,23 @@ def plan_facts(plan: ShipPlan) -> rules.PlanFacts:
                            s.after_value if s else None)
 
 
+def verified_out(plan: ShipPlan, f: rules.PlanFacts, now: dt.datetime) -> VerifiedOut | None:
+    v = plan.verified
+    if v is None:
+        return None
+    vf = f._replace(shipped_on=rules.local_date(f.cohort, v.verified_at))
+    d = v.deployment
+    return VerifiedOut(verified_at=v.verified_at, shipped_on=vf.shipped_on, day=rules.days_to_ship(vf),
+                       within_60_days=rules.shipped_within(vf, now=now), url=v.url, source=d.source,
+                       service=d.service, environment=d.environment, deployment_id=d.id)
+
+
+def deployment_out(d: Deployment) -> DeploymentOut:
+    return DeploymentOut(id=d.id, source=d.source, delivery_id=d.delivery_id, service=d.service,
+                         environment=d.environment, status=d.status, production=d.production, url=d.url,
+                         finished_at=d.finished_at, received_at=d.received_at)
+
+
 def plan_out(plan: ShipPlan, now: dt.datetime) -> PlanOut:
     f = plan_facts(plan)
     s = plan.shipped
@@ -258,7 +291,8 @@ def plan_out(plan: ShipPlan, now: dt.datetime) -> PlanOut:
                    shipped=None if s is None else ShippedOut(
                        shipped_on=s.shipped_on, day=rules.days_to_ship(f),
                        within_60_days=rules.shipped_within(f, now=now),
-                       evidence_url=s.evidence_url, after_value=s.after_value))
+                       evidence_url=s.evidence_url, after_value=s.after_value),
+                   verified=verified_out(plan, f, now))
 
 
 def checkin_out(c: CheckIn) -> CheckInOut:
@@ -266,15 +300,18 @@ def checkin_out(c: CheckIn) -> CheckInOut:
 
 
 def facts(session: Session, user: HubUser, cohort: str | None = None, team: str | None = None,
-          changed_since: dt.datetime | None = None) -> list[rules.PlanFacts]:
+          changed_since: dt.datetime | None = None, basis: str = "both") -> list[rules.PlanFacts]:
     """Plain facts of every plan ``user`` may see (optionally one cohort by name, one team, only plans changed
-    since an instant), in one query."""
+    since an instant), in one query; their ship dates as ``basis`` counts them (see the module's docstring)."""
+    if basis not in BASES:
+        raise ValueError(f"basis {basis!r} is not one of {BASES}")
     q = (select(ShipPlan.id, Person.username, Person.team, Cohort.id, Cohort.name, Cohort.workshop_end,
                 Cohort.timezone, Cohort.workshop_start, ShipPlan.planned_ship_date, ShipPlan.status, ShipPlan.blocker,
                 ShipPlan.last_checkin_at, Shipped.shipped_on, ShipPlan.baseline_value, ShipPlan.target_value,
-                Shipped.after_value, ShipPlan.backlog_ref, ShipPlan.metric_name)
+                Shipped.after_value, ShipPlan.backlog_ref, ShipPlan.metric_name, VerifiedShip.verified_at)
          .select_from(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
          .join(Cohort, Cohort.id == ShipPlan.cohort_id).outerjoin(Shipped, Shipped.plan_id == ShipPlan.id)
+         .outerjoin(VerifiedShip, VerifiedShip.plan_id == ShipPlan.id)
          .where(plan_filter(user)).order_by(ShipPlan.id))
     if cohort:
         q = q.where(Cohort.name == cohort)
@@ -285,8 +322,11 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
     cohorts: dict[int, rules.CohortFacts] = {}
     out = []
     for (pid, username, pteam, cid, cname, cend, ctz, cstart, planned, status, blocker, last, shipped_on, base,
-         target, after, ref, metric) in session.execute(q):
+         target, after, ref, metric, verified_at) in session.execute(q):
         c = cohorts.get(cid) or cohorts.setdefault(cid, rules.CohortFacts(cid, cname, cend, ctz, cstart))
+        if verified_at is not None or basis == "verified":
+            verified_on = None if verified_at is None else rules.local_date(c, verified_at)
+            shipped_on = verified_on if basis == "verified" or shipped_on is None else min(shipped_on, verified_on)
         out.append(rules.PlanFacts(pid, username, pteam, c, planned, status, blocker, last, shipped_on, base,
                                    target, after, ref, metric))
     return out
@@ -320,21 +360,23 @@ class FactsCache:
 
     OVERLAP = dt.timedelta(seconds=5)
 
-    def __init__(self, max_age: float = 600.0, size: int = 256):
-        self.max_age, self.size = max_age, size
+    def __init__(self, max_age: float = 600.0, size: int = 256, basis: str = "both"):
+        if basis not in BASES:
+            raise ValueError(f"basis {basis!r} is not one of {BASES}")
+        self.max_age, self.size, self.basis = max_age, size, basis
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, session: Session, user: HubUser, cohort: str | None = None, team: str | None = None
-            ) -> list[rules.PlanFacts]:
-        entry = self._load(session, user, cohort, team)
+    def get(self, session: Session, user: HubUser, cohort: str | None = None, team: str | None = None,
+            basis: str | None = None) -> list[rules.PlanFacts]:
+        entry = self._load(session, user, cohort, team, basis or self.basis)
         with entry.lock:
             return list(entry.plans.values())
 
     def figures(self, session: Session, user: HubUser, now: dt.datetime, cohort: str | None = None,
-                team: str | None = None) -> tuple[list[rules.PlanFacts], rules.Figures]:
-        """The plans and their figures at ``now``."""
-        entry = self._load(session, user, cohort, team)
+                team: str | None = None, basis: str | None = None) -> tuple[list[rules.PlanFacts], rules.Figures]:
+        """The plans and their figures at ``now`` (ship dates as ``basis`` counts them; default: the cache's)."""
+        entry = self._load(session, user, cohort, team, basis or self.basis)
         with entry.lock:
             plans = list(entry.plans.values())
             if entry.book is None or not entry.book.valid_at(now):
@@ -355,9 +397,9 @@ class FactsCache:
                                      count(CohortMember))).one()
         return row[0], row[1], tuple(row[2:])
 
-    def _load(self, session, user, cohort, team) -> _Entry:
+    def _load(self, session, user, cohort, team, basis) -> _Entry:
         version = self.version(session)
-        key = (user.role, "" if user.role == "admin" else user.name, user.teams, cohort or "", team or "")
+        key = (user.role, "" if user.role == "admin" else user.name, user.teams, cohort or "", team or "", basis)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
@@ -367,7 +409,7 @@ class FactsCache:
             if entry.version == version:
                 return entry
             changed = facts(session, user, cohort=cohort, team=team,
-                            changed_since=entry.version[1] - self.OVERLAP)
+                            changed_since=entry.version[1] - self.OVERLAP, basis=basis)
             with entry.lock:
                 entry.plans.update((f.id, f) for f in changed)
                 if entry.book is not None:
@@ -375,13 +417,27 @@ class FactsCache:
                 entry.version = max(entry.version, version)
             return entry
         entry = _Entry(version, time.monotonic() + self.max_age,
-                       {f.id: f for f in facts(session, user, cohort=cohort, team=team)})
+                       {f.id: f for f in facts(session, user, cohort=cohort, team=team, basis=basis)})
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return entry
+
+
+def shipping_split(cache: FactsCache, session: Session, user: HubUser, now: dt.datetime, cohort: str | None = None,
+                   team: str | None = None) -> dict:
+    """Verified and self-reported shipping apart, for the plans ``user`` may see: what the 60-day figure counts
+    (the cache's basis), plans shipped and within 60 days verified by a deployment, those only self-reported (or
+    verified later than day 60), and the verified ones per team."""
+    verified = cache.figures(session, user, now, cohort=cohort, team=team, basis="verified")[1]
+    both = cache.figures(session, user, now, cohort=cohort, team=team, basis="both")[1]
+    v, b = verified.overall, both.overall
+    return {"counts": cache.basis, "verified": v.shipped, "verified_within_60": v.shipped_within_60,
+            "self_reported_only": max(b.shipped - v.shipped, 0),
+            "self_reported_only_within_60": max(b.shipped_within_60 - v.shipped_within_60, 0),
+            "verified_within_60_by_team": {t: g.shipped_within_60 for t, g in verified.by_team.items()}}
 
 
 def reminder_summary(session: Session, user: HubUser) -> dict:
