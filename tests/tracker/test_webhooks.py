@@ -265,9 +265,13 @@ def test_a_setting_makes_the_60_day_figure_count_verified_ships_only(tmp_path, c
 
 
 def test_the_cached_figures_see_a_new_verification(client):
-    """Having looked at the dashboard once, does the manager's next look count a plan verified in between?"""
+    """Having looked at the dashboard once, does the manager's next look count a plan verified in between — one
+    already self-reported as shipped, whose status does not change?"""
     pid = make_plan(client, "anna")
-    assert client.get("/api/figures", headers=token("marta")).json()["overall"]["shipped"] == 0
+    assert client.post(f"/api/plans/{pid}/shipped", headers=token("anna"),
+                       json={"evidence_url": "https://git.example/rel/1"}).status_code == 201
+    figs = client.get("/api/figures", headers=token("marta")).json()
+    assert figs["overall"]["shipped"] == 1 and figs["shipping"]["verified"] == 0
     secret = new_secret(client, "anna", pid)
     assert post_github(client, pid, secret, github_body()).status_code == 201
     figs = client.get("/api/figures", headers=token("marta")).json()
