@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from shiplab.gateway.backends import LocalLLM, chat_prompt, clean_answer, is_completion_prompt
+from shiplab.gateway.backends import LocalLLM, answer_so_far, chat_prompt, clean_answer, is_completion_prompt
 from shiplab.settings import REPO_ROOT
 
 LAB5 = REPO_ROOT / "labs" / "lab5-rag" / "make_notebook.py"
@@ -57,6 +57,16 @@ def test_answers_come_back_without_echo_or_repeats():
     assert clean_answer("\nAnswer:\nAnswer:\nAnswer:") == ""
     assert clean_answer("It is 1 hour. It is 1 hour. It is 1 hour.") == "It is 1 hour."
     assert clean_answer("3600 seconds.\n3600 seconds.\nthen culled") == "3600 seconds.\nthen culled"
+
+
+def test_a_completion_ends_at_the_next_turn_once_the_answer_has_begun():
+    """Are a leading blank line and a leading "Answer:" skipped (they ended Gemma's answers before it began: the
+    empty strings of issue 17), and does the answer end at the next turn or blank line after it?"""
+    assert answer_so_far("\n\nAnswer:\n/opt/tljh/installer.log") == ("/opt/tljh/installer.log", False)
+    assert answer_so_far("\n\n/opt/tljh/installer.log\n\nQuestion: next") == ("/opt/tljh/installer.log", True)
+    assert answer_so_far(" EUR 225 [a].\nQuestion: and?") == ("EUR 225 [a].", True)
+    assert answer_so_far(" EUR 225.\nAnswer: EUR 225.") == ("EUR 225.", True)
+    assert answer_so_far("\n\n") == ("", False)
 
 
 @pytest.fixture(scope="module")

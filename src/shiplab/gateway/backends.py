@@ -29,8 +29,9 @@
   message that already has its ``Question:`` line gets only the ``Answer:`` cue. Every answer is cleaned the same
   way (:func:`clean_answer`): a leading ``Answer:`` echo is dropped, and a line or sentence the model repeats is
   kept once. Generation uses a mild repetition penalty (:data:`REPEAT_PENALTY`) and, completion-style, stops at
-  the next ``Question:``/``Answer:``/``Context:`` turn, or at a blank line once the answer has begun (a blank line
-  first, as Gemma writes after a Markdown context, is skipped: a plain ``"\\n\\n"`` stop returned empty answers).
+  the next ``Question:``/``Answer:``/``Context:`` turn or a blank line once the answer has begun
+  (:func:`answer_so_far`): Gemma often opens with a blank line or a second ``Answer:`` after a Markdown context,
+  and plain ``"\\n\\n"``/``"\\nAnswer:"`` stops then returned empty answers.
 
 - External providers (OpenAI-compatible endpoints) are forwarded with the key held by the gateway only.
 """
@@ -205,6 +206,14 @@ def chat_prompt(messages: list[dict], guarded: bool = False) -> str:
     return prompt if finished else prompt + "\nAnswer:"
 
 
+def answer_so_far(raw: str) -> tuple[str, bool]:
+    """The answer in a completion generated so far, and whether it has ended: leading blank lines and ``Answer:``
+    echoes are skipped, then the answer runs to the next turn (:data:`TURN_STOPS`) or blank line."""
+    body = _LEADING_CUES.sub("", raw.lstrip())
+    ends = [i for i in (body.find(s) for s in (*TURN_STOPS, "\n\n")) if i >= 0]
+    return (body[:min(ends)], True) if ends else (body, False)
+
+
 def clean_answer(text: str) -> str:
     """The model's answer without a leading ``Answer:`` echo, each repeated line or sentence kept once."""
     text = _LEADING_CUES.sub("", text or "").strip()
@@ -277,19 +286,19 @@ class LocalLLM:
             return self._completion(chat_prompt(messages, guarded=guarded), list(stop or []), sampling)
 
     def _completion(self, prompt: str, stop: list[str], sampling: dict) -> dict:
-        """A completion that ends at a blank line *after* the answer has begun: a base model shown Markdown often
-        opens with one, and a plain ``"\n\n"`` stop then returned an empty answer."""
-        pieces, finish = [], "length"
-        for chunk in self._llm.create_completion(prompt, stop=[*TURN_STOPS, *(s for s in stop if s.strip())], stream=True,
+        """A completion that ends at the next turn or a blank line *once the answer has begun*: a base model shown
+        Markdown often opens with a blank line or another ``Answer:``, and plain stops then returned empty answers."""
+        pieces, finish, text = [], "length", ""
+        for chunk in self._llm.create_completion(prompt, stop=[s for s in stop if s.strip()] or None, stream=True,
                                                  **sampling):
             choice = chunk["choices"][0]
             pieces.append(choice["text"])
-            if "\n\n" in "".join(pieces).lstrip():
+            text, ended = answer_so_far("".join(pieces))
+            if ended:
                 finish = "stop"
                 break
             finish = choice.get("finish_reason") or finish
         raw = "".join(pieces)
-        text = raw.lstrip().split("\n\n", 1)[0]
         return {"text": clean_answer(text), "finish_reason": finish,
                 "prompt_tokens": len(self._llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)),
                 "completion_tokens": self.count_tokens(raw) if raw else 0}

@@ -5,14 +5,21 @@ returns a :class:`GatewayChatModel` that uses them, so no key ever appears in a 
 governance policy and the participant's budget; its refusals arrive as :class:`LLMError` with the gateway's
 message (which names the rule).
 
-Where no gateway is reachable — grading runs without network — :func:`chat_model_or_none` returns ``None`` and the
-lab's exploration cells say so and skip; graded exercises take the model as a parameter, so their tests pass a
-deterministic fake (langchain-core's ``FakeListChatModel``) instead.
+Outside the hub (no gateway URL), :func:`chat_model` runs the same gateway in this process
+(:mod:`shiplab.rag.local`): the same local model, prompt building, governance policy and budgets, through the same
+client class. Where that cannot be done — the policy cannot be read, the model's package is missing — it raises
+:class:`LLMError` saying which.
+
+:func:`chat_model_or_none` (what the labs' set-up cells call) returns ``None`` where no model should answer: while
+nbgrader runs the notebook (graded exercises take the model as a parameter, so their tests pass a deterministic
+fake — langchain-core's ``FakeListChatModel`` — instead), outside a Jupyter kernel unless ``SHIPLAB_LOCAL_MODEL=1``
+(the offline wrong-answer runner), or where no model can.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -25,6 +32,7 @@ from shiplab.errors import ShiplabError
 from shiplab.rag.embeddings import GATEWAY_TOKEN_ENV, GATEWAY_URL_ENV
 
 DEFAULT_MODEL = "local"
+LOCAL_MODEL_ENV = "SHIPLAB_LOCAL_MODEL"  # 1: offer the in-process model outside a kernel too; 0: never
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 
 
@@ -110,31 +118,52 @@ class GatewayChatModel(BaseChatModel):
 
 
 def chat_model(**kwargs: Any) -> GatewayChatModel:
-    """The gateway's chat model, from ``SHIPLAB_GATEWAY_URL`` / ``SHIPLAB_GATEWAY_TOKEN``; :class:`LLMError` if unset."""
+    """The gateway's chat model, from ``SHIPLAB_GATEWAY_URL`` / ``SHIPLAB_GATEWAY_TOKEN`` (or ``base_url=`` and
+    ``token=``); without them, the same gateway in this process (:func:`shiplab.rag.local.local_chat_model`).
+    :class:`LLMError` when neither can answer, saying why."""
     url = kwargs.pop("base_url", None) or os.environ.get(GATEWAY_URL_ENV, "")
     token = kwargs.pop("token", None) or os.environ.get(GATEWAY_TOKEN_ENV, "")
-    if not url or not token:
-        raise LLMError("No model gateway is configured in this environment.",
+    if url and token:
+        return GatewayChatModel(base_url=url, token=SecretStr(token), **kwargs)
+    if url or token:
+        missing = GATEWAY_TOKEN_ENV if url else GATEWAY_URL_ENV
+        raise LLMError(f"The model gateway is only half configured: {missing} is not set.",
                        hint=f"In the hub, {GATEWAY_URL_ENV} and {GATEWAY_TOKEN_ENV} are set for you; "
-                            "outside it, pass base_url= and token=.")
-    return GatewayChatModel(base_url=url, token=SecretStr(token), **kwargs)
+                            "outside it, pass both base_url= and token=, or neither for the in-process model.")
+    from shiplab.rag.local import local_chat_model
+
+    return local_chat_model(**kwargs)
+
+
+def in_notebook_kernel() -> bool:
+    """Is this code running in a Jupyter kernel (a notebook, JupyterLab, VS Code), not a script or a bare shell?"""
+    app = sys.modules.get("ipykernel.kernelapp")
+    return bool(app is not None and app.IPKernelApp.initialized())
 
 
 def chat_model_or_none(**kwargs: Any) -> GatewayChatModel | None:
-    """The gateway's chat model if one is configured and answers, else ``None``.
+    """The chat model :func:`chat_model` gives if it can answer, else ``None``: the hub's gateway when it answers;
+    without one, the in-process model (:mod:`shiplab.rag.local`) in a notebook's kernel, or wherever
+    ``SHIPLAB_LOCAL_MODEL=1`` asks for it (``0`` never).
 
-    Also ``None`` while nbgrader runs the notebook (``NBGRADER_EXECUTION`` is ``validate`` in *Validate*,
-    ``autograde`` while grading): graded exercises take their model as a parameter, and the exploration cells that
-    call the live model would make *Validate* wait on a small local model generating — a minute for lab 5 on two
-    cores — for nothing it checks."""
-    import os
-
+    ``None`` while nbgrader runs the notebook (``NBGRADER_EXECUTION`` is ``validate`` in *Validate*, ``autograde``
+    while grading): graded exercises take their model as a parameter, and the exploration cells that call the live
+    model would make *Validate* wait on a small local model generating — a minute for lab 5 on two cores — for
+    nothing it checks. For the same reason the in-process model is not offered outside a kernel by default: the
+    wrong-answer runner (:mod:`shiplab.course.wronganswers`) executes a lab in a bare IPython shell, offline, as
+    grading does, and lab 5's runs went from 25 s to 8 minutes with the model answering its exploration cells."""
     if os.environ.get("NBGRADER_EXECUTION"):
+        return None
+    gateway = bool(kwargs.get("base_url") or os.environ.get(GATEWAY_URL_ENV))
+    local = os.environ.get(LOCAL_MODEL_ENV, "").strip()
+    if not gateway and (local == "0" or (local != "1" and not in_notebook_kernel())):
         return None
     try:
         model = chat_model(**kwargs)
     except LLMError:
         return None
+    if model._client is not None:  # in-process: nothing to reach
+        return model
     import httpx
 
     try:
