@@ -55,18 +55,18 @@ def hub():
 def as_participant(user: str, code: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run Python ``code`` as the participant's Unix account (what her own server's kernel is)."""
     account = pwd.getpwnam(f"{TEST_PREFIX}{user}")
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], preexec_fn=_dropping_to(account),
+                          capture_output=True,
+                          text=True, timeout=timeout, cwd="/", env={"PATH": "/usr/bin:/bin", "HOME": account.pw_dir})
 
+
+def _dropping_to(account: pwd.struct_passwd):
     def drop():
         os.setgroups([])
         os.setgid(account.pw_gid)
         os.setuid(account.pw_uid)
 
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], preexec_fn=drop, capture_output=True,
-                          text=True, timeout=timeout, cwd="/", env={"PATH": "/usr/bin:/bin", "HOME": account.pw_dir})
-
-
-def released() -> dict:
-    return json.loads((LABS_DIR / "demo" / "demo.ipynb").read_text())
+    return drop
 
 
 def answered(correct: bool = True, extra_cells: list[str] | None = None, drop_tests: bool = False) -> dict:
@@ -239,6 +239,92 @@ def test_deleting_the_test_cells_does_not_keep_the_earlier_score(hub):
     assert score_of(hub, "qa-eve") == 0
 
 
+# Issue 15's fresh-eyes findings B2 and B3: code in the participant's kernel bending the tests that ran there.
+BENDS = {
+    "rebinds the checks": """
+        import shiplab_checks
+        def _passes(*args, **kwargs):
+            return None
+        for _name in dir(shiplab_checks):
+            if _name.startswith("check_"):
+                setattr(shiplab_checks, _name, _passes)
+                globals()[_name] = _passes
+        get_ipython().events.register("pre_run_cell", lambda info: globals().update(
+            {n: _passes for n in list(globals()) if n.startswith("check_")}))
+    """,
+    "swallows every error": """
+        get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+    """,
+    "rewrites the test cells": """
+        get_ipython().input_transformers_post.append(
+            lambda lines: ["pass\\n"] if any("check_" in line for line in lines) else lines)
+    """,
+    "returns what equals everything": """
+        class _Yes(str):
+            def __eq__(self, other):
+                return True
+            __hash__ = str.__hash__
+        class _Everything:
+            def __eq__(self, other):
+                return True
+            __hash__ = object.__hash__
+        def normalize_priority(text):
+            return _Everything()
+        def route_ticket(summary):
+            return _Yes("x")
+    """,
+}
+
+
+@pytest.mark.parametrize("bend", sorted(BENDS))
+def test_code_in_her_kernel_cannot_bend_the_tests(hub, bend):
+    """Eve submits wrong answers (stubs) plus a cell that rebinds the test helpers, swallows every exception,
+    rewrites test cells before they run, or returns objects equal to anything: is her score still 0? (Each gave
+    6/6 while the tests ran in her kernel.)"""
+    nb = answered(correct=False)
+    first_code = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+    first_code["source"] = textwrap.dedent(BENDS[bend]) + "\n" + "".join(first_code["source"])
+    if bend == "returns what equals everything":  # the stubs would raise: her functions answer instead
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("solution") and cell is not first_code:
+                cell["source"] = "pass"
+        first_code["source"] = textwrap.dedent(BENDS[bend])
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", f"Eve's submission ({bend}) graded")
+    assert score_of(hub, "qa-eve") == 0
+
+
+def test_the_hidden_tests_never_reach_her_kernel(hub):
+    """Eve's solution cell records every cell her kernel is given (an IPython hook) and her last cell prints them,
+    base64-encoded so no delimiter check sees them: does her graded notebook hold no hidden test, while her correct
+    answers still score 6/6?"""
+    import base64
+
+    from shiplab.course.hidden import hidden_snippets
+
+    recorder = textwrap.dedent("""
+        _seen = []
+        get_ipython().events.register("pre_run_cell", lambda info: _seen.append(info.raw_cell))
+    """)
+    nb = answered(correct=True, extra_cells=[
+        "import base64\nprint('SEEN:' + base64.b64encode('\\n'.join(_seen).encode()).decode())"])
+    first_code = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+    first_code["source"] = recorder + "\n" + "".join(first_code["source"])
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's recording submission graded")
+    assert score_of(hub, "qa-eve") == 6
+    graded = nbformat.read(str(hub.state / "courses" / COURSE / "autograded" / "qa-eve" / "demo" / "demo.ipynb"),
+                           as_version=4)
+    printed = "".join(o.get("text", "") for c in graded.cells if c.cell_type == "code" for o in c.outputs)
+    blob = printed.split("SEEN:", 1)[1].split()[0]
+    seen = base64.b64decode(blob).decode()
+    assert "check_returns(normalize_priority" in seen  # the hook ran and saw the visible tests
+    snippets = hidden_snippets(LABS_DIR / "demo" / "demo.ipynb")
+    assert snippets
+    assert not [s for s in snippets if s in seen], "hidden tests reached the participant's kernel"
+    assert "BEGIN HIDDEN TESTS" not in seen
+
+
 def test_the_hubs_state_is_closed_to_a_participant(hub):
     """Can Eve read the hub's database (users and their cookie ids), its cookie secret, the tracker's or the
     gateway's data, or the grading queue? Are they 0600 in 0700 folders?"""
@@ -371,12 +457,7 @@ def test_a_socket_or_fifo_in_her_home_receives_nothing_from_grading(hub):
         open({str(got)!r}, "wb").write(received)
     """)
 
-    def drop():
-        os.setgroups([])
-        os.setgid(account.pw_gid)
-        os.setuid(account.pw_uid)
-
-    listener = subprocess.Popen([sys.executable, "-c", listener_code], preexec_fn=drop, cwd="/",
+    listener = subprocess.Popen([sys.executable, "-c", listener_code], preexec_fn=_dropping_to(account), cwd="/",
                                 env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
     try:
         deadline = time.monotonic() + 20

@@ -73,16 +73,20 @@ def tests(grade_id: str, source: str, points: float):
                                                                        points=points))
 
 
-def notebook(cells: list) -> nbformat.NotebookNode:
+def notebook(cells: list, judge: bool = True) -> nbformat.NotebookNode:
+    """``judge=False``: the grading worker runs this notebook's tests inside the participant's kernel, as nbgrader
+    does, instead of in the judge (:mod:`shiplab.grading.judge`) — for a lab whose tests the judge cannot run yet."""
     nb = new_notebook(cells=cells)
     nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
                    "language_info": {"name": "python"}}
+    if not judge:
+        nb.metadata["shiplab"] = {"judge": False}
     return nb
 
 
-def render(cells: list) -> str:
+def render(cells: list, judge: bool = True) -> str:
     """The notebook's file text: deterministic, so the committed file can be compared with its generator."""
-    nb = notebook(cells)
+    nb = notebook(cells, judge)
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
 
@@ -93,8 +97,8 @@ def notebook_path(generator: str | Path) -> Path:
     return folder / f"{folder.name}.ipynb"
 
 
-def main(generator: str | Path, cells: list) -> None:
+def main(generator: str | Path, cells: list, judge: bool = True) -> None:
     """Write the lab's notebook next to its generator (call from ``if __name__ == "__main__"``)."""
     path = notebook_path(generator)
-    path.write_text(render(cells), encoding="utf-8")
+    path.write_text(render(cells, judge), encoding="utf-8")
     print(f"wrote {path}", file=sys.stderr)

@@ -43,14 +43,16 @@ from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 
 from shiplab.course.hidden import (
+    HIDDEN_RE,
     HiddenTestsLeak,
     StripHiddenTests,
     assert_no_hidden,
     hidden_snippets,
 )
 from shiplab.grading import intake
+from shiplab.grading.judge import defined_names
 from shiplab.grading.safehtml import CELL_ID, safe_notebook
-from shiplab.grading.sandbox import Sandbox
+from shiplab.grading.sandbox import JudgeJob, Sandbox
 
 log = logging.getLogger("shiplab.grading.engine")
 
@@ -118,19 +120,89 @@ class SandboxStep(NbGraderPreprocessor):
         folder = Path(resources.get("metadata", {}).get("path") or ".")
         files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
                  if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and p.name not in PRIVATE_FILES}
+        info = resources["nbgrader"]
+        job = judge_job(Path(CourseDirectory(config=self.config).root), info["assignment"], info["notebook"])
+        sent = for_kernel(nb) if job is not None else nb
         self.writer.release()
         try:
-            result = self.sandbox.execute(nb, files, execute_settings(self.config))
+            result = self.sandbox.execute(sent, files, execute_settings(self.config), judge=job)
         finally:
             self.writer.acquire()
         self.outcome.execute_seconds += result.seconds
         if result.notebook is None:
             self.outcome.reason = result.reason
-            log.warning("%s/%s: %s", resources["nbgrader"]["student"], resources["nbgrader"]["assignment"],
-                        result.reason)
+            log.warning("%s/%s: %s", info["student"], info["assignment"], result.reason)
             return nbformat.from_dict(safe_notebook(fail_every_test(nb, result.reason))), resources
+        executed = result.notebook if job is None else with_judged_outputs(nb, result.notebook, result.judged)
         # what the formgrader, the feedback and the board will render: nothing in it may run in a viewer's browser
-        return nbformat.from_dict(safe_notebook(result.notebook)), resources
+        return nbformat.from_dict(safe_notebook(executed)), resources
+
+
+SERVE_SOURCE = "import shiplab.grading.remote as _shiplab_remote; _shiplab_remote.serve(get_ipython().user_ns)"
+
+
+def _is_test(cell) -> bool:
+    return cell.get("cell_type") == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def judge_job(course_root: Path, assignment: str, notebook: str) -> JudgeJob | None:
+    """The instructor's source notebook as the judge runs it: its locked code cells (set-up, helpers) and its test
+    cells, hidden tests included, in order; the names its solution cells define; the files beside it. None when
+    there is no source notebook, no test cell, or the notebook says ``"shiplab": {"judge": false}``."""
+    folder = course_root / "source" / assignment
+    path = folder / f"{notebook}.ipynb"
+    if not path.is_file():
+        return None
+    source = nbformat.read(str(path), as_version=4)
+    if source.metadata.get("shiplab", {}).get("judge") is False:
+        return None
+    cells, solutions = [], []
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code":
+            continue
+        if meta.get("solution"):
+            solutions.append(cell.source)
+        elif meta.get("grade") or meta.get("locked"):
+            cells.append({"kind": "test" if meta.get("grade") else "setup", "grade_id": meta.get("grade_id", ""),
+                          "source": cell.source})
+    if not any(c["kind"] == "test" for c in cells):
+        return None
+    files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
+             if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"}
+    return JudgeJob(cells, defined_names(solutions), files)
+
+
+def for_kernel(nb: NotebookNode) -> dict:
+    """The notebook the participant's kernel runs when a judge runs the tests: each test cell without its hidden
+    part (what the participant saw), then one last cell that answers the judge."""
+    sent = copy.deepcopy(dict(nb))
+    sent["cells"] = [copy.deepcopy(c) for c in nb.cells]
+    for cell in sent["cells"]:
+        if _is_test(cell):
+            cell["source"] = HIDDEN_RE.sub("", cell["source"])
+    sent["cells"].append(nbformat.v4.new_code_cell(SERVE_SOURCE, metadata={"shiplab": {"serve": True}}))
+    return sent
+
+
+def with_judged_outputs(nb: NotebookNode, executed: dict, judged: dict | None) -> dict:
+    """``nb`` (sources as restored, hidden tests included) with the kernel's outputs for its own cells and the
+    judge's for every test cell; a test cell the judge did not run fails."""
+    out = copy.deepcopy(dict(nb))
+    out["cells"] = [copy.deepcopy(c) for c in nb.cells]
+    for mine, theirs in zip(out["cells"], executed["cells"]):
+        if mine.get("cell_type") != "code":
+            continue
+        if _is_test(mine):
+            grade_id = mine["metadata"]["nbgrader"]["grade_id"]
+            judged = judged or {}
+            mine["outputs"] = judged[grade_id] if grade_id in judged else [
+                NotebookNode(output_type="error", ename="NotGraded", evalue="the tests of this cell did not run",
+                             traceback=["NotGraded: the tests of this cell did not run"])]
+        else:
+            mine["outputs"] = theirs.get("outputs", [])
+        mine["execution_count"] = theirs.get("execution_count")
+    return out
 
 
 def execute_settings(config: Config) -> dict:
@@ -284,28 +356,29 @@ class Engine:
         """Every automatic grade of the participant's earlier submission of ``lab`` goes back to 0 before this one
         is graded: nbgrader writes grades only for the test cells the notebook still has, so a resubmission with
         its test cells deleted or renamed would keep the earlier score. Manual grades an instructor gave stay."""
-        with Gradebook(self.db_url, self._coursedir(lab, student).course_id) as gb:
-            try:
-                submission = gb.find_submission(lab, student)
-            except MissingEntry:
-                return
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    grade.auto_score = 0
-            gb.db.commit()
+        self._zero_auto_scores(lab, student, create=False)
 
     def _zero(self, lab: str, student: str) -> None:
         """nbgrader could not grade the notebook: record 0 for every grade, so the gradebook does not lie."""
+        self._zero_auto_scores(lab, student, create=True)
+
+    def _zero_auto_scores(self, lab: str, student: str, *, create: bool) -> None:
+        """Automatic scores of ``student``'s submission of ``lab`` set to 0 (``create``: the submission is made if
+        missing, and nothing is left waiting for a manual grade)."""
         with Gradebook(self.db_url, self._coursedir(lab, student).course_id) as gb:
             try:
-                gb.update_or_create_student(student)
-                submission = gb.update_or_create_submission(lab, student)
+                if create:
+                    gb.update_or_create_student(student)
+                    submission = gb.update_or_create_submission(lab, student)
+                else:
+                    submission = gb.find_submission(lab, student)
             except MissingEntry:
                 return
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     grade.auto_score = 0
-                    grade.needs_manual_grade = False
+                    if create:
+                        grade.needs_manual_grade = False
             gb.db.commit()
 
     def score(self, lab: str, student: str) -> tuple[float | None, float | None]:

@@ -54,12 +54,17 @@ from jupyter_client.provisioning import LocalProvisioner  # noqa: E402
 EXIT_NO_REQUEST = 72
 LAUNCHER = ("-m", "ipykernel_launcher")
 _OFFER: dict[str, Any] = {}  # in the runner: {"pid": kernel process id, "conn": pipe end to send the request}
+JUDGE: dict[str, Any] = {}  # in the kernel: {"conn": its end of the judge's pipe} (shiplab.grading.remote.serve)
 
 
-def serve(spec: dict, requests) -> None:
-    """The kernel process: set up the sandbox, wait for the runner's launch request, become the kernel."""
+def serve(spec: dict, requests, judge=None) -> None:
+    """The kernel process: set up the sandbox, wait for the runner's launch request, become the kernel.
+
+    ``judge``: this kernel's end of the pipe to the judge (:mod:`shiplab.grading.judge`), kept for the last cell."""
     from shiplab.grading import runner
 
+    if judge is not None:
+        JUDGE["conn"] = judge
     os.setsid()
     try:
         runner.enter_sandbox(spec, dumpable=True)

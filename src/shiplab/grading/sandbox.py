@@ -52,6 +52,7 @@ from shiplab.grading import GradingError
 log = logging.getLogger("shiplab.grading.sandbox")
 
 ACCOUNT_PREFIX = "shiplab-sandbox-"
+JUDGE_PREFIX = "shiplab-judge-"  # the judge of each slot runs the tests as an account of its own
 DEFAULT_WORK_ROOT = Path(tempfile.gettempdir()) / "shiplab-sandbox"
 _CTX = None
 
@@ -78,6 +79,17 @@ class Account:
 
 
 @dataclass
+class JudgeJob:
+    """The tests to run outside the kernel (:mod:`shiplab.grading.judge`): the instructor's cells (``kind`` "setup"
+    or "test", ``grade_id``, ``source``), the names the solution cells define, the files beside the source
+    notebook (name -> path: the instructor's, never the submission's)."""
+
+    cells: list[dict]
+    names: list[str]
+    files: dict[str, Path]
+
+
+@dataclass
 class Execution:
     """What came back: the executed notebook, or why there is none."""
 
@@ -86,6 +98,7 @@ class Execution:
     seconds: float = 0.0
     log_tail: str = ""
     extra: dict = field(default_factory=dict)  # "kernel": "prestarted" (forked ready) or "started" (from scratch)
+    judged: dict | None = None  # grade id -> the test cell's outputs, from the judge; None: not judged
 
 
 def is_root() -> bool:
@@ -250,6 +263,8 @@ class Sandbox:
         self.prestart_kernel = prestart_kernel  # False: each kernel starts from scratch (bench/grading.py compares)
         self.work_root = ensure_work_root(Path(work_root))
         self.accounts: list[Account | None] = ensure_sandbox_accounts(slots) if is_root() else [None] * slots
+        self.judges: list[Account | None] = (ensure_sandbox_accounts(slots, JUDGE_PREFIX) if is_root()
+                                             else [None] * slots)
         self.isolate_network = isolate_network and network_isolation_available()
         # private /tmp, /var/tmp, /dev/shm; everything else read-only (needs the same rights as the network's)
         self.isolate_filesystem = self.isolate_network and filesystem_isolation_available()
@@ -282,9 +297,10 @@ class Sandbox:
 
     @contextlib.contextmanager
     def _slot(self):
-        """Hold one account (an exclusive lock file per account, so two workers never share one at once)."""
+        """Hold one slot: its account and its judge's (an exclusive lock file per slot, so two workers never share
+        one at once)."""
         while True:
-            for k, account in enumerate(self.accounts):
+            for k, account in enumerate(zip(self.accounts, self.judges)):
                 fh = open(self.work_root / f".slot-{k}.lock", "w")
                 try:
                     fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -298,21 +314,25 @@ class Sandbox:
                 return
             time.sleep(0.05)
 
-    def execute(self, notebook: dict, files: dict[str, Path], execute_settings: dict | None = None) -> Execution:
-        """Execute ``notebook`` with ``files`` (name in the folder -> file to copy) beside it."""
-        with self._slot() as account:
+    def execute(self, notebook: dict, files: dict[str, Path], execute_settings: dict | None = None,
+                judge: JudgeJob | None = None) -> Execution:
+        """Execute ``notebook`` with ``files`` (name in the folder -> file to copy) beside it; with ``judge``, its
+        tests run in the judge while the notebook's last cell answers it (see :mod:`shiplab.grading.judge`)."""
+        with self._slot() as (account, judge_account):
             started = time.monotonic()
             token = uuid.uuid4().hex
-            if account:  # leftovers of a worker killed mid-run: processes and folders of this account
-                _kill_everything(account, token)
-                for stale in self.work_root.glob("run-*"):
-                    with contextlib.suppress(FileNotFoundError):
-                        if stale.stat().st_uid == account.uid:
-                            shutil.rmtree(stale, ignore_errors=True)
+            for acct in (account, judge_account):  # leftovers of a worker killed mid-run: processes and folders
+                if acct:
+                    _kill_everything(acct, token)
+                    for stale in self.work_root.glob("run-*"):
+                        with contextlib.suppress(FileNotFoundError):
+                            if stale.stat().st_uid == acct.uid:
+                                shutil.rmtree(stale, ignore_errors=True)
             with self._count_lock:
                 self.running += 1
                 self.peak_running = max(self.peak_running, self.running)
             workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work_root))
+            judge_spec = None
             try:
                 self._fill_workdir(workdir, files, account)
                 spec = {"workdir": str(workdir), "env": _sandbox_env(workdir, token),
@@ -322,11 +342,23 @@ class Sandbox:
                         "uid": account.uid if account else None, "gid": account.gid if account else None,
                         "memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                         "max_processes": self.limits.max_processes, "max_file_bytes": self.limits.max_file_bytes}
-                result = self._run(spec, notebook, workdir)
+                judge_spec = None
+                if judge is not None and self.prestart_kernel:
+                    judge_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work_root))
+                    self._fill_workdir(judge_dir, judge.files, judge_account)
+                    judge_spec = {**spec, "workdir": str(judge_dir), "env": _sandbox_env(judge_dir, token),
+                                  "hidden": hidden_folders(self.hidden, judge_dir),
+                                  "uid": judge_account.uid if judge_account else None,
+                                  "gid": judge_account.gid if judge_account else None}
+                result = self._run(spec, notebook, workdir, judge, judge_spec)
             finally:
                 _kill_everything(account, token)
                 log_tail = _tail(workdir / ".runner.log")
                 shutil.rmtree(workdir, ignore_errors=True)
+                if judge_spec is not None:
+                    _kill_everything(judge_account, token)
+                    log_tail += _tail(Path(judge_spec["workdir"]) / ".runner.log")
+                    shutil.rmtree(judge_spec["workdir"], ignore_errors=True)
                 with self._count_lock:
                     self.running -= 1
             result.seconds = time.monotonic() - started
@@ -346,7 +378,9 @@ class Sandbox:
                 os.lchown(path, account.uid, account.gid)
         os.chmod(workdir, 0o700)
 
-    def _run(self, spec: dict, notebook: dict, workdir: Path) -> Execution:
+    def _run(self, spec: dict, notebook: dict, workdir: Path, judge: JudgeJob | None = None,
+             judge_spec: dict | None = None) -> Execution:
+        from shiplab.grading import judge as judging
         from shiplab.grading import kernel, runner
 
         ctx = _context(self.preload)
@@ -356,36 +390,65 @@ class Sandbox:
             proc.start()
             send.close()
             return self._collect(proc, receive, notebook)
-        # the kernel process first (it never sees the notebook), then the runner, told where the kernel waits
+        judge_proc = verdict_in = None
+        kernel_end = None
+        if judge_spec is not None:  # the judge first: it runs the instructor's set-up while the notebook runs
+            kernel_end, judge_end = ctx.Pipe(duplex=True)
+            verdict_in, verdict_out = ctx.Pipe(duplex=False)
+            job = {"cells": judge.cells, "names": judge.names,
+                   "cell_timeout": float(spec["execute"].get("timeout") or 60),
+                   "ready_within": max(5.0, self.limits.total_timeout - 10)}
+            judge_proc = ctx.Process(target=judging.run, args=(judge_spec, job, judge_end, verdict_out),
+                                     name=RUN_NAME)
+            judge_proc.start()
+            judge_end.close()
+            verdict_out.close()
+        # the kernel process (it never sees the notebook), then the runner, told where the kernel waits
         requests_in, requests_out = ctx.Pipe(duplex=False)
-        kernel_proc = ctx.Process(target=kernel.serve, args=(spec, requests_in), name=RUN_NAME)
+        kernel_proc = ctx.Process(target=kernel.serve, args=(spec, requests_in, kernel_end), name=RUN_NAME)
         kernel_proc.start()
         requests_in.close()
+        if kernel_end is not None:
+            kernel_end.close()
         proc = ctx.Process(target=runner.run, args=(spec, notebook, send, (kernel_proc.pid, requests_out)),
                            name=RUN_NAME)
         proc.start()
         send.close()
         requests_out.close()
         try:
-            return self._collect(proc, receive, notebook)
+            return self._collect(proc, receive, notebook, judge_proc, verdict_in)
         finally:  # the kernel is the runner's to stop; whatever is left of it goes now (its own process group)
-            if kernel_proc.is_alive():
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(kernel_proc.pid, signal.SIGKILL)
-            kernel_proc.join(5)
+            for child in (kernel_proc, judge_proc):
+                if child is not None and child.is_alive():
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(child.pid, signal.SIGKILL)
+                if child is not None:
+                    child.join(5)
 
-    def _collect(self, proc, receive, notebook: dict) -> Execution:
+    def _collect(self, proc, receive, notebook: dict, judge_proc=None, verdict=None) -> Execution:
+        from multiprocessing.connection import wait
+
         deadline = time.monotonic() + self.limits.total_timeout
-        payload = None
+        payload = judged = None
+        waiting = [receive] + ([verdict] if verdict is not None else [])
         try:
-            if receive.poll(max(0.0, deadline - time.monotonic())):
-                payload = receive.recv_bytes(self.limits.result_bytes)
-        except EOFError:
-            payload = None
+            while waiting and time.monotonic() < deadline:
+                for conn in wait(waiting, max(0.0, deadline - time.monotonic())):
+                    waiting.remove(conn)
+                    try:
+                        data = conn.recv_bytes(self.limits.result_bytes)
+                    except EOFError:
+                        continue
+                    if conn is receive:
+                        payload = data
+                    else:
+                        judged = json.loads(data)
         except OSError:
             return Execution(None, f"the executed notebook is larger than {self.limits.result_bytes >> 20} MB")
         finally:
             receive.close()
+            if verdict is not None:
+                verdict.close()
         proc.join(max(0.1, deadline - time.monotonic()))
         if proc.exitcode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -399,9 +462,18 @@ class Sandbox:
         if "error" in answer:
             first_line = answer["error"].strip().splitlines()[0] if answer["error"].strip() else "unknown error"
             return Execution(None, f"the notebook could not be executed: {first_line}")
+        if verdict is not None:
+            if judged is None:
+                judge_proc.join(1)
+                why = (", out of time" if time.monotonic() >= deadline
+                       else f": {_exit_reason(judge_proc.exitcode)}" if judge_proc.exitcode else "")
+                return Execution(None, f"the tests could not be run (the judge ended without an answer{why})")
+            if "error" in judged:
+                return Execution(None, f"the tests could not be run: {str(judged['error']).splitlines()[0]}")
         try:
             return Execution(merge_outputs(notebook, answer["notebook"]),
-                             extra={"kernel": str(answer.get("kernel", ""))[:20]})
+                             extra={"kernel": str(answer.get("kernel", ""))[:20]},
+                             judged=judged["cells"] if judged is not None else None)
         except (ValueError, KeyError, TypeError) as exc:
             return Execution(None, f"the sandbox returned a notebook that does not match the one sent ({exc})")
 
