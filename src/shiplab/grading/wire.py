@@ -324,16 +324,26 @@ def _hashable(value):
     return value
 
 
+def _expect(value, kind: type, what: str):
+    if type(value) is not kind:
+        raise WireError(f"expected {what}")
+    return value
+
+
 def _dict(v) -> dict:
-    if type(v) is not dict:
-        raise WireError("expected an object")
-    return v
+    return _expect(v, dict, "an object")
 
 
 def _list(v) -> list:
-    if type(v) is not list:
-        raise WireError("expected a list")
-    return v
+    return _expect(v, list, "a list")
+
+
+def _str(v) -> str:
+    return _expect(v, str, "a string")
+
+
+def _int(v) -> int:
+    return _expect(v, int, "a whole number")
 
 
 def _pairs(v) -> list:
@@ -341,18 +351,6 @@ def _pairs(v) -> list:
     if not all(type(p) is list and len(p) == 2 for p in pairs):
         raise WireError("expected pairs")
     return pairs
-
-
-def _str(v) -> str:
-    if type(v) is not str:
-        raise WireError("expected a string")
-    return v
-
-
-def _int(v) -> int:
-    if type(v) is not int:
-        raise WireError("expected a whole number")
-    return v
 
 
 def merged(old, new):
