@@ -535,6 +535,56 @@ for q in [q for q in gold if not q["answerable"]][:6]:
 # ("[adr-008] ADR 8: data warehouse - Load ..."), which passes a word-overlap check but answers nothing.
 """
 
+CALIBRATE_TEXT = """
+### Explore: a gate for *your* documents (per-corpus calibration, not graded)
+
+`MIN_SCORE` was tuned on Nordlicht's handbook. A retrieval score is not a property of the question alone: the same
+embedding model scores short insurance clauses and long Markdown pages with code blocks at different heights. On
+The Littlest JupyterHub's documentation (62 real pages), the answerable questions' best scores were 0.57–0.81 and the
+unanswerable one 0.40: the handbook's threshold (about 0.33) let that one through, while 0.49 would have answered all
+16 and refused it. On another tree it goes the other way and the handbook's gate refuses everything. So **every
+corpus gets its own threshold, from its own small gold set**: a dozen questions your documents answer and a few
+they do not (the dangerous kind: on-topic, but not in the text).
+
+`shiplab.rag.calibrate_threshold(scores_answerable, scores_unanswerable)` picks it — like your `pick_threshold`, but
+judged by *balanced* accuracy (the few unanswerable questions count as much as the many answerable ones), never
+refusing more than 10 % of the answerable ones, halfway between scores. `calibrate_on_gold(retriever, questions)`
+retrieves and calibrates in one call. Copy your team's documents (md, rst, html, pdf, docx; nested folders are fine)
+into `~/documents/`, write your questions in the next cell and run it.
+"""
+
+CALIBRATE = """
+# Explore: the gate calibrated on your own documents (~/documents/), with questions you write.
+from shiplab.data import load_documents
+from shiplab.rag import calibrate_on_gold, calibrate_threshold
+
+handbook_gate = calibrate_threshold([s for s, a in best_scores if a], [s for s, a in best_scores if not a])
+print(f"Nordlicht handbook: your pick_threshold {MIN_SCORE:.3f}; calibrate_threshold {handbook_gate.summary()}")
+
+OWN_QUESTIONS = [  # (question, does the text answer it?) -- replace these with a dozen questions about YOUR documents
+    ("How do I restart the service after a failed deployment?", True),
+    ("Who approves access to the production database?", True),
+    ("What is the parental leave policy in the Lisbon office?", False),
+]
+own_folder = Path.home() / "documents"
+if not own_folder.is_dir():
+    print("No ~/documents/ folder: copy your team's docs there to calibrate a gate for them.")
+else:
+    own_docs = [d for d in load_documents(own_folder, skip_bad=True) if d.classification != "restricted"]
+    own_chunks = chunk_documents(own_docs, "heading")
+    own_docs_store = collection_for(os.environ.get("JUPYTERHUB_USER", "me"), "own-documents", root=CHROMA_DIR,
+                                    embeddings=default_embeddings())
+    upsert_chunks(own_docs_store, own_chunks)
+    own_docs_retriever = VectorRetriever(store=own_docs_store, k=4)
+    own_gate = calibrate_on_gold(own_docs_retriever, [{"question": q, "answerable": a} for q, a in OWN_QUESTIONS])
+    OWN_MIN_SCORE = own_gate.threshold
+    print(f"Your {len(own_docs)} documents ({len(own_chunks)} chunks): {own_gate.summary()}")
+    for question, answerable in OWN_QUESTIONS:
+        r = answer(question, own_docs_retriever, llm or extractive_model, OWN_MIN_SCORE)
+        print(("refused " if r["refused"] else "answered") + f" ({'answerable' if answerable else 'not in them'}) "
+              f"{question}\\n          -> {r['answer'][:160]}")
+"""
+
 OWN_DATA = """
 # Explore: your own backlog as a knowledge source ("has this happened before?").
 mine = find_user_backlog()
@@ -588,6 +638,8 @@ CELLS = [
     tests("test_evaluate_rag", EX5_TESTS, points=3),
     free("run_gold", RUN_GOLD),
     free("errors", ERRORS),
+    text("calibrate_text", CALIBRATE_TEXT),
+    free("calibrate", CALIBRATE),
     free("own_data", OWN_DATA),
     text("wrap_up", WRAP_UP),
 ]
