@@ -871,9 +871,5 @@ CELLS = [
     text("wrap_up", WRAP_UP),
 ]
 
-# The judge cannot run this lab's service tests yet (test clients and suites handed to the participant's code):
-# they run in the participant's kernel, as nbgrader runs them.
-JUDGE = False
-
 if __name__ == "__main__":
-    main(__file__, CELLS, judge=JUDGE)
+    main(__file__, CELLS)

@@ -216,3 +216,14 @@ def test_a_name_the_participant_never_defined_fails_with_a_name_error(name):
         ours.send_bytes(b'{"op": "done"}')
         proc.join(10)
     assert errors(out["t"]) and "NameError" in errors(out["t"])[0] and name in errors(out["t"])[0]
+
+
+def test_annotations_are_evaluated_as_in_a_kernel():
+    """Are a test cell's annotations real objects, as in a kernel (not the strings of the judge module's own
+    ``from __future__ import annotations``: FastAPI read ``request: Request`` as a query parameter)?"""
+    out = run_tests({"annotations": """
+        def endpoint(x: int):
+            return x
+        check_that(endpoint.__annotations__["x"] is int, "the annotation is the class itself")
+    """})
+    assert errors(out["annotations"]) == []

@@ -440,7 +440,7 @@ def judge(cells: list[dict], student_names: list[str], client: Client, cell_time
         signal.setitimer(signal.ITIMER_REAL, cell_timeout + 1)
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                exec(compile(cell["source"], name, "exec"), namespace)  # noqa: S102 -- the instructor's cells
+                exec(compile(cell["source"], name, "exec", dont_inherit=True), namespace)  # noqa: S102 -- as a kernel
         except BaseException as exc:  # noqa: BLE001 -- a failing test is an output, as in a kernel
             error = exc
         finally:
