@@ -39,7 +39,8 @@ def settings(**gateway):
 @pytest.fixture
 def no_gateway(monkeypatch, tmp_path):
     """A notebook outside the hub: no gateway variables, the in-process state in a folder of the test's own."""
-    for name in ("SHIPLAB_GATEWAY_URL", "SHIPLAB_GATEWAY_TOKEN", "NBGRADER_EXECUTION", "SHIPLAB_LOCAL_MODEL"):
+    for name in ("SHIPLAB_GATEWAY_URL", "SHIPLAB_GATEWAY_TOKEN", "NBGRADER_EXECUTION", "SHIPLAB_LOCAL_MODEL",
+                 "JUPYTERHUB_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SHIPLAB_LOCAL_STATE", str(tmp_path / "local-state"))
     monkeypatch.setattr(local, "_gateway", None)
@@ -107,6 +108,16 @@ def test_chat_model_or_none_offers_it_in_a_kernel_or_on_request(no_gateway, monk
     monkeypatch.setenv("SHIPLAB_GATEWAY_URL", "http://127.0.0.1:9/v1")
     with pytest.raises(LLMError, match="half configured"):
         chat_model()
+
+
+def test_a_hub_server_without_a_gateway_loads_no_model_of_its_own(no_gateway, monkeypatch):
+    """In a hub's server that the hub gives no gateway (gateway.enabled off), is there no model — rather than every
+    participant's kernel loading its own copy — with a sentence saying why?"""
+    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:8081/hub/api")
+    with pytest.raises(LLMError, match="gives it no model gateway"):
+        chat_model()
+    monkeypatch.setenv("SHIPLAB_LOCAL_MODEL", "1")  # asked for explicitly: it is offered
+    assert isinstance(chat_model(), LocalChatModel)
 
 
 LAB5_PROMPT = PromptTemplate.from_template(

@@ -8,7 +8,8 @@ message (which names the rule).
 Outside the hub (no gateway URL), :func:`chat_model` runs the same gateway in this process
 (:mod:`shiplab.rag.local`): the same local model, prompt building, governance policy and budgets, through the same
 client class. Where that cannot be done — the policy cannot be read, the model's package is missing — it raises
-:class:`LLMError` saying which.
+:class:`LLMError` saying which. Not in a hub's server the hub gives no gateway (``gateway.enabled`` off): there
+every participant's kernel would load its own copy of the model, so it takes ``SHIPLAB_LOCAL_MODEL=1``.
 
 :func:`chat_model_or_none` (what the labs' set-up cells call) returns ``None`` where no model should answer: while
 nbgrader runs the notebook (graded exercises take the model as a parameter, so their tests pass a deterministic
@@ -130,6 +131,12 @@ def chat_model(**kwargs: Any) -> GatewayChatModel:
         raise LLMError(f"The model gateway is only half configured: {missing} is not set.",
                        hint=f"In the hub, {GATEWAY_URL_ENV} and {GATEWAY_TOKEN_ENV} are set for you; "
                             "outside it, pass both base_url= and token=, or neither for the in-process model.")
+    if os.environ.get("JUPYTERHUB_API_URL") and os.environ.get(LOCAL_MODEL_ENV, "").strip() != "1":
+        # in a hub without a gateway for this server, every participant's kernel would load its own copy
+        raise LLMError("This server runs in a hub, but the hub gives it no model gateway (SHIPLAB_GATEWAY_URL is "
+                       "not set), so there is no chat model here.",
+                       hint="ask the hub's operator (gateway.enabled in the settings); the in-process model is for "
+                            "notebooks outside the hub.")
     from shiplab.rag.local import local_chat_model
 
     return local_chat_model(**kwargs)
