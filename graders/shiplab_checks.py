@@ -18,7 +18,8 @@ copy back, so editing it cannot change a grade). It uses the standard library on
 
 from __future__ import annotations
 
-__all__ = ["check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that", "NotDoneYet"]
+__all__ = ["check_against", "check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that",
+           "NotDoneYet"]
 
 
 class NotDoneYet(AssertionError):
@@ -64,8 +65,9 @@ def _call(func, args, kwargs, secret: bool):
         raise NotDoneYet(f"{getattr(func, '__name__', 'the function')} still raises NotImplementedError: replace "
                          "`raise NotImplementedError()` with your code and run its cell again.") from None
     except Exception as exc:
-        where = "a hidden test case" if secret else _call_text(func, args, kwargs)
-        raise AssertionError(f"{where} raised {type(exc).__name__}: {exc}") from exc
+        if secret:  # its message could hold the hidden inputs (a participant's code can put them there)
+            raise AssertionError(f"a hidden test case raised {type(exc).__name__}.") from None
+        raise AssertionError(f"{_call_text(func, args, kwargs)} raised {type(exc).__name__}: {exc}") from exc
 
 
 def check_returns(func, *args, expected, hint: str = "", secret: bool = False, **kwargs) -> None:
@@ -90,7 +92,8 @@ def check_raises(func, *args, raises: type[BaseException] = ValueError, contains
                         f"mention {shown}, so a person cannot tell what to fix.", hint) from None
         return exc
     except Exception as exc:
-        raise _fail(f"{call} raised {type(exc).__name__}: {exc}, expected {raises.__name__}.", hint) from None
+        said = "" if secret else f": {exc}"
+        raise _fail(f"{call} raised {type(exc).__name__}{said}, expected {raises.__name__}.", hint) from None
     returned = "" if secret else f" returned {result!r} instead: it"
     raise _fail(f"{call}{returned} should raise {raises.__name__}.", hint)
 
@@ -123,3 +126,48 @@ def check_call(func, *args, secret: bool = False, **kwargs):
     """Call ``func(*args, **kwargs)`` and return what it returns, for tests that look at the result in several
     checks; a stub or an exception fails with the same teaching message as :func:`check_returns`."""
     return _call(func, args, kwargs, secret)
+
+
+def _short(value, limit: int = 300) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _same(actual, expected, tol: float) -> bool:
+    """Equal, with floats (anywhere inside lists, tuples and dicts) within ``tol``."""
+    if isinstance(expected, float) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
+        return abs(actual - expected) <= tol or (actual != actual and expected != expected)
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return actual.keys() == expected.keys() and all(_same(actual[k], expected[k], tol) for k in expected)
+    if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
+        return (type(actual) is type(expected) and len(actual) == len(expected)
+                and all(_same(a, e, tol) for a, e in zip(actual, expected)))
+    return type(actual) is type(expected) and actual == expected if expected is not None else actual is None
+
+
+def check_against(func, reference, cases, hint: str = "", *, tol: float = 1e-9, mutation: bool = True,
+                  compare=None, keys=None) -> None:
+    """Call ``func`` and ``reference`` on every case (a tuple of arguments), smallest first, and check they agree —
+    floats within ``tol``, exact types otherwise (``compare(actual, expected)`` to decide otherwise) — and, with
+    ``mutation``, that ``func`` leaves its arguments as it found them; ``keys``: of a dict result, only those keys
+    are compared. The first case that disagrees fails with its arguments, the expected and the actual value (never
+    the reference's code)."""
+    import copy
+
+    compare = compare or (lambda actual, expected: _same(actual, expected, tol))
+    for args in sorted(cases, key=lambda a: len(repr(a))):
+        expected = reference(*copy.deepcopy(args))
+        given = copy.deepcopy(args)
+        call = _call_text(func, args, {})
+        actual = _call(func, given, {}, secret=False)
+        if keys is not None:
+            if not isinstance(actual, dict):
+                raise _fail(f"{call} returned a {type(actual).__name__}, a dict was expected.", hint)
+            actual = {k: actual.get(k, "(missing)") for k in keys}
+            expected = {k: expected[k] for k in keys}
+        if not compare(actual, expected):
+            raise _fail(f"{call} returned {_short(actual)}, expected {_short(expected)}."
+                        f"{_slip(actual, expected)}", hint)
+        if mutation and given != args:
+            raise _fail(f"{call} changed its arguments: after the call they are {_short(given)}. Return new "
+                        "values; never change what you were given.", hint)

@@ -325,6 +325,129 @@ def test_the_hidden_tests_never_reach_her_kernel(hub):
     assert "BEGIN HIDDEN TESTS" not in seen
 
 
+TABLES = """
+PRIORITIES = {"Critical": "P1", "  high ": "P2", "Normal": "P3", "Trivial": "P4"}
+TEAMS = {"FNOL for hail damage on a parked car": "Claims Intake", "Customer charged premium twice in March": "Billing",
+         "Cannot reset password on the portal": "Customer Portal", "Printer on floor 3 jams": "Triage"}
+"""  # the visible tests' answers, hard-coded: her visible tests pass, so the hidden ones run on her functions
+
+
+def _visible_literals() -> set[str]:
+    """Every string literal of the released demo notebook's test cells: what Eve's kernel may legitimately see."""
+    import ast
+
+    from shiplab.course.hidden import HIDDEN_RE
+
+    nb = nbformat.read(str(LABS_DIR / "demo" / "demo.ipynb"), as_version=4)
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            for node in ast.walk(ast.parse(HIDDEN_RE.sub("", cell.source))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found.add(node.value)
+    return found
+
+
+def _graded_text(hub) -> str:
+    """Every text of Eve's graded notebook's outputs (streams, errors, displays), one per line."""
+    graded = hub.state / "courses" / COURSE / "autograded" / "qa-eve" / "demo" / "demo.ipynb"
+    nb = nbformat.read(str(graded), as_version=4)
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts += [out.get("text", ""), out.get("evalue", ""), *out.get("traceback", []),
+                      str(out.get("data", {}).get("text/plain", ""))]
+    return "\n".join(texts)
+
+
+def test_her_functions_cannot_write_the_hidden_inputs_into_an_earlier_output(hub):
+    """Eve's functions record every argument and rewrite an earlier cell's display with them (update_display) while
+    the judge calls them: does that display show only the visible tests' arguments? (The hidden inputs reached her
+    feedback, base64-encoded, before the fix.)"""
+    import base64
+
+    recorder = textwrap.dedent("""
+        import base64
+        from IPython.display import display
+        _args, _handle = [], display("nothing yet", display_id=True)
+        def _record(value):
+            _args.append(value)
+            _handle.update("ARGS:" + base64.b64encode(repr(_args).encode()).decode())
+        def normalize_priority(text):
+            _record(text)
+            if text in PRIORITIES:
+                return PRIORITIES[text]
+            raise ValueError(f"unknown priority {text!r}")
+        def route_ticket(summary):
+            _record(summary)
+            return TEAMS.get(summary, "Triage")
+    """) + TABLES
+    nb = answered(correct=False)
+    solutions = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    solutions[0]["source"] = recorder
+    for cell in solutions[1:]:
+        cell["source"] = "pass"
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's recording submission graded")
+    import ast
+    import re
+
+    blobs = re.findall(r"ARGS:([A-Za-z0-9+/=]+)", _graded_text(hub))
+    assert blobs, "the recording display is missing"
+    seen = {v for b in blobs for v in ast.literal_eval(base64.b64decode(b).decode())}
+    assert seen and seen <= _visible_literals(), f"hidden inputs reached her notebook: {seen - _visible_literals()}"
+    assert "hidden test case" in _graded_text(hub)  # her visible tests passed, so the hidden ones ran (and failed)
+
+
+def test_her_exception_messages_do_not_carry_the_hidden_inputs_out(hub):
+    """Eve's wrong functions raise errors whose message repeats their argument: does her graded notebook show only
+    the visible tests' arguments that way — never a hidden test's? (Each resubmission revealed one more hidden
+    input, until a lookup table scored 6/6.)"""
+    import re
+
+    leaker = textwrap.dedent("""
+        def normalize_priority(text):
+            if text in PRIORITIES:
+                return PRIORITIES[text]
+            raise ValueError("LEAKED-INPUT:" + repr(text))
+        def route_ticket(summary):
+            if summary in TEAMS:
+                return TEAMS[summary]
+            raise ValueError("LEAKED-INPUT:" + repr(summary))
+    """) + TABLES
+    nb = answered(correct=False)
+    solutions = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    solutions[0]["source"] = leaker
+    for cell in solutions[1:]:
+        cell["source"] = "pass"
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's leaking submission graded")
+    import ast
+
+    leaked = {ast.literal_eval(m) for m in re.findall(r"LEAKED-INPUT:('(?:[^'\\]|\\.)*')", _graded_text(hub))}
+    assert score_of(hub, "qa-eve") < 6 and "a hidden test case raised ValueError" in _graded_text(hub)
+    assert leaked <= _visible_literals(), f"hidden inputs in her feedback: {leaked - _visible_literals()}"
+
+
+def test_a_fifo_for_the_run_log_does_not_freeze_the_worker(hub):
+    """Eve's solution cell replaces the run's log file with a FIFO (the root worker blocked opening it, for ever):
+    is her submission graded, and Fay's after it?"""
+    fifo = textwrap.dedent("""
+        import os
+        if os.path.exists(".runner.log"):
+            os.remove(".runner.log")
+        os.mkfifo(".runner.log")
+    """)
+    nb = answered(correct=True)
+    first_code = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+    first_code["source"] = fifo + "\n" + "".join(first_code["source"])
+    name = drop_submission(hub, "qa-eve", "qa-eve", nb)
+    wait_for(hub, lambda r: r["source"].endswith(name) and r["state"] == "done", "Eve's FIFO submission graded",
+             timeout=120)
+    fay = drop_submission(hub, "qa-fay", "qa-fay", answered(correct=True))
+    wait_for(hub, lambda r: r["source"].endswith(fay) and r["state"] == "done", "Fay graded after it", timeout=120)
+
+
 def test_the_hubs_state_is_closed_to_a_participant(hub):
     """Can Eve read the hub's database (users and their cookie ids), its cookie secret, the tracker's or the
     gateway's data, or the grading queue? Are they 0600 in 0700 folders?"""

@@ -50,7 +50,7 @@ from shiplab.course.hidden import (
     hidden_snippets,
 )
 from shiplab.grading import intake
-from shiplab.grading.judge import defined_names
+from shiplab.grading.judge import solution_names
 from shiplab.grading.safehtml import CELL_ID, safe_notebook
 from shiplab.grading.sandbox import JudgeJob, Sandbox
 
@@ -156,13 +156,16 @@ def judge_job(course_root: Path, assignment: str, notebook: str) -> JudgeJob | N
     source = nbformat.read(str(path), as_version=4)
     if source.metadata.get("shiplab", {}).get("judge") is False:
         return None
-    cells, solutions = [], []
+    cells, names = [], []
     for cell in source.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code":
             continue
         if meta.get("solution"):
-            solutions.append(cell.source)
+            theirs, given = solution_names(cell.source)
+            names += [n for n in theirs if n not in names]
+            if given:  # values the lab gives in the cell: the judge's own, never the kernel's
+                cells.append({"kind": "setup", "grade_id": f"{meta.get('grade_id', '')}-given", "source": given})
         elif meta.get("grade") or meta.get("locked"):
             cells.append({"kind": "test" if meta.get("grade") else "setup", "grade_id": meta.get("grade_id", ""),
                           "source": cell.source})
@@ -170,7 +173,17 @@ def judge_job(course_root: Path, assignment: str, notebook: str) -> JudgeJob | N
         return None
     files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
              if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"}
-    return JudgeJob(cells, defined_names(solutions), files)
+    given = {n for c in cells if c["kind"] == "setup" and c["grade_id"].endswith("-given")
+             for n in _assigned(c["source"])}
+    return JudgeJob(cells, [n for n in names if n not in given], files)
+
+
+def _assigned(source: str) -> list[str]:
+    import ast
+
+    return [n.id for node in ast.parse(source).body if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            for n in ast.walk(t) if isinstance(n, ast.Name)]
 
 
 def for_kernel(nb: NotebookNode) -> dict:

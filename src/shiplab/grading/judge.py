@@ -77,14 +77,22 @@ class KernelProxy:
     def __getitem__(self, key):
         return self._client.ask("getitem", self._ref, (key,), {})
 
+    def _once(self, op: str):
+        """len, truth and items are asked once per object: a kernel cannot iterate as [] for one check and as
+        real items for the next."""
+        answers = self._info.setdefault("answers", {})
+        if op not in answers:
+            answers[op] = self._client.ask(op, self._ref)
+        return answers[op]
+
     def __len__(self):
-        return self._client.ask("len", self._ref)
+        return self._once("len")
 
     def __bool__(self):
-        return bool(self._client.ask("bool", self._ref))
+        return bool(self._once("bool"))
 
     def __iter__(self):
-        return iter(self._client.ask("iter", self._ref))
+        return iter(self._once("iter"))
 
     def __instancecheck__(self, instance):  # isinstance(result, TheirClass): only objects of their kernel can be
         return isinstance(instance, KernelProxy) and bool(self._client.ask("isinstance", instance._ref,
@@ -382,26 +390,38 @@ def _kernel_has_its_own(namespace: dict) -> dict[int, tuple[str, object]]:
     return found
 
 
-def defined_names(sources: list[str]) -> list[str]:
-    """Top-level names the solution cells define (functions, classes, assignments): the ones the tests call."""
-    names: list[str] = []
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            found = []
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found = [node.name]
-            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                found = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-            names += [n for n in found if n not in names]
-    return names
+def solution_names(source: str) -> tuple[list[str], str]:
+    """Of one source solution cell: the names the participant's answer defines (functions, classes, and values
+    assigned between the solution markers), and the code of the values the lab *gives* in that cell (assignments
+    outside the markers, e.g. ``CLASSES = [...]``), which the judge runs itself: a test iterating over them must not
+    get what the participant's kernel chooses."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [], ""
+    lines = source.splitlines()
+    marks = [n for n, line in enumerate(lines, 1) if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line]
+    inside = (lambda node: len(marks) >= 2 and any(a <= node.lineno <= b for a, b in zip(marks[::2], marks[1::2])))
+    names, given = [], []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            if inside(node) or isinstance(node, ast.AugAssign):
+                names += found
+            else:
+                given.append(ast.get_source_segment(source, node) or "")
+    return list(dict.fromkeys(names)), "\n".join(given)
 
 
-def _outputs(stdout: str, stderr: str, error: BaseException | None, cell_name: str) -> list[dict]:
+HIDDEN_MESSAGE = ("your code raised {ename} in a hidden test case (its message is not shown: it could hold the "
+                  "hidden test's inputs); look for the case your function does not handle")
+
+
+def _outputs(stdout: str, stderr: str, error: BaseException | None, cell_name: str,
+             hidden_from: int | None = None) -> list[dict]:
     outputs = []
     if stdout:
         outputs.append({"output_type": "stream", "name": "stdout", "text": stdout})
@@ -414,6 +434,9 @@ def _outputs(stdout: str, stderr: str, error: BaseException | None, cell_name: s
         else:
             ename, evalue = type(error).__name__, str(error)
             frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == cell_name]
+            in_hidden = hidden_from is not None and (not frames or frames[-1].lineno >= hidden_from)
+            if in_hidden and getattr(type(error), "__module__", "") == "participant":
+                evalue = HIDDEN_MESSAGE.format(ename=ename)
             lines = [f"  line {f.lineno}: {f.line}" for f in frames[-3:]] + [f"{ename}: {evalue}"]
         outputs.append({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
     return outputs
@@ -452,7 +475,10 @@ def judge(cells: list[dict], student_names: list[str], client: Client, cell_time
         if cell["kind"] == "setup":
             client.by_name.update(_kernel_has_its_own(namespace))
         if cell["kind"] == "test":
-            results[cell["grade_id"]] = _outputs(out.getvalue()[-20000:], err.getvalue()[-20000:], error, name)
+            marker = next((n for n, line in enumerate(cell["source"].splitlines(), 1) if "BEGIN HIDDEN TESTS" in line),
+                          None)
+            results[cell["grade_id"]] = _outputs(out.getvalue()[-20000:], err.getvalue()[-20000:], error, name,
+                                                 marker)
     return results
 
 

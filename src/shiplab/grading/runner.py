@@ -25,6 +25,7 @@ to become it (:mod:`shiplab.grading.kernel`), so no notebook pays for importing 
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import json
 import os
@@ -202,8 +203,27 @@ def execute(notebook: dict, execute_settings: dict, prestarted: bool = False) ->
     cfg.KernelManager.ip = os.path.join(os.getcwd(), ".kernel")
     nb = nbformat.from_dict(notebook)
     resources = {"metadata": {"path": os.getcwd()}, "nbgrader": {}}
-    nb, _ = Execute(config=cfg).preprocess(nb, resources)
+    nb, _ = JudgedExecute(config=cfg).preprocess(nb, resources)
     return nb
+
+
+class JudgedExecute(Execute):
+    """nbgrader's ``Execute``, except that while the last cell answers the judge nothing reaches another cell: the
+    participant's functions, called with the hidden tests' arguments, could otherwise write them into an earlier
+    cell's output (``update_display``) that the feedback shows."""
+
+    def preprocess_cell(self, cell, resources, index):
+        # (not async_execute_cell: nbclient's execute_cell wraps the base class's coroutine, not an override)
+        if not cell.get("metadata", {}).get("shiplab", {}).get("serve"):
+            return super().preprocess_cell(cell, resources, index)
+        frozen = [copy.deepcopy(c.get("outputs")) for c in self.nb.cells]
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        finally:
+            for other, outputs in zip(self.nb.cells, frozen):
+                if outputs is not None:
+                    other["outputs"] = outputs
+            cell["outputs"] = []
 
 
 def run(spec: dict, notebook: dict, result, kernel: tuple | None = None) -> None:

@@ -28,6 +28,9 @@ import math
 import sys
 
 ALLOWED_MODULES = ("shiplab.", "langchain_core.documents", "langchain_core.messages", "langchain_core.prompt_values")
+# libraries whose exceptions a test may catch by class (``except ValidationError``), beside the course's own
+EXCEPTION_MODULES = ("pydantic", "pydantic_core", "json", "langchain_core", "yaml", "httpx", "starlette", "fastapi",
+                     "chromadb", "numpy")
 MAX_DEPTH = 64
 MAX_ITEMS = 1_000_000  # elements in one message, all containers together
 MAX_TEXT = 16 << 20  # characters in one string
@@ -148,8 +151,8 @@ def _lookup(path, kind: str):
         if part.startswith("_") or not hasattr(obj, part):
             raise WireError(f"{kind} {module}.{qualname} is unknown")
         obj = getattr(obj, part)
-    if not isinstance(obj, type):
-        raise WireError(f"{module}.{qualname} is not a class")
+    if not isinstance(obj, type) or not _allowed(getattr(obj, "__module__", "") or ""):
+        raise WireError(f"{module}.{qualname} is not a class of the course's libraries")
     return obj
 
 
@@ -269,6 +272,8 @@ def _exception_class(path):
     """The judge's own class of that name, when it is an exception class of a module the judge has loaded (so a
     test's ``except ValidationError`` catches the participant's pydantic error); None else."""
     module, qualname = path
+    if module != "builtins" and not _allowed(module) and not module.startswith(EXCEPTION_MODULES):
+        return None
     found = builtins if module == "builtins" else sys.modules.get(module)
     if found is None:
         return None
