@@ -22,7 +22,9 @@ model gateway enforces on every request.
 **How to work:** run the set-up cell once. Each exercise has a task, a cell where you replace
 `raise NotImplementedError()` with your code, and test cells. The visible tests run on small examples; hidden
 tests check the same behaviour on the sample company when your work is graded, so make the function right, not
-just the examples. Cells marked *explore* are yours to change.
+just the examples; they also check that your functions **never change what they are given** (return new
+values) and they compare your function with the intended behaviour on many generated inputs, so every rule in a
+task counts, edge cases included. Cells marked *explore* are yours to change.
 """
 
 SETUP = r"""
@@ -132,6 +134,35 @@ _q = profile_backlog(_odd)
 check_equal((_q["open"], _q["no_description"], _q["by_type"]), (3, 2, {"Bug": 4}), secret=True,
             hint="a status alone does not resolve an item; empty and whitespace-only descriptions both count.")
 check_equal(profile_backlog([])["count"], 0, secret=True, hint="an empty backlog has count 0.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_profile(items):
+    _d = [(i.resolved - i.created).total_seconds() / 86400 for i in items if i.resolved is not None]
+    return {"count": len(items), "by_type": dict(Counter(i.type for i in items)),
+            "open": sum(i.resolved is None for i in items),
+            "median_days_to_resolve": round(statistics.median(_d), 1) if _d else None,
+            "no_description": sum(not (i.description or "").strip() for i in items)}
+
+
+def _backlogs(seed, n=120):
+    rng = _random.Random(seed)
+    texts = ["Broken.", "", "   ", "\n\t ", "\u00a0", " a ", "x"]
+    for case in range(n):
+        items = []
+        for k in range(rng.randint(0, 9)):
+            after = rng.choice([None, None, rng.randint(1, 2000) / 96 + rng.randint(1, 59) / 1440])
+            items.append(ticket(f"R-{case}-{k}", type=rng.choice(["Bug", "Story", "bug", "Task", "Incident"]),
+                                status=rng.choice(["Done", "Closed", "CLOSED", "Resolved", "To Do", "In Progress"]),
+                                resolved_after=after, description=rng.choice(texts)))
+        yield (items,)
+
+
+check_against(profile_backlog, _ref_profile, list(_backlogs(7)), keys=["count", "by_type", "open", "no_description"],
+              hint="count, by_type (types as written), open (resolved is None) and no_description (empty or only "
+                   "whitespace) on generated backlogs; never change the items.")
 ### END HIDDEN TESTS
 """
 
@@ -147,11 +178,32 @@ print("Exercise 1, resolution time: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _even = [ticket("D-1", resolved_after=0.5), ticket("D-2", resolved_after=2.25), ticket("D-3", resolved_after=40),
          ticket("D-4", resolved_after=1.0)]
-check_close(profile_backlog(_even)["median_days_to_resolve"], 1.6, tol=0.051, secret=True,
+check_close(profile_backlog(_even)["median_days_to_resolve"], 1.6, tol=1e-9, secret=True,
             hint="with an even number of resolved items the median is the mean of the middle two, then rounded.")
 _days = [(i.resolved - i.created).total_seconds() / 86400 for i in sample if i.resolved]
-check_close(profile_backlog(sample)["median_days_to_resolve"], round(statistics.median(_days), 1), tol=0.051,
+check_close(profile_backlog(sample)["median_days_to_resolve"], round(statistics.median(_days), 1), tol=1e-9,
             secret=True, hint="the median over the sample's resolved items, in days with fractions.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_median(items):  # (the counts cell's generator may not have run: this cell stands alone)
+    _d = [(i.resolved - i.created).total_seconds() / 86400 for i in items if i.resolved is not None]
+    return {"median_days_to_resolve": round(statistics.median(_d), 1) if _d else None}
+
+
+def _resolved(seed, n=150):
+    rng = _random.Random(seed)
+    for case in range(n):
+        yield ([ticket(f"M-{case}-{k}", resolved_after=rng.choice([None, rng.randint(1, 2000) / 96
+                                                                  + rng.randint(1, 59) / 1440]))
+                for k in range(rng.randint(0, 8))],)
+
+
+check_against(profile_backlog, _ref_median, list(_resolved(11)), keys=["median_days_to_resolve"],
+              hint="the median (of an even count: the mean of the middle two) of resolved - created in days with "
+                   "fractions, rounded to 1 decimal at the end, None when nothing is resolved.")
 ### END HIDDEN TESTS
 """
 
@@ -167,10 +219,11 @@ EX2 = r"""
 The governance policy knows four classes, lowest to highest: `public < internal < confidential < restricted`.
 Nordlicht's rules for backlog items:
 
-1. **restricted** when the summary *or* the description holds personal data: `pii.detect(text)` returns at least
-   one entity;
-2. otherwise **confidential** when the item concerns security or fraud: a label `security` (any case: GitHub
-   exports say `Security`) or the component `Fraud Analytics`;
+1. **restricted** when the summary *or* the description holds personal data: `pii.detect(text)`, run on each of
+   the two on its own, returns at least one entity (comments are not sent to models, so they do not count);
+2. otherwise **confidential** when the item concerns security or fraud: a label that is exactly `security` (any
+   case: GitHub exports say `Security`; `security-review` is another label) or the component that is exactly
+   `Fraud Analytics`;
 3. otherwise **internal**.
 
 Write `classify_item(item)` returning the class as a string. Do not trust `item.classification`: the importer's
@@ -217,6 +270,44 @@ check_that(_expected == _restricted, "Sample items with personal data and items 
            "check both the summary and the description with pii.detect, and nothing else.")
 check_that(sum(classify_item(i) == "confidential" for i in sample) > 100,
            "Too few sample items are classed confidential.", "security labels and the Fraud Analytics component.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_classify(item):
+    if pii.detect(item.summary or "") or pii.detect(item.description or ""):
+        return "restricted"
+    if any(label.lower() == "security" for label in item.labels) or "Fraud Analytics" in item.components:
+        return "confidential"
+    return "internal"
+
+
+def _items(seed, n=150):
+    rng = _random.Random(seed)
+    personal = ["", "", "Ring Jonas Weber back.", "Mail to petra.koch@nordlicht-mail.de", "IBAN DE89 3704 0044 0532 "
+                "0130 00 on file", "Call 0176 12345678 tomorrow", "Version 4.6.6 fails", "See NVA-80 and NVA-81"]
+    firsts, lasts = ["Call back Anna", "Ask Jonas"], ["Berger about the refund.", "Weber is on leave."]
+    labels = ["security", "Security", "SECURITY", "security-review", "insecurity", "secure", "quick-win", "Sec",
+              "Fraud Analytics"]
+    components = ["Fraud Analytics", "Anti-Fraud Rules", "Fraud Analytics Team", "Claims Portal", "Billing",
+                  "Security"]
+    for case in range(n):
+        split = rng.random() < 0.15  # a first name ending the summary, a surname opening the description
+        yield (BacklogItem(key=f"C-{case}", summary=rng.choice(firsts) if split else (rng.choice(personal)
+                                                                                      or f"Ticket {case}"),
+                           description=rng.choice(lasts) if split else rng.choice(personal),
+                           labels=rng.sample(labels, rng.randint(0, 2)),
+                           components=rng.sample(components, rng.randint(0, 2)),
+                           comments=rng.sample(personal, rng.randint(0, 2)),
+                           classification=rng.choice(["public", "restricted", "internal"])),)
+
+
+check_against(classify_item, _ref_classify, list(_items(3)),
+              hint="restricted if pii.detect finds anything in the summary or in the description (each on its own; "
+                   "comments do not count); else confidential "
+                   "for a label that is exactly 'security' in any case, or the component exactly 'Fraud "
+                   "Analytics'; else internal (never item.classification).")
 ### END HIDDEN TESTS
 """
 
@@ -236,7 +327,7 @@ enough to redact tickets before they reach an external model? Measure it against
 "value"}, …]}`.
 
 Write `detection_scores(records, detect)` where `detect(text)` returns found entities (objects with `.start`,
-`.end`, `.type`, like `pii.detect`). A find is a **true positive** only when a planted entity has exactly the same
+`.end`, `.type`, like `pii.detect`; it never returns the same find twice). A find is a **true positive** only when a planted entity has exactly the same
 `start`, `end` and `type`; every other find is a **false positive**; every planted entity not found exactly is a
 **false negative**. Return a dict: for each type that is planted or found, and for `"ALL"` (all types pooled),
 a dict with `"tp"`, `"fp"`, `"fn"`, `"precision"` = tp / (tp + fp) and `"recall"` = tp / (tp + fn) — each `1.0`
@@ -302,6 +393,58 @@ check_equal((_s["PERSON"]["fp"], _s["IBAN"]["fn"]), (1, 1), secret=True,
             hint="the right span with the wrong type is a false positive of the found type and a miss of the "
                  "planted one.")
 check_close(_s["IBAN"]["precision"], 1.0, secret=True, hint="nothing claimed: precision 1.0.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_scores(records, detect):
+    _c = {}
+    for _rec in records:
+        _truth = {(e["start"], e["end"], e["type"]) for e in _rec["entities"]}
+        _found = {(e.start, e.end, e.type) for e in detect(_rec["text"])}
+        for _key, _what in [(f, "tp" if f in _truth else "fp") for f in _found] + [(t, "fn") for t in _truth - _found]:
+            for _k in (_key[2], "ALL"):
+                _c.setdefault(_k, {"tp": 0, "fp": 0, "fn": 0})[_what] += 1
+    _c.setdefault("ALL", {"tp": 0, "fp": 0, "fn": 0})
+    for _v in _c.values():
+        _v["precision"] = _v["tp"] / (_v["tp"] + _v["fp"]) if _v["tp"] + _v["fp"] else 1.0
+        _v["recall"] = _v["tp"] / (_v["tp"] + _v["fn"]) if _v["tp"] + _v["fn"] else 1.0
+    return _c
+
+
+def _detections(seed, n=120):
+    rng = _random.Random(seed)
+    kinds = ["EMAIL", "PHONE", "PERSON", "IBAN"]
+    for case in range(n):
+        records, answers = [], {}
+        for r in range(rng.randint(0, 4)):
+            spans = {(a, a + rng.randint(1, 6)) for a in rng.sample(range(0, 40, 3), rng.randint(0, 3))}
+            planted = [(a, b, rng.choice(kinds)) for a, b in sorted(spans)]
+            finds = set()
+            for a, b, k in planted:
+                pick = rng.random()
+                if pick < 0.5:
+                    finds.add((a, b, k))
+                elif pick < 0.65:
+                    finds.add((a, b, rng.choice([x for x in kinds if x != k])))
+                elif pick < 0.8:
+                    finds.add((a, b + 1, k))
+                elif pick < 0.9:
+                    finds.add((a, b, k.lower()))  # another type: types are compared exactly
+            for _ in range(rng.randint(0, 2)):
+                a = rng.randrange(41, 60)
+                finds.add((a, a + 2, rng.choice(kinds)))
+            text = f"text {case}-{r}"
+            records.append({"text": text, "entities": [{"start": a, "end": b, "type": k, "value": "-"}
+                                                       for a, b, k in planted]})
+            answers[text] = sorted(finds)
+        yield (records, detector(answers))
+
+
+check_against(detection_scores, _ref_scores, list(_detections(5)),
+              hint="exact (start, end, type) matches are true positives, every other find a false positive, every "
+                   "planted entity not found exactly a false negative; per type found or planted, and ALL.")
 check_close(_s["PERSON"]["recall"], 1.0, secret=True, hint="nothing to find: recall 1.0.")
 check_close(_s["ALL"]["precision"], 2 / 3, secret=True, hint="ALL pools the counts of every type (micro average).")
 check_close(_s["ALL"]["recall"], 2 / 3, secret=True, hint="ALL pools the counts of every type (micro average).")
@@ -411,6 +554,34 @@ check_equal(_r.classification, "confidential", secret=True, hint="re-classify: a
 _plain = ticket("H-2", description="Batch job fails at 02:00 after release 4.6.6.")
 check_equal((redact_item(_plain).description, redact_item(_plain).summary), (_plain.description, _plain.summary),
             secret=True, hint="text without personal data stays as it is.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_redact(item):
+    _clean = replace(item, summary=pii.redact(item.summary or ""), description=pii.redact(item.description or ""))
+    return replace(_clean, classification=classify_item(_clean))
+
+
+def _to_redact(seed, n=60):
+    rng = _random.Random(seed)
+    texts = ["", "Ring Jonas Weber back on 0176 12345678.", "petra.koch@nordlicht-mail.de asked twice",
+             "IBAN DE89 3704 0044 0532 0130 00 is wrong", "Batch job fails at 02:00", "See NVA-80",
+             "  Indented: call 0176 12345678\n", " plain text with spaces  "]
+    for case in range(n):
+        yield (BacklogItem(key=f"D-{case}", summary=rng.choice(texts) or "Ticket", description=rng.choice(texts),
+                           labels=rng.sample(["security", "Security", "ux"], rng.randint(0, 1)),
+                           components=rng.sample(["Fraud Analytics", "Billing"], rng.randint(0, 1)),
+                           classification=rng.choice(["restricted", "internal", "public"])),)
+
+
+check_against(redact_item, _ref_redact, list(_to_redact(9)),
+              compare=lambda a, e: (getattr(a, "summary", None), getattr(a, "description", None),
+                                    getattr(a, "classification", None), getattr(a, "key", None))
+              == (e.summary, e.description, e.classification, e.key),
+              hint="pii.redact the summary and the description, classify the redacted copy with classify_item, "
+                   "keep every other field, and leave the item you were given as it was.")
 ### END HIDDEN TESTS
 """
 
@@ -491,6 +662,44 @@ for _prov in list(_hub["providers"]) + ["unknown"]:
     for _cls in CLASSES:
         check_returns(decide, _hub, _prov, _cls, expected=_gw.decide(_prov, _cls).action, secret=True,
                       hint="on the hub's own policy, decide as the gateway does.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_decide(policy, provider, data_class):
+    _order = ["public", "internal", "confidential", "restricted"]
+    _spec = (policy.get("providers") or {}).get(provider)
+    if _spec is None:
+        return "refuse"
+    _level = _order.index(data_class) if data_class in _order else 3
+    _limit = _order.index(_spec["max_class"])
+    if _level <= _limit:
+        return "allow"
+    if _spec.get("on_exceed", "refuse") == "redact" and _level == 3 and _limit >= 2:
+        return "redact"
+    return "refuse"
+
+
+def _decisions(seed, n=200):
+    rng = _random.Random(seed)
+    order = ["public", "internal", "confidential", "restricted"]
+    for case in range(n):
+        providers = {}
+        for name in rng.sample(["p1", "p2", "p3", "p4"], rng.randint(0, 3)):
+            spec = {"kind": rng.choice(["local", "external"]), "max_class": rng.choice(order)}
+            if rng.random() < 0.7:
+                spec["on_exceed"] = rng.choice(["redact", "refuse"])
+            providers[name] = spec
+        policy = rng.choice([{"providers": providers}] * 8 + [{}, {"providers": None}])
+        yield (policy, rng.choice(["p1", "p2", "p3", "p4"]),
+               rng.choice(order + [None, "Restricted", "secret", ""]))
+
+
+check_against(decide, _ref_decide, list(_decisions(13)),
+              hint="unknown provider: refuse; unknown class (also a different spelling or None): restricted; at or "
+                   "below max_class: allow; above: redact only for restricted data, on_exceed redact and a "
+                   "provider that takes confidential; else refuse.")
 ### END HIDDEN TESTS
 """
 

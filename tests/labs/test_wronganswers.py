@@ -2,6 +2,7 @@
 fails (hidden tests included), stop answers that never end, notice a solution that fails its own tests, and refuse
 wrong-answer files it cannot use?"""
 
+import nbformat
 import pytest
 from click.testing import CliRunner
 
@@ -121,3 +122,29 @@ def test_cli_names_a_mistyped_lab():
     """Does `shiplab course wrong-answers` answer a mistyped lab id with a sentence and exit 2?"""
     result = CliRunner().invoke(course, ["wrong-answers", "lab1-backlgo"])
     assert result.exit_code == 2 and "did you mean 'lab1-backlog'" in result.output
+
+
+def test_explore_cells_are_not_run_and_progress_is_counted(tmp_path):
+    """Are explore cells (unlocked, ungraded) skipped, as the judge skips them at grading (a chromadb query in one
+    hung in the forked runner; this one ends the process), and does the run count the answers it has decided, for
+    the progress bar?"""
+    import time
+
+    from shiplab.course.wronganswers import start_lab
+
+    labs, graders = make_lab(tmp_path, answers={"adds_two": "def double(n):\n    return n + 2"})
+    path = labs / "lab9-toy" / "lab9-toy.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("import os\nos._exit(3)  # an explore cell that ends its kernel",
+                                                  metadata={"nbgrader": {"grade": False, "grade_id": "explore",
+                                                                         "locked": False, "schema_version": 3,
+                                                                         "solution": False, "task": False}}))
+    nbformat.write(nb, str(path))
+    started = time.monotonic()
+    run = start_lab("lab9-toy", labs, graders, timeout=5)
+    while run.running():
+        time.sleep(0.2)
+    assert run.done() == 1
+    report = run.wait()
+    assert report.caught == 1 and not report.solution_failures
+    assert time.monotonic() - started < 60

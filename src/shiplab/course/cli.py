@@ -180,14 +180,14 @@ def wrong_answers(labs, timeout):
     """Run the plausible wrong answers of LABS (default: every lab that has some) against their tests and print
     the share caught per exercise. Exits 3 when a lab catches under 95% or its own solution fails a test.
     Wrong answers live in graders/<lab-id>/wrong_answers/<grade_id>__<what-is-wrong>.py."""
-    from shiplab.course.wronganswers import answers_dir, run_lab
+    from shiplab.course.wronganswers import answers_dir
     from shiplab.errors import ShiplabError
 
     chosen = list(labs) or [lab for lab in paths.lab_ids() if answers_dir(lab).is_dir()]
     failed = False
     for lab in chosen:
         try:
-            report = run_lab(lab, timeout=timeout)
+            report = _wrong_answers_with_progress(lab, timeout)
         except ShiplabError as exc:
             if len(chosen) == 1:
                 raise
@@ -198,6 +198,31 @@ def wrong_answers(labs, timeout):
         failed = failed or not report.ok
     if failed:
         sys.exit(3)
+
+
+def _wrong_answers_with_progress(lab: str, timeout: float):
+    """One lab's wrong-answer run, with a progress bar (answers decided / all) on a terminal's stderr."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from shiplab.course.wronganswers import start_lab
+
+    run = start_lab(lab, timeout=timeout)
+    columns = (TextColumn(f"wrong answers {lab}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(lab, total=len(run.answers))
+        while run.running():
+            bar.update(task, completed=run.done())
+            time.sleep(0.5)
+        bar.update(task, completed=run.done())
+    return run.wait()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _set_aside_forged(s: dict) -> None:

@@ -260,12 +260,24 @@ class WrongAnswerRun:
         spec = self.tmp / "spec.json"
         self.results = self.tmp / "results.json"
         notebook = next(work.glob("*.ipynb"))
+        self.progress = self.tmp / "progress"
         spec.write_text(json.dumps({"notebook": str(notebook), "timeout": timeout, "results": str(self.results),
-                                    "answers": [asdict(a) for a in answers]}), encoding="utf-8")
+                                    "progress": str(self.progress), "answers": [asdict(a) for a in answers]}),
+                        encoding="utf-8")
         self.log = self.tmp / "worker.log"
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "shiplab.course.wronganswers", str(spec)], cwd=work,
                                          env=offline_env(home), stdout=out, stderr=subprocess.STDOUT)
+
+    def done(self) -> int:
+        """How many of its wrong answers the run has decided so far."""
+        try:
+            return int(self.progress.read_text(encoding="utf-8") or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
 
     def cancel(self) -> None:
         """Stop the run if it is still going, and remove its scratch folder."""
@@ -442,11 +454,22 @@ def _verify_unforked(notebook: str, index: int, answer: dict, timeout: float, re
     return {**base, **outcome, "seconds": round(time.monotonic() - started, 2)}
 
 
+def graded_cells(nb) -> list:
+    """The code cells that decide a grade, in order: when the grading worker's judge runs the tests
+    (:mod:`shiplab.grading.judge`), those are the locked cells, the solutions and the tests — explore cells never
+    reach a test, so they are not run here either (a chromadb query in an explore cell can hang in a forked child);
+    a notebook graded inside the kernel (``"shiplab": {"judge": false}``) runs every code cell, as nbgrader does."""
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    if nb.metadata.get("shiplab", {}).get("judge") is False:
+        return cells
+    return [c for c in cells if _meta(c).get("locked") or _meta(c).get("solution") or _meta(c).get("grade")]
+
+
 def one(spec_path: Path) -> None:
     """``--one``: the notebook's cells up to ``index`` as written, then the answer and the cells after it."""
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     nb = nbformat.read(spec["notebook"], as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code"]
+    cells = graded_cells(nb)
     os.chdir(Path(spec["notebook"]).parent)
     shell = _shell()
     for cell in cells[:spec["index"]]:
@@ -463,7 +486,7 @@ def one(spec_path: Path) -> None:
 def work(spec_path: Path) -> None:
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     nb = nbformat.read(spec["notebook"], as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code"]
+    cells = graded_cells(nb)
     by_cell: dict[str, list[dict]] = {}
     for answer in spec["answers"]:
         by_cell.setdefault(answer["grade_id"], []).append(answer)
@@ -479,6 +502,10 @@ def work(spec_path: Path) -> None:
                     outcome = _verify_unforked(spec["notebook"], index, answer, spec["timeout"],
                                                time.monotonic() - started)
                 outcomes.append(outcome)
+                if spec.get("progress"):
+                    partial = Path(spec["progress"] + ".part")
+                    partial.write_text(str(len(outcomes)), encoding="utf-8")
+                    partial.replace(spec["progress"])
         error = _run_cell(shell, cell.source)
         if error and _meta(cell).get("grade"):
             solution_failures.append(f"{gid}: {error}")
