@@ -156,9 +156,13 @@ def check_against(func, reference, cases, hint: str = "", *, tol: float = 1e-9, 
 
     compare = compare or (lambda actual, expected: _same(actual, expected, tol))
     for args in sorted(cases, key=lambda a: len(repr(a))):
-        expected = reference(*copy.deepcopy(args))
-        given = copy.deepcopy(args)
         call = _call_text(func, args, {})
+        try:
+            expected = reference(*copy.deepcopy(args))
+        except Exception as exc:  # the case must be refused: the same kind of exception
+            _expect_raise(func, copy.deepcopy(args), type(exc), call, hint)
+            continue
+        given = copy.deepcopy(args)
         actual = _call(func, given, {}, secret=False)
         if keys is not None:
             if not isinstance(actual, dict):
@@ -171,3 +175,16 @@ def check_against(func, reference, cases, hint: str = "", *, tol: float = 1e-9, 
         if mutation and given != args:
             raise _fail(f"{call} changed its arguments: after the call they are {_short(given)}. Return new "
                         "values; never change what you were given.", hint)
+
+
+def _expect_raise(func, args, kind: type, call: str, hint: str) -> None:
+    try:
+        result = func(*args)
+    except NotImplementedError:
+        raise NotDoneYet(f"{getattr(func, '__name__', 'the function')} still raises NotImplementedError: replace "
+                         "`raise NotImplementedError()` with your code and run its cell again.") from None
+    except kind:
+        return
+    except Exception as exc:
+        raise _fail(f"{call} raised {type(exc).__name__}, expected {kind.__name__}.", hint) from None
+    raise _fail(f"{call} returned {_short(result)}, expected it to raise {kind.__name__}.", hint)

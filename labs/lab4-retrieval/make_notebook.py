@@ -161,6 +161,29 @@ check_returns(recall_at_k, ["x", "y", "a", "b", "c"], {"a", "b", "c"}, 4, expect
 check_returns(recall_at_k, ["a"], ("a",), 10, expected=1.0, secret=True, hint="k may be larger than the list.")
 check_returns(recall_at_k, [], {"a"}, 5, expected=0.0, secret=True, hint="nothing retrieved: recall 0.")
 check_raises(recall_at_k, ["a"], {"a"}, 0, raises=ValueError, secret=True, hint="k must be at least 1.")
+import random as _random
+
+from shiplab_checks import check_against
+
+_IDS = ["adr-001", "adr-002", "adr-010", "Q999", "Q1000", "q1000", "runbook", "runbook-claims", "a", "b"]
+
+
+def _rankings(seed, n=200, k_from=1):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        retrieved = [rng.choice(_IDS) for _ in range(rng.randint(0, 9))]
+        relevant = rng.sample(_IDS, rng.randint(1, 4))
+        relevant = rng.choice([set(relevant), list(relevant), tuple(relevant)])
+        yield retrieved, relevant, rng.choice([k_from, 1, 2, 3, 5, 8, 12])
+
+
+def _ref_recall(retrieved, relevant, k):
+    return len(set(relevant) & set(retrieved[:k])) / len(set(relevant))
+
+
+check_against(recall_at_k, _ref_recall, list(_rankings(41)),
+              hint="distinct relevant ids among the first k retrieved, divided by the number of distinct relevant "
+                   "ids; ids compared exactly; k may exceed the list.")
 ### END HIDDEN TESTS
 """
 
@@ -194,6 +217,30 @@ check_returns(reciprocal_rank, ["x", "y", "a"], {"a"}, k=3, expected=1 / 3, secr
 check_returns(reciprocal_rank, [], {"a"}, expected=0.0, secret=True, hint="nothing retrieved: 0.0.")
 check_returns(reciprocal_rank, ["x", "a", "a"], ["a"], expected=0.5, secret=True,
               hint="relevant may be a list as well as a set.")
+import random as _random
+
+from shiplab_checks import check_against
+
+_IDS = ["adr-001", "adr-002", "adr-010", "Q999", "Q1000", "q1000", "runbook", "runbook-claims", "a", "b"]
+
+
+def _rankings(seed, n=200, k_from=1):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        retrieved = [rng.choice(_IDS) for _ in range(rng.randint(0, 9))]
+        relevant = rng.sample(_IDS, rng.randint(1, 4))
+        relevant = rng.choice([set(relevant), list(relevant), tuple(relevant)])
+        yield retrieved, relevant, rng.choice([k_from, 1, 2, 3, 5, 8, 12])
+
+
+def _ref_rr(retrieved, relevant, k=None):
+    _window = retrieved if k is None else retrieved[:k]
+    return next((1.0 / r for r, d in enumerate(_window, start=1) if d in set(relevant)), 0.0)
+
+
+check_against(reciprocal_rank, _ref_rr, [c for c in _rankings(43, k_from=0)] + [c[:2] for c in _rankings(44, 60)],
+              hint="1 / rank (from 1) of the first relevant id within the first k ids (k = 0: none; no k: all); "
+                   "0.0 when none is relevant.")
 ### END HIDDEN TESTS
 """
 
@@ -298,6 +345,65 @@ check_equal(check_call(evaluate_retriever, _by_question(answers), hidden_gold, k
             "k is a parameter: with k=6 the 6th chunk counts.", secret=True)
 check_raises(evaluate_retriever, _by_question(answers), [hidden_gold[2]], raises=ValueError, secret=True,
              hint="no answerable question: there is nothing to average, raise ValueError.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_evaluate(retrieve, gold, k=5):
+    _recalls, _rrs, _misses = [], [], []
+    for _item in gold:
+        _sources = _item.get("sources") or []
+        if not _item.get("answerable", True) or not _sources:
+            continue
+        _top = list(retrieve(_item["question"]))[:k]
+        _labels = [next((j for j, src in enumerate(_sources) if holds(c, src)), None) for c in _top]
+        _rel = set(range(len(_sources)))
+        _rc = recall_at_k(_labels, _rel, k)
+        _recalls.append(_rc)
+        _rrs.append(reciprocal_rank(_labels, _rel, k))
+        if _rc == 0:
+            _misses.append(_item["id"])
+    if not _recalls:
+        raise ValueError("no answerable question")
+    return {"recall": sum(_recalls) / len(_recalls), "mrr": sum(_rrs) / len(_rrs), "questions": len(_recalls),
+            "misses": _misses}
+
+
+def _retriever(answers):
+    return lambda question: list(answers.get(question, []))
+
+
+def _gold_sets(seed, n=60):
+    rng = _random.Random(seed)
+    passages = ["the excess is EUR 150", "four hotel nights", "call the hotline", "two weeks", "Subrogation"]
+    for _ in range(n):
+        gold, answers = [], {}
+        for q in range(rng.randint(1, 5)):
+            sources = [{"doc_id": rng.choice(["adr-001", "adr-010", "policy-1"]), "passage": rng.choice(passages)}
+                       for _ in range(rng.randint(0 if q else 1, 2))]
+            item = {"id": f"G{q}", "question": f"question {q}", "answerable": rng.random() > 0.2 or q == 0,
+                    "sources": sources}
+            if not item["answerable"] and rng.random() < 0.5:
+                item.pop("answerable")
+                item["answerable"] = False
+            gold.append(item)
+            chunks = []
+            for _ in range(rng.randint(0, 8)):
+                src = rng.choice(sources) if sources and rng.random() < 0.4 else None
+                doc_id = src["doc_id"] if src else rng.choice(["adr-001", "adr-010", "policy-1"])
+                text = (f"Note: {src['passage'].upper() if rng.random() < 0.3 else src['passage']}  here" if src
+                        else rng.choice(["nothing", "the excess", "hotel"]))
+                chunks.append(Document(page_content=text, metadata={"doc_id": doc_id}))
+            answers[item["question"]] = chunks
+        if any(g["answerable"] and g["sources"] for g in gold):
+            yield (_retriever(answers), gold, rng.choice([1, 2, 3, 5, 10]))
+
+
+check_against(evaluate_retriever, _ref_evaluate, list(_gold_sets(53)),
+              hint="per answerable question with sources: label the first k chunks with the first source each "
+                   "holds (holds(chunk, source)), then recall_at_k and reciprocal_rank on the source numbers; the "
+                   "means over scored questions, their count, and the ids whose recall is 0, in gold order.")
 ### END HIDDEN TESTS
 """
 
@@ -416,6 +522,47 @@ check_raises(add_gold_question, base, "Which trip?", "x", "doc-a", "per journey"
              contains="doc-a", secret=True, hint="a passage that is not in the document is refused.")
 check_equal(check_call(add_gold_question, [], "First?", "a", "doc-b", "Other", texts, secret=True)[0]["id"], "Q001",
             "an empty gold set starts at Q001.", secret=True)
+import random as _random
+import re as _re
+
+from shiplab_checks import check_against
+
+
+def _ref_add(gold, question, answer, doc_id, passage, texts):
+    _squash = (lambda t: _re.sub(r"\\s+", " ", t).strip())
+    if _squash(question).lower() in {_squash(i["question"]).lower() for i in gold}:
+        raise ValueError("already")
+    _nums = [int(m.group(1)) for i in gold if (m := _re.fullmatch(r"Q(\\d+)", str(i.get("id", ""))))]
+    _item = {"id": f"Q{max(_nums, default=0) + 1:03d}", "question": question}
+    if doc_id is None:
+        _item.update(answer="not in the documents", answerable=False, sources=[])
+    else:
+        if doc_id not in texts or _squash(passage) not in _squash(texts[doc_id]):
+            raise ValueError("unknown document or passage")
+        _item.update(answer=answer, answerable=True, sources=[{"doc_id": doc_id, "passage": passage}])
+    return [*gold, _item]
+
+
+def _additions(seed, n=150):
+    rng = _random.Random(seed)
+    texts = {"adr-001": "We chose PostgreSQL\\nfor the claims core.", "runbook": "Restart   the  worker, then\\ncheck."}
+    for _ in range(n):
+        ids = rng.sample(["Q001", "Q009", "Q010", "Q099", "Q998", "Q999", "Q1000", "X7", "Q12a", "q005"],
+                         rng.randint(0, 4))
+        gold = [{"id": i, "question": f"Question {i}?", "answer": "a", "answerable": True, "sources": []}
+                for i in ids]
+        question = rng.choice(["New question?", "  question q001? ", "QUESTION Q001?", "Question  X7?"]
+                              + [f"Question {i}?" for i in ids])
+        doc_id = rng.choice([None, "adr-001", "runbook", "adr-999", "ADR-001"])
+        passage = rng.choice(["chose PostgreSQL for", "Restart the worker, then check.", "the claims core",
+                              "PostgreSQL for the claims core.", "not there", "chose  postgresql"])
+        yield (gold, question, "an answer", doc_id, passage, texts)
+
+
+check_against(add_gold_question, _ref_add, list(_additions(59)),
+              hint="a new list (gold unchanged); the next id after the largest Q-number (Q999 -> Q1000, at least 3 "
+                   "digits); an unknown document, a passage not in its text (whitespace ignored, case not) or a "
+                   "question already there (case and spaces ignored) is a ValueError; doc_id=None: unanswerable.")
 ### END HIDDEN TESTS
 """
 
@@ -437,7 +584,8 @@ Tickets answer questions documents do not ("has this outage happened before?"). 
 `backlog_documents(items)` turning backlog items (`shiplab.data.BacklogItem`: `.key .summary .description .type
 .status .components .classification .links`) into langchain `Document`s ready for `upsert_chunks`:
 
-- `page_content`: the summary, a blank line, the description (just the summary when there is no description);
+- `page_content`: the summary, a blank line, the description stripped of surrounding whitespace (just the summary
+  when the description is empty or only whitespace);
 - `id` **and** `metadata["doc_id"]`: the ticket key; `metadata["title"]`: the summary;
   `metadata["source"]`: `"backlog"`; `metadata["type"]`, `metadata["status"]`, `metadata["classification"]`: as on
   the item; `metadata["components"]`: the components joined by `", "` (keep metadata to strings, numbers and booleans:
@@ -513,6 +661,44 @@ kept = [d.id for d in check_call(backlog_documents, more, secret=True)
         if where_matches({"$and": [{"source": "backlog"}, {"type": "Story"}]}, d.metadata)]
 check_equal(kept, [i.key for i in more if i.type == "Story" and not is_copy(i)],
             "filters on source and type must work on every ticket.", secret=True)
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_backlog(items):
+    _out = []
+    for _i in items:
+        if any(kind == "duplicates" for kind, _ in _i.links):
+            continue
+        _body = _i.summary if not _i.description.strip() else f"{_i.summary}\\n\\n{_i.description.strip()}"
+        _out.append(Document(page_content=_body, id=_i.key, metadata={
+            "doc_id": _i.key, "title": _i.summary, "source": "backlog", "type": _i.type, "status": _i.status,
+            "classification": _i.classification, "components": ", ".join(_i.components)}))
+    return _out
+
+
+def _tickets(seed, n=80):
+    rng = _random.Random(seed)
+    for case in range(n):
+        items = []
+        for k in range(rng.randint(0, 5)):
+            links = rng.sample([("duplicates", "NVA-1"), ("is duplicated by", "NVA-2"), ("relates to", "NVA-3"),
+                                ("blocks", "NVA-4")], rng.randint(0, 2))
+            items.append(BacklogItem(key=f"NVA-{case}{k}", summary=rng.choice(["Login fails", "Payment twice"]),
+                                     description=rng.choice(["", "  ", "\\n", " Steps: open it. ", "Plain."]),
+                                     type=rng.choice(["Bug", "Story"]), status=rng.choice(["Open", "Done"]),
+                                     components=rng.sample(["Portal", "Billing", "Claims"], rng.randint(0, 2)),
+                                     classification=rng.choice(["internal", "confidential"]), links=links))
+        yield (items,)
+
+
+check_against(backlog_documents, _ref_backlog, list(_tickets(61)),
+              compare=lambda a, e: [(d.page_content, d.id, d.metadata) for d in a]
+              == [(d.page_content, d.id, d.metadata) for d in e],
+              hint="summary, a blank line, the stripped description (the summary alone when the description is "
+                   "empty or only whitespace); id and doc_id the key; scalar metadata; only tickets that duplicate "
+                   "another are left out (not the ones duplicated, blocked or related).")
 ### END HIDDEN TESTS
 """
 
@@ -584,6 +770,34 @@ check_returns(rrf, [["b", "a"], ["a", "b"]], top_n=2, expected=["b", "a"], secre
 check_returns(rrf, [], top_n=3, expected=[], secret=True, hint="no rankings: an empty list.")
 check_returns(rrf, [["a", "b", "c"], ["c", "b", "a"]], top_n=10, expected=["a", "c", "b"], secret=True,
               hint="top_n larger than the number of ids: all of them.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_rrf(rankings, k=60, top_n=5):
+    _scores = {}
+    for _ranking in rankings:
+        _seen = set()
+        for _r, _key in enumerate(_ranking, start=1):
+            if _key not in _seen:
+                _seen.add(_key)
+                _scores[_key] = _scores.get(_key, 0.0) + 1.0 / (k + _r)
+    _order = {key: i for i, key in enumerate(_scores)}
+    return sorted(_scores, key=lambda key: (-_scores[key], _order[key]))[:top_n]
+
+
+def _fusions(seed, n=200):
+    rng = _random.Random(seed)
+    ids = ["a", "b", "c", "d", "e", "Q999", "Q1000"]
+    for _ in range(n):  # one or two lists: a sum of two terms is the same in any order, so ties are exact
+        lists = [[rng.choice(ids) for _ in range(rng.randint(0, 6))] for _ in range(rng.randint(0, 2))]
+        yield lists, rng.choice([60, 1, 0, 5]), rng.choice([0, 1, 3, 5, 10])
+
+
+check_against(rrf, _ref_rrf, list(_fusions(47)),
+              hint="1 / (k + rank) per list, rank from 1, an id repeated within a list only at its first rank; the "
+                   "top_n highest sums, ties in the order ids were first seen (list by list, rank by rank).")
 ### END HIDDEN TESTS
 """
 

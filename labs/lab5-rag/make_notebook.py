@@ -153,6 +153,35 @@ check_returns(format_context, [b, c, b], expected="[runbook-x] Runbook X\\nResta
               "— Decision > Budget\\nLine one.\\n\\nLine two.\\n\\n[runbook-x] Runbook X\\nRestart the service.",
               secret=True, hint="keep the order and every chunk (even a repeated one); the text unchanged.")
 check_equal(format_context(chunks[:3]).count("\\n["), 2, "one block per chunk.", secret=True)
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_context(chunks):
+    _blocks = []
+    for _c in chunks:
+        _head = f"[{_c.metadata['doc_id']}] {_c.metadata.get('title', '')}"
+        if _c.metadata.get("section"):
+            _head += f" — {_c.metadata['section']}"
+        _blocks.append(f"{_head}\\n{_c.page_content}")
+    return "\\n\\n".join(_blocks)
+
+
+def _contexts(seed, n=120):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        yield ([Document(page_content=rng.choice(["EUR 225 excess.", "  spaced  ", "two\\nlines", "", "[x] y"]),
+                         metadata={"doc_id": rng.choice(["policy-1", "adr-002", "Q1000"]),
+                                   "title": rng.choice(["Household Basic", "ADR 2", "T"]),
+                                   "section": rng.choice(["", "", "Excess", "Cover > Hotels"]),
+                                   "score": rng.random()})
+                for _ in range(rng.randint(0, 4))],)
+
+
+check_against(format_context, _ref_context, list(_contexts(67)),
+              hint="per chunk in the order given: '[doc_id] title — section' (no ' — ' when the section is empty), "
+                   "a line break, the page_content as it is; blocks joined by one blank line; none: ''.")
 ### END HIDDEN TESTS
 """
 
@@ -188,6 +217,28 @@ check_returns(should_refuse, scored(0.2, 0.3, 0.9), 0.5, expected=False, secret=
               hint="the BEST score decides, wherever it is in the list.")
 check_returns(should_refuse, scored(0.45), 0.45, expected=False, secret=True, hint="equal to min_score: answer.")
 check_returns(should_refuse, scored(0.6, 0.1), 0.65, expected=True, secret=True, hint="min_score is a parameter.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_refuse(chunks, min_score):
+    _scores = [c.metadata["score"] for c in chunks]
+    return not _scores or max(_scores) < min_score
+
+
+def _gates(seed, n=200):
+    rng = _random.Random(seed)
+    levels = [0.0, 0.2, 0.35, 0.5, 0.5, 0.65, 0.8, 1.0, -0.1]
+    for _ in range(n):
+        chunks = [Document(page_content="x", metadata={"doc_id": f"d{i}", "score": rng.choice(levels)})
+                  for i in range(rng.randint(0, 5))]
+        yield (chunks, rng.choice(levels))
+
+
+check_against(should_refuse, _ref_refuse, list(_gates(71)),
+              hint="refuse when there are no chunks or when the best score, wherever it is in the list, is below "
+                   "min_score; a best score equal to min_score answers.")
 ### END HIDDEN TESTS
 """
 
@@ -237,6 +288,29 @@ check_returns(pick_threshold, [(0.55, False), (0.6, True), (0.41, False), (0.9, 
               expected=0.6, secret=True, hint="questions come in any order; refuse below t, answer at t and above.")
 check_returns(pick_threshold, [(0.35, False), (0.35, True), (0.8, True)], expected=0.35, secret=True,
               hint="a threshold equal to a score answers that question.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_pick(scored):
+    if not scored:
+        raise ValueError("empty")
+    _acc = (lambda t: sum((sc >= t) == bool(a) for sc, a in scored) / len(scored))
+    return max(sorted({sc for sc, _ in scored}), key=lambda t: (_acc(t), -t))
+
+
+def _golds(seed, n=200):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        yield ([(rng.choice([0.1, 0.25, 0.3, 0.3, 0.45, 0.6, 0.75, 0.9]), rng.random() < 0.6)
+                for _ in range(rng.randint(0, 8))],)
+
+
+check_against(pick_threshold, _ref_pick, list(_golds(73)),
+              hint="candidates: the distinct best scores; accuracy: refused unanswerable plus answered answerable "
+                   "(score >= t answers), over all questions; the best accuracy, the lowest threshold on a tie; "
+                   "no questions: ValueError.")
 ### END HIDDEN TESTS
 """
 
