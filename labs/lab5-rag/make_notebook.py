@@ -171,11 +171,12 @@ def _ref_context(chunks):
 def _contexts(seed, n=120):
     rng = _random.Random(seed)
     for _ in range(n):
-        yield ([Document(page_content=rng.choice(["EUR 225 excess.", "  spaced  ", "two\\nlines", "", "[x] y"]),
+        yield ([Document(id=f"chunk-{rng.randint(0, 99)}",
+                         page_content=rng.choice(["EUR 225 excess.", "  spaced  ", "two\\nlines", "", "[x] y"]),
                          metadata={"doc_id": rng.choice(["policy-1", "adr-002", "Q1000"]),
                                    "title": rng.choice(["Household Basic", "ADR 2", "T"]),
                                    "section": rng.choice(["", "", "Excess", "Cover > Hotels"]),
-                                   "score": rng.random()})
+                                   "score": rng.random(), "chunk_id": f"c{rng.randint(0, 9)}"})
                 for _ in range(rng.randint(0, 4))],)
 
 
@@ -303,7 +304,8 @@ def _ref_pick(scored):
 def _golds(seed, n=200):
     rng = _random.Random(seed)
     for _ in range(n):
-        yield ([(rng.choice([0.1, 0.25, 0.3, 0.3, 0.45, 0.6, 0.75, 0.9]), rng.random() < 0.6)
+        share = rng.choice([0.0, 0.2, 0.5, 0.8, 1.0])
+        yield ([(rng.choice([0.1, 0.25, 0.3, 0.3, 0.45, 0.6, 0.75, 0.9]), rng.random() < share)
                 for _ in range(rng.randint(0, 8))],)
 
 
@@ -473,6 +475,76 @@ check_equal("adr-999" in got["answer"] or got["refused"], False, "the made-up id
 got = hidden_answer("q", fixed_retriever(excess), FakeListChatModel(
     responses=["The standard excess per claim is EUR 225 [Household Basic]."]), 0.5)
 check_equal(got["refused"], True, "a title is not a doc id: that citation is invalid.", secret=True)
+import random as _random
+
+from shiplab_checks import check_against
+
+_model_calls = []
+
+
+def _ref_answer(question, retriever, llm, min_score):
+    _chunks = retriever.invoke(question)
+    _refusal = {"answer": REFUSAL, "citations": [], "refused": True, "chunks": _chunks}
+    if should_refuse(_chunks, min_score):
+        return _refusal
+    _text = (PROMPT | llm | StrOutputParser()).invoke({"context": format_context(_chunks), "question": question})
+    _text = _text.strip()
+    _known = {c.metadata["doc_id"] for c in _chunks}
+    for _cited in citations(_text):
+        if _cited not in _known:
+            _text = _text.replace(f"[{_cited}]", "")
+    _valid = [c for c in citations(_text) if c in _known]
+    if is_refusal(_text) or not _valid or not check_answer(_text, _chunks).grounded:
+        return _refusal
+    return {"answer": _text, "citations": _valid, "refused": False, "chunks": _chunks}
+
+
+def _counted_model(reply):
+    def respond(prompt_value):
+        _model_calls.append(1)
+        return reply
+    return RunnableLambda(respond)
+
+
+def _outcome(func):
+    def run(question, chunks, reply, min_score):
+        _model_calls.clear()
+        got = func(question, fixed_retriever(*chunks), _counted_model(reply), min_score)
+        text = re.sub(r"\\s+", " ", re.sub(r"\\s+([.,;:!?])", r"\\1", got["answer"])).strip()
+        return {"answer": text, "citations": got["citations"], "refused": got["refused"],
+                "chunks": [(c.metadata["doc_id"], c.page_content) for c in got["chunks"]],
+                "model called": len(_model_calls)}
+    run.__name__ = "answer"
+    return run
+
+
+def _answer_cases(seed, n=120):
+    rng = _random.Random(seed)
+    tagged = Document(id="policy-household-basic#0", page_content=excess.page_content, metadata=dict(excess.metadata))
+    replies = ["The standard excess per claim is EUR 225 [policy-household-basic].",
+               "  The standard excess per claim is EUR 225 [policy-household-basic].  \\n",
+               "The standard excess per claim is EUR 225 [policy-household-basic] [made-up-id].",
+               "The standard excess per claim is EUR 225 [policy-household-basic] [household].",
+               "Travel Comfort pays up to 4 hotel nights [policy-travel-comfort]. The standard excess per claim is "
+               "EUR 225 [policy-household-basic].",
+               "Not in the documents [policy-household-basic].", "The standard excess is EUR 225 [household].",
+               "The standard excess per claim is EUR 225 [policy-household-basic#0].",
+               "Cats are purple and fly to Mars [policy-household-basic].", "The standard excess is EUR 225.",
+               "[policy-travel-comfort] Travel Comfort pays up to 4 hotel nights."]
+    for _ in range(n):
+        chunks = [chunk(d, t, rng.choice([0.3, 0.5, 0.7])) for d, t in
+                  rng.sample([("policy-household-basic", excess.page_content),
+                              ("policy-travel-comfort", hotel.page_content)], rng.randint(0, 2))]
+        if rng.random() < 0.2:
+            chunks.append(tagged)
+        yield ("What is covered?", chunks, rng.choice(replies), rng.choice([0.3, 0.5, 0.6]))
+
+
+check_against(_outcome(answer), _outcome(_ref_answer), list(_answer_cases(79)), mutation=False,
+              hint="gate first (no model call when it refuses); then the stripped text with every [id] that is no "
+                   "retrieved chunk's doc_id removed (brackets too); citations: the remaining valid ids in order; "
+                   "the refusal dict (with the chunks) when the model refused, nothing valid is cited or the text "
+                   "is not grounded.")
 ### END HIDDEN TESTS
 """
 
@@ -580,6 +652,57 @@ check_equal((r["refusal_recall"], r["false_refusal_rate"]), (None, 0.0),
 r = check_call(evaluate_rag, canned(table), [small[2]], secret=True)
 check_equal((r["groundedness"], r["citation_accuracy"]), (None, None),
             "nothing answered: groundedness and citation accuracy are None.", secret=True)
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_evaluate(answer_fn, gold):
+    _share = (lambda flags: sum(flags) / len(flags) if flags else None)
+    _ru, _ra, _gr, _cr = [], [], [], []
+    for _item in gold:
+        _res = answer_fn(_item["question"])
+        (_ra if _item.get("answerable", True) else _ru).append(bool(_res["refused"]))
+        if _res["refused"]:
+            continue
+        _gr.append(check_answer(_res["answer"], _res["chunks"]).grounded)
+        if _item.get("answerable", True):
+            _cr.append(bool({s["doc_id"] for s in _item.get("sources", [])} & set(_res["citations"])))
+    return {"questions": len(gold), "refusal_recall": _share(_ru), "false_refusal_rate": _share(_ra),
+            "groundedness": _share(_gr), "citation_accuracy": _share(_cr)}
+
+
+def _answers_from(table):
+    return lambda question: dict(table[question])
+
+
+def _rag_runs(seed, n=100):
+    rng = _random.Random(seed)
+    answered = [({"answer": "The standard excess per claim is EUR 225 [policy-household-basic].",
+                  "citations": ["policy-household-basic"], "refused": False, "chunks": [excess]}),
+                ({"answer": "Cats are purple [policy-household-basic].", "citations": ["policy-household-basic"],
+                  "refused": False, "chunks": [excess]}),
+                ({"answer": "Up to 4 hotel nights [policy-travel-comfort].", "citations": ["policy-travel-comfort"],
+                  "refused": False, "chunks": [hotel]})]
+    refused = {"answer": REFUSAL, "citations": [], "refused": True, "chunks": []}
+    for _ in range(n):
+        gold, table = [], {}
+        for q in range(rng.randint(0, 6)):
+            answerable = rng.random() < 0.6
+            item = {"id": f"Q{q:03d}", "question": f"q{q}", "answerable": answerable,
+                    "sources": [{"doc_id": rng.choice(["policy-household-basic", "policy-travel", "adr-01"]),
+                                 "passage": "-"}] if answerable else []}
+            if answerable and rng.random() < 0.2:
+                del item["answerable"]
+            gold.append(item)
+            table[item["question"]] = rng.choice(answered + [refused])
+        yield (_answers_from(table), gold)
+
+
+check_against(evaluate_rag, _ref_evaluate, list(_rag_runs(83)),
+              hint="refusal recall over the unanswerable questions, false refusals over the answerable ones (a "
+                   "question without 'answerable' is answerable), groundedness over the answered ones, citation "
+                   "accuracy over the answered answerable ones (a gold doc_id cited exactly); an empty group: None.")
 ### END HIDDEN TESTS
 """
 

@@ -142,6 +142,9 @@ def test_changes_to_arguments_come_back():
                     return text.upper()
             check_equal(ask(Model(), "hi"), "HI")
             check_equal(_seen, ["hi"], label="what the model saw")
+            _seen.clear()  # emptied here: the kernel's copy must be emptied too before the next call
+            check_equal(ask(Model(), "ho"), "HO")
+            check_equal(_seen, ["ho"], label="what the model saw after the test emptied the list")
         """,
     })
     assert {k: errors(v) for k, v in out.items()} == {"mutation": [], "spy": [], "global_list": []}

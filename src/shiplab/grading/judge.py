@@ -168,7 +168,7 @@ def _state(obj):
 def _update_of(obj) -> tuple:
     """What the kernel's copy of ``obj`` must be told after the test changed it here."""
     if type(obj) in (list, dict, set):
-        return ("value", obj)
+        return ("value", type(obj)(obj))  # a copy: the object itself would travel as a reference to the kernel's
     names = set(_state(obj))
     return ("attrs", {k: v for k, v in vars(obj).items() if k in names})
 
