@@ -172,7 +172,7 @@ def check_against(func, reference, cases, hint: str = "", *, tol: float = 1e-9, 
         if not compare(actual, expected):
             raise _fail(f"{call} returned {_short(actual)}, expected {_short(expected)}."
                         f"{_slip(actual, expected)}", hint)
-        if mutation and given != args:
+        if mutation and not _equal_deep(given, args):
             raise _fail(f"{call} changed its arguments: after the call they are {_short(given)}. Return new "
                         "values; never change what you were given.", hint)
 
@@ -188,3 +188,19 @@ def _expect_raise(func, args, kind: type, call: str, hint: str) -> None:
     except Exception as exc:
         raise _fail(f"{call} raised {type(exc).__name__}, expected {kind.__name__}.", hint) from None
     raise _fail(f"{call} returned {_short(result)}, expected it to raise {kind.__name__}.", hint)
+
+
+def _equal_deep(a, b) -> bool:
+    """Equal, numpy arrays included (their ``==`` is element-wise)."""
+    if hasattr(a, "shape") and hasattr(b, "shape") and hasattr(a, "dtype"):
+        import numpy
+
+        return a.shape == b.shape and bool(numpy.array_equal(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_equal_deep(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal_deep(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 -- an object whose == cannot answer is not the same
+        return False

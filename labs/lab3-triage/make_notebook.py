@@ -91,6 +91,30 @@ _ref = {frozenset((i.key, o)) for i in tickets for t, o in i.links if "duplicate
 _mine = duplicate_pairs(tickets)
 check_equal(_mine, _ref, secret=True, hint="on the sample tickets: every duplicate link, as unordered pairs.")
 check_that(all(isinstance(p, frozenset) and len(p) == 2 for p in _mine), "Each pair must be a frozenset of two keys.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_pairs(items):
+    _present = {i.key for i in items}
+    return {frozenset((i.key, o)) for i in items for kind, o in i.links
+            if "duplicate" in kind.lower() and o in _present and o != i.key}
+
+
+def _linked(seed, n=150):
+    rng = _random.Random(seed)
+    keys = ["NVA-1", "NVA-2", "NVA-10", "NVA-999", "NVA-1000", "nva-1"]
+    kinds = ["duplicates", "is duplicated by", "Duplicate", "relates to", "blocks", "is blocked by"]
+    for _ in range(n):
+        chosen = rng.sample(keys, rng.randint(0, 5))
+        yield ([BacklogItem(key=k, summary="s", links=[(rng.choice(kinds), rng.choice(keys + ["NVA-77"]))
+                                                       for _ in range(rng.randint(0, 3))]) for k in chosen],)
+
+
+check_against(duplicate_pairs, _ref_pairs, list(_linked(89)),
+              hint="unordered pairs (frozensets) of two different keys, both among the items, linked by any kind of "
+                   "duplicate link in either direction; keys compared exactly.")
 ### END HIDDEN TESTS
 """
 
@@ -137,6 +161,33 @@ _ref = _unit @ _unit.T
 np.fill_diagonal(_ref, -1.0)
 check_that(np.allclose(np.asarray(cosine_similarities(vectors)), _ref, atol=1e-4),
            "cosine_similarities(vectors) is wrong on the sample.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_cos(vectors):
+    _v = np.asarray(vectors, dtype=np.float64)
+    _u = _v / np.maximum(np.linalg.norm(_v, axis=1, keepdims=True), 1e-12)
+    _s = _u @ _u.T
+    np.fill_diagonal(_s, -1.0)
+    return _s
+
+
+def _vector_sets(seed, n=60):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        rows, dims = rng.randint(1, 6), rng.randint(1, 5)
+        values = [[rng.choice([-2.0, -0.5, 0.25, 1.0, 3.0]) for _ in range(dims)] for _ in range(rows)]
+        values = [row if any(row) else [1.0] * dims for row in values]
+        yield (rng.choice([np.array(values, dtype=np.float32), np.array(values), values]),)
+
+
+check_against(cosine_similarities, _ref_cos, list(_vector_sets(97)),
+              compare=lambda a, e: isinstance(a, np.ndarray) and a.shape == e.shape and bool(np.allclose(a, e,
+                                                                                                       atol=1e-6)),
+              hint="an n x n array of cosine similarities (each row's vector normalized, not the input changed), "
+                   "-1 on the diagonal; lists and float32 arrays too.")
 ### END HIDDEN TESTS
 """
 
@@ -191,6 +242,32 @@ check_that(all(len(v) == 5 and k_ not in v for k_, v in _s.items()), "On the sam
 _n = keys.index(keys[17])
 _order = [keys[j] for j in np.argsort(-_sims[_n], kind="stable") if j != _n][:5]
 check_equal(_s[keys[17]], _order, secret=True, hint="on the sample: the 5 most similar, most similar first.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_suggest(sims, keys, k=3):
+    _s = np.asarray(sims)
+    return {key: [keys[j] for j in [j for j in np.argsort(-_s[n], kind="stable") if j != n][:k]]
+            for n, key in enumerate(keys)}
+
+
+def _similarity_sets(seed, n=120):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        size = rng.randint(1, 7)
+        sims = np.full((size, size), -1.0)
+        for a in range(size):
+            for b in range(a + 1, size):
+                sims[a, b] = sims[b, a] = rng.choice([0.1, 0.5, 0.5, 0.9])
+        keys = [f"NVA-{rng.choice([9, 10, 99, 100, 999, 1000])}{i}" for i in range(size)]
+        yield (sims, keys, rng.choice([0, 1, 2, 3, 8]))
+
+
+check_against(suggest_duplicates, _ref_suggest, list(_similarity_sets(101)),
+              hint="for each key, the k other keys with the highest similarity, best first; ties in the order of "
+                   "keys; never the key itself; k may be 0 or more than the others.")
 ### END HIDDEN TESTS
 """
 
@@ -297,6 +374,43 @@ for _row, _th in zip(_mine, _t):
     _flag = {frozenset((keys[a], keys[b])) for a, b in zip(*_iu) if _sims[a, b] >= _th}
     check_equal(_row["flagged"], len(_flag), secret=True, hint="on the sample: pairs at or above the threshold.")
     check_close(_row["recall"], len(_flag & _true) / len(_true), secret=True, hint="recall on the sample.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_report(sims, keys, true_pairs, thresholds):
+    _s = np.asarray(sims)
+    _i, _j = np.triu_indices(len(keys), k=1)
+    _scores = _s[_i, _j]
+    _true = np.array([frozenset((keys[a], keys[b])) in true_pairs for a, b in zip(_i, _j)], dtype=bool)
+    _rows = []
+    for _t in thresholds:
+        _flag = _scores >= _t
+        _hits = int((_flag & _true).sum())
+        _p = _hits / int(_flag.sum()) if _flag.any() else 1.0
+        _r = _hits / len(true_pairs) if true_pairs else 0.0
+        _rows.append({"threshold": _t, "flagged": int(_flag.sum()), "precision": _p, "recall": _r,
+                      "f1": 2 * _p * _r / (_p + _r) if _p + _r else 0.0})
+    return _rows
+
+
+def _reports(seed, n=80):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        size = rng.randint(2, 6)
+        keys = [f"K{i}" for i in range(size)]
+        sims = np.full((size, size), -1.0)
+        for a in range(size):
+            for b in range(a + 1, size):
+                sims[a, b] = sims[b, a] = rng.choice([0.2, 0.5, 0.7, 0.9])
+        pairs = {frozenset(rng.sample(keys, 2)) for _ in range(rng.randint(1, 3))}
+        yield (sims, keys, pairs, sorted(rng.sample([0.2, 0.5, 0.6, 0.7, 0.9, 0.95], rng.randint(1, 4))))
+
+
+check_against(threshold_report, _ref_report, list(_reports(103)),
+              hint="every unordered pair once, flagged when its similarity is at or above the threshold; precision "
+                   "1.0 when nothing is flagged; recall over all true pairs; one row per threshold, in order.")
 ### END HIDDEN TESTS
 """
 
@@ -461,6 +575,28 @@ check_equal(sum(c for _, c in _errs), sum(a != r for a, r in zip(_act, _pred)), 
 check_equal(_errs, sorted(Counter((a, p) for a, p in zip(_act, _pred) if a != p).items(),
                           key=lambda x: (-x[1], x[0])), secret=True, hint="on a longer list: same rules.")
 check_that(all(a != p for (a, p), _ in _errs), "Correct routes must not be listed.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_errors(actual, predicted):
+    _wrong = Counter((a, p) for a, p in zip(actual, predicted) if a != p)
+    return sorted(_wrong.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _routes(seed, n=150):
+    rng = _random.Random(seed)
+    teams = ["Billing", "Claims Intake", "Portal", "billing"]
+    for _ in range(n):
+        size = rng.randint(0, 10)
+        actual = [rng.choice(teams) for _ in range(size)]
+        yield (actual, [a if rng.random() < 0.4 else rng.choice(teams) for a in actual])
+
+
+check_against(routing_errors, _ref_errors, list(_routes(107)),
+              hint="((actual, predicted), count) for every wrong route (labels compared exactly), the most frequent "
+                   "first, equal counts in order of (actual, predicted).")
 ### END HIDDEN TESTS
 """
 
