@@ -172,7 +172,7 @@ def _rankings(seed, n=200, k_from=1):
     rng = _random.Random(seed)
     for _ in range(n):
         retrieved = [rng.choice(_IDS) for _ in range(rng.randint(0, 9))]
-        relevant = rng.sample(_IDS, rng.randint(1, 4))
+        relevant = rng.choices(_IDS, k=rng.randint(1, 4))  # a list may name an id twice
         relevant = rng.choice([set(relevant), list(relevant), tuple(relevant)])
         yield retrieved, relevant, rng.choice([k_from, 1, 2, 3, 5, 8, 12])
 
@@ -228,7 +228,7 @@ def _rankings(seed, n=200, k_from=1):
     rng = _random.Random(seed)
     for _ in range(n):
         retrieved = [rng.choice(_IDS) for _ in range(rng.randint(0, 9))]
-        relevant = rng.sample(_IDS, rng.randint(1, 4))
+        relevant = rng.choices(_IDS, k=rng.randint(1, 4))  # a list may name an id twice
         relevant = rng.choice([set(relevant), list(relevant), tuple(relevant)])
         yield retrieved, relevant, rng.choice([k_from, 1, 2, 3, 5, 8, 12])
 
@@ -238,7 +238,8 @@ def _ref_rr(retrieved, relevant, k=None):
     return next((1.0 / r for r, d in enumerate(_window, start=1) if d in set(relevant)), 0.0)
 
 
-check_against(reciprocal_rank, _ref_rr, [c for c in _rankings(43, k_from=0)] + [c[:2] for c in _rankings(44, 60)],
+check_against(reciprocal_rank, _ref_rr, [c for c in _rankings(43, k_from=0)] + [c[:2] for c in _rankings(44, 60)]
+              + [(c[0], set(), c[2]) for c in _rankings(45, 20)],
               hint="1 / rank (from 1) of the first relevant id within the first k ids (k = 0: none; no k: all); "
                    "0.0 when none is relevant.")
 ### END HIDDEN TESTS
@@ -382,7 +383,8 @@ def _gold_sets(seed, n=60):
         for q in range(rng.randint(1, 5)):
             sources = [{"doc_id": rng.choice(["adr-001", "adr-010", "policy-1"]), "passage": rng.choice(passages)}
                        for _ in range(rng.randint(0 if q else 1, 2))]
-            item = {"id": f"G{q}", "question": f"question {q}", "answerable": rng.random() > 0.2 or q == 0,
+            item = {"id": f"Q{rng.randint(1, 1200):03d}", "question": f"question {q}",
+                    "answerable": rng.random() > 0.2 or q == 0,
                     "sources": sources}
             if not item["answerable"] and rng.random() < 0.5:
                 item.pop("answerable")
@@ -860,6 +862,28 @@ check_equal(classes_kept("Confidential"), {"public", "internal", "confidential"}
 check_equal(classes_kept("restricted"), {"public", "internal", "confidential", "restricted"},
             "restricted clearance sees everything.", secret=True)
 check_raises(allowed_filter, "", raises=ValueError, secret=True, hint="an empty clearance is unknown.")
+import random as _random
+
+from chromadb.api.types import validate_where as _validate_where
+
+_metas = [{"classification": c} for c in CLASSES] + [{}, {"classification": "Internal"}, {"classification": None},
+                                                      {"classification": "secret"}]
+_rng = _random.Random(109)
+for _c in ["public", "internal", "confidential", "restricted", " Internal ", "PUBLIC\\n", "\\tconfidential "]:
+    _where = check_call(allowed_filter, _c)
+    try:
+        _validate_where(_where)
+    except ValueError as _exc:
+        raise AssertionError(f"chromadb refuses the filter {_where!r}: {_exc}") from None
+    _level = CLASSES.index(_c.strip().lower())
+    check_equal([where_matches(_where, m) for m in _metas],
+                [m.get("classification") in CLASSES[:_level + 1] for m in _metas],
+                label=f"which chunks allowed_filter({_c!r}) keeps",
+                hint="only chunks whose classification is one of the classes at or below the clearance: a chunk "
+                     "with no, another or an unknown classification is never kept.")
+for _c in ["TopSecret", " Secret ", "internal-ish", "none"]:
+    check_raises(allowed_filter, _c, raises=ValueError, contains=_c.strip(),
+                 hint="an unknown clearance is a ValueError that names it as it was given.")
 ### END HIDDEN TESTS
 """
 
