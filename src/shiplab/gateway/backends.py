@@ -14,9 +14,10 @@
     a real chat call would only make it continue (echo) the conversation.
   - ``completion-guarded``: the same, and when the conversation carries retrieved context (a system message
     starting with ``Context``, the shape the RAG labs send) it comes after a grounding rule and two worked
-    examples, one of which refuses. Measured on the gold set (``bench/llm_quality.py``, Gemma 3 270M, 24
-    answerable + 12 unanswerable questions): correct answers 46 % → 38 %, but unanswerable questions refused
-    0 % → 50 % (8 % false refusals), answers on point 33 % → 54 %, grounded 92 % → 100 %. Other prompts
+    examples, one of which refuses. Measured on the gold set (``bench/llm_quality.py --limit 24``, Gemma 3 270M,
+    24 answerable + 12 unanswerable questions): correct answers 42 % → 33 %, but unanswerable questions refused
+    0 % → 50 % (8 % false refusals), answers on point 33 % → 54 %, grounded 92 % → 100 %; on the TLJH docs
+    (16 + 1) expected text 6 → 5 of 16, the unanswerable one refused, 3 false refusals. Other prompts
     (summaries, classification) go unchanged, as in ``completion``. Not the default: it also refuses some plainly
     answerable one-line contexts ("Context: The excess … is EUR 150."), so Gemma stays on ``completion``.
   - ``auto`` (a GGUF given by path, e.g. in the bench): ``chat-template`` when the file has a template, else
