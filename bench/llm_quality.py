@@ -34,7 +34,7 @@ sample documents, top ``--k`` chunks, each shown as ``[doc-id] title`` + text. D
 
 Greedy decoding is deterministic for one prompt, but llama.cpp reuses the cached prefix of the previous prompt, so
 a different order or subset of questions can flip a token and an answer: figures move by about one question between
-runs (Gemma ``lab5`` on TLJH: 6/16 in two runs, 7/16 in a third with fewer styles).
+runs (Gemma ``lab5`` on TLJH: 6/16 in two runs, 7/16 in two others).
 
 Prompt styles (a model gets those that apply to it):
 
