@@ -740,6 +740,44 @@ check_returns(release_decision, all_done, dict(base, refusal_rate=None, p95_ms=2
 lower_base = dict(base, error_rate=0.0, p95_ms=400.0, refusal_rate=0.0)
 check_returns(release_decision, all_done, dict(base, error_rate=0.01, p95_ms=500.0, refusal_rate=0.05), lower_base,
               expected=("keep", []), secret=True, hint="compare with the baseline given, not with fixed numbers.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_decision(checklist, live=None, baseline=None):
+    _missing = [item for item in REQUIRED_CHECKS if checklist.get(item) is not True]
+    if _missing:
+        return "hold", _missing
+    if live is None or not live.get("requests"):
+        return "ship", []
+    _rules = [("error_rate", lambda now, before: now > before + 0.02),
+              ("p95_ms", lambda now, before: now > 1.5 * before),
+              ("refusal_rate", lambda now, before: now > before + 0.10)]
+    _why = [n for n, worse in _rules if live.get(n) is not None and worse(live[n], baseline[n])]
+    return ("rollback", _why) if _why else ("keep", [])
+
+
+def _releases(seed, n=250):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        checklist = {item: rng.choice([True, True, True, True, False, "yes", 1]) for item in REQUIRED_CHECKS
+                     if rng.random() < 0.95}
+        if rng.random() < 0.2:
+            checklist["extra_item"] = False
+        baseline = {"requests": 500, "error_rate": 0.25, "p95_ms": 200, "refusal_rate": 0.2}
+        live = rng.choice([None, {"requests": 0, "error_rate": None, "p95_ms": None, "refusal_rate": None},
+                           {"requests": rng.randint(1, 50), "error_rate": rng.choice([0.2, 0.26, 0.3, None]),
+                            "p95_ms": rng.choice([150, 300, 301, 400, None]),
+                            "refusal_rate": rng.choice([0.1, 0.25, 0.35, None])}])
+        yield (checklist, live, baseline)
+
+
+check_against(release_decision, _ref_decision, list(_releases(113)),
+              hint="hold for every required item missing or not exactly True (in REQUIRED_CHECKS' order), before "
+                   "anything else; ship without live requests; rollback naming each rule broken, in order "
+                   "(error rate above baseline + 0.02, p95 above 1.5 x baseline, refusal rate above baseline + "
+                   "0.10; a None live value breaks nothing); else keep.")
 ### END HIDDEN TESTS
 """
 
