@@ -108,7 +108,7 @@ def test_feedback_teaches_without_hidden_tests(course, graded):
 def test_problem_submissions_are_graded_or_reported_and_never_stop_the_batch(course, tmp_path):
     """Are broken JSON, a deleted test cell, an edited test cell and an infinite loop each graded or reported in
     words, with a good submission in the same batch still graded?"""
-    participant(course, tmp_path, "broken", notebook=FIXTURES / "broken-json.ipynb")
+    participant(course, tmp_path, "broken", notebook=FIXTURES / "broken-json.ipynb.partial")
     participant(course, tmp_path, "looper", notebook=FIXTURES / "infinite-loop.ipynb")
     participant(course, tmp_path, "deleter", notebook=FIXTURES / "deleted-grade-cell.ipynb")
     participant(course, tmp_path, "cheater", notebook=FIXTURES / "edited-grade-cell.ipynb")
