@@ -43,16 +43,15 @@ from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 
 from shiplab.course.hidden import (
-    HIDDEN_RE,
     HiddenTestsLeak,
     StripHiddenTests,
     assert_no_hidden,
     hidden_snippets,
 )
 from shiplab.grading import intake
-from shiplab.grading.judge import solution_names
+from shiplab.grading.judgejob import for_kernel, is_test_cell, judge_job, with_judged_outputs
 from shiplab.grading.safehtml import CELL_ID, safe_notebook
-from shiplab.grading.sandbox import JudgeJob, Sandbox
+from shiplab.grading.sandbox import Sandbox
 
 log = logging.getLogger("shiplab.grading.engine")
 
@@ -121,7 +120,8 @@ class SandboxStep(NbGraderPreprocessor):
         files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
                  if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and p.name not in PRIVATE_FILES}
         info = resources["nbgrader"]
-        job = judge_job(Path(CourseDirectory(config=self.config).root), info["assignment"], info["notebook"])
+        job = (judge_job(Path(CourseDirectory(config=self.config).root), info["assignment"], info["notebook"])
+               if self.sandbox.can_judge else None)
         sent = for_kernel(nb) if job is not None else nb
         self.writer.release()
         try:
@@ -138,86 +138,6 @@ class SandboxStep(NbGraderPreprocessor):
         return nbformat.from_dict(safe_notebook(executed)), resources
 
 
-SERVE_SOURCE = "import shiplab.grading.remote as _shiplab_remote; _shiplab_remote.serve(get_ipython().user_ns)"
-
-
-def _is_test(cell) -> bool:
-    return cell.get("cell_type") == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
-
-
-def judge_job(course_root: Path, assignment: str, notebook: str) -> JudgeJob | None:
-    """The instructor's source notebook as the judge runs it: its locked code cells (set-up, helpers) and its test
-    cells, hidden tests included, in order; the names its solution cells define; the files beside it. None when
-    there is no source notebook, no test cell, or the notebook says ``"shiplab": {"judge": false}``."""
-    folder = course_root / "source" / assignment
-    path = folder / f"{notebook}.ipynb"
-    if not path.is_file():
-        return None
-    source = nbformat.read(str(path), as_version=4)
-    if source.metadata.get("shiplab", {}).get("judge") is False:
-        return None
-    cells, names = [], []
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code":
-            continue
-        if meta.get("solution"):
-            theirs, given = solution_names(cell.source)
-            names += [n for n in theirs if n not in names]
-            if given:  # values the lab gives in the cell: the judge's own, never the kernel's
-                cells.append({"kind": "setup", "grade_id": f"{meta.get('grade_id', '')}-given", "source": given})
-        elif meta.get("grade") or meta.get("locked"):
-            cells.append({"kind": "test" if meta.get("grade") else "setup", "grade_id": meta.get("grade_id", ""),
-                          "source": cell.source})
-    if not any(c["kind"] == "test" for c in cells):
-        return None
-    files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
-             if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"}
-    given = {n for c in cells if c["kind"] == "setup" and c["grade_id"].endswith("-given")
-             for n in _assigned(c["source"])}
-    return JudgeJob(cells, [n for n in names if n not in given], files)
-
-
-def _assigned(source: str) -> list[str]:
-    import ast
-
-    return [n.id for node in ast.parse(source).body if isinstance(node, (ast.Assign, ast.AnnAssign))
-            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-            for n in ast.walk(t) if isinstance(n, ast.Name)]
-
-
-def for_kernel(nb: NotebookNode) -> dict:
-    """The notebook the participant's kernel runs when a judge runs the tests: each test cell without its hidden
-    part (what the participant saw), then one last cell that answers the judge."""
-    sent = copy.deepcopy(dict(nb))
-    sent["cells"] = [copy.deepcopy(c) for c in nb.cells]
-    for cell in sent["cells"]:
-        if _is_test(cell):
-            cell["source"] = HIDDEN_RE.sub("", cell["source"])
-    sent["cells"].append(nbformat.v4.new_code_cell(SERVE_SOURCE, metadata={"shiplab": {"serve": True}}))
-    return sent
-
-
-def with_judged_outputs(nb: NotebookNode, executed: dict, judged: dict | None) -> dict:
-    """``nb`` (sources as restored, hidden tests included) with the kernel's outputs for its own cells and the
-    judge's for every test cell; a test cell the judge did not run fails."""
-    out = copy.deepcopy(dict(nb))
-    out["cells"] = [copy.deepcopy(c) for c in nb.cells]
-    for mine, theirs in zip(out["cells"], executed["cells"]):
-        if mine.get("cell_type") != "code":
-            continue
-        if _is_test(mine):
-            grade_id = mine["metadata"]["nbgrader"]["grade_id"]
-            judged = judged or {}
-            mine["outputs"] = judged[grade_id] if grade_id in judged else [
-                NotebookNode(output_type="error", ename="NotGraded", evalue="the tests of this cell did not run",
-                             traceback=["NotGraded: the tests of this cell did not run"])]
-        else:
-            mine["outputs"] = theirs.get("outputs", [])
-        mine["execution_count"] = theirs.get("execution_count")
-    return out
-
-
 def execute_settings(config: Config) -> dict:
     """The course's ``Execute`` settings (timeouts, interrupts), as plain values for the sandbox."""
     wanted = ("timeout", "interrupt_on_timeout", "allow_errors", "raise_on_iopub_timeout", "error_on_timeout",
@@ -231,7 +151,7 @@ def execute_settings(config: Config) -> dict:
 def fail_every_test(nb: NotebookNode, reason: str) -> NotebookNode:
     """No executed notebook came back: give every autograded test cell an error output, so each scores 0."""
     for cell in nb.cells:
-        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+        if is_test_cell(cell):
             cell.outputs = [NotebookNode(output_type="error", ename="NotGraded", evalue=reason,
                                          traceback=[f"NotGraded: {reason}"])]
     return nb

@@ -108,7 +108,8 @@ def _copy_dir(dir_fd: int, dest: Path, rel: Path, uid: int | None, out: Copied, 
         try:
             st = os.fstat(fd)
             if uid is not None and st.st_uid != uid:
-                out.skipped.append(f"{_shown(where)}: belongs to {_account(st.st_uid)}, not the participant, not collected")
+                out.skipped.append(f"{_shown(where)}: belongs to {_account(st.st_uid)}, not the participant, "
+                                   "not collected")
             elif stat.S_ISDIR(st.st_mode):
                 if depth >= MAX_DEPTH:
                     out.skipped.append(f"{_shown(where)}: folders nested deeper than {MAX_DEPTH}, not collected")

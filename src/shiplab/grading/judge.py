@@ -22,7 +22,6 @@ notebook; nbgrader scores them as it would have scored the kernel's.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import contextlib
 import faulthandler
@@ -388,32 +387,6 @@ def _kernel_has_its_own(namespace: dict) -> dict[int, tuple[str, object]]:
             continue
         found[id(value)] = (name, value)
     return found
-
-
-def solution_names(source: str) -> tuple[list[str], str]:
-    """Of one source solution cell: the names the participant's answer defines (functions, classes, and values
-    assigned between the solution markers), and the code of the values the lab *gives* in that cell (assignments
-    outside the markers, e.g. ``CLASSES = [...]``), which the judge runs itself: a test iterating over them must not
-    get what the participant's kernel chooses."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return [], ""
-    lines = source.splitlines()
-    marks = [n for n, line in enumerate(lines, 1) if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line]
-    inside = (lambda node: len(marks) >= 2 and any(a <= node.lineno <= b for a, b in zip(marks[::2], marks[1::2])))
-    names, given = [], []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            found = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-            if inside(node) or isinstance(node, ast.AugAssign):
-                names += found
-            else:
-                given.append(ast.get_source_segment(source, node) or "")
-    return list(dict.fromkeys(names)), "\n".join(given)
 
 
 HIDDEN_MESSAGE = ("your code raised {ename} in a hidden test case (its message is not shown: it could hold the "

@@ -233,7 +233,8 @@ class Queue:
         now = time.time()
         lost = []
         with self._tx() as db:
-            for row in db.execute("SELECT id, worker, lease_until, attempts FROM jobs WHERE state='running'").fetchall():
+            running = db.execute("SELECT id, worker, lease_until, attempts FROM jobs WHERE state='running'")
+            for row in running.fetchall():
                 if (row["lease_until"] or 0) < now or _worker_is_gone(row["worker"] or ""):
                     lost.append(row["id"])
                     if row["attempts"] >= self.max_attempts:

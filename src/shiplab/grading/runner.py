@@ -8,8 +8,8 @@ kernel even starts). The child runs in its own session, and the order below is t
    mount and IPC namespace in which every file system is read-only but the run's own folder, with private empty
    ``/tmp``, ``/var/tmp``, ``/dev/shm`` and ``/run/lock`` and a ``/proc`` that shows only the account's own
    processes (so nothing a notebook writes outlives the run or reaches anyone else: the hidden tests cannot be
-   left in a shared folder for the participant to read), the resource limits (address space, CPU seconds, processes, file size, no core dumps), then drop to the sandbox
-   account (``setgroups([])``, ``setgid``, ``setuid``), forbid regaining privileges (``PR_SET_NO_NEW_PRIVS``) and
+   left in a shared folder for the participant to read), the resource limits (address space, CPU seconds,
+   processes, file size, no core dumps), then drop to the sandbox account (``setgroups([])``, ``setgid``, ``setuid``), forbid regaining privileges (``PR_SET_NO_NEW_PRIVS``) and
    make this process undumpable, so the kernel (same account) can neither attach to it nor open its result pipe
    through ``/proc``;
 2. a clean environment, the fresh working folder as cwd and home, fds 0/1/2 on /dev/null and a log file: the

@@ -12,8 +12,8 @@ participant controls is made inert here, once, in the trusted worker, before the
   else (SVG, JavaScript, widgets, markdown outputs) is replaced by a line saying what was removed; output metadata
   is dropped;
 - markdown cells the participant could edit (not locked by the lab) are rendered to HTML and cleaned the same way
-  (so no markdown link keeps a ``javascript:`` target), raw cells cleaned, and neither keeps attachments; every cell's id must be a plain id, its metadata is nbgrader's only, its execution count an
-  integer.
+  (so no markdown link keeps a ``javascript:`` target), raw cells cleaned, and neither keeps attachments; every
+  cell's id must be a plain id, its metadata is nbgrader's only, its execution count an integer.
 
 Locked cells (the lab's own instructions and tests, restored from the gradebook) keep their source.
 """

@@ -278,6 +278,12 @@ class Sandbox:
         elif self.isolate_network and not self.isolate_filesystem:
             log.warning("mount namespaces are unavailable here: graded notebooks share /tmp and /dev/shm.")
 
+    @property
+    def can_judge(self) -> bool:
+        """Can a judge run the tests (:mod:`shiplab.grading.judge`)? Its pipe reaches only a pre-forked kernel; with
+        ``prestart_kernel=False`` (a comparison in ``bench/grading.py``) tests run in the kernel, as nbgrader's do."""
+        return self.prestart_kernel
+
     def warm_up(self) -> int:
         """Start the fork server now, so the first submission does not wait while it imports the runner, the kernel
         and ``grading.preload`` (a few seconds with chromadb); returns its pid. Safe to call again."""
@@ -318,6 +324,8 @@ class Sandbox:
                 judge: JudgeJob | None = None) -> Execution:
         """Execute ``notebook`` with ``files`` (name in the folder -> file to copy) beside it; with ``judge``, its
         tests run in the judge while the notebook's last cell answers it (see :mod:`shiplab.grading.judge`)."""
+        if judge is not None and not self.can_judge:
+            raise GradingError("this sandbox cannot judge: its kernels are not pre-forked (prestart_kernel=False).")
         with self._slot() as (account, judge_account):
             started = time.monotonic()
             token = uuid.uuid4().hex
@@ -332,7 +340,7 @@ class Sandbox:
                 self.running += 1
                 self.peak_running = max(self.peak_running, self.running)
             workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work_root))
-            judge_spec = None
+            judge_spec = None  # (the clean-up below reads it whatever fails first)
             try:
                 self._fill_workdir(workdir, files, account)
                 spec = {"workdir": str(workdir), "env": _sandbox_env(workdir, token),
@@ -342,8 +350,7 @@ class Sandbox:
                         "uid": account.uid if account else None, "gid": account.gid if account else None,
                         "memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                         "max_processes": self.limits.max_processes, "max_file_bytes": self.limits.max_file_bytes}
-                judge_spec = None
-                if judge is not None and self.prestart_kernel:
+                if judge is not None:
                     judge_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work_root))
                     self._fill_workdir(judge_dir, judge.files, judge_account)
                     judge_spec = {**spec, "workdir": str(judge_dir), "env": _sandbox_env(judge_dir, token),
