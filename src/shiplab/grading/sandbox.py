@@ -163,18 +163,20 @@ def hidden_folders(extra: list[Path], workdir: Path) -> list[str]:
     return keep
 
 
-def ensure_work_root(path: Path) -> Path:
+def ensure_work_root(path: Path, mode: int = 0o711) -> Path:
     """The parent of the per-run folders: ours, not a link, 0711 (others may pass through, not list)."""
     path.mkdir(parents=True, exist_ok=True)
     st = os.lstat(path)
     if not os.path.isdir(path) or os.path.islink(path) or st.st_uid != os.geteuid():
         raise GradingError(f"the sandbox folder {path} is not a folder owned by this account.",
                            hint=f"remove it (rm -rf {path}) or choose another with --sandbox-root.")
-    os.chmod(path, 0o711)
+    os.chmod(path, mode)
     return path
 
 
 RUN_NAME = "shiplab-sandbox-run"
+# one lock file per sandbox account, whatever the work root; in root's /run (not the world-writable /run/lock)
+SLOT_LOCKS = "/run/shiplab-sandbox"
 
 
 def _default_preload() -> tuple[str, ...]:
@@ -307,7 +309,7 @@ class Sandbox:
         one at once)."""
         while True:
             for k, account in enumerate(zip(self.accounts, self.judges)):
-                fh = open(self.work_root / f".slot-{k}.lock", "w")
+                fh = open(self._lock_path(k, account[0]), "w")
                 try:
                     fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -319,6 +321,14 @@ class Sandbox:
                     fh.close()
                 return
             time.sleep(0.05)
+
+    def _lock_path(self, k: int, account: Account | None) -> Path:
+        """The lock of slot ``k``: keyed on its account where there is one, in a root-only folder, so that two
+        workers with different work roots (a second hub, a test beside a hub) never use one account at once (a
+        slot's start kills every process of its account); without accounts, in the work root."""
+        if account is None:
+            return self.work_root / f".slot-{k}.lock"
+        return ensure_work_root(Path(SLOT_LOCKS), mode=0o700) / f"{account.name}.lock"
 
     def execute(self, notebook: dict, files: dict[str, Path], execute_settings: dict | None = None,
                 judge: JudgeJob | None = None) -> Execution:
