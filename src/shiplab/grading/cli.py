@@ -71,24 +71,49 @@ def setup(course: str | None, nbgrader_config: str | None, parallel: int | None,
 
 def submission_owners():
     """``student -> uid`` that must own that participant's submissions, from the hub's settings: the account
-    ``<spawner.unix_user_prefix><student>`` on a hub with Unix accounts (None for a name with no account: such a
-    folder is rejected); None (nothing to check) in developer mode, where every server runs as one account."""
+    ``<spawner.unix_user_prefix><student>`` on a hub with Unix accounts; ``containers.uid_base`` + the
+    participant's id in the hub's database with containers (docker, kubernetes: participant N's container runs as
+    that uid, so what it writes in the shared exchange is theirs); None for a name with no account (such a folder
+    is rejected). None (nothing to check) in developer mode, where every server runs as one account."""
     import os
-    import pwd
 
     from shiplab import settings
     from shiplab.hub.config import spawner_mode
 
     conf = settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)
-    if os.geteuid() != 0 or spawner_mode(conf, True) != "unix-users":
+    mode = spawner_mode(conf, True)
+    if os.geteuid() != 0 or mode not in ("unix-users", "docker", "kubernetes"):
         return None
-    prefix = conf["spawner.unix_user_prefix"]
+    if mode == "unix-users":
+        return _unix_owner(conf["spawner.unix_user_prefix"])
+    return _container_owner(conf["containers.uid_base"], conf["hub.db_url"]
+                            or f"sqlite:///{settings.state_dir(conf) / 'jupyterhub.sqlite'}")
+
+
+def _unix_owner(prefix: str):
+    import pwd
 
     def owner_of(student: str) -> int | None:
         try:
             return pwd.getpwnam(f"{prefix}{student}").pw_uid
         except KeyError:
             return None
+
+    return owner_of
+
+
+def _container_owner(uid_base: int, db_url: str):
+    """The uid the spawner gives ``student``'s container (``hub.containers``: uid_base + the hub's user id), read
+    from the hub's database on each submission (a user removed and added again has a new id)."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(db_url, poolclass=sqlalchemy.pool.NullPool)
+
+    def owner_of(student: str) -> int | None:
+        with engine.connect() as conn:
+            row = conn.execute(sqlalchemy.text("SELECT id FROM users WHERE name = :name"),
+                               {"name": student}).first()
+        return None if row is None else uid_base + int(row[0])
 
     return owner_of
 
