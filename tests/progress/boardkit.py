@@ -106,6 +106,25 @@ class Course:
         total = sum(scores.values())
         assert self.queue.finish(job.id, self.worker, ok=True, score=total, max_score=sum(CELLS.values()))
 
+    def fetch(self, student: str, lab: str = LAB) -> Path:
+        """The lab fetched into the participant's home, as nbgrader's Fetch leaves it (developer mode's homes)."""
+        folder = self.state / "homes" / student / lab
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{lab}.ipynb").write_text("{}")
+        return folder
+
+    def release_notebook(self, grade_ids: list[str]) -> None:
+        """The released notebook with its test cells in ``grade_ids``' order (the gradebook keeps no order)."""
+        nb = nbformat.v4.new_notebook()
+        for name in grade_ids:
+            cell = nbformat.v4.new_code_cell("assert True")
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": name, "points": CELLS[name], "solution": False,
+                                         "locked": True, "schema_version": 3}
+            nb.cells += [nbformat.v4.new_markdown_cell("..."), cell]
+        folder = self.root / "release" / LAB
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(folder / f"{LAB}.ipynb"))
+
     def app(self, *, users: list[dict] | None, now: dt.datetime, rules: Rules = Rules(), refresh_s: int = 5):
         config = BoardConfig(state=self.state, course=COURSE, rules=rules, refresh_s=refresh_s,
                              formgrader_prefix=f"/services/{COURSE}/")

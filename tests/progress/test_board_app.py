@@ -43,6 +43,7 @@ def auth(name):
 def test_board_json_reflects_grades_queue_and_activity(course):
     """Does the JSON board show each participant's state, score, server and the exercise summary?"""
     now = T0 + 10 * MIN
+    course.fetch("chloe")
     body = client(course, now).get("/api/board", headers=auth("ines")).json()
     people = {p["username"]: p for p in body["participants"]}
     assert sorted(people) == ["anna", "ben", "chloe"]  # instructors and managers are not in the grid
@@ -50,12 +51,38 @@ def test_board_json_reflects_grades_queue_and_activity(course):
         "state": "failing", "score": 1.0, "max_score": 3.0, "submitted_at": (T0 + 5 * MIN).isoformat(), "note": "",
         "exercises": None}
     assert people["ben"]["cells"][LAB]["state"] == "passed"
-    assert people["chloe"]["cells"][LAB]["state"] == "working"  # server running, nothing submitted
+    assert people["chloe"]["cells"][LAB]["state"] == "working"  # fetched, nothing submitted
     assert people["anna"]["server_running"] and not people["ben"]["server_running"]
     assert people["anna"]["minutes_since_progress"] == 5.0 and people["chloe"]["last_progress"] is None
     summary = {e["grade_id"]: e for e in body["exercises"]}
     assert summary["test_a"]["passing"] == 2 and summary["test_a"]["room"] == 3
     assert summary["test_b"]["top_failure"] == "AssertionError: floats too"
+
+
+def test_working_needs_the_lab_fetched_not_only_a_running_server(course):
+    """Is chloe, whose server runs but who never fetched the lab, shown as not started — and as working once the
+    lab's folder is in her home?"""
+    c = client(course, T0 + 10 * MIN)
+    cell = lambda: next(p for p in c.get("/api/board", headers=auth("ines")).json()["participants"]  # noqa: E731
+                        if p["username"] == "chloe")["cells"][LAB]
+    assert cell()["state"] == "not_started"
+    course.fetch("chloe")
+    assert cell()["state"] == "working" and "fetched" in cell()["note"]
+
+
+def test_exercises_follow_the_notebooks_order_not_the_alphabet(course):
+    """With the released notebook asking test_b before test_a, do the labs' exercises, each cell's ✓/✗ strip and
+    the exercise table follow that order?"""
+    course.release_notebook(["test_b", "test_a"])
+    c = client(course, T0 + 10 * MIN)
+    body = c.get("/api/board", headers=auth("ines")).json()
+    assert [e["grade_id"] for e in body["labs"][0]["exercises"]] == ["test_b", "test_a"]
+    anna = next(p for p in body["participants"] if p["username"] == "anna")["cells"][LAB]["exercises"]
+    assert list(anna) == [f"{LAB}/test_b", f"{LAB}/test_a"]
+    grid = c.get("/grid", headers=auth("ines")).text
+    row = grid[grid.index('data-user="anna"'):]
+    assert row.index(f'data-exercise="{LAB}/test_b"') < row.index(f'data-exercise="{LAB}/test_a"')
+    assert grid.index(f'data-exercise="{LAB}/{LAB}/test_b"') < grid.index(f'data-exercise="{LAB}/{LAB}/test_a"')
 
 
 def test_grid_shows_a_new_submission_as_submitted_then_its_grade(course):

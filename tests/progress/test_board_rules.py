@@ -31,26 +31,27 @@ def states(b):
 
 def test_cell_states_cover_every_case():
     """Does each participant's cell show not started / working / submitted / passed / failing (with score)?"""
-    members = [Member("ann", server_running=True), Member("bob"), Member("cy", server_running=True),
-               Member("dee"), Member("eve")]
+    fetched = {"demo": T0, "rag": T0}
+    members = [Member("ann", server_running=True, fetched={"demo": T0}), Member("bob", fetched={}),
+               Member("cy", server_running=True, fetched=fetched), Member("dee", fetched=fetched), Member("eve")]
     attempts = [Attempt("demo", "cy", T0, "queued"),
                 Attempt("demo", "dee", T0, "done", 3.0, 3.0), Attempt("demo", "eve", T0, "done", 1.0, 3.0)]
     grades = [graded("dee", 3.0, {"test_a": 1, "test_b": 2}), graded("eve", 1.0, {"test_a": 1, "test_b": 0})]
     b = board(members, attempts, grades)
     assert states(b) == {"ann": ["working", "not_started"], "bob": ["not_started", "not_started"],
-                         "cy": ["submitted", "working"], "dee": ["passed", "not_started"],
+                         "cy": ["submitted", "working"], "dee": ["passed", "working"],
                          "eve": ["failing", "not_started"]}
     eve = next(r for r in b.rows if r.member.username == "eve").cells[0]
     assert (eve.score, eve.max_score, eve.label) == (1.0, 3.0, "failing 1/3")
     assert eve.exercises == {"demo/test_a": True, "demo/test_b": False}
+    assert b.rows[0].cells[0].note == "fetched, nothing submitted yet"
 
 
-def test_a_lab_not_released_is_never_working():
-    """Is the lab someone works on the first *released* lab they have not submitted (a lab built for the afternoon
-    but not released yet is skipped)?"""
-    later = Lab("aaa-afternoon", LAB.exercises, released=False)
-    b = board([Member("ann", server_running=True)], labs=(later, LAB))
-    assert states(b) == {"ann": ["not_started", "working"]}
+def test_a_running_server_alone_is_never_working():
+    """Is a lab nobody fetched shown as not started, however long their server runs — and, where the board cannot
+    see homes at all (fetched unknown), is no lab claimed as working?"""
+    b = board([Member("ann", server_running=True, fetched={}), Member("bob", server_running=True)])
+    assert states(b) == {"ann": ["not_started", "not_started"], "bob": ["not_started", "not_started"]}
 
 
 def test_resubmission_waiting_for_its_grade_shows_submitted_and_failed_grading_shows_failing():
@@ -121,6 +122,17 @@ def test_exercise_summary_share_and_most_common_failure():
     assert (a.passing, a.graded, a.room, a.top_failure, a.top_failure_count) == (3, 4, 5, "NameError: x", 1)
     assert (bb.passing, round(bb.share, 2), bb.top_failure, bb.top_failure_count) == (1, 0.2, "AssertionError: "
                                                                                       "floats too", 2)
+
+
+def test_exercises_of_labs_nobody_has_a_grade_for_are_left_out_of_the_table():
+    """With a grade only in the first lab, does the table list only that lab's exercises, and name the others as
+    left out (so a six-lab course does not show dozens of empty rows in the morning)?"""
+    later = Lab("lab6", tuple(Exercise("lab6", "lab6", f"test_{i}", 1.0) for i in range(30)))
+    b = board([Member("a"), Member("b")], (), [graded("a", 3, {"test_a": 1, "test_b": 2})], labs=(LAB, LAB2, later))
+    assert len(b.summaries) == 33
+    assert [s.exercise.grade_id for s in b.graded_summaries] == ["test_a", "test_b"]
+    assert [lab.name for lab in b.ungraded_labs] == ["rag", "lab6"]
+    assert board([Member("a")], labs=(LAB,)).graded_summaries == []
 
 
 def test_team_filter_limits_rows_and_summaries():

@@ -39,7 +39,7 @@ from shiplab.progress import errors, model
 from shiplab.progress.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
 from shiplab.progress.errors import BoardError
 from shiplab.progress.export import grades_csv
-from shiplab.progress.sources import CourseReader, CoursePaths, members_from
+from shiplab.progress.sources import CourseReader, CoursePaths, Homes, fetched_labs, members_from
 
 TEMPLATES = Path(__file__).parent / "templates"
 UTC = dt.timezone.utc
@@ -52,10 +52,11 @@ class BoardConfig:
     rules: model.Rules = model.Rules()
     refresh_s: int = 5
     formgrader_prefix: str = ""  # e.g. /services/workshop/ — links to a submission in the formgrader
+    homes: Homes | None = None  # where participants' homes are (which labs they fetched); None: developer layout
 
     @classmethod
     def from_settings(cls, settings: dict, state: Path) -> "BoardConfig":
-        return cls(state=state, course=settings["course.id"],
+        return cls(state=state, course=settings["course.id"], homes=Homes.from_settings(settings, state),
                    rules=model.Rules(stuck_after=dt.timedelta(minutes=settings["progress.stuck_after"]),
                                      active_within=dt.timedelta(minutes=settings["progress.active_within"])),
                    refresh_s=settings["progress.refresh"], formgrader_prefix=f"/services/{settings['course.id']}/")
@@ -141,13 +142,17 @@ async def current_board(request: Request, team: str | None) -> model.Board:
     cfg: BoardConfig = state.config
     users = await state.hub_users.users()
 
+    homes = cfg.homes or Homes("developer", cfg.state)
+
     def read():
         people = roster.load(cfg.state)
         labs, graded = state.reader.grades()
-        return people, labs, graded, state.reader.attempts()
+        names = [lab.name for lab in labs]
+        members = members_from(users, people, ROLE_GROUPS["participant"],
+                               fetched=lambda u: fetched_labs(homes.of(u), names, cfg.course))
+        return members, labs, graded, state.reader.attempts()
 
-    people, labs, graded, attempts = await run_in_threadpool(read)
-    members = members_from(users, people, ROLE_GROUPS["participant"])
+    members, labs, graded, attempts = await run_in_threadpool(read)
     team = team or None
     if team is not None and team not in {m.team for m in members}:
         known = ", ".join(sorted({m.team for m in members if m.team})) or "none"

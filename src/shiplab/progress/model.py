@@ -8,8 +8,9 @@ A cell's state, for one participant and one lab, from their *latest* submission:
 
 - ``submitted``: it waits in the grading queue (or in the exchange, not filed yet) or is being graded;
 - ``passed``: graded with every point; ``failing``: graded with fewer (the score shows), or grading failed;
-- ``working``: nothing submitted yet, their server runs, and it is the first released lab (in course order) they
-  have not submitted — the lab they most likely have open;
+- ``working``: they fetched the lab (its folder is in their home, :attr:`Member.fetched`) and have submitted
+  nothing yet. A running server alone says nothing about which lab is open, so the board never guesses: where it
+  cannot see the participants' homes (containers), no lab shows as working;
 - ``not_started``: anything else.
 
 *Progress* is a graded submission scoring more than any earlier one of the same lab (so a new test passed; the
@@ -96,6 +97,7 @@ class Member:
     server_running: bool = False
     server_started: dt.datetime | None = None
     last_activity: dt.datetime | None = None
+    fetched: dict[str, dt.datetime] | None = None  # lab -> when it was fetched; None: their home cannot be seen
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,18 @@ class Board:
     def stuck(self) -> list[Row]:
         return [r for r in self.rows if r.stuck]
 
+    @property
+    def graded_summaries(self) -> list[ExerciseSummary]:
+        """The exercises worth explaining now: those of labs someone in the room has a grade for (a course of six
+        labs has dozens of test cells; the ones of labs nobody reached are noise in the morning)."""
+        return [s for s in self.summaries if s.graded]
+
+    @property
+    def ungraded_labs(self) -> list[Lab]:
+        """Labs whose exercises :attr:`graded_summaries` leaves out: nobody in the room has a grade for them yet."""
+        seen = {s.exercise.lab for s in self.graded_summaries}
+        return [lab for lab in self.labs if lab.exercises and lab.name not in seen]
+
 
 def _num(x: float | None) -> str:
     return "?" if x is None else f"{x:g}"
@@ -178,7 +192,8 @@ def latest_attempts(attempts: list[Attempt]) -> dict[tuple[str, str], Attempt]:
     return out
 
 
-def cell_for(lab: Lab, attempt: Attempt | None, graded: Graded | None, *, working: bool) -> Cell:
+def cell_for(lab: Lab, attempt: Attempt | None, graded: Graded | None, *,
+             fetched_at: dt.datetime | None = None) -> Cell:
     """The state of one participant's lab (see the module docstring)."""
     exercises = {}
     if graded is not None:
@@ -198,7 +213,9 @@ def cell_for(lab: Lab, attempt: Attempt | None, graded: Graded | None, *, workin
         if graded is None:
             score, max_score = attempt.score, attempt.max_score
     if score is None:
-        return Cell(lab.name, WORKING if working else NOT_STARTED)
+        if fetched_at is not None:
+            return Cell(lab.name, WORKING, note="fetched, nothing submitted yet")
+        return Cell(lab.name, NOT_STARTED)
     max_score = max_score if max_score is not None else lab.max_score
     state = PASSED if max_score and score >= max_score else FAILING
     return Cell(lab.name, state, score=score, max_score=max_score, submitted_at=when, exercises=exercises)
@@ -254,13 +271,10 @@ def build_board(*, labs: list[Lab], members: list[Member], attempts: list[Attemp
     shown = sorted((m for m in members if team is None or m.team == team), key=lambda m: m.username)
     rows = []
     for m in shown:
-        cells, working_given = [], False
+        cells = []
         for lab in labs:
             attempt, grade = latest.get((m.username, lab.name)), grades.get((m.username, lab.name))
-            untouched = attempt is None and grade is None
-            working = untouched and lab.released and m.server_running and not working_given
-            working_given = working_given or (untouched and lab.released)
-            cells.append(cell_for(lab, attempt, grade, working=working))
+            cells.append(cell_for(lab, attempt, grade, fetched_at=(m.fetched or {}).get(lab.name)))
         active = is_active(m, now, rules)
         last = progress.get(m.username)
         all_passed = bool(labs) and all(c.state == PASSED for c in cells)

@@ -20,7 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import pwd
 import sqlite3
+import stat
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -153,6 +156,67 @@ def failing_messages(notebook: Path) -> dict[str, str]:
     return out
 
 
+def grade_id_order(notebook: Path) -> dict[str, int]:
+    """grade_id -> position of every nbgrader cell in ``notebook`` (empty when it cannot be read)."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, int] = {}
+    for cell in nb.get("cells", []):
+        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        if grade_id and str(grade_id) not in out:
+            out[str(grade_id)] = len(out)
+    return out
+
+
+def fetched_labs(home: Path | None, labs: list[str], course: str) -> dict[str, dt.datetime] | None:
+    """lab -> when the participant fetched it: nbgrader's Fetch makes ``<home>/<lab>/`` (or ``<home>/<course>/<lab>/``
+    with ``path_includes_course``); the folder's change time is when. None when their home cannot be seen."""
+    if home is None:
+        return None
+    out = {}
+    for lab in labs:
+        for folder in (home / lab, home / course / lab):
+            try:
+                st = folder.stat()
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                out[lab] = dt.datetime.fromtimestamp(st.st_mtime, UTC)
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class Homes:
+    """Where the spawner keeps each participant's home folder, so the board can see which labs they fetched.
+
+    ``developer``: ``<state>/homes/<username>``; ``unix-users``: the home of the Unix account ``<prefix><username>``
+    (the board runs as root there); any other mode (docker, kubernetes: homes are volumes) is not visible."""
+
+    mode: str
+    state: Path
+    prefix: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: dict, state: Path) -> "Homes":
+        mode = settings.get("spawner.mode", "auto")
+        if mode == "auto":
+            mode = "unix-users" if os.geteuid() == 0 else "developer"
+        return cls(mode, state, settings.get("spawner.unix_user_prefix", ""))
+
+    def of(self, username: str) -> Path | None:
+        if self.mode == "developer":
+            return self.state / "homes" / username
+        if self.mode == "unix-users":
+            try:
+                return Path(pwd.getpwnam(f"{self.prefix}{username}").pw_dir)
+            except KeyError:
+                return None
+        return None
+
+
 class CourseReader:
     """The course's labs, grades and submissions, re-read only when their files change."""
 
@@ -211,7 +275,7 @@ class CourseReader:
             for a in sorted(gb.assignments, key=lambda a: a.name):
                 labs.append(Lab(a.name, tuple(
                     Exercise(lab=a.name, notebook=nb.name, grade_id=gc.name, max_score=gc.max_score)
-                    for nb in a.notebooks for gc in sorted(nb.grade_cells, key=lambda g: g.name)
+                    for nb in a.notebooks for gc in self._in_notebook_order(a.name, nb.name, nb.grade_cells)
                     if gc.cell_type == "code")))
             subs = (gb.db.query(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name,
                                 SubmittedAssignment.timestamp, SubmittedAssignment.score,
@@ -239,6 +303,16 @@ class CourseReader:
                                  cells=cells.get(sub_id, {}), failures=failures, notebook_ids=ids.get(sub_id, {})))
         return labs, graded
 
+    def _in_notebook_order(self, lab: str, notebook: str, cells: list) -> list:
+        """The gradebook's test cells of a notebook in the order the participant meets them (the gradebook keeps no
+        order): as they stand in the released notebook, or the course's source; by name where neither has them."""
+        order: dict[str, int] = {}
+        for folder in ("release", "source"):
+            order = grade_id_order(self.paths.root / folder / lab / f"{notebook}.ipynb")
+            if order:
+                break
+        return sorted(cells, key=lambda gc: (order.get(gc.name, len(order)), gc.name))
+
     def _failures(self, student: str, lab: str, notebook: str) -> dict[str, str]:
         path = self.paths.root / "autograded" / student / lab / f"{notebook}.ipynb"
         try:
@@ -253,12 +327,14 @@ class CourseReader:
         return messages
 
 
-def members_from(hub_users: list[dict] | None, roster_people: list, participants_group: str) -> list[Member]:
+def members_from(hub_users: list[dict] | None, roster_people: list, participants_group: str,
+                 fetched=lambda username: None) -> list[Member]:
     """The room: the hub's members of the participants group (live groups, servers, activity) with full names from
-    the roster; the roster alone (no activity known) when the hub could not be asked."""
+    the roster and the labs they fetched (``fetched(username)``, see :func:`fetched_labs`); the roster alone (no
+    activity known) when the hub could not be asked."""
     names = {p.username: p for p in roster_people}
     if hub_users is None:
-        return [Member(username=p.username, full_name=p.full_name, team=p.team)
+        return [Member(username=p.username, full_name=p.full_name, team=p.team, fetched=fetched(p.username))
                 for p in roster_people if p.role == "participant"]
     out = []
     for u in hub_users:
@@ -271,6 +347,7 @@ def members_from(hub_users: list[dict] | None, roster_people: list, participants
         out.append(Member(username=u["name"], full_name=person.full_name if person else "",
                           team=teams[0] if teams else (person.team if person else ""),
                           server_running=bool(server.get("ready")), server_started=parse_time(server.get("started")),
+                          fetched=fetched(u["name"]),
                           last_activity=max((t for t in (parse_time(u.get("last_activity")),
                                                          parse_time(server.get("last_activity"))) if t),
                                             default=None)))
