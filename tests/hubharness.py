@@ -7,6 +7,7 @@ Other rooms' tests build on :class:`RunningHub` (log in, spawn, call services).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -15,11 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import yaml
+from websockets.sync.client import connect
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "test-password-123"
@@ -93,6 +96,10 @@ class RunningHub:
         raise AssertionError(f"server of {username} not ready in {timeout}s: {last and last.status_code}\n"
                              f"{self.tail_log()}")
 
+    def run_in_kernel(self, client: httpx.Client, user: str, code: str, timeout: float = 120):
+        """Execute ``code`` in a new kernel of ``user``'s running server; (stdout, error name or None)."""
+        return run_in_kernel(self, client, user, code, timeout)
+
     def wait_until_answers(self, path: str, what: str, timeout: float = 120) -> None:
         """Wait until ``GET path`` through the hub's proxy is 200 (a managed service that is still starting)."""
         deadline = time.monotonic() + timeout
@@ -145,7 +152,9 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
         "gateway": {"enabled": False},  # tests that need the model gateway turn it on
         # tests that need the shipping tracker turn it on; a free port, so a running demo hub's tracker is not taken
         "tracker": {"enabled": False, "url": f"http://127.0.0.1:{free_port()}"},
-        "grading": {"enabled": False},  # tests of grading on submit turn it on (others grade explicitly)
+        # tests of grading on submit turn it on (others grade explicitly); the Assignments tab's status service
+        # comes with it, on a free port
+        "grading": {"enabled": False, "status_url": f"http://127.0.0.1:{free_port()}"},
         "course": {"formgrader_url": f"http://127.0.0.1:{free_port()}"},
         # tests that need the progress board turn it on; its port is free, so two test hubs never share one board
         "progress": {"enabled": False, "url": f"http://127.0.0.1:{free_port()}"},
@@ -182,3 +191,43 @@ def start_hub(roster_csv: str = TEST_ROSTER, *, extra_settings: dict | None = No
         time.sleep(0.5)
     hub.stop()
     raise AssertionError(f"hub did not answer in 90 s:\n{hub.tail_log()}")
+
+
+def xsrf(client, user):
+    """The header a Jupyter server wants on a POST/PUT/DELETE from this client."""
+    return {"X-XSRFToken": next(c.value for c in client.cookies.jar
+                                if c.name == "_xsrf" and c.path.startswith(f"/user/{user}"))}
+
+
+def run_in_kernel(hub: "RunningHub", client: httpx.Client, user: str, code: str,
+                  timeout: float = 120) -> tuple[str, str | None]:
+    """Execute ``code`` in a new kernel of ``user``'s server over the kernel websocket; (stdout, error name)."""
+    r = client.post(f"/user/{user}/api/kernels", json={"name": "python3"}, headers=xsrf(client, user))
+    assert r.status_code == 201, r.text[:300]
+    kernel = r.json()["id"]
+    cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
+    url = hub.url.replace("http://", "ws://") + f"/user/{user}/api/kernels/{kernel}/channels"
+    msg_id = uuid.uuid4().hex
+    request = {"header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex, "msg_type":
+                          "execute_request", "version": "5.3"},
+               "parent_header": {}, "metadata": {}, "channel": "shell",
+               "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                           "allow_stdin": False, "stop_on_error": True}}
+    out, error = [], None
+    try:
+        with connect(url, additional_headers={"Cookie": cookies, "Origin": hub.url}, open_timeout=30) as ws:
+            ws.send(json.dumps(request))
+            while True:
+                msg = json.loads(ws.recv(timeout=timeout))
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["header"]["msg_type"], msg["content"]
+                if kind == "stream":
+                    out.append(content["text"])
+                elif kind == "error":
+                    error = f"{content['ename']}: {content['evalue']}"
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+    finally:
+        client.delete(f"/user/{user}/api/kernels/{kernel}", headers=xsrf(client, user))
+    return "".join(out), error

@@ -118,6 +118,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spawner.unix_user_prefix", "jupyter-",
             "unix-users mode: prefix of the Unix account made for each participant, so a roster name never "
             "collides with a system account.", pattern=r"^[a-z][a-z0-9_-]{0,15}$"),
+    Setting("spawner.hide_processes", True,
+            "unix-users mode: each participant's server has a /proc of its own that hides every other account's "
+            "processes and command lines (hidepid=invisible, Linux 5.8 or later; the host's /proc is untouched).",
+            type="boolean"),
     Setting("spawner.homes_dir", "/home",
             "unix-users mode: parent folder of participants' home folders."),
     Setting("spawner.default_url", "/lab", "Where a participant lands after login.", pattern=r"^/"),
@@ -249,6 +253,9 @@ SETTINGS: tuple[Setting, ...] = (
             "embedding model's onnxruntime and tokenizers ~2 CPU-s per RAG notebook). Only libraries that start no "
             "threads at import; [] for none.",
             type="array", items="string"),
+    Setting("grading.status_url", "http://127.0.0.1:8098",
+            "Internal URL of the `assignments` service: each participant's Assignments tab asks it for the state "
+            "and score of their own submissions (read-only, from the grading queue).", pattern=r"^http://"),
     # ---- the instructors' live progress board at /services/progress/
     Setting("progress.enabled", True,
             "Run the progress board service: participants × labs with live states, who is stuck, per exercise the "

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
-import uuid
 
 import pytest
-from websockets.sync.client import connect
+from hubharness import xsrf as _xsrf
 
 from shiplab.data.api import datasets_dir
 
@@ -18,42 +16,8 @@ pytestmark = pytest.mark.slow
 USER = "qa-chloe"
 
 
-def _xsrf(client, user):
-    return {"X-XSRFToken": next(c.value for c in client.cookies.jar
-                                if c.name == "_xsrf" and c.path.startswith(f"/user/{user}"))}
-
-
 def run_in_kernel(hub, client, user: str, code: str, timeout: float = 120) -> tuple[str, str | None]:
-    """Execute ``code`` in a new kernel of ``user``'s server over the kernel websocket; (stdout, error name)."""
-    r = client.post(f"/user/{user}/api/kernels", json={"name": "python3"}, headers=_xsrf(client, user))
-    assert r.status_code == 201, r.text[:300]
-    kernel = r.json()["id"]
-    cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
-    url = hub.url.replace("http://", "ws://") + f"/user/{user}/api/kernels/{kernel}/channels"
-    msg_id = uuid.uuid4().hex
-    request = {"header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex, "msg_type":
-                          "execute_request", "version": "5.3"},
-               "parent_header": {}, "metadata": {}, "channel": "shell",
-               "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                           "allow_stdin": False, "stop_on_error": True}}
-    out, error = [], None
-    try:
-        with connect(url, additional_headers={"Cookie": cookies, "Origin": hub.url}, open_timeout=30) as ws:
-            ws.send(json.dumps(request))
-            while True:
-                msg = json.loads(ws.recv(timeout=timeout))
-                if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind, content = msg["header"]["msg_type"], msg["content"]
-                if kind == "stream":
-                    out.append(content["text"])
-                elif kind == "error":
-                    error = f"{content['ename']}: {content['evalue']}"
-                elif kind == "status" and content["execution_state"] == "idle":
-                    break
-    finally:
-        client.delete(f"/user/{user}/api/kernels/{kernel}", headers=_xsrf(client, user))
-    return "".join(out), error
+    return hub.run_in_kernel(client, user, code, timeout)
 
 
 def _upload(client, user: str, path: str, text: str) -> None:

@@ -72,7 +72,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     gateway = ["gateway"] if settings["gateway.enabled"] else []
     tracker = ["tracker"] if settings["tracker.enabled"] else []
     progress = ["progress"] if settings["progress.enabled"] else []
-    group_roles = roles.group_roles(course_id=course, participant_services=[*gateway, *tracker],
+    # the participants' Assignments tab asks `assignments` for their own submissions' states (shiplab.labext)
+    assignments = ["assignments"] if settings["grading.enabled"] and mode != "kubernetes" else []
+    group_roles = roles.group_roles(course_id=course, participant_services=[*gateway, *tracker, *assignments],
                                     instructor_services=[course, *gateway, *tracker, *progress],
                                     manager_services=tracker, native_auth=settings["auth.mode"] == "native")
 
@@ -95,6 +97,11 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         services.append({"name": "grading", "command": [ctx.python, "-m", "shiplab.grading"],
                          "environment": {**service_env, "SHIPLAB_COURSE": course},
                          "info": {"description": "Autogrades every submission as it arrives, sandboxed"}})
+    if assignments:  # reads the grading queue (the hub's account can); answers each participant about their own
+        services.append({"name": "assignments", "url": settings["grading.status_url"],
+                         "command": [ctx.python, "-m", "shiplab.labext.status"],
+                         "environment": {**service_env, "SHIPLAB_COURSE": course},
+                         "info": {"description": "Each participant's own submissions: queued, grading, score"}})
     if settings["tracker.enabled"]:  # no role: it needs no hub API scopes (see shiplab.tracker.hubservice)
         services.append(tracker_service(settings, python=ctx.python, state=state, public_url=settings["hub.bind_url"],
                                         environ=ctx.environ, base_env=service_env))
@@ -128,6 +135,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.UnixUserSpawner"
         c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
         c.UnixUserSpawner.homes_dir = settings["spawner.homes_dir"]
+        c.UnixUserSpawner.hide_processes = settings["spawner.hide_processes"]
     elif mode == "developer":
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.DeveloperSpawner"
         c.DeveloperSpawner.home_dir_template = str(state / "homes" / "{username}")
@@ -145,6 +153,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
             # notebooks and CI jobs check in with the server's own hub token (JUPYTERHUB_API_TOKEN)
             **({"SHIPLAB_TRACKER_URL": settings["hub.bind_url"].rstrip("/") + "/services/tracker"}
                if settings["tracker.enabled"] else {}),
+            # the Assignments tab's server side asks here, with the server's own hub token
+            **({"SHIPLAB_ASSIGNMENTS_URL": settings["hub.bind_url"].rstrip("/") + "/services/assignments"}
+               if assignments else {}),
             # the venv's bin first, so terminals and kernels find shiplab's tools
             "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
         }

@@ -4,6 +4,11 @@
 account ``jupyter-anna`` (see :mod:`shiplab.hub.unix`), whose home is private. :class:`DeveloperSpawner` is
 JupyterHub's SimpleLocalProcessSpawner (everyone runs as the hub's account: no isolation).
 
+A participant's server sees only its own processes: it starts in a mount namespace of its own with a fresh
+``/proc`` mounted ``hidepid=invisible`` (:func:`private_proc`; ``spawner.hide_processes``), so nobody lists another's
+processes, command lines or open files. The rest of the machine's mounts are the same; the host's ``/proc`` is
+untouched (a fresh proc instance has options of its own since Linux 5.8; on older kernels nothing is changed).
+
 Both add the role-specific Jupyter configuration at spawn: instructors get nbgrader's formgrader, create-assignment
 and course-list extensions; everyone else gets only the assignment list and validation. The configuration lives in
 ``hub_config/jupyter/{common,participant,instructor}`` and reaches the server through ``JUPYTER_CONFIG_PATH``.
@@ -11,10 +16,14 @@ and course-list extensions; everyone else gets only the assignment list and vali
 
 from __future__ import annotations
 
+import ctypes
+import os
+import platform
 import pwd
+import subprocess
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
-from traitlets import HasTraits, Unicode
+from traitlets import Bool, HasTraits, Unicode
 
 from shiplab.hub.unix import ensure_unix_user
 
@@ -57,8 +66,18 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
     def unix_name(self) -> str:
         return f"{self.unix_user_prefix}{self.user.name}"
 
+    hide_processes = Bool(True, config=True, help="Start each server with a /proc of its own (hidepid=invisible).")
+
     def make_preexec_fn(self, name):
-        return set_user_setuid(self.unix_name)
+        drop = set_user_setuid(self.unix_name)
+        if not (self.hide_processes and private_proc_available()):
+            return drop
+
+        def preexec():
+            private_proc()  # as root, in the child, before dropping to the participant's account
+            drop()
+
+        return preexec
 
     def user_env(self, env):
         entry = pwd.getpwnam(self.unix_name)
@@ -66,6 +85,38 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         env["HOME"] = entry.pw_dir
         env["SHELL"] = entry.pw_shell or "/bin/bash"
         return env
+
+
+CLONE_NEWNS, MS_REC, MS_PRIVATE = 0x00020000, 0x4000, 1 << 18
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+_available: bool | None = None
+
+
+def private_proc() -> None:
+    """In this process (root): a mount namespace of its own, private, with a fresh /proc that shows other
+    accounts' processes to nobody but root. Raises OSError when the kernel refuses."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
+    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        raise OSError(ctypes.get_errno(), "mount --make-rprivate /")
+    if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=invisible") != 0:
+        raise OSError(ctypes.get_errno(), "mount -t proc -o hidepid=invisible")
+
+
+def private_proc_available() -> bool:
+    """Can servers get a /proc of their own here without touching the host's? Root, Linux >= 5.8 (older kernels
+    share one set of proc options machine-wide), and a kernel or container that allows mount namespaces — tried
+    once, in a child."""
+    global _available
+    if _available is None:
+        release = tuple(int(x) for x in platform.release().split(".")[:2] if x.isdigit())
+        try:
+            _available = (os.geteuid() == 0 and release >= (5, 8) and subprocess.run(
+                ["/bin/true"], preexec_fn=private_proc, capture_output=True).returncode == 0)
+        except (OSError, subprocess.SubprocessError):
+            _available = False
+    return _available
 
 
 class DeveloperSpawner(RoleConfigMixin, SimpleLocalProcessSpawner):

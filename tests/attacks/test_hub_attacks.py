@@ -1,0 +1,61 @@
+"""What one participant's own server could see of everyone else on a root-mode hub (real hub, real spawner, real
+Unix accounts): every process's command line and owner was listable before each server got a /proc of its own."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+
+import pytest
+
+from hubharness import TEST_PREFIX, start_hub
+
+pytestmark = [pytest.mark.slow, pytest.mark.root,
+              pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the attacks are between Unix accounts")]
+ROSTER = """username,full_name,email,role,team,manager
+qa-eve,Eve Test,eve@test.example,participant,claims,
+qa-fay,Fay Test,fay@test.example,participant,claims,
+"""
+LIST_PROCESSES = """
+import os
+seen = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        seen[pid] = (os.stat(f"/proc/{pid}").st_uid, open(f"/proc/{pid}/cmdline", "rb").read()[:200])
+    except OSError:
+        pass
+print(sorted({uid for uid, _ in seen.values()}))
+print(any(b"jupyterhub" in cmd and b"singleuser" not in cmd for _, cmd in seen.values()))
+"""
+
+
+@pytest.fixture(scope="module")
+def hub():
+    running = start_hub(ROSTER)
+    try:
+        yield running
+    finally:
+        running.stop()
+        from shiplab.hub.unix import remove_unix_user
+
+        for name in ("qa-eve", "qa-fay"):
+            remove_unix_user(name, prefix=TEST_PREFIX)
+        shutil.rmtree(running.state, ignore_errors=True)
+
+
+def test_a_participants_server_sees_no_process_but_its_own(hub):
+    """Is the hub (root), the proxy, fay's server — or anyone's command line — visible from eve's kernel?"""
+    fay = hub.login("qa-fay")
+    hub.spawn(fay, "qa-fay")
+    eve = hub.login("qa-eve")
+    hub.spawn(eve, "qa-eve")
+    out, error = hub.run_in_kernel(eve, "qa-eve", LIST_PROCESSES)
+    assert error is None, error
+    uids, sees_hub = out.split("\n")[:2]
+    assert uids == str([pwd.getpwnam(f"{TEST_PREFIX}qa-eve").pw_uid])
+    assert sees_hub == "False"
+    # the host's /proc is untouched: root (this test) still sees fay's server
+    fay_uid = pwd.getpwnam(f"{TEST_PREFIX}qa-fay").pw_uid
+    assert any(os.stat(f"/proc/{p}").st_uid == fay_uid for p in os.listdir("/proc") if p.isdigit())
+    assert "hidepid" not in next(line for line in open("/proc/mounts") if line.split()[1] == "/proc")
