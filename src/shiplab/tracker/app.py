@@ -111,8 +111,11 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.model_use = model_use
     if follower:
         follower.sync(app.state.sessions)  # people and cohort are in place before the first request
-    app.state.templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                                                                 autoescape=True, undefined=jinja2.StrictUndefined))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["pct"] = lambda x: "–" if x is None else f"{x * 100:.0f}%"
+    env.filters["days"] = lambda x: "–" if x is None else f"{x:g}"  # a median of days: 21, 53, 21.5 — never 53.0
+    app.state.templates = Jinja2Templates(env=env)
     errors.install(app)
     app.include_router(login_routes(LOGIN_TEXTS, TrackerError))  # /login, /oauth_callback
     app.include_router(pages.router)

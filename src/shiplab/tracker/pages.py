@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from shiplab.tracker import charts, rules, service, webhooks
+from shiplab.tracker import dashboard as board
 from shiplab.tracker.deployments import deployments_of
 from shiplab.tracker.app import DB, NOW, USER
 from shiplab.tracker.auth import HubUser
@@ -122,20 +123,38 @@ def plan_detail(plan_id: int, request: Request, user: HubUser = USER, session: S
 @router.get("/dashboard")
 def dashboard(request: Request, cohort: NameFilter = None, team: NameFilter = None, user: HubUser = USER,
               session: Session = DB, now: dt.datetime = NOW):
+    """One cohort by default (the latest whose workshop ended), every cohort with its day, people by name; see
+    :mod:`.dashboard`."""
     service.require_role(user, "manager", "admin", "instructor")
-    all_facts = request.app.state.facts.get(session, user, cohort=cohort or None)
-    teams = sorted({f.team for f in all_facts})
-    shown, figs = request.app.state.facts.figures(session, user, now, cohort=cohort or None, team=team or None)
+    cache = request.app.state.facts
+    cohorts = service.cohorts_visible(session, user)
+    if cohort == board.ALL:
+        chosen = None
+    elif cohort:
+        chosen = next((c for c in cohorts if c.name == cohort), None)
+        if chosen is None:
+            known = ", ".join(c.name for c in cohorts) or "none yet"
+            raise TrackerError(404, "cohort_not_found", f"there is no cohort {cohort!r} on your dashboard "
+                                                        f"(cohorts: {known}).")
+    else:
+        chosen = board.default_cohort(cohorts, now)
+    name = chosen.name if chosen else None
+    teams = sorted({f.team for f in cache.get(session, user, cohort=name)})
+    shown, figs = cache.figures(session, user, now, cohort=name, team=team or None)
+    every_cohort = cache.figures(session, user, now, team=team or None)[1] if chosen else figs
     late = set(figs.checkin_overdue)
-    overdue = [f for f in shown if f.id in late]
-    return render(request, user, "dashboard.html", figs=figs, teams=teams, team=team or "", cohort=cohort or "",
-                  cohorts=service.cohorts_visible(session, user), overdue=overdue[:50], overdue_count=len(overdue),
-                  due={f.id: rules.checkins_due(f, now) for f in overdue[:50]},
+    people = board.people_rows(shown, board.full_names(session, {f.username for f in shown}), now, late)
+    return render(request, user, "dashboard.html", figs=figs, teams=teams, team=team or "", cohort=chosen,
+                  cohort_param=name or board.ALL, cohorts=cohorts, all_cohorts=board.ALL,
+                  cohort_rows=board.cohort_rows(cohorts, every_cohort, now),
+                  day=board.day_of(chosen, now) if chosen else None,
+                  people=people[:board.MAX_PEOPLE], people_count=len(people),
+                  overdue_count=sum(1 for r in people if r.checkin_overdue),
+                  without_plan=board.without_plan(session, user, chosen, team or None) if chosen else [],
                   bars=charts.team_bars(figs), curve=charts.shipped_curve(figs.shipped_by_day, figs.eligible),
                   reminders=service.reminder_summary(session, user), left_out=figs.left_out,
                   left_out_labels=rules.LEFT_OUT,
-                  split=service.shipping_split(request.app.state.facts, session, user, now, cohort=cohort or None,
-                                               team=team or None))
+                  split=service.shipping_split(cache, session, user, now, cohort=name, team=team or None))
 
 
 @router.get("/cohorts")

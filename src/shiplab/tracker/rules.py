@@ -285,6 +285,16 @@ def metric_change_pct(plan: PlanFacts) -> float | None:
     return (plan.after - plan.baseline) / abs(plan.baseline) * 100.0
 
 
+def change_toward_target_pct(plan: PlanFacts) -> float | None:
+    """:func:`metric_change_pct` signed by the target: positive when the metric moved toward the target (a handling
+    time down 40 % toward a lower target is +40), negative when away. None without a target that differs from the
+    baseline, or where the change is left out."""
+    change = metric_change_pct(plan)
+    if change is None or plan.target is None or plan.target == plan.baseline or not _values_plausible(plan):
+        return None
+    return change if plan.target > plan.baseline else -change
+
+
 def moved_toward_target(plan: PlanFacts) -> bool | None:
     """Whether the after value moved from the baseline toward the target (None where it cannot tell, or a value is
     out of bounds)."""
@@ -308,6 +318,7 @@ class GroupFigures:
     with_after_value: int = 0
     moved_toward_target: int = 0
     median_change_pct: float | None = None
+    median_toward_target_pct: float | None = None  # median of change_toward_target_pct: + toward, - away
 
 
 @dataclass
@@ -342,6 +353,7 @@ class _Derived(NamedTuple):
     change_pct: float | None
     has_after: bool
     toward: bool
+    toward_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -380,13 +392,14 @@ def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived | None, bool, str | N
     return _Derived(n, killed, open_ and (c.today > p.planned_ship_date or c.past_window),
                     p.blocker if open_ and p.status == "blocked" else None,
                     metric_change_pct(p), p.after is not None and why != "value_out_of_range",
-                    bool(moved_toward_target(p))), late_checkin, why
+                    bool(moved_toward_target(p)), change_toward_target_pct(p)), late_checkin, why
 
 
 def _group(items: list[_Derived]) -> GroupFigures:
     g = GroupFigures(plans=len(items))
     days: list[int] = []
     changes: list[float] = []
+    towards: list[float] = []
     for d in items:
         if d.days is not None:
             g.shipped += 1
@@ -401,12 +414,15 @@ def _group(items: list[_Derived]) -> GroupFigures:
                 g.blocked[d.blocker] += 1
         if d.change_pct is not None:
             changes.append(d.change_pct)
+        if d.toward_pct is not None:
+            towards.append(d.toward_pct)
         g.with_after_value += d.has_after
         g.moved_toward_target += d.toward
     eligible = g.plans - g.killed
     g.share_within_60 = g.shipped_within_60 / eligible if eligible else None
     g.median_days_to_ship = statistics.median(days) if days else None
     g.median_change_pct = round(statistics.median(changes), 1) if changes else None
+    g.median_toward_target_pct = round(statistics.median(towards), 1) if towards else None
     return g
 
 
@@ -468,7 +484,7 @@ class _Tally:
     The same arithmetic as :func:`_group`, one plan at a time (a property test holds the two together)."""
 
     __slots__ = ("plans", "shipped", "within", "killed", "open", "overdue", "blocked", "with_after", "toward",
-                 "days", "changes")
+                 "days", "changes", "towards")
 
     def __init__(self):
         self.plans = self.shipped = self.within = self.killed = self.open = self.overdue = 0
@@ -476,6 +492,7 @@ class _Tally:
         self.blocked = {k: 0 for k in BLOCKERS}
         self.days: list[int] = []
         self.changes: list[float] = []
+        self.towards: list[float] = []
 
     def add(self, d: _Derived, sign: int = 1, keep_sorted: bool = True) -> None:
         self.plans += sign
@@ -492,6 +509,8 @@ class _Tally:
                 self.blocked[d.blocker] += sign
         if d.change_pct is not None:
             _place(self.changes, d.change_pct, sign, keep_sorted)
+        if d.toward_pct is not None:
+            _place(self.towards, d.toward_pct, sign, keep_sorted)
         self.with_after += sign * d.has_after
         self.toward += sign * d.toward
 
@@ -503,7 +522,8 @@ class _Tally:
             median_days_to_ship=statistics.median(self.days) if self.days else None,
             open=self.open, overdue=self.overdue, killed=self.killed, blocked=dict(self.blocked),
             with_after_value=self.with_after, moved_toward_target=self.toward,
-            median_change_pct=round(statistics.median(self.changes), 1) if self.changes else None)
+            median_change_pct=round(statistics.median(self.changes), 1) if self.changes else None,
+            median_toward_target_pct=round(statistics.median(self.towards), 1) if self.towards else None)
 
 
 def _place(values: list, value, sign: int, keep_sorted: bool) -> None:
@@ -544,6 +564,7 @@ class FigureBook:
         for tally in (self._overall, *self._cohorts.values(), *self._teams.values()):
             tally.days.sort()
             tally.changes.sort()
+            tally.towards.sort()
         self.until = stable_until(self._contexts, self.at)
 
     def valid_at(self, now: dt.datetime) -> bool:
