@@ -42,17 +42,57 @@ def render(request: Request, user: HubUser | None, template: str, status: int = 
     return resp
 
 
+class FormProblem(Exception):
+    """A form that was not saved: what is wrong, field by field, and everything that was typed (shown again)."""
+
+    def __init__(self, errors: dict[str, str], values: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors, self.values = errors, values
+
+
+def in_words(message: str) -> str:
+    """A check's message as the form's reader knows the choices: a blocker's label, never its code."""
+    for code, label in BLOCKERS.items():
+        message = message.replace(f"'{code}'", f"“{label}”").replace(code, f"“{label}”")
+    return message.removeprefix("Value error, ")
+
+
 async def checked_form(request: Request, user: HubUser, model: type[BaseModel]) -> BaseModel:
-    """The form's fields as ``model``, after the CSRF check; empty fields count as not given."""
+    """The form's fields as ``model``, after the CSRF check; empty fields count as not given. A form that fails a
+    check raises :class:`FormProblem` (the page is shown again with the problems beside the fields)."""
     form = await request.form()
     request.app.state.csrf.check(request, user, form.get("_csrf"))
-    data = {k: v for k, v in form.items() if k != "_csrf" and isinstance(v, str) and v.strip() != ""}
+    values = {k: v for k, v in form.items() if k != "_csrf" and isinstance(v, str)}
+    data = {k: v for k, v in values.items() if v.strip() != ""}
     try:
         return model(**data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: "
-                             f"{str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()[:8])
-        raise TrackerError(422, "invalid_form", f"the form was not saved — {problems}.") from None
+        errors: dict[str, str] = {}
+        for e in exc.errors()[:8]:
+            field = ".".join(map(str, e["loc"])) or "form"
+            errors.setdefault(field if field in model.model_fields else "form", in_words(str(e["msg"])))
+        if "blocker" in errors and "blocked check-in" in errors["blocker"]:
+            errors["blocker"] = "a blocked check-in needs its blocker: choose the one that stops the plan."
+        raise FormProblem(errors, values) from None
+
+
+async def saved_or_shown_again(request: Request, user: HubUser, session: Session, now: dt.datetime,
+                               retry: dict, save) -> Response:
+    """Run ``save`` (the form's check and write); back to /plan when it worked, else the plan page again with the
+    form's problems beside its fields and everything typed kept (``retry``: which form on the page it was)."""
+    try:
+        await save()
+    except FormProblem as problem:
+        return _plan_page(request, user, session, now, {**retry, "errors": problem.errors, "values": problem.values})
+    except TrackerError as exc:  # the service's checks (dates against the cohort's): beside the field they name
+        if exc.status not in (400, 422):  # refused for who you are (403, 404, 409): the error page
+            raise
+        session.rollback()
+        field = getattr(exc, "field", None) or "form"
+        values = {k: v for k, v in (await request.form()).items() if k != "_csrf" and isinstance(v, str)}
+        return _plan_page(request, user, session, now, {**retry, "values": values,
+                                                        "errors": {field: getattr(exc, "problem", exc.message)}})
+    return _back(request, "/plan")
 
 
 def _back(request: Request, path: str) -> RedirectResponse:
@@ -68,6 +108,12 @@ def home(request: Request, user: HubUser = USER):
 
 @router.get("/plan")
 def my_plan(request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
+    return _plan_page(request, user, session, now)
+
+
+def _plan_page(request: Request, user: HubUser, session: Session, now: dt.datetime,
+               retry: dict | None = None) -> Response:
+    """The participant's page; ``retry`` (form, key, errors, values): a form shown again with its problems (422)."""
     service.require_role(user, "participant")
     plans = service.my_plans(session, user)
     planned = {p.cohort_id for p in plans}
@@ -77,38 +123,46 @@ def my_plan(request: Request, user: HubUser = USER, session: Session = DB, now: 
               "hook": webhooks.webhook_of(session, p.id), "hook_url": webhooks.hook_url(base_url, p.id),
               "deployments": deployments_of(session, p, limit=20)} for p in plans]
     day60 = {c.id: rules.day_date(service.cohort_facts(c), rules.WINDOW_DAYS) for c in open_cohorts}
-    return render(request, user, "plan.html", views=views, open_cohorts=open_cohorts, day60=day60,
-                  production=request.app.state.settings.production_environments)
+    return render(request, user, "plan.html", status=422 if retry else 200, views=views, open_cohorts=open_cohorts,
+                  day60=day60, production=request.app.state.settings.production_environments,
+                  retry=retry or {"form": "", "key": None, "errors": {}, "values": {}})
 
 
 @router.post("/plan")
-async def save_plan(request: Request, user: HubUser = USER, session: Session = DB):
-    data = await checked_form(request, user, PlanIn)
-    await run_in_threadpool(service.save_plan, session, user, data)
-    return _back(request, "/plan")
+async def save_plan(request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
+    async def save():
+        data = await checked_form(request, user, PlanIn)
+        await run_in_threadpool(service.save_plan, session, user, data)
+    form = await request.form()
+    key = str(form.get("cohort_id", ""))
+    return await saved_or_shown_again(request, user, session, now, {"form": "new", "key": key}, save)
 
 
 @router.post("/plan/{plan_id}/edit")
-async def edit_plan(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB):
-    data = await checked_form(request, user, PlanIn)
-    await run_in_threadpool(service.save_plan, session, user, data, plan_id)
-    return _back(request, "/plan")
+async def edit_plan(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
+                    now: dt.datetime = NOW):
+    async def save():
+        data = await checked_form(request, user, PlanIn)
+        await run_in_threadpool(service.save_plan, session, user, data, plan_id)
+    return await saved_or_shown_again(request, user, session, now, {"form": "edit", "key": str(plan_id)}, save)
 
 
 @router.post("/plan/{plan_id}/checkin")
 async def check_in(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
                    now: dt.datetime = NOW):
-    data = await checked_form(request, user, CheckInIn)
-    await run_in_threadpool(service.check_in, session, user, plan_id, data, now)
-    return _back(request, "/plan")
+    async def save():
+        data = await checked_form(request, user, CheckInIn)
+        await run_in_threadpool(service.check_in, session, user, plan_id, data, now)
+    return await saved_or_shown_again(request, user, session, now, {"form": "checkin", "key": str(plan_id)}, save)
 
 
 @router.post("/plan/{plan_id}/shipped")
 async def shipped(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
                   now: dt.datetime = NOW):
-    data = await checked_form(request, user, ShippedIn)
-    await run_in_threadpool(service.mark_shipped, session, user, plan_id, data, now)
-    return _back(request, "/plan")
+    async def save():
+        data = await checked_form(request, user, ShippedIn)
+        await run_in_threadpool(service.mark_shipped, session, user, plan_id, data, now)
+    return await saved_or_shown_again(request, user, session, now, {"form": "shipped", "key": str(plan_id)}, save)
 
 
 @router.get("/plans/{plan_id}")

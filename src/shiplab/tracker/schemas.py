@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from shiplab.tracker.models import BLOCKERS, MAX_ID, STATUSES
 from shiplab.tracker.rules import value_problem
@@ -128,7 +128,8 @@ class PlanIn(Strict):
 
 class CheckInIn(Strict):
     status: Status
-    blocker: Blocker | None = Field(None, description="Required when status is blocked: one of the five frictions.")
+    blocker: Blocker | None = Field(None, validate_default=True,
+                                    description="Required when status is blocked: one of the five frictions.")
     note: Text = Field("", max_length=4000)
     evidence_url: Line = Field("", max_length=2000)
 
@@ -137,13 +138,14 @@ class CheckInIn(Strict):
     def _url(cls, v):
         return check_http_url(v)
 
-    @model_validator(mode="after")
-    def _blocker_when_blocked(self):
-        if self.status == "blocked" and not self.blocker:
+    @field_validator("blocker")
+    @classmethod
+    def _blocker_when_blocked(cls, v, info):
+        """A field check (not the model's), so the refusal names ``blocker``: a form shows it beside that field."""
+        status = info.data.get("status")
+        if status == "blocked" and not v:
             raise ValueError("a blocked check-in must name its blocker: " + ", ".join(BLOCKERS))
-        if self.status != "blocked":
-            self.blocker = None
-        return self
+        return v if status == "blocked" else None
 
 
 class ShippedIn(Strict):

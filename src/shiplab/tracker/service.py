@@ -113,7 +113,9 @@ def ensure_person(session: Session, user: HubUser) -> Person:
 
 def invalid(field: str, problem: str) -> TrackerError:
     """The 422 for one field, in the words of the schema checks: ``field: what is wrong; what is allowed``."""
-    return TrackerError(422, "invalid_input", f"the request was not accepted — {field}: {problem}.")
+    err = TrackerError(422, "invalid_input", f"the request was not accepted — {field}: {problem}.")
+    err.field, err.problem = field, problem  # a form shows the problem beside its field
+    return err
 
 
 def get_plan(session: Session, user: HubUser, plan_id: int) -> ShipPlan:
@@ -224,8 +226,10 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
     today = rules.local_date(facts, now)
     shipped_on = data.shipped_on or today
     if shipped_on > today:
-        raise TrackerError(400, "future_date", f"the ship date {shipped_on} is in the future (today is {today} in "
-                                               f"{plan.cohort.timezone}); record it once it is live.")
+        err = TrackerError(400, "future_date", f"the ship date {shipped_on} is in the future (today is {today} in "
+                                              f"{plan.cohort.timezone}); record it once it is live.")
+        err.field, err.problem = "shipped_on", err.message
+        raise err
     problem = rules.ship_date_problem(facts, shipped_on, now)
     if problem:
         raise invalid("shipped_on", problem)
