@@ -119,3 +119,14 @@ def test_forged_submission_is_set_aside_and_inbound_is_unreadable(released):
     assert not forged.exists()
     assert "qa-chloe" not in subprocess.run(["ls", str(hub.state / "courses" / COURSE / "submitted")],
                                             capture_output=True, text=True).stdout
+
+
+@pytest.mark.root
+def test_autograde_as_root_refuses_to_run_participants_code_as_the_grader(released):
+    """As root on a hub with Unix accounts, does `course autograde` refuse (participants' code would run as the
+    grader account, which reads the hidden tests) and point to the sandboxed `course grade`?"""
+    if os.geteuid() != 0:
+        pytest.skip("needs root for Unix accounts")
+    out = released.cli("course", "autograde", "demo", check=False)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "shiplab course grade demo" in out.stdout + out.stderr

@@ -18,6 +18,7 @@ import click
 
 from shiplab import settings as settings_mod
 from shiplab.clitools import friendly
+from shiplab.errors import ShiplabError
 from shiplab.course import paths
 from shiplab.course.build import Course, StepReport
 
@@ -102,13 +103,29 @@ def collect(lab):
     _emit([_course(s).collect(lab)])
 
 
+def _sandboxed(s: dict) -> bool:
+    """Root on a hub with Unix accounts: participants' code must run in the grading sandbox, never as the grader
+    account (which reads the gradebook and the labs' sources with their hidden tests)."""
+    from shiplab.hub.config import spawner_mode
+
+    return os.geteuid() == 0 and spawner_mode(s, True) == "unix-users" and not os.environ.get("SHIPLAB_AS_GRADER")
+
+
 @course.command()
 @click.argument("lab")
 @click.option("--student", "students", multiple=True, help="Only these participants (repeatable).")
+@click.option("--unsandboxed", is_flag=True,
+              help="As root: run participants' code as the grader account, outside the sandbox (not for a "
+                   "workshop: their code could read the hidden tests and the gradebook).")
 @friendly
-def autograde(lab, students):
-    """Autograde collected submissions of LAB (one broken notebook never stops the batch)."""
+def autograde(lab, students, unsandboxed):
+    """Autograde collected submissions of LAB with nbgrader (one broken notebook never stops the batch)."""
     s = settings_mod.load()
+    if _sandboxed(s) and not unsandboxed:
+        raise ShiplabError("`shiplab course autograde` runs participants' code as the grader account, which can "
+                           "read the hidden tests and the gradebook.",
+                           hint=f"grade in the sandbox: `shiplab course grade {lab}` (or `shiplab grade {lab}`); "
+                                "--unsandboxed runs it anyway.")
     _as_grader(s)
     _emit([_course(s).autograde(lab, list(students) or None)])
 
@@ -127,9 +144,16 @@ def feedback(lab):
 @click.argument("lab")
 @friendly
 def grade(lab):
-    """Collect, autograde and release feedback for LAB in one go, then print the scores."""
+    """Collect, autograde and release feedback for LAB in one go, then print the scores. As root on a hub with
+    Unix accounts, the latest submission of each participant is graded in the sandbox (`shiplab grade LAB`)."""
     s = settings_mod.load()
     _set_aside_forged(s)
+    if _sandboxed(s):
+        for step in (["grade", "lab", lab, "--course", s["course.id"]], ["course", "scores", lab]):
+            proc = subprocess.run([sys.executable, "-m", "shiplab.cli", *step])
+            if proc.returncode:
+                sys.exit(proc.returncode)
+        return
     _as_grader(s)
     c = _course(s)
     reports = [c.collect(lab), c.autograde(lab), c.feedback(lab)]
