@@ -8,7 +8,8 @@ signer, the templates), so tests build the real app with a fake identity at the 
 Under the hub, :mod:`shiplab.tracker.__main__` builds it with :class:`~shiplab.tracker.auth.HubOAuthIdentity`
 and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: ``/login`` and ``/oauth_callback`` from
 :func:`shiplab.hub.webservice.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
-``/api/openapi.json``, docs at ``/api/docs``), deployment webhooks and their secrets in :mod:`.webhook_routes`.
+``/api/openapi.json``; its HTML reference at ``/api/docs``, drawn by :mod:`.apidocs` with nothing from a CDN),
+deployment webhooks and their secrets in :mod:`.webhook_routes`.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     ``model_use`` (a :class:`~shiplab.tracker.modeluse.ModelUse`) defaults to the gateway at
     ``settings.gateway_url``, read with the hub token the hub gave this service; None without a gateway.
     """
-    from shiplab.tracker import api, pages, reminders, webhook_routes
+    from shiplab.tracker import api, apidocs, pages, reminders, webhook_routes
     from shiplab.tracker.webhooks import WebhookKey
     from shiplab.tracker.roster_sync import RosterFollower
 
@@ -95,7 +96,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app = FastAPI(title="shiplab tracker", version="1",
                   description="Ship plans, check-ins and figures. Authenticate with `Authorization: token "
                               "<your hub token>`. Errors: `{\"error\": {\"status\", \"code\", \"message\"}}`.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan,
                   responses={k: {"model": _error_model(), "description": d} for k, d in
                              ((401, "Not logged in"), (403, "Not allowed"), (404, "Not found"),
                               (422, "Invalid input"))})
@@ -121,6 +122,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(webhook_routes.router)
+    app.include_router(apidocs.router)  # /api/docs, drawn here: no CDN
     return app
 
 
