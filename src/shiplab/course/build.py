@@ -32,7 +32,7 @@ from traitlets.config import Config
 
 from shiplab.course import config as config_mod
 from shiplab.course import exchange as exchange_mod
-from shiplab.course import labcheck, paths, submissions
+from shiplab.course import labcheck, paths, students, submissions
 from shiplab.course.exchange import ensure_exchange  # noqa: F401 -- one of the steps, re-exported
 from shiplab.course.hidden import HiddenTestsLeak, assert_no_hidden, files_under, hidden_snippets
 
@@ -151,6 +151,7 @@ class Course:
             report.failed[lab] = _explain(result)
             return report
         self._guard(lab, [self.dir / "release" / lab], "the participant version")
+        students.sync_roster(self.state, self.id)  # the first build makes the gradebook: the roster's names in it
         report.ok.append(lab)
         return report
 

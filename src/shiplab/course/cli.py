@@ -39,6 +39,9 @@ def _as_grader(s: dict) -> None:
     env = {**os.environ, "HOME": grader.pw_dir, "USER": grader.pw_name, "SHIPLAB_AS_GRADER": "1"}
     proc = subprocess.run([sys.executable, "-m", "shiplab.cli", *sys.argv[1:]], user=grader.pw_uid,
                           group=grader.pw_gid, extra_groups=[], env=env, cwd="/")
+    from shiplab.course.students import sync_roster  # the grader cannot read the roster (root's, 0600): done here
+
+    sync_roster(settings_mod.state_dir(s), s["course.id"])
     sys.exit(proc.returncode)
 
 

@@ -43,6 +43,7 @@ def ports_to_check(settings: dict) -> list[str]:
     """The settings naming a port this machine's hub or one of its services will listen on."""
     keys = ["hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url", "course.formgrader_url"]
     keys += [f"{svc}.url" for svc in ("gateway", "tracker", "progress") if settings.get(f"{svc}.enabled")]
+    keys += ["grading.status_url"] if settings.get("grading.enabled") else []
     return [k for k in keys if k in settings]
 
 
@@ -100,6 +101,9 @@ def import_roster(path: Path, settings: dict) -> dict:
             ensure_unix_user(p.username, prefix=settings["spawner.unix_user_prefix"],
                              homes_dir=settings["spawner.homes_dir"])
     roster.save(people, state)
+    from shiplab.course.students import sync_roster  # names and e-mails into the gradebook, once one exists
+
+    sync_roster(state, settings["course.id"], people)
     now = {p.username for p in people}
     return {"added": sorted(now - set(before)),
             "updated": sorted(u for u in now & set(before) if before[u] != next(p for p in people if p.username == u)),
