@@ -4,7 +4,8 @@ import asyncio
 import threading
 import time
 
-from shiplab.gateway.app import EmbeddingBatcher, FairQueue
+from shiplab.gateway.app import EmbeddingBatcher
+from shiplab.gateway.queue import FairQueue
 
 
 def test_one_busy_participant_cannot_starve_another():
@@ -15,7 +16,7 @@ def test_one_busy_participant_cannot_starve_another():
         q = FairQueue()
 
         def job(name):
-            def run():
+            def run(cancel):  # the queue hands each job the event set when its client goes away
                 time.sleep(0.01)
                 order.append(name)
             return run

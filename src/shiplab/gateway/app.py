@@ -9,26 +9,38 @@ shape, ``{"error": {"type", "code", "message"}}``, as OpenAI clients expect; non
 from __future__ import annotations
 
 import asyncio
-import collections
+import inspect
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shiplab.data import pii
 from shiplab.data.classify import higher
 from shiplab.gateway.policy import Policy
+from shiplab.gateway.queue import Busy, ClientGone, FairQueue
 from shiplab.gateway.usage import Budget, UsageLog
 
 log = logging.getLogger("shiplab.gateway")
 
 
+# Chat defaults for the small local models: an answer of a few sentences (a 270M model asked for more mostly
+# repeats itself, and every token is the next participant's wait), and a hard cap on what one request may ask.
+DEFAULT_MAX_TOKENS = 128
+MAX_TOKENS_CAP = 1024
+# How long a request may wait for the local model when its client does not say (X-Shiplab-Max-Wait).
+DEFAULT_MAX_WAIT = 300.0
+
+
 class GatewayError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, *, extra: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.extra, self.headers = extra or {}, headers or {}
 
 
 @dataclass
@@ -37,36 +49,6 @@ class Backends:
     llm: Any = None  # .complete(messages, max_tokens, temperature) -> dict ; .model_name
     external: dict[str, Any] = field(default_factory=dict)  # provider name -> ExternalProvider
     llm_error: str = ""  # why the configured local chat model is not loaded (e.g. its package is missing)
-
-
-class FairQueue:
-    """One job at a time, taken round-robin across participants, so one busy participant cannot starve the rest."""
-
-    def __init__(self):
-        self._queues: dict[str, collections.deque] = collections.OrderedDict()
-        self._wake = asyncio.Event()
-        self._worker: asyncio.Task | None = None
-
-    async def run(self, user: str, fn: Callable[[], Any]) -> Any:
-        fut = asyncio.get_running_loop().create_future()
-        self._queues.setdefault(user, collections.deque()).append((fn, fut))
-        self._wake.set()
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._loop())
-        return await fut
-
-    async def _loop(self) -> None:
-        while any(self._queues.values()):
-            for user in list(self._queues):
-                q = self._queues[user]
-                if not q:
-                    del self._queues[user]
-                    continue
-                fn, fut = q.popleft()
-                try:
-                    fut.set_result(await asyncio.to_thread(fn))
-                except Exception as exc:  # handed to the waiting request
-                    fut.set_exception(exc)
 
 
 class EmbeddingBatcher:
@@ -110,19 +92,33 @@ class EmbeddingBatcher:
 
 
 def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budget,
-               identify: Callable[[Request], str], viewers: Any = None) -> FastAPI:
+               identify: Callable[[Request], str], viewers: Any = None, *, max_wait: float = DEFAULT_MAX_WAIT,
+               queue: FairQueue | None = None) -> FastAPI:
     """``identify(request)`` returns the hub user name or raises GatewayError(401/403) — the hub check in
     production (:mod:`shiplab.gateway.hubauth`), an injected identity in in-process tests. ``viewers`` (a
-    :class:`shiplab.gateway.instructors.Viewers`) enables the instructors' usage view."""
+    :class:`shiplab.gateway.instructors.Viewers`) enables the instructors' usage view and the participants' own
+    usage page in a browser. ``max_wait``: the longest a chat request waits for the local model (a client may ask
+    for less with ``X-Shiplab-Max-Wait``); a longer expected wait is answered at once with 503 ``busy``."""
     app = FastAPI(title="shiplab model gateway", version="1",
                   description="OpenAI-compatible embeddings and chat completions under the governance policy.")
-    queue = FairQueue()
+    queue = queue or FairQueue()
     batcher = EmbeddingBatcher(backends.embedder.embed) if backends.embedder else None
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(_request: Request, exc: GatewayError):
-        return JSONResponse({"error": {"type": "shiplab_gateway", "code": exc.code, "message": exc.message}},
-                            status_code=exc.status)
+        return JSONResponse({"error": {"type": "shiplab_gateway", "code": exc.code, "message": exc.message,
+                                       **exc.extra}}, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):  # the one error shape, and where to go
+        if exc.status_code != 404:
+            return JSONResponse({"error": {"type": "shiplab_gateway", "code": "http_error", "message": str(
+                exc.detail)}}, status_code=exc.status_code)
+        root = request.scope.get("root_path", "").rstrip("/")
+        return JSONResponse({"error": {"type": "shiplab_gateway", "code": "not_found", "message": (
+            f"the gateway has nothing at {request.url.path}. It serves {root}/v1/models, {root}/v1/embeddings and "
+            f"{root}/v1/chat/completions; what it is, your usage and its policy are on {root}/ .")}},
+            status_code=404)
 
     @app.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception):  # never a traceback or a token in a response
@@ -209,7 +205,7 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
         # a bare name (an OpenAI client's default "gpt-3.5-turbo", "local", …) is the local model: answered and
         # logged under the model that really answered, never under the name asked for
         model = requested if provider != "local" else backend.model_name
-        max_tokens = min(int(body.get("max_tokens") or 256), 1024)
+        max_tokens = min(_int(body.get("max_tokens"), "max_tokens") or DEFAULT_MAX_TOKENS, MAX_TOKENS_CAP)
         stop = body.get("stop") or []
         stop = [stop] if isinstance(stop, str) else stop
         if not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) and s for s in stop):
@@ -218,8 +214,29 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
         wanted = sum(len(t) // 4 for t in texts) + max_tokens
         texts, headers = govern(request, user, provider, texts, "chat", model, wanted)
         messages = [{**m, "content": t} for m, t in zip(messages, texts)]
-        out = await queue.run(user, lambda: backend.complete(messages, max_tokens=max_tokens, stop=stop,
-                                                             temperature=float(body.get("temperature") or 0.0)))
+        try:
+            ahead = queue.admit(user, _max_wait(request, max_wait))
+        except Busy as busy:
+            log.info("busy: %s asked with %d ahead (about %.0f s)", user, busy.ahead, busy.expected_wait)
+            raise GatewayError(503, "busy", str(busy), extra={"queue_position": busy.ahead + 1,
+                                                              "expected_wait_s": round(busy.expected_wait, 1)},
+                               headers={"Retry-After": str(busy.retry_after)}) from None
+        temperature = float(body.get("temperature") or 0.0)
+        cancellable = _takes_cancel(backend.complete)
+
+        def job(cancel):
+            more = {"cancel": cancel} if cancellable else {}
+            return backend.complete(messages, max_tokens=max_tokens, stop=stop, temperature=temperature, **more)
+
+        queued_at = asyncio.get_running_loop().time()
+        try:
+            out = await queue.run(user, job, gone=request.is_disconnected)
+        except ClientGone:
+            log.info("dropped: %s went away after %.1f s with %d ahead", user,
+                     asyncio.get_running_loop().time() - queued_at, ahead)
+            return Response(status_code=499)  # nobody reads it: the connection is gone
+        headers["x-shiplab-queue-position"] = str(ahead + 1)
+        headers["x-shiplab-queue-wait"] = f"{asyncio.get_running_loop().time() - queued_at:.1f}"
         total = out["prompt_tokens"] + out["completion_tokens"]
         usage.record(user, provider, model, "chat", total, headers["x-shiplab-decision"])
         return JSONResponse({"id": "chatcmpl-shiplab", "object": "chat.completion",
@@ -230,20 +247,47 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
                                        "completion_tokens": out["completion_tokens"], "total_tokens": total}},
                             headers=headers)
 
-    @app.get("/usage")
-    def usage_today(user: str = Depends(who)):
-        """The caller's own usage today (instructors see everyone's at /instructor/usage)."""
-        return {"user": user, "rows": [r for r in usage.summary() if r["user"] == user]}
-
     @app.get("/health")
     def health():
-        return {"ok": True, "embeddings": bool(backends.embedder), "chat": bool(backends.llm)}
+        return {"ok": True, "embeddings": bool(backends.embedder), "chat": bool(backends.llm),
+                "chat_queue": queue.snapshot()}
 
+    from shiplab.gateway.pages import add_person_pages
+
+    add_person_pages(app, usage=usage, budget=budget, policy=policy, backends=backends, queue=queue,
+                     identify=identify, viewers=viewers)
     if viewers is not None:
         from shiplab.gateway.instructors import add_instructor_view
 
         add_instructor_view(app, usage, budget, viewers)
     return app
+
+
+def _int(value: Any, name: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise GatewayError(400, "bad_input", f"'{name}' must be a positive whole number.")
+    return int(value)
+
+
+def _max_wait(request: Request, limit: float) -> float:
+    """How long this request may wait: the client's ``X-Shiplab-Max-Wait`` (seconds), never more than ``limit``."""
+    raw = request.headers.get("x-shiplab-max-wait", "")
+    try:
+        asked = float(raw)
+    except ValueError:
+        return limit
+    return min(limit, asked) if asked > 0 else limit
+
+
+def _takes_cancel(fn: Callable) -> bool:
+    """Does a backend's ``complete`` accept ``cancel=`` (a threading.Event set when the client goes away)?"""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "cancel" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 async def _json(request: Request) -> dict:

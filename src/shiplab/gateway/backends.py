@@ -64,6 +64,8 @@ TURN_STOPS = ("\nQuestion:", "\nAnswer:", "\nContext:")
 _ANSWER_CUE = re.compile(r"(?:^|\n)[ \t]*Answer[ \t]*:[ \t]*$", re.IGNORECASE)
 _QUESTION_LINE = re.compile(r"(?:^|\n)[ \t]*Question[ \t]*:", re.IGNORECASE)
 _LEADING_CUES = re.compile(r"^(?:\s*Answer\s*:)+\s*", re.IGNORECASE)
+# "Summarize this ticket in one sentence:\n<the ticket>": an instruction line ending in a colon, then the text
+_INSTRUCTION = re.compile(r"\A(?P<task>[^\n]{3,200}?):[ \t]*\n(?P<text>.*\S.*)\Z", re.DOTALL)
 # What a base model is shown before the conversation in the completion-guarded style: the rule, and two worked
 # examples, one of them a refusal (base models follow examples, not instructions).
 GROUNDING_RULE = ("Answer the question in one short sentence using only the context. If the context does not "
@@ -186,7 +188,12 @@ def chat_prompt(messages: list[dict], guarded: bool = False) -> str:
 
     Built once: a last user message that already ends in ``Answer:`` (a lab's ``PromptTemplate`` piped into the
     chat model) is the prompt's end as it is; one that already has a ``Question:`` line is not prefixed again;
-    everything else becomes ``Question: …`` and the prompt ends in exactly one ``Answer:``."""
+    an instruction followed by its text (``Summarize this ticket in one sentence:\n<ticket>``, lab 1's call) becomes
+    ``Context:\n<ticket>\n\nQuestion: Summarize this ticket in one sentence.`` — put after ``Question:``, the
+    ticket was what Gemma continued: on 40 sample tickets it echoed the ticket back 10 times and ran to
+    ``max_tokens`` 6 times (one looped the ticket until cut off), against 5 echoes (mostly a title as the summary)
+    and none run out with the split, in 37 % fewer tokens; everything else becomes ``Question: …``, and the prompt
+    ends in exactly one ``Answer:``."""
     parts = [GROUNDING_RULE + "\n\n" + GUARD_EXAMPLES.rstrip("\n")] if guarded else []
     finished = False
     for i, m in enumerate(messages):
@@ -201,6 +208,9 @@ def chat_prompt(messages: list[dict], guarded: bool = False) -> str:
             finished = True
         elif _QUESTION_LINE.search(content):
             parts.append(content)
+        elif last and (task := _INSTRUCTION.match(content)) and not carries_context(messages):
+            parts.append(f"Context:\n{task['text'].strip()}\n\nQuestion: {task['task'].strip()}.\nAnswer:")
+            finished = True
         else:
             parts.append(f"Question: {content}")
     prompt = "\n\n".join(parts)
@@ -266,7 +276,10 @@ class LocalLLM:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
 
     def complete(self, messages: list[dict], max_tokens: int = 128, temperature: float = 0.0,
-                 stop: list[str] | None = None, prompt_style: str | None = None) -> dict:
+                 stop: list[str] | None = None, prompt_style: str | None = None,
+                 cancel: threading.Event | None = None) -> dict:
+        """The answer, cleaned (:func:`clean_answer`). ``cancel``: set by the gateway when the client went away;
+        generation stops at the next token and the answer so far comes back with ``finish_reason="cancelled"``."""
         style = prompt_style or self.prompt_style
         if style == "auto" or (style == "chat-template" and not self.has_chat_template):
             style = "chat-template" if self.has_chat_template else "completion"
@@ -275,23 +288,40 @@ class LocalLLM:
         if temperature <= 0:
             sampling["top_k"] = 1
         with self._lock:
+            if cancel is not None and cancel.is_set():
+                return {"text": "", "finish_reason": "cancelled", "prompt_tokens": 0, "completion_tokens": 0}
             if style == "chat-template":
-                out = self._llm.create_chat_completion(messages=messages, stop=list(stop or []) or None,
-                                                       **sampling)
-                text = out["choices"][0]["message"]["content"] or ""
-                choice = out["choices"][0]
-                return {"text": clean_answer(text), "finish_reason": choice.get("finish_reason") or "stop",
-                        "prompt_tokens": out["usage"]["prompt_tokens"],
-                        "completion_tokens": out["usage"]["completion_tokens"]}
+                return self._chat(messages, list(stop or []), sampling, cancel)
             guarded = style == "completion-guarded" and carries_context(messages)
-            return self._completion(chat_prompt(messages, guarded=guarded), list(stop or []), sampling)
+            return self._completion(chat_prompt(messages, guarded=guarded), list(stop or []), sampling, cancel)
 
-    def _completion(self, prompt: str, stop: list[str], sampling: dict) -> dict:
+    def _chat(self, messages: list[dict], stop: list[str], sampling: dict, cancel: threading.Event | None) -> dict:
+        """The model's own chat template (it ends the answer with its end-of-turn token), streamed so that
+        ``cancel`` stops it between tokens."""
+        pieces, finish = [], "length"
+        for chunk in self._llm.create_chat_completion(messages=messages, stop=stop or None, stream=True,
+                                                      **sampling):
+            if cancel is not None and cancel.is_set():
+                finish = "cancelled"
+                break
+            choice = chunk["choices"][0]
+            pieces.append(choice.get("delta", {}).get("content") or "")
+            finish = choice.get("finish_reason") or finish
+        raw = "".join(pieces)
+        prompt = "".join(f"{m.get('role', 'user')}\n{m.get('content', '')}\n" for m in messages)
+        return {"text": clean_answer(raw), "finish_reason": finish,
+                "prompt_tokens": self.count_tokens(prompt) + 3 * len(messages),  # the template's markers, about
+                "completion_tokens": self.count_tokens(raw) if raw else 0}
+
+    def _completion(self, prompt: str, stop: list[str], sampling: dict, cancel: threading.Event | None = None) -> dict:
         """A completion that ends at the next turn or a blank line *once the answer has begun*: a base model shown
         Markdown often opens with a blank line or another ``Answer:``, and plain stops then returned empty answers."""
         pieces, finish, text = [], "length", ""
         for chunk in self._llm.create_completion(prompt, stop=[s for s in stop if s.strip()] or None, stream=True,
                                                  **sampling):
+            if cancel is not None and cancel.is_set():
+                finish = "cancelled"
+                break
             choice = chunk["choices"][0]
             pieces.append(choice["text"])
             text, ended = answer_so_far("".join(pieces))
@@ -332,7 +362,8 @@ class ExternalProvider:
         return f"ExternalProvider({self.name!r}, {self.base_url!r}, model={self.model!r})"
 
     def complete(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0,
-                 stop: list[str] | None = None) -> dict:
+                 stop: list[str] | None = None, cancel: threading.Event | None = None) -> dict:
+        """``cancel`` is accepted and not used: a provider's call, once sent, runs to its end (and is paid)."""
         body = {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": temperature}
         if stop:
             body["stop"] = stop

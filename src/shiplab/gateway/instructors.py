@@ -53,12 +53,13 @@ def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: st
                         readers: tuple[str, ...] = READERS) -> None:
     from shiplab.gateway.app import GatewayError
 
-    def forbidden(who: Viewer) -> GatewayError:
+    def forbidden(who: Viewer, request: Request) -> GatewayError:
         if who.kind == "service":
             return GatewayError(403, "not_a_reader", f"the service {who.name!r} may not read the usage log (only "
                                                      f"{', '.join(readers) or 'none'}).")
         return GatewayError(403, "not_an_instructor", f"{who.name} is not in the {group!r} group: only instructors "
-                                                      "see everyone's usage. Your own usage is at /usage.")
+                                                      "see everyone's usage. Your own usage is at "
+                                                      f"{_here(request, 'usage')}.")
 
     def may_read(who: Viewer) -> bool:
         return who.name in readers if who.kind == "service" else group in who.groups
@@ -70,7 +71,7 @@ def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: st
             raise GatewayError(401, "no_token", "send your hub token (Authorization: Bearer <token>) or open "
                                                 "/instructor/usage in a browser to log in.")
         if not may_read(who):
-            raise forbidden(who)
+            raise forbidden(who, request)
         return JSONResponse(usage.report(budget))
 
     @app.get("/instructor/usage", response_class=HTMLResponse)
@@ -79,8 +80,11 @@ def add_instructor_view(app: FastAPI, usage, budget, viewers: Viewers, group: st
         if who is None:
             return viewers.login(request, _here(request))
         if who.kind != "user" or group not in who.groups:  # the page is for people
-            err = forbidden(who)
-            return HTMLResponse(_page("Not for you", f"<p>{html.escape(err.message)}</p>"), status_code=403)
+            err = forbidden(who, request)
+            own = html.escape(_here(request, "usage"))
+            return HTMLResponse(_page("Not for you", f"<p>{html.escape(err.message)}</p><p><a href=\"{own}\">Your "
+                                      f"own usage</a> · <a href=\"{html.escape(_here(request, ''))}\">the gateway "
+                                      "and its policy</a></p>"), status_code=403)
         return HTMLResponse(render(usage.report(budget), who.name))
 
     @app.get("/login")

@@ -50,8 +50,8 @@ class GatewayChatModel(BaseChatModel):
     token: SecretStr
     model: str = DEFAULT_MODEL
     temperature: float = 0.0
-    max_tokens: int = 256
-    timeout: float = 120.0
+    max_tokens: int | None = None  # None: the gateway's default for its small models (a few sentences)
+    timeout: float = 120.0  # seconds to wait for an answer; the gateway is told, and answers "busy" at once
     data_class: str | None = None  # the data classification of what is sent, for the governance policy
     use_case: str | None = None
     _client: Any = PrivateAttr(default=None)
@@ -69,15 +69,18 @@ class GatewayChatModel(BaseChatModel):
             "model": self.model,
             "messages": [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages],
             "temperature": kwargs.get("temperature", self.temperature),
-            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
         }
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
         if stop:
             body["stop"] = stop
         return body
 
     def _headers(self) -> dict[str, str]:
-        """What the governance policy reads: the data class declared and the use case (the gateway also detects)."""
-        headers = {}
+        """What the governance policy reads: the data class declared and the use case (the gateway also detects);
+        and how long this client waits, so that a busy gateway says so at once instead of the call timing out."""
+        headers = {"X-Shiplab-Max-Wait": f"{max(1.0, self.timeout - 5):.0f}"}
         if self.data_class:
             headers["X-Shiplab-Data-Class"] = self.data_class
         if self.use_case:
@@ -94,16 +97,32 @@ class GatewayChatModel(BaseChatModel):
         url = self.base_url.rstrip("/").removesuffix("/v1") + "/v1/chat/completions"
         try:
             resp = self._client.post(url, json=self._payload(messages, stop, **kwargs), headers=self._headers())
+        except httpx.TimeoutException as exc:
+            raise LLMError(f"The model gateway did not answer within {self.timeout:.0f} s: the one local model is "
+                           "most likely busy with other participants' requests (your request was dropped when "
+                           "this call gave up, so it does not add to the queue).",
+                           hint="Run the cell again in a minute or two; a shorter answer (max_tokens=) is quicker. "
+                                "Your server is fine: there is no need to restart it.") from exc
         except httpx.HTTPError as exc:
             raise LLMError(f"Cannot reach the model gateway at {url} ({type(exc).__name__}).",
-                           hint="Is your server running from the hub? Restart it from the hub's home page.") from exc
+                           hint="The hub's gateway service may be starting or restarting (it loads its models "
+                                "first): try again in a minute, and tell an instructor if it persists. Your server "
+                                "is fine: there is no need to restart it.") from exc
         try:
             data = resp.json()
         except ValueError:
             data = {}
         if resp.status_code != 200:
             detail = data.get("error", {}) if isinstance(data, dict) else {}
-            message = detail.get("message") if isinstance(detail, dict) else None
+            detail = detail if isinstance(detail, dict) else {}
+            message = detail.get("message")
+            if resp.status_code == 503 and detail.get("code") == "busy":
+                raise LLMError(f"The model gateway is busy: your request would be number "
+                               f"{detail.get('queue_position', '?')} in the queue, about "
+                               f"{float(detail.get('expected_wait_s') or 0):.0f} s away, and this call waits at "
+                               f"most {self.timeout:.0f} s. ({message})",
+                               hint=f"Run the cell again in about {resp.headers.get('retry-after', '60')} s, or "
+                                    "pass a larger timeout= to chat_model(). Nothing is wrong with your server.")
             raise LLMError(f"The model gateway refused the request (HTTP {resp.status_code}): "
                            f"{message or resp.text[:300]}",
                            hint="The message names the governance rule or the budget that applies.")
