@@ -43,6 +43,7 @@ def ports_to_check(settings: dict) -> list[str]:
     """The settings naming a port this machine's hub or one of its services will listen on."""
     keys = ["hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url", "course.formgrader_url"]
     keys += [f"{svc}.url" for svc in ("gateway", "tracker", "progress") if settings.get(f"{svc}.enabled")]
+    keys += ["grading.status_url"] if settings.get("grading.enabled") else []
     return [k for k in keys if k in settings]
 
 
