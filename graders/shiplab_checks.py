@@ -31,10 +31,52 @@ def _call_text(func, args, kwargs) -> str:
     return f"{getattr(func, '__name__', 'function')}({', '.join(parts)})"
 
 
-def _slip(actual, expected) -> str:
+def _returns(func) -> list | None:
+    """The ``return`` statements of ``func``'s own body (not of functions inside it), or None when its source
+    cannot be read (a lambda, a builtin, a function made outside a file or cell)."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        name = func.__name__
+        if not isinstance(name, str) or name == "<lambda>":
+            return None
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except Exception:  # noqa: BLE001 -- any object may be passed here (a judge's handle, a hostile one): unknown
+        return None
+    node = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and n.name == name), None)
+    if node is None:
+        return None
+    found, todo = [], list(node.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Return):
+            found.append(n)
+        elif not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(n))
+    return found
+
+
+def _none_slip(func) -> str:
+    """Why a function may have returned None: no ``return`` at all, an explicit ``return None``, or a path that
+    ends without one."""
+    import ast
+
+    returns = None if func is None else _returns(func)
+    if not returns:  # none found, or the source is unknown
+        return " It returned None: is a `return` statement missing?"
+    if all(r.value is None or (isinstance(r.value, ast.Constant) and r.value.value is None) for r in returns):
+        return " It returned None: its `return` gives back None. Return the result instead."
+    return (" It returned None: this input took a path that ends without `return <value>` (or returns None) — "
+            "check the branch it takes.")
+
+
+def _slip(actual, expected, func=None) -> str:
     """A sentence naming a common mistake, or ''."""
     if actual is None and expected is not None:
-        return " It returned None: is a `return` statement missing?"
+        return _none_slip(func)
     if isinstance(actual, str) and isinstance(expected, str):
         if actual.strip() == expected.strip():
             return " Only the surrounding spaces differ: try .strip()."
@@ -49,13 +91,14 @@ def _fail(message: str, hint: str) -> AssertionError:
     return AssertionError(message + (f" Hint: {hint}" if hint else ""))
 
 
-def check_equal(actual, expected, hint: str = "", *, label: str = "the result", secret: bool = False) -> None:
+def check_equal(actual, expected, hint: str = "", *, label: str = "the result", secret: bool = False,
+                _func=None) -> None:
     """Pass if ``actual == expected``; otherwise fail saying both (unless ``secret``) and the hint."""
     if actual == expected:
         return
     if secret:
         raise _fail("A hidden test case got a wrong result.", hint)
-    raise _fail(f"{label} is {actual!r}, expected {expected!r}.{_slip(actual, expected)}", hint)
+    raise _fail(f"{label} is {actual!r}, expected {expected!r}.{_slip(actual, expected, _func)}", hint)
 
 
 def _call(func, args, kwargs, secret: bool):
@@ -73,7 +116,7 @@ def _call(func, args, kwargs, secret: bool):
 def check_returns(func, *args, expected, hint: str = "", secret: bool = False, **kwargs) -> None:
     """Call ``func(*args, **kwargs)`` and check it returns ``expected``."""
     actual = _call(func, args, kwargs, secret)
-    check_equal(actual, expected, hint, label=_call_text(func, args, kwargs), secret=secret)
+    check_equal(actual, expected, hint, label=_call_text(func, args, kwargs), secret=secret, _func=func)
 
 
 def check_raises(func, *args, raises: type[BaseException] = ValueError, contains: str | None = None,
@@ -171,7 +214,7 @@ def check_against(func, reference, cases, hint: str = "", *, tol: float = 1e-9, 
             expected = {k: expected[k] for k in keys}
         if not compare(actual, expected):
             raise _fail(f"{call} returned {_short(actual)}, expected {_short(expected)}."
-                        f"{_slip(actual, expected)}", hint)
+                        f"{_slip(actual, expected, func)}", hint)
         if mutation and not _equal_deep(given, args):
             raise _fail(f"{call} changed its arguments: after the call they are {_short(given)}. Return new "
                         "values; never change what you were given.", hint)
