@@ -232,6 +232,20 @@ SETTINGS: tuple[Setting, ...] = (
             "What the 60-day figure counts as shipped. both: verified deployments and self-reported ships (the "
             "dashboard shows the two apart); verified: only plans a production deployment verified.",
             enum=("both", "verified")),
+    # ---- servers started before the day (shiplab.hub.prestart)
+    Setting("prestart.enabled", True,
+            "On each workshop day (tracker.workshop_start to tracker.workshop_end) start every participant's server "
+            "between prestart.at and prestart.until, so nobody waits at 9:00.", type="boolean"),
+    Setting("prestart.at", "08:15", "Local time (tracker.timezone) at which servers start on a workshop day.",
+            pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    Setting("prestart.until", "09:30",
+            "Local time until which a participant's stopped server (culled, crashed) is started again.",
+            pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    Setting("prestart.parallel", 4,
+            "Servers started at once before the day (each waits until ready): the machine stays responsive.",
+            type="integer", minimum=1),
+    Setting("prestart.every", 30, "Seconds between looks for participants without a server inside the window.",
+            type="integer", minimum=1),
     # ---- idle culling
     Setting("culler.enabled", True, "Stop servers nobody has used for culler.timeout seconds.", type="boolean"),
     Setting("culler.timeout", 7200,
@@ -391,6 +405,10 @@ def _check_combinations(flat: dict[str, Any], source: str) -> None:
             raise SettingsError(f"{source}: `auth.mode` = 'oidc' needs {', '.join('`%s`' % m for m in missing)}.",
                                 hint="copy them from the provider's .well-known/openid-configuration.")
     _check_tracker(flat, source)
+    if flat["prestart.until"] <= flat["prestart.at"]:
+        raise SettingsError(f"{source}: `prestart.until` ({flat['prestart.until']}) is not after `prestart.at` "
+                            f"({flat['prestart.at']}).", hint="servers start at prestart.at and are kept until "
+                                                              "prestart.until, on the same day.")
 
 
 def _check_tracker(flat: dict[str, Any], source: str) -> None:

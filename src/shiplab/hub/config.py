@@ -85,9 +85,11 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     # developer mode on a root machine (a container, CI): every server runs as root, which Jupyter refuses without
     # --allow-root (the formgrader then exits and the hub waits for it); no isolation there, as the mode says
     dev_as_root = mode == "developer" and ctx.is_root
+    # under docker the hub's own container is root (it starts the lab containers; no participant runs there): the
+    # formgrader runs as root there too, which Jupyter also refuses without --allow-root
     services.append(formgrader_service(course=course, url=settings["course.formgrader_url"], python=ctx.python,
                                        repo_root=ctx.repo_root, state=state, as_root=mode == "unix-users",
-                                       allow_root=dev_as_root))
+                                       allow_root=dev_as_root or (mode == "docker" and ctx.is_root)))
     if settings["grading.enabled"] and mode != "kubernetes":
         # no URL: nothing reaches it over HTTP; it watches the exchange and writes gradebook + feedback. It runs
         # as the hub's account (root in unix-users mode), which the sandbox needs to drop participants' code to
@@ -102,6 +104,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
                          "command": [ctx.python, "-m", "shiplab.labext.status"],
                          "environment": {**service_env, "SHIPLAB_COURSE": course},
                          "info": {"description": "Each participant's own submissions: queued, grading, score"}})
+    if settings["prestart.enabled"] and settings["tracker.workshop_start"]:  # servers ready before the day
+        services.append({"name": "shiplab-prestart", "command": [ctx.python, "-m", "shiplab.hub.prestart"],
+                         "environment": service_env})
     if settings["tracker.enabled"]:  # no role: it needs no hub API scopes (see shiplab.tracker.hubservice)
         services.append(tracker_service(settings, python=ctx.python, state=state, public_url=settings["hub.bind_url"],
                                         environ=ctx.environ, base_env=service_env))
