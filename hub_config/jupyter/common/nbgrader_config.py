@@ -9,3 +9,11 @@ if os.environ.get("SHIPLAB_EXCHANGE"):
     c.Exchange.root = os.environ["SHIPLAB_EXCHANGE"]
 if os.environ.get("JUPYTERHUB_USER"):
     c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
+
+# Validate on a cell that never ends says it ran past the limit and likely loops (no KeyboardInterrupt nobody pressed)
+try:
+    from shiplab.labext.validate import configure_validation
+except ImportError:  # a server without shiplab installed keeps nbgrader's own words
+    pass
+else:
+    configure_validation(c)
