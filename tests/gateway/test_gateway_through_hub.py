@@ -154,3 +154,44 @@ def test_the_tracker_shows_instructors_each_participants_model_use(gw_hub):
         assert time.monotonic() < deadline, re.sub(r"<[^>]+>", " ", page.text)[-1500:]
         time.sleep(3)
     assert "Model use not shown" not in page.text
+
+
+def test_a_participant_in_a_browser_finds_the_gateways_page_their_usage_and_no_dead_ends(gw_hub, browser):
+    """In chromium, logged in to the hub as a participant: does Hub -> Services -> gateway open a page saying what
+    the gateway is, their usage and the policy (not {"detail":"Not Found"}); does /services/gateway/usage show
+    their usage after the hub's login (not a 401 JSON); and do the links of the instructors' 403 page lead to pages
+    that exist (not /usage, a 404)?"""
+    from browser import log_in, screenshot
+    from hubharness import PASSWORD
+
+    token = gw_hub.user_token(gw_hub.login("qa-ben"), "qa-ben")
+    wait_ready(f"{gw_hub.url}/services/gateway/v1", token)
+    httpx.post(f"{gw_hub.url}/services/gateway/v1/embeddings", json={"input": "hail"}, timeout=60,
+               headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+    page = browser.new_page()
+    try:
+        log_in(page, gw_hub.url, "qa-ben", PASSWORD)
+        page.goto(f"{gw_hub.url}/hub/home")
+        page.click("text=Services")
+        page.click("a.dropdown-item:has-text('gateway')")
+        page.wait_for_selector("h1:has-text('Model gateway')", timeout=60_000)
+        body = page.inner_text("body")
+        assert "Not Found" not in body and "Signed in as qa-ben" in body, body[:800]
+        assert "The governance policy" in body and "Head of Data Protection" in body, body[:800]
+        screenshot(page, "gateway-home")
+
+        page.goto(f"{gw_hub.url}/services/gateway/usage")
+        page.wait_for_selector("h1:has-text('Your model gateway usage')", timeout=60_000)
+        body = page.inner_text("body")
+        assert "Signed in as qa-ben" in body and "local" in body and "qa-anna" not in body, body[:800]
+
+        answer = page.goto(f"{gw_hub.url}/services/gateway/instructor/usage")
+        assert answer.status == 403 and "Not for you" in page.inner_text("body")
+        for name in ("Your own usage", "the gateway and its policy"):
+            page.goto(f"{gw_hub.url}/services/gateway/instructor/usage")
+            with page.expect_navigation():
+                page.click(f"a:has-text('{name}')")
+            assert page.url.startswith(f"{gw_hub.url}/services/gateway/"), page.url
+            assert "Not Found" not in page.inner_text("body") and page.locator("h1").count() == 1, page.url
+    finally:
+        page.close()

@@ -28,6 +28,10 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _blank() -> dict:
     return {"requests": 0, "tokens": 0, "refused": 0}
 
@@ -49,10 +53,8 @@ def add_person_pages(app: FastAPI, *, usage, budget, policy, backends, queue, id
 
     async def person(request: Request):
         """(name, groups) of the caller, None for a browser without a session; a bad token raises."""
-        if bearer_token(request) or viewers is None:
-            if not bearer_token(request):
-                return None
-            return identify(request), frozenset()
+        if viewers is None:
+            return (identify(request), frozenset()) if bearer_token(request) else None
         who = await viewers.viewer(request)
         if who is None:
             return None
@@ -108,8 +110,9 @@ def render_home(request: Request, who, *, usage, budget, policy, backends, queue
                for name, p in backends.external.items()]
     q = queue.snapshot()
     busy = (f"<p>Right now the local chat model has <b>{q['waiting']}</b> request{'s' if q['waiting'] != 1 else ''} "
-            f"waiting{' and one running' if q['running'] else ''}; a request takes about "
-            f"{q['mean_job_seconds']:.1f} s. When the wait would be longer than your notebook waits, the gateway "
+            f"waiting{' and one running' if q['running'] else ''}"
+            + (f"; a request takes about {q['mean_job_seconds']:.1f} s" if q["served"] else "")
+            + ". When the wait would be longer than your notebook waits, the gateway "
             "says so at once (how many are ahead, how long it would take) instead of letting the cell time out; "
             "a request whose notebook gave up is dropped.</p>")
     parts = ["<p>The hub's <b>model gateway</b> serves language models to the labs' notebooks, once for everyone: "
@@ -121,7 +124,7 @@ def render_home(request: Request, who, *, usage, budget, policy, backends, queue
     if who is not None:
         mine = own_report(usage, budget, who[0])
         parts.append(f"<h2>Your usage today</h2><p>Signed in as <b>{esc(who[0])}</b>: "
-                     f"{mine['today']['requests']:,} requests, {mine['today']['tokens']:,} tokens, "
+                     f"{_n(mine['today']['requests'], 'request')}, {_n(mine['today']['tokens'], 'token')}, "
                      f"{mine['today']['refused']:,} refused today · <a href=\"{esc(base)}/usage\">your usage in "
                      "detail</a>" + (f" · <a href=\"{esc(base)}/instructor/usage\">everyone's usage</a>"
                                       if INSTRUCTORS in who[1] else "") + "</p>")
@@ -129,21 +132,24 @@ def render_home(request: Request, who, *, usage, budget, policy, backends, queue
     else:
         parts.append("<p>Log in through the hub to see your usage here.</p>")
     parts.append(render_policy(policy))
-    parts.append(f"<p class=small><a href=\"{esc(base)}/health\">health</a> · <a href=\"{esc(base)}/v1/models\">"
-                 "models (JSON, with your token)</a></p>")
-    return _page("Model gateway", "".join(parts))
+    parts.append(f"<p><a href=\"{esc(base)}/health\">health (JSON)</a></p>")
+    return _page("Model gateway", "<style>table.policy td,table.policy th{text-align:left}</style>" + "".join(parts))
 
 
 def render_policy(policy) -> str:
+    def above(p) -> str:
+        return "—" if p.max_class == "restricted" else "redacted first" if p.on_exceed == "redact" else "refused"
+
     rows = "".join(f"<tr><th><code>{esc(p.name)}</code></th><td>{esc(p.kind)}</td><td>{esc(p.max_class)}</td>"
-                   f"<td>{'redacted first' if p.on_exceed == 'redact' else 'refused'}</td>"
+                   f"<td>{above(p)}</td>"
                    f"<td>{esc(p.description)}</td></tr>" for p in policy.providers.values())
     review = "".join(f"<li><code>{esc(case)}</code>: {esc(why)}</li>" for case, why in policy.human_review.items())
     return ("<h2>The governance policy</h2>"
             + (f"<p>Owner: {esc(policy.owner)}.</p>" if policy.owner else "")
             + "<p>Data classes, lowest to highest: public &lt; internal &lt; confidential &lt; restricted (personal "
             "data). The gateway takes the class you declare or the one it detects, whichever is higher.</p>"
-            "<table><tr><th>provider</th><th>kind</th><th>at most</th><th>above that</th><th>what it is</th></tr>"
+            "<table class=policy><tr><th>provider</th><th>kind</th><th>at most</th><th>above that</th>"
+            "<th>what it is</th></tr>"
             + rows + "</table>"
             + (f"<p>Use cases whose output a person reviews before use:</p><ul>{review}</ul>" if review else "")
             + f"<p>Exceptions: {esc(policy.approver)}" + (f" ({esc(policy.contact)})" if policy.contact else "")
