@@ -115,7 +115,7 @@ def test_instructor_sees_the_room_then_a_new_graded_submission(demo_hub):
     for user in PARTICIPANTS:
         assert f'data-user="{user}"' in page.text
     assert 'data-user="ines"' not in page.text and 'data-user="marta"' not in page.text
-    assert cell(board_json(client), "anna")["state"] in ("not_started", "working")
+    assert cell(board_json(client), "anna")["state"] == "not_started"  # nothing fetched yet
 
     right = solutions(LABS_DIR / LAB / f"{LAB}.ipynb")
     submit(demo_hub, "anna", {"normalize_priority": right["normalize_priority"]})  # route_ticket left undone
@@ -205,5 +205,79 @@ def test_browser_instructor_sees_demo_participants_and_live_updates(demo_hub, br
         page.wait_for_selector("#submissions", timeout=15_000)
         assert "Anna Berger" in page.inner_text("h1")
         screenshot(page, "progress-participant")
+    finally:
+        page.close()
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot for the README (docs/screenshots/NAME.png), only when SHIPLAB_SCREENSHOTS names the folder (so
+    CI never rewrites the committed ones)."""
+    folder = os.environ.get("SHIPLAB_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+def fetch(hub, user: str, lab: str) -> None:
+    """The participant presses Fetch: nbgrader's assignment list in their own server copies the lab home."""
+    from hubharness import xsrf
+
+    client = login(hub, user)
+    hub.spawn(client, user)
+    r = client.post(f"/user/{user}/assignments/fetch", data={"assignment_id": lab, "course_id": COURSE},
+                    headers=xsrf(client, user))
+    assert r.status_code == 200, r.text[:300]
+
+
+@pytest.mark.browser
+def test_browser_board_with_every_lab_fits_1280_and_working_means_fetched(demo_hub, browser):
+    """With all seven labs released: is a lab anna never fetched shown as not started though her server runs, and
+    working once she fetched it; are lab 1's exercises in the notebook's order; does the grid fit a 1280-pixel
+    window (the last lab not cut off); and does the exercise table list only the lab someone has a grade in?"""
+    import json
+
+    from browser import screenshot
+
+    labs = sorted(p.name for p in LABS_DIR.iterdir() if (p / f"{p.name}.ipynb").exists() and p.name != LAB)
+    for lab in labs:
+        out = demo_hub.cli("course", "release", lab)
+        assert f"release {lab}: 1 ok" in out.stdout, out.stdout + out.stderr
+    first = labs[0]
+    client = login(demo_hub, "ines")
+    assert client.get(f"{BOARD}/", follow_redirects=True).status_code == 200
+    demo_hub.spawn(login(demo_hub, "anna"), "anna")  # her server runs; she has not fetched the lab
+    body = board_json(client)
+    anna = next(p for p in body["participants"] if p["username"] == "anna")
+    assert anna["server_running"] and anna["cells"][first]["state"] == "not_started", anna["cells"][first]
+    fetch(demo_hub, "anna", first)
+    body = board_json(client)
+    anna = next(p for p in body["participants"] if p["username"] == "anna")
+    assert anna["cells"][first]["state"] == "working", anna["cells"][first]
+    nb = json.loads((LABS_DIR / first / f"{first}.ipynb").read_text(encoding="utf-8"))
+    order = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
+             if c["metadata"].get("nbgrader", {}).get("grade")]
+    assert order != sorted(order)  # else this check could not fail
+    lab_info = next(lab for lab in body["labs"] if lab["name"] == first)
+    assert [e["grade_id"] for e in lab_info["exercises"]] == order
+
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    try:
+        page.goto(f"{demo_hub.url}/hub/login?next={BOARD}/")
+        page.fill("#username_input", "ines")
+        page.fill("#password_input", DEMO_PASSWORD)
+        page.click("#login_submit")
+        page.wait_for_selector("#progress-grid", timeout=60_000)
+        assert page.locator("#progress-grid thead th.lab").count() == len(labs) + 1
+        fits = page.evaluate("""() => { const t = document.getElementById('progress-grid');
+            const s = t.closest('section'); const last = t.querySelector('thead th.lab:last-child');
+            return {table: s.scrollWidth, section: s.clientWidth, right: last.getBoundingClientRect().right,
+                    window: window.innerWidth}; }""")
+        assert fits["table"] <= fits["section"] and fits["right"] <= fits["window"], fits
+        rows = page.locator("#exercises tbody tr").count()
+        assert rows == len(next(lab for lab in body["labs"] if lab["name"] == LAB)["exercises"])
+        assert labs[-1] in page.inner_text("#ungraded-labs")
+        assert page.locator(f'tr[data-user="anna"] [data-lab="{first}"]').get_attribute("data-state") == "working"
+        screenshot(page, "progress-board-all-labs")
+        shoot(page, "instructor-board")
     finally:
         page.close()

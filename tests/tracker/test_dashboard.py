@@ -72,7 +72,7 @@ def test_a_metric_that_fell_toward_a_lower_target_reads_as_toward_it(client, clo
     clock.now = dt.datetime(2026, 4, 20, 10, tzinfo=UTC)
     ship(client, "anna", pid, "2026-04-17", after=18)
     kpi = text(browser(client, "marta").get("/dashboard").text, "kpi-metric")
-    assert kpi.startswith("40% toward median metric change, from the baseline toward the target"), kpi
+    assert kpi.startswith("40% toward median metric change, from the baseline toward the target (1 of 1 moved"), kpi
     assert "−40" not in kpi and "-40" not in kpi
     figs = client.get("/api/figures", headers=token("marta")).json()["overall"]
     assert figs["median_change_pct"] == -40.0 and figs["median_toward_target_pct"] == 40.0

@@ -94,8 +94,10 @@ def cohorts_visible(session: Session, user: HubUser) -> list[Cohort]:
     q = select(Cohort).order_by(Cohort.workshop_end.desc())
     if user.role == "instructor":
         q = q.where(Cohort.id.in_(_taught_cohorts(user)))
-    elif user.role != "admin":
-        q = q.where(Cohort.id.in_(select(ShipPlan.cohort_id).join(Person).where(plan_filter(user))))
+    elif user.role != "admin":  # where their people have plans, or are enrolled (a new cohort before any plan)
+        enrolled = (select(CohortMember.cohort_id).join(Person, Person.id == CohortMember.person_id)
+                    .where(plan_filter(user), CohortMember.role == "participant"))
+        q = q.where(Cohort.id.in_(select(ShipPlan.cohort_id).join(Person).where(plan_filter(user)).union(enrolled)))
     return list(session.scalars(q))
 
 
