@@ -81,6 +81,12 @@ def detect_format(text: str, file: str) -> str:
         for name, module in (("jira", jira), ("azure", azure)):
             if module.looks_like(line):
                 return name
+    if jira.telltale(first):
+        raise ImportProblem(
+            "a Jira export whose column names shiplab does not know — a UI language it does not read (it reads "
+            f"English, {', '.join(jira.LOCALIZED)}) or renamed columns: its first line is {first[:100]!r}.", file=file,
+            hint="say which column is which in a mapping file (~/backlog/mapping.yaml, or --format csv --mapping "
+                 "FILE), one line per field with the column's name as the file has it:\n" + jira.MAPPING_EXAMPLE)
     raise ImportProblem(f"cannot tell which tool exported this file (its first line is {first[:100]!r}).", file=file,
                         hint="name the format (--format jira|github|azure), or import it with --format csv and a "
                              "column mapping (key: ID, summary: Title, …).")
@@ -221,9 +227,11 @@ def find_user_backlog(home: str | os.PathLike | None = None, *, skip_bad: bool =
     try:
         items = load_backlog(newest, skip_bad=skip_bad, **kwargs)
     except ImportProblem as exc:
-        if not exc.reason.startswith("cannot tell which tool") or kwargs.get("mapping"):
+        if not exc.reason.startswith(("cannot tell which tool", "a Jira export whose")) or kwargs.get("mapping"):
             raise
         if mapping_file is None or not mapped_csv.split_options(mapped_csv.load_mapping(mapping_file))[0]:
+            if exc.reason.startswith("a Jira export whose"):
+                raise
             raise ImportProblem(exc.reason, file=str(newest),
                                 hint=f"if it is a Jira, GitHub or Azure DevOps export, export it again unchanged; "
                                      f"otherwise put a column mapping in {folder / 'mapping.yaml'} "

@@ -6,7 +6,8 @@ component ``Billing``), descriptions as HTML (made text), and dates in the expor
 (``3/12/2024 9:15 AM``) unless that user set another; each date column's style is told from its values. A tree
 query exports its titles as ``Title 1``, ``Title 2``, … by level: the item's title is the one it has. The work item
 ID is the key. Without ``Closed Date``/``Resolved Date`` columns, a closed State counts as resolved (dated by
-``Changed Date``).
+``Changed Date``); so does one whose Closed Date is empty — ``Removed`` is not open: it counts as resolved, as
+:mod:`~shiplab.data.resolution` says, and its State keeps telling it apart from a closed one.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def read(text: str, file: str = "<azure export>", options: ReadOptions = ReadOpt
             continue
         state = table.one(row, "State")
         resolved = when.get("resolved")
-        if not has_resolved and resolved is None and says_resolved(state):
+        if resolved is None and says_resolved(state):  # Closed/Done without a date, or Removed
             resolved = when.get("changed") or when.get("created")
             guessed += 1
         area = table.one(row, "Area Path")
@@ -88,6 +89,8 @@ def read(text: str, file: str = "<azure export>", options: ReadOptions = ReadOpt
     require_items(kept, file, "work items")
     notes = list(table.notes)
     if guessed:
-        notes.append(f"no 'Closed Date' column: {guessed} work item{'s' if guessed > 1 else ''} counted resolved "
-                     "from State, dated by 'Changed Date'.")
+        why = "'Closed Date' empty" if has_resolved else "no 'Closed Date' column"
+        dated = "'Changed Date'" if table.has("Changed Date") else "'Created Date' (the file has no 'Changed Date')"
+        notes.append(f"{why}: {guessed} work item{'s' if guessed > 1 else ''} counted resolved from State "
+                     f"(closed or removed), dated by {dated}.")
     return ReadResult(kept, skipped, notes)

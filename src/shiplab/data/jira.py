@@ -38,8 +38,40 @@ COLUMNS = {  # field: the names Jira gives its column, the usual first
     "description": ("Description",), "components": ("Component/s", "Components", "Component"),
     "labels": ("Labels", "Label"), "comments": ("Comment", "Comments"), "assignee": ("Assignee",),
     "reporter": ("Reporter",), "id": ("Issue id", "Issue ID", "ID"),
+    "category": ("Status Category",), "category_changed": ("Status Category Changed",),
 }
-REQUIRED = [COLUMNS["summary"][0], COLUMNS["key"], COLUMNS["type"], COLUMNS["status"][0], COLUMNS["created"][0]]
+# Jira writes its column names in the exporting user's UI language. Only names seen in real exports are listed:
+# es — the fleetbase Jira Cloud export (tests/data/real/fresh/jira-cloud-es/Jira.csv, every name below);
+# de — a Jira Cloud "all fields" header published in github.com (Zusammenfassung, Vorgangsschlüssel, Vorgangs-ID,
+#      Vorgangstyp, Status, Priorität, Lösung, Zugewiesene Person, Autor, Erstellt, Aktualisiert, Erledigt,
+#      Beschreibung, Statuskategorie) and Stichwörter for labels;
+# fr — Jira's French CSV as used by scripts on github.com (Résumé, Clé de ticket, Type de ticket, Etat, Priorité,
+#      Résolution, Responsable, Rapporteur, Création, Mise à jour, Résolue);
+# pt — Jira's Brazilian Portuguese CSV (Resumo, Chave da item, ID da item, Tipo de item, Status, Responsável,
+#      Criado, Resolvido).
+LOCALIZED = {
+    "es": {"key": "Clave de incidencia", "summary": "Resumen", "type": "Tipo de Incidencia", "status": "Estado",
+           "created": "Creada", "resolved": "Resuelta", "updated": "Actualizada", "resolution": "Resolución",
+           "priority": "Prioridad", "description": "Descripción", "labels": "Etiquetas",
+           "assignee": "Persona asignada", "reporter": "Informador", "id": "ID de la incidencia",
+           "category": "Categoría de estado", "category_changed": "Categoría de estado cambiada"},
+    "de": {"key": "Vorgangsschlüssel", "summary": "Zusammenfassung", "type": "Vorgangstyp", "status": "Status",
+           "created": "Erstellt", "resolved": "Erledigt", "updated": "Aktualisiert", "resolution": "Lösung",
+           "priority": "Priorität", "description": "Beschreibung", "labels": "Stichwörter",
+           "assignee": "Zugewiesene Person", "reporter": "Autor", "id": "Vorgangs-ID", "category": "Statuskategorie"},
+    "fr": {"key": "Clé de ticket", "summary": "Résumé", "type": "Type de ticket", "status": "Etat",
+           "created": "Création", "resolved": "Résolue", "updated": "Mise à jour", "resolution": "Résolution",
+           "priority": "Priorité", "assignee": "Responsable", "reporter": "Rapporteur"},
+    "pt": {"key": "Chave da item", "summary": "Resumo", "type": "Tipo de item", "status": "Status",
+           "created": "Criado", "resolved": "Resolvido", "assignee": "Responsável", "id": "ID da item"},
+}
+_EXTRA = {"fr": {"status": ("État",), "type": ("Type de demande",)}}  # both in tests/data/real/cned-jira
+for _lang, _names in LOCALIZED.items():
+    for _field, _name in _names.items():
+        COLUMNS[_field] += tuple(n for n in (_name, *_EXTRA.get(_lang, {}).get(_field, ())) if n not in COLUMNS[_field])
+KEY_NAMES = {n.lower() for n in COLUMNS["key"]}
+SUMMARY_NAMES = {n.lower() for n in COLUMNS["summary"]}
+REQUIRED = [COLUMNS["summary"], COLUMNS["key"], COLUMNS["type"], COLUMNS["status"], COLUMNS["created"]]
 LINK_NAMES = {"duplicate": ("duplicates", "is duplicated by"), "blocks": ("blocks", "is blocked by"),
               "relates": ("relates to", "relates to"), "cloners": ("clones", "is cloned by")}
 PARENT_COLUMNS = ("Parent", "Parent id", "Parent key", "Custom field (Epic Link)")
@@ -54,13 +86,40 @@ def _cells(line_cells: list[str]) -> set[str]:
 def is_header(cells: list[str]) -> bool:
     """Is this row Jira's header: a key column and ``Summary``?"""
     names = _cells(cells)
-    return "summary" in names and bool(names & {"issue key", "key"})
+    return bool(names & SUMMARY_NAMES) and bool(names & KEY_NAMES)
 
 
 def looks_like(header_line: str) -> bool:
-    low = header_line.lower()
-    return ("issue key" in low or "key" in {c.strip().strip('"').lower() for c in re.split(r"[,;\t]", low)}) \
-        and "summary" in low
+    """Does this header line name Jira's key and summary columns (in English or a language of :data:`LOCALIZED`)?"""
+    names = {" ".join(c.strip().strip('"').split()).lower() for c in re.split(r"[,;\t]", header_line.lstrip("\ufeff"))}
+    return bool(names & KEY_NAMES) and bool(names & SUMMARY_NAMES)
+
+
+def telltale(header_line: str) -> bool:
+    """Does this header look like Jira's in a language shiplab does not read? Jira leaves some names in English in
+    every language: ``Parent summary``, ``Sprint``, link types in brackets (``… (Blocks)``), sums written ``Σ …``."""
+    names = [" ".join(c.strip().strip('"').split()).lower() for c in re.split(r"[,;\t]", header_line)]
+    return sum(1 for n in names if n == "parent summary" or n.startswith("σ ")
+               or n.endswith(("(blocks)", "(relates)", "(cloners)", "(duplicate)"))) >= 2
+
+
+MAPPING_EXAMPLE = """key: Clave de incidencia      # the issue key (PROJ-12)
+summary: Resumen
+type: Tipo de Incidencia
+status: Estado
+created: Creada
+resolved: Resuelta
+description: Descripción
+labels: Etiquetas
+date_format: dd/MMM/yy h:mm a   # as the dates are written
+locale: es                      # the language of month names"""
+
+
+def language(header: list[str]) -> str | None:
+    """The UI language the header's names are in (None: English or not told)."""
+    names = {" ".join(h.split()).lower() for h in header}
+    found = [lang for lang, cols in LOCALIZED.items() if cols["key"].lower() in names]
+    return found[0] if found else None
 
 
 def _links(table, row) -> list[tuple[str, str]]:
@@ -93,13 +152,13 @@ def read(text: str, file: str = "<jira export>", options: ReadOptions = ReadOpti
     table.require(REQUIRED, "Jira CSV export")
     col = {f: table.find(*names) for f, names in COLUMNS.items()}
     readers = {f: date_reader(table.values(col[f]), dates.JIRA, options, file, col[f])
-               for f in ("created", "resolved", "updated")}
+               for f in ("created", "resolved", "updated", "category_changed")}
     problems = ProblemList(file)
     items: list[BacklogItem] = []
     guessed = 0
     for row in table.check_widths(problems):
         when = {}
-        for f in ("created", "resolved", "updated"):
+        for f in ("created", "resolved", "updated", "category_changed"):
             raw = table.one(row, col[f])
             try:
                 when[f] = readers[f].read(raw)
@@ -116,8 +175,8 @@ def read(text: str, file: str = "<jira export>", options: ReadOptions = ReadOpti
                          hint="give the issue a summary in Jira (or in a copy of the export).")
         status, resolution = table.one(row, col["status"]), table.one(row, col["resolution"])
         resolved = when.get("resolved")
-        if col["resolved"] is None and resolved is None and says_resolved(status, resolution):
-            resolved = when.get("updated") or when.get("created")
+        if resolved is None and says_resolved(status, resolution, table.one(row, col["category"])):
+            resolved = when.get("category_changed") or when.get("updated") or when.get("created")
             guessed += 1
         parent = next((table.one(row, c) for c in PARENT_COLUMNS if table.one(row, c)), "")
         items.append(BacklogItem(
@@ -136,8 +195,13 @@ def read(text: str, file: str = "<jira export>", options: ReadOptions = ReadOpti
         it.parent = key_of.get(it.parent, it.parent)
     notes = list(table.notes)
     if guessed:
-        notes.append(f"no {COLUMNS['resolved'][0]!r} column: {guessed} issue{'s' if guessed > 1 else ''} counted "
-                     f"resolved from Status/Resolution, dated by {col['updated'] or col['created']!r}.")
+        why = f"no {COLUMNS['resolved'][0]!r} column" if col["resolved"] is None else f"{col['resolved']!r} empty"
+        by = f"{col['category']!r} (else Status/Resolution)" if col["category"] else "Status/Resolution"
+        dated = " or ".join(repr(col[f]) for f in ("category_changed", "updated", "created") if col[f])
+        notes.append(f"{why}: {guessed} issue{'s' if guessed > 1 else ''} counted resolved from {by} "
+                     f"(done or cancelled), dated by {dated}.")
+    if lang := language(table.header):
+        notes.append(f"column names read in the Jira UI language {lang!r}.")
     _note_dates(readers, notes)
     return ReadResult(kept, skipped, notes)
 

@@ -161,7 +161,9 @@ class Table:
         found = [h for h in self.header if h.strip()]
         guesses = []
         for m in missing:
-            close = difflib.get_close_matches(_norm(m), [_norm(f) for f in found], n=1, cutoff=0.6)
+            # a longer name ending in the missing one is another field ('Parent summary' is not 'Summary')
+            others = [_norm(f) for f in found if not _norm(f).endswith(" " + _norm(m))]
+            close = difflib.get_close_matches(_norm(m), others, n=1, cutoff=0.6)
             if close:
                 original = next(f for f in found if _norm(f) == close[0])
                 guesses.append(f"did you mean {original!r} for {m!r}?")
