@@ -118,16 +118,18 @@ EX1 = r"""
 ## 1. Clean PDF text (10 minutes)
 
 A PDF has no paragraphs, only positioned lines: the reader breaks sentences where the page broke them, and list
-bullets come out as odd characters (`\x7f`, `•`, `▪`, ``). Write `clean_text(text)` that:
+bullets come out as odd characters (`\x7f`, `•`, `▪`, ``). Write `clean_text(text)`,
+applying these rules **in this order** (each works on what the one before left):
 
-1. turns a bullet character at the start of a line (after any spaces) into `"- "`: the bullets are `\x7f`,
+1. turns a bullet character at the start of a line (after any blanks) into `"- "`: the bullets are `\x7f`,
    `•`, `▪`, `●` and `\uf0b7` (a private-use bullet from Symbol fonts);
-2. joins a word split by a hyphen at a line end: `"exam-\nple"` → `"example"` (only when a lowercase letter
-   follows the line break);
-3. joins a line that a sentence runs across: a line break (or several) followed by a **lowercase** letter becomes
-   one space;
-4. collapses runs of blanks (spaces, tabs, no-break spaces: any whitespace but a line break, `[^\S\n]`) into one
-   space, and removes spaces at the start and end of each line;
+2. collapses runs of blanks (spaces, tabs, no-break spaces: any whitespace but a line break, `[^\S\n]`) into one
+   space, and removes blanks at the start and end of each line — so a line of only blanks is now empty, and an
+   indented line starts with its first letter;
+3. joins a word split by a hyphen at a line end: `"exam-\nple"` → `"example"` (only when a letter ends the line
+   before the hyphen and a lowercase letter starts the next line);
+4. joins a line that a sentence runs across: a line break (or several, empty lines included) followed by a
+   **lowercase** letter (`ä`, `ö`, `ü`, `ß` too) becomes one space;
 5. keeps at most one empty line between paragraphs, and strips the whole text.
 
 Cleaning again must change nothing (the function is *idempotent*).
@@ -137,10 +139,10 @@ EX1_SOLUTION = r'''
 def clean_text(text):
     """PDF-extracted text with bullets, broken lines and stray whitespace repaired."""
     ### BEGIN SOLUTION
-    text = re.sub(r"(?m)^[ \t]*[\x7f•▪●\uf0b7][ \t]*", "- ", text)
-    text = re.sub(r"(?<=[A-Za-z])-\n(?=[a-z])", "", text)
+    text = re.sub(r"(?m)^[^\S\n]*[\x7f•▪●\uf0b7][^\S\n]*", "- ", text)
     text = re.sub(r"[^\S\n]+", " ", text)
     text = re.sub(r"(?m)^ | $", "", text)
+    text = re.sub(r"(?<=[A-Za-z])-\n(?=[a-z])", "", text)
     text = re.sub(r"\n+(?=[a-zäöüß])", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
@@ -155,10 +157,14 @@ check_returns(clean_text, raw,
 check_returns(clean_text, "the exam-\nple was  hyphen-\nated", expected="the example was hyphenated",
               hint="a hyphen at a line end followed by a lowercase letter joins the word.")
 check_returns(clean_text, "Already clean.\n\nTwo paragraphs.", expected="Already clean.\n\nTwo paragraphs.")
+check_returns(clean_text, "a sentence that runs\n    across an indented line, and a hyphen-\n  ated word",
+              expected="a sentence that runs across an indented line, and a hyphenated word",
+              hint="rule 2 (blanks at line starts go) comes before rules 3 and 4 (joining).")
 print("Exercise 1: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-check_returns(clean_text, "  \t• first\n▪ second\n●third\n\uf0b7 fourth  ", expected="- first\n- second\n- third\n- fourth",
-              secret=True, hint="every listed bullet character, after any spaces, becomes '- '.")
+check_returns(clean_text, "  \t• first\n▪ second\n●third\n\uf0b7 fourth  \n\u00a0\u00a0\x7f fifth",
+              expected="- first\n- second\n- third\n- fourth\n- fifth", secret=True,
+              hint="every listed bullet character, after any blanks (no-break spaces too), becomes '- '.")
 check_returns(clean_text, "Line one.\nLine Two starts upper.\n  indented line\t ", secret=True,
               expected="Line one.\nLine Two starts upper. indented line",
               hint="only a lowercase letter after the break joins lines; spaces around lines go.")
@@ -178,10 +184,10 @@ from shiplab_checks import check_against, check_call
 
 
 def _ref_clean(text):
-    text = re.sub(r"(?m)^[ \t]*[\x7f•▪●\uf0b7][ \t]*", "- ", text)
-    text = re.sub(r"(?<=[A-Za-z])-\n(?=[a-z])", "", text)
+    text = re.sub(r"(?m)^[^\S\n]*[\x7f•▪●\uf0b7][^\S\n]*", "- ", text)
     text = re.sub(r"[^\S\n]+", " ", text)
     text = re.sub(r"(?m)^ | $", "", text)
+    text = re.sub(r"(?<=[A-Za-z])-\n(?=[a-z])", "", text)
     text = re.sub(r"\n+(?=[a-zäöüß])", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
@@ -191,7 +197,7 @@ def _pdf_texts(seed, n=200):
     rng = _random.Random(seed)
     pieces = ["Claims", "cover", "the excess", "Über", "übernommen", "Vertrag", "exam-", "ple", "pre-", "Capital",
               "well-known", "A.", "b.", "x", "•", "▪", "●", "\x7f", "\uf0b7", "-", "—", "1.", "EUR 150"]
-    gaps = [" ", "  ", "\t", "\u00a0", "\n", "\n\n", "\n\n\n", "\n \n", "\n\t\n", " \n", "\n  ", "\u00a0\n"]
+    gaps = [" ", "  ", "\t", "\u00a0", "\n", "\n\n", "\n\n\n", "\n \n", "\n\t\n", " \n", "\n  ", "\u00a0\n", "\n\u00a0"]
     for _ in range(n):
         yield ("".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(0, 12))),)
 
