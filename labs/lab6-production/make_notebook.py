@@ -843,6 +843,8 @@ print(release_decision(CHECKLIST))
 FILE_PLAN = r'''
 # Explore: file the ship plan in the tracker. Uses the tracker's JSON API with your hub token when the hub provides
 # it (the token is read from the environment and never printed); otherwise says how to file it by hand.
+# A plan you filed before is never changed from here unless you say so:
+REPLACE_MY_PLAN = False  # True: replace your first ship plan in the tracker with SHIP_PLAN above
 import httpx
 
 tracker = os.environ.get("SHIPLAB_TRACKER_URL", "").rstrip("/")
@@ -851,7 +853,10 @@ decision, missing = release_decision(CHECKLIST)
 if decision == "hold":
     print("Your checklist is not complete (" + ", ".join(missing) + "): you can still file the plan; the tracker "
           "shows it as planned, and the checklist is what your team reviews before the ship date.")
-if not tracker or not token:
+if SHIP_PLAN.get("use_case", "").startswith("Claims handlers ask the handbook assistant instead of searching"):
+    print("SHIP_PLAN still holds the example from the sample company: nothing was filed. Put your own use case, "
+          "metric and baseline into SHIP_PLAN in the cell above, run it, then run this cell again.")
+elif not tracker or not token:
     print("No tracker here (e.g. while grading, or outside the hub). To file your plan: open the hub's home page, "
           "go to Services -> tracker (/services/tracker/), choose 'New ship plan' and copy these values:")
     print(json.dumps(SHIP_PLAN, indent=2))
@@ -859,12 +864,19 @@ else:
     headers = {"Authorization": f"token {token}"}
     try:
         me = httpx.get(f"{tracker}/api/me", headers=headers, timeout=10)
+        plans = me.json().get("plans") if me.status_code == 200 else None
         if me.status_code != 200:
             print(f"The tracker answered {me.status_code} to /api/me: {me.text[:200]}")
-        elif me.json().get("plans"):
-            plan_id = me.json()["plans"][0]
-            r = httpx.put(f"{tracker}/api/plans/{plan_id}", headers=headers, json=SHIP_PLAN, timeout=10)
-            print(f"Updated your ship plan #{plan_id}: HTTP {r.status_code}", r.json() if r.status_code < 300 else r.text[:300])
+        elif plans and not REPLACE_MY_PLAN:
+            filed = httpx.get(f"{tracker}/api/plans/{plans[0]}", headers=headers, timeout=10)
+            what = filed.json().get("use_case", "") if filed.status_code == 200 else ""
+            print(f"You already have ship plan #{plans[0]}" + (f" ({what!r})" if what else "") + ": nothing was "
+                  "changed. To replace it with SHIP_PLAN, set REPLACE_MY_PLAN = True at the top of this cell and run "
+                  f"it again; to change it by hand, open {tracker}/plans/{plans[0]}.")
+        elif plans:
+            r = httpx.put(f"{tracker}/api/plans/{plans[0]}", headers=headers, json=SHIP_PLAN, timeout=10)
+            print(f"Replaced your ship plan #{plans[0]} with SHIP_PLAN, as REPLACE_MY_PLAN asked: HTTP {r.status_code}",
+                  r.json() if r.status_code < 300 else r.text[:300])
         else:
             r = httpx.post(f"{tracker}/api/plans", headers=headers, json=SHIP_PLAN, timeout=10)
             print(f"Filed your ship plan: HTTP {r.status_code}", r.json() if r.status_code < 300 else r.text[:300])
