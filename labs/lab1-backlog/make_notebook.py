@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 from shiplab.course.authoring import code, free, main, solution, tests, text  # noqa: E402
 
 INTRO = r"""
-# Lab 1 — Your backlog, governed (75 minutes)
+# Lab 1 — Your backlog, governed (85 minutes)
 
 Before a single ticket reaches a language model, four questions need answers you can defend to your data
 protection officer: **what is in the backlog, how sensitive is each item, where is the personal data, and which
@@ -730,6 +730,65 @@ else:
         print(f"The gateway said no: {refused}")
 """
 
+EX6 = r"""
+## 6. Pick your case (10 minutes, not graded)
+
+The workshop ends with a plan to ship **one** use case from your backlog within 60 days; every later lab ends with
+a part that applies its technique to that case. Pick it now, with what you just built: the cell below groups the
+backlog you are exploring (yours from `~/backlog/`, else the sample) by component (by type where an item has
+none) and scores each group with **your** functions:
+
+- **impact** = items × median days to resolve (`profile_backlog`): the time a helper could save, in item-days;
+- **complexity** = 2 × the share of restricted or confidential items (`classify_item`), + 2 when the course's
+  model provider must refuse the group's most sensitive class, + 1 when it must be redacted (`decide`), + 1 when
+  fewer than half the items have a description (no text for a model, no gold set to measure on);
+- **score** = impact / (1 + complexity).
+
+The table ranks, you decide: a lower score your manager cares about beats a high one nobody asked for. Fill in
+`MY_CASE` and run the cell: it checks that the choice is yours (an item key of the backlog you scored, a baseline
+you can measure, no template words left) and keeps it in `~/shiplab-case.json`, which labs 2–6 read and the
+instructor's board shows as done.
+"""
+
+CASE_SCORES = r"""
+# explore: your backlog's groups as candidate use cases, scored with your own functions from parts 1, 2 and 5
+from IPython.display import Markdown, display
+
+from shiplab.course.mycase import load_case, save_case, score_candidates, table
+
+hub_policy = yaml.safe_load((settings.REPO_ROOT / "hub_config" / "governance.yaml").read_text(encoding="utf-8"))
+provider = "local" if "local" in hub_policy["providers"] else next(iter(hub_policy["providers"]))
+try:
+    candidates = score_candidates(explore, profile_backlog, classify_item, decide, hub_policy, provider)
+except Exception as problem:  # a part not done yet (NotImplementedError) or not working yet
+    candidates = []
+    print(f"Finish parts 1, 2 and 5 first: the scores use profile_backlog, classify_item and decide "
+          f"({type(problem).__name__}: {problem}).")
+if candidates:
+    print(f"Scored on {'YOUR backlog' if mine else 'the sample backlog'} ({len(explore)} items), "
+          f"provider {provider!r}:")
+    display(Markdown(table(candidates)))
+"""
+
+MY_CASE = r"""
+# explore: your choice. Replace every <...> and run; nothing is graded, the file is yours to change later.
+MY_CASE = {
+    "use_case": "<one sentence: what the AI feature does, for whom>",
+    "group": "<the group from the table, or your own words>",
+    "example_key": "<the key of one backlog item this case would have helped with>",
+    "baseline_metric": "<the business number it should move, e.g. median days to first reply>",
+    "baseline_method": "<how you will measure it before: source, period, who>",
+    "why": "<why this one: impact, data class, who asked for it>",
+}
+if any("<" in str(v) for v in MY_CASE.values()):
+    print("Fill in MY_CASE above, then run this cell again (your choice is kept in ~/shiplab-case.json).")
+else:
+    try:
+        print(f"Kept in {save_case(MY_CASE, explore)}: labs 2-6 start from it.")
+    except ValueError as problem:
+        print(f"Not kept yet: {problem}")
+"""
+
 WRAP = r"""
 ## Done?
 
@@ -769,6 +828,9 @@ CELLS = [
     tests("test_decide", EX5_TESTS, points=3),
     free("explore_policy", EXPLORE5),
     free("explore_llm", LLM),
+    text("ex6_text", EX6),
+    free("case_scores", CASE_SCORES),
+    free("my_case", MY_CASE),
     text("wrap_up", WRAP),
 ]
 
