@@ -151,7 +151,10 @@ def banner(settings: dict, people: list[roster.Person]) -> str:
     if mode == "developer":
         lines += ["", "  DEVELOPER MODE: every server runs as this account; participants are NOT isolated.",
                   "  Run as root (spawner.mode unix-users) for a real workshop."]
-    lines += ["", "  Stop: press Ctrl-C here. Status: `shiplab status`.", "=" * 72, ""]
+    stop = "  Stop: press Ctrl-C here. Status: `shiplab status`."
+    if not settings["hub.cleanup_servers"]:
+        stop += "\n  Participants' servers keep running when the hub stops (hub.cleanup_servers: false)."
+    lines += ["", stop, "=" * 72, ""]
     return "\n".join(lines)
 
 
@@ -179,6 +182,18 @@ def run_hub(settings: dict) -> int:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=60)
+        _say_what_keeps_running(settings, state)
+
+
+def _say_what_keeps_running(settings: dict, state: Path) -> None:
+    """After the hub stopped: the participants' servers still running, and how to stop them (see .leftover)."""
+    from shiplab.hub.leftover import leftover_servers, leftover_message
+
+    if settings["hub.cleanup_servers"] or settings["hub.db_url"]:
+        return  # stopped with the hub; or a database we do not read here (`shiplab status` on the next start)
+    message = leftover_message(leftover_servers(state / "jupyterhub.sqlite"), str(settings_mod.settings_path()))
+    if message:
+        print(message, flush=True)
 
 
 def _default_sigint() -> None:
