@@ -77,6 +77,17 @@ def bench_servers() -> int:
     return sum(1 for line in out if line.startswith(f"{TEST_PREFIX}bench-") and "jupyterhub-singleuser" in line)
 
 
+def answering(hub, name: str) -> bool:
+    """Is ``name``'s server behind the proxy (its route is there once the hub saw it ready)? Its /api answers."""
+    import httpx
+
+    try:
+        r = httpx.get(f"{hub.url}/user/{name}/api", timeout=10)
+        return r.status_code == 200 and "version" in r.text
+    except httpx.HTTPError:
+        return False
+
+
 def prestarted(n: int, names: list[str], parallel: int) -> tuple[float, list[float]]:
     """(seconds until the prestart service had every server ready, login times of n at once)."""
     t0 = time.monotonic()
@@ -89,11 +100,10 @@ def prestarted(n: int, names: list[str], parallel: int) -> tuple[float, list[flo
         "prestart": {"at": "00:00", "until": "23:59", "parallel": parallel, "every": 1}})
     try:
         t0 = time.monotonic()
-        while bench_servers() < n + 1:  # the roster's participants, bench-solo too
+        while not all(answering(hub, name) for name in [*names, "bench-solo"]):
             if time.monotonic() - t0 > 1200:
                 raise AssertionError(f"prestart did not start {n + 1} servers in 20 min:\n{hub.tail_log()}")
             time.sleep(1)
-        time.sleep(3)  # the last ones answer
         ready = time.monotonic() - t0
         with ThreadPoolExecutor(max_workers=n) as pool:
             times = list(pool.map(lambda name: timed_login(hub, name), names))
