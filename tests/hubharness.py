@@ -59,6 +59,7 @@ class RunningHub:
     proc: subprocess.Popen | None = None
     log_file: Path | None = None
     clients: list = field(default_factory=list)
+    browser_url: str = ""  # where a browser opens the hub: hub.subdomain_host when set (start_hub(subdomains=True))
 
     @property
     def api(self) -> str:
@@ -141,7 +142,7 @@ class RunningHub:
                 self.proc.wait()
 
 
-def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dict]:
+def write_settings(state: Path, *, extra: dict | None = None, subdomains: bool = False) -> tuple[Path, dict]:
     port, hub_port, api_port = free_port(), free_port(), free_port()
     settings = {
         "hub": {"bind_url": f"http://127.0.0.1:{port}", "hub_bind_url": f"http://127.0.0.1:{hub_port}",
@@ -159,6 +160,8 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
         # tests that need the progress board turn it on; its port is free, so two test hubs never share one board
         "progress": {"enabled": False, "url": f"http://127.0.0.1:{free_port()}"},
     }
+    if subdomains:  # an origin per user and per service on this machine (see LoopbackSubdomains)
+        settings["hub"]["subdomain_host"] = f"http://localhost:{port}"
     for section, values in (extra or {}).items():
         settings.setdefault(section, {}).update(values)
     path = state / "shiplab-test.yaml"
@@ -166,11 +169,15 @@ def write_settings(state: Path, *, extra: dict | None = None) -> tuple[Path, dic
     return path, settings
 
 
-def start_hub(roster_csv: str = TEST_ROSTER, *, extra_settings: dict | None = None) -> RunningHub:
+def start_hub(roster_csv: str = TEST_ROSTER, *, extra_settings: dict | None = None,
+              subdomains: bool = False) -> RunningHub:
+    """``subdomains``: hub.subdomain_host = http://localhost:<port>; ``url`` stays 127.0.0.1 (the hub answers the
+    API on any host name), ``browser_url`` is where a person logs in."""
     state = make_state_dir()
-    settings_file, settings = write_settings(state, extra=extra_settings)
+    settings_file, settings = write_settings(state, extra=extra_settings, subdomains=subdomains)
     env = {**os.environ, "SHIPLAB_STATE": str(state), "SHIPLAB_SETTINGS": str(settings_file)}
-    hub = RunningHub(url=settings["hub"]["bind_url"], state=state, settings_file=settings_file, env=env)
+    hub = RunningHub(url=settings["hub"]["bind_url"], state=state, settings_file=settings_file, env=env,
+                     browser_url=settings["hub"].get("subdomain_host") or settings["hub"]["bind_url"])
     roster_file = state / "roster.csv"
     roster_file.write_text(roster_csv)
     hub.cli("roster", "import", str(roster_file))
@@ -191,6 +198,19 @@ def start_hub(roster_csv: str = TEST_ROSTER, *, extra_settings: dict | None = No
         time.sleep(0.5)
     hub.stop()
     raise AssertionError(f"hub did not answer in 90 s:\n{hub.tail_log()}")
+
+
+class LoopbackSubdomains(httpx.HTTPTransport):
+    """An httpx transport that sends ``localhost`` and ``*.localhost`` to 127.0.0.1 and keeps the Host header, as
+    Chromium does (Python's resolver here does not resolve ``ben.localhost``): ``httpx.Client(transport=...)``."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        if host != "localhost" and not host.endswith(".localhost"):
+            return super().handle_request(request)
+        routed = httpx.Request(request.method, request.url.copy_with(host="127.0.0.1"), headers=request.headers,
+                               stream=request.stream, extensions=request.extensions)
+        return super().handle_request(routed)  # the client then sets response.request to the request it sent
 
 
 def xsrf(client, user):

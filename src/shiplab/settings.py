@@ -61,6 +61,12 @@ SETTINGS: tuple[Setting, ...] = (
             pattern=r"^https?://"),
     Setting("hub.proxy_api_url", "http://127.0.0.1:8001",
             "URL of configurable-http-proxy's REST API (internal).", pattern=r"^https?://"),
+    Setting("hub.subdomain_host", "",
+            "Give every participant's server and every service an origin of its own: the hub at this URL, ben at "
+            "ben.<host>, services at <name>--service.<host> (e.g. http://localhost:8000 on one machine, where "
+            "browsers resolve *.localhost themselves; https://workshop.example.com with wildcard DNS and a wildcard "
+            "certificate). Empty: one origin for all, where a page served by a participant's server runs with the "
+            "rights of whoever opens it (README, threat model).", pattern=r"^(https?://[a-z0-9.-]+(:[0-9]{1,5})?)?$"),
     Setting("hub.allow_remote_access", False,
             "Allow hub.bind_url to listen on an address other than loopback. Only turn this on behind TLS "
             "(a reverse proxy or hub.ssl_cert/ssl_key) with a real authenticator (auth.mode native/github/oidc).",
@@ -390,6 +396,7 @@ def _check_combinations(flat: dict[str, Any], source: str) -> None:
             f"{source}: setting `hub.bind_url` = {flat['hub.bind_url']!r} listens beyond this machine, "
             "but `hub.allow_remote_access` is false.",
             hint="keep 127.0.0.1, or set hub.allow_remote_access: true once TLS and a real auth.mode are in place.")
+    _check_subdomain_host(flat, source, loopback)
     if not loopback and flat["auth.mode"] == "demo":
         raise SettingsError(
             f"{source}: `auth.mode` = 'demo' shares one password and is only allowed on loopback, "
@@ -409,6 +416,24 @@ def _check_combinations(flat: dict[str, Any], source: str) -> None:
         raise SettingsError(f"{source}: `prestart.until` ({flat['prestart.until']}) is not after `prestart.at` "
                             f"({flat['prestart.at']}).", hint="servers start at prestart.at and are kept until "
                                                               "prestart.until, on the same day.")
+
+
+def _check_subdomain_host(flat: dict[str, Any], source: str, loopback_bind: bool) -> None:
+    """On one machine the browser reaches the subdomain host on hub.bind_url's port; demo logins stay on loopback."""
+    from urllib.parse import urlparse
+
+    if not flat["hub.subdomain_host"]:
+        return
+    sub, bind = urlparse(flat["hub.subdomain_host"]), urlparse(flat["hub.bind_url"])
+    local = sub.hostname == "localhost" or sub.hostname.endswith(".localhost")
+    if flat["auth.mode"] == "demo" and not local:
+        raise SettingsError(f"{source}: `hub.subdomain_host` = {flat['hub.subdomain_host']!r} is not on this machine, "
+                            "but `auth.mode` = 'demo' is loopback only.",
+                            hint=f"use http://localhost:{bind.port or 80} (browsers resolve *.localhost to loopback).")
+    if local and loopback_bind and (sub.port or 80, sub.scheme) != (bind.port or 80, bind.scheme):
+        raise SettingsError(f"{source}: `hub.subdomain_host` = {flat['hub.subdomain_host']!r} does not match the port "
+                            f"and scheme of `hub.bind_url` ({flat['hub.bind_url']!r}), where the proxy listens.",
+                            hint=f"use {bind.scheme}://localhost:{bind.port or 80}.")
 
 
 def _check_tracker(flat: dict[str, Any], source: str) -> None:

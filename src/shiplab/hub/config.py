@@ -18,6 +18,7 @@ from shiplab.errors import SettingsError
 from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.hub.formgrader import formgrader_service
+from shiplab.hub.origins import server_side_service_url, service_origin
 from shiplab.hub.roster import Person, groups_of
 from shiplab.hub.state import ensure_private_sqlite
 from shiplab.tracker.hubservice import tracker_service
@@ -57,6 +58,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.JupyterHub.concurrent_spawn_limit = settings["hub.concurrent_spawn_limit"]
     c.JupyterHub.cleanup_servers = settings["hub.cleanup_servers"]
     c.JupyterHub.oauth_require_pkce = True
+    if settings["hub.subdomain_host"]:  # an origin per user and per service (shiplab.hub.origins)
+        c.JupyterHub.subdomain_host = settings["hub.subdomain_host"]
     c.JupyterHub.template_vars = {"announcement_login": "shiplab workshop hub"}
 
     # ---- who may log in
@@ -108,7 +111,9 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         services.append({"name": "shiplab-prestart", "command": [ctx.python, "-m", "shiplab.hub.prestart"],
                          "environment": service_env})
     if settings["tracker.enabled"]:  # no role: it needs no hub API scopes (see shiplab.tracker.hubservice)
-        services.append(tracker_service(settings, python=ctx.python, state=state, public_url=settings["hub.bind_url"],
+        # its public URL (e-mails, webhooks) is the tracker's own origin when users and services have their own
+        services.append(tracker_service(settings, python=ctx.python, state=state,
+                                        public_url=service_origin(settings, "tracker"),
                                         environ=ctx.environ, base_env=service_env))
     if settings["progress.enabled"]:  # instructors only; reads the queue, gradebook and hub activity
         services.append({"name": "progress", "url": settings["progress.url"], "environment": service_env,
@@ -153,13 +158,14 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
             "SHIPLAB_COURSE": course,
             "SHIPLAB_SPAWNER_MODE": mode,
             "SHIPLAB_EXCHANGE": str(state / "exchange"),
-            **({"SHIPLAB_GATEWAY_URL": settings["hub.bind_url"].rstrip("/") + "/services/gateway/v1"}
+            **({"SHIPLAB_GATEWAY_URL": server_side_service_url(settings, "gateway", settings["gateway.url"]) + "/v1"}
                if settings["gateway.enabled"] else {}),
             # notebooks and CI jobs check in with the server's own hub token (JUPYTERHUB_API_TOKEN)
-            **({"SHIPLAB_TRACKER_URL": settings["hub.bind_url"].rstrip("/") + "/services/tracker"}
+            **({"SHIPLAB_TRACKER_URL": server_side_service_url(settings, "tracker", settings["tracker.url"])}
                if settings["tracker.enabled"] else {}),
             # the Assignments tab's server side asks here, with the server's own hub token
-            **({"SHIPLAB_ASSIGNMENTS_URL": settings["hub.bind_url"].rstrip("/") + "/services/assignments"}
+            **({"SHIPLAB_ASSIGNMENTS_URL": server_side_service_url(settings, "assignments",
+                                                                   settings["grading.status_url"])}
                if assignments else {}),
             # the venv's bin first, so terminals and kernels find shiplab's tools
             "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",

@@ -132,19 +132,25 @@ def wait_for_hub(settings: dict, proc: subprocess.Popen | None = None, timeout: 
 
 
 def banner(settings: dict, people: list[roster.Person]) -> str:
-    url = settings["hub.bind_url"].rstrip("/") + "/"
-    lines = ["", "=" * 72, f"  shiplab hub is running: {url}", ""]
+    from shiplab.hub.origins import hub_origin, service_url
+
+    url = hub_origin(settings) + "/"
+    lines = ["", "=" * 72, f"  shiplab hub is running: {url}hub/login", ""]
+    if settings["hub.subdomain_host"]:
+        lines += ["  Every participant and every service has an origin of its own (hub.subdomain_host): open the",
+                  f"  hub at {url}, not at {settings['hub.bind_url']}.", ""]
     if settings["auth.mode"] == "demo":
         lines.append(f"  Demo logins (password: {settings['auth.demo_password']}):")
         for p in people:
             lines.append(f"    {p.username:<10} {p.role:<12} {p.full_name}" + (f" (team {p.team})" if p.team else ""))
     else:
         lines.append(f"  Log in with auth.mode = {settings['auth.mode']}.")
-    pages = [("Ship plans, 60-day dashboard", "tracker/", settings["tracker.enabled"]),
-             ("Live progress board (instructors)", "progress/", settings["progress.enabled"]),
-             ("Formgrader (instructors)", f"{settings['course.id']}/", True),
-             ("Model usage (instructors)", "gateway/instructor/usage", settings["gateway.enabled"])]
-    lines += ["", "  Services:"] + [f"    {label:<36} {url}services/{path}" for label, path, on in pages if on]
+    pages = [("Ship plans, 60-day dashboard", "tracker", "", settings["tracker.enabled"]),
+             ("Live progress board (instructors)", "progress", "", settings["progress.enabled"]),
+             ("Formgrader (instructors)", settings["course.id"], "", True),
+             ("Model usage (instructors)", "gateway", "instructor/usage", settings["gateway.enabled"])]
+    lines += ["", "  Services:"] + [f"    {label:<36} {service_url(settings, name)}{path}"
+                                    for label, name, path, on in pages if on]
     if settings["grading.enabled"]:
         lines.append("    Grading on submit: on (`shiplab grade status` shows the queue)")
     mode = spawner_mode(settings, is_root())

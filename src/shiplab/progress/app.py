@@ -59,7 +59,16 @@ class BoardConfig:
         return cls(state=state, course=settings["course.id"], homes=Homes.from_settings(settings, state),
                    rules=model.Rules(stuck_after=dt.timedelta(minutes=settings["progress.stuck_after"]),
                                      active_within=dt.timedelta(minutes=settings["progress.active_within"])),
-                   refresh_s=settings["progress.refresh"], formgrader_prefix=f"/services/{settings['course.id']}/")
+                   refresh_s=settings["progress.refresh"], formgrader_prefix=_formgrader_prefix(settings))
+
+
+def _formgrader_prefix(settings: dict) -> str:
+    """The formgrader's path on the board's origin; its own origin under hub.subdomain_host (shiplab.hub.origins)."""
+    if settings.get("hub.subdomain_host"):
+        from shiplab.hub.origins import service_url
+
+        return service_url(settings, settings["course.id"])
+    return f"/services/{settings['course.id']}/"
 
 
 class FixedUsers:
