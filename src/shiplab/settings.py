@@ -128,6 +128,13 @@ SETTINGS: tuple[Setting, ...] = (
             "unix-users mode: each participant's server has a /proc of its own that hides every other account's "
             "processes and command lines (hidepid=invisible, Linux 5.8 or later; the host's /proc is untouched).",
             type="boolean"),
+    Setting("spawner.mem_limit", "4G",
+            "unix-users mode: memory of all of one participant's processes together (server, kernels, terminals), "
+            "e.g. 4G; past it the kernel ends one of their processes, never the hub's. 0: no limit. The RAG labs "
+            "need about 2G.", pattern=r"^\s*\d+\s*[KMGTkmgt]?[Bb]?\s*$"),
+    Setting("spawner.max_tasks", 1024,
+            "unix-users mode: processes and threads one participant's server may have together (a fork loop stops "
+            "there). 0: no limit.", type="integer", minimum=0),
     Setting("spawner.homes_dir", "/home",
             "unix-users mode: parent folder of participants' home folders."),
     Setting("spawner.default_url", "/lab", "Where a participant lands after login.", pattern=r"^/"),

@@ -1,5 +1,6 @@
-"""What one participant's own server could see of everyone else on a root-mode hub (real hub, real spawner, real
-Unix accounts): every process's command line and owner was listable before each server got a /proc of its own."""
+"""What one participant's own server could do to everyone else on a root-mode hub (real hub, real spawner, real
+Unix accounts): every process's command line and owner was listable before each server got a /proc of its own;
+one participant could take all the machine's memory or tasks before each server got a control group of its own."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ print(any(b"jupyterhub" in cmd and b"singleuser" not in cmd for _, cmd in seen.v
 
 @pytest.fixture(scope="module")
 def hub():
-    running = start_hub(ROSTER)
+    running = start_hub(ROSTER, extra_settings={"spawner": {"mem_limit": "900M", "max_tasks": 300}})
     try:
         yield running
     finally:
@@ -59,3 +60,36 @@ def test_a_participants_server_sees_no_process_but_its_own(hub):
     fay_uid = pwd.getpwnam(f"{TEST_PREFIX}qa-fay").pw_uid
     assert any(os.stat(f"/proc/{p}").st_uid == fay_uid for p in os.listdir("/proc") if p.isdigit())
     assert "hidepid" not in next(line for line in open("/proc/mounts") if line.split()[1] == "/proc")
+
+
+THREADS = """
+import threading, time
+n = 0
+try:
+    for _ in range(1000):
+        threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
+        n += 1
+except RuntimeError:
+    pass
+print(n)
+"""
+HOG = f"""
+import subprocess, sys
+memory = subprocess.run([sys.executable, "-c", "b = bytearray(1500 << 20); print('allocated')"],
+                        capture_output=True, text=True)
+threads = subprocess.run([sys.executable, "-c", {THREADS!r}], capture_output=True, text=True)
+print(memory.returncode, memory.stdout.strip() or "-", threads.stdout.strip())
+"""
+
+
+def test_one_participant_cannot_take_all_memory_or_tasks(hub):
+    """Does a 1.5 GB allocation in eve's server (limit 900M for all her processes) end only her process, and a
+    thread loop stop at her task limit (300) — with the hub still answering?"""
+    eve = hub.login("qa-eve")
+    hub.spawn(eve, "qa-eve")
+    out, error = hub.run_in_kernel(eve, "qa-eve", HOG)
+    assert error is None, error
+    code, allocated, threads = out.split()
+    assert (code, allocated) == ("-9", "-")  # killed by the kernel's OOM killer inside her group
+    assert 100 < int(threads) < 300
+    assert eve.get("/hub/api").status_code == 200

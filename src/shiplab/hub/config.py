@@ -19,6 +19,7 @@ from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.hub.formgrader import formgrader_service
 from shiplab.hub.origins import server_side_service_url, service_origin
+from shiplab.hub.limits import parse_bytes
 from shiplab.hub.roster import Person, groups_of
 from shiplab.hub.state import ensure_private_sqlite
 from shiplab.tracker.hubservice import tracker_service
@@ -137,6 +138,10 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     if mode == "kubernetes":  # keep what the chart defined (its idle culler service and that service's role)
         services = _keep_chart_entries(c.JupyterHub, "services", services) + services
         ours = _keep_chart_entries(c.JupyterHub, "load_roles", ours) + ours
+    for service in services:  # the hub exits when a managed service is not up in time ("Cannot connect to <name>
+        # service managed"): its default 30 s is too short for Jupyter or model services starting together on 2 cores
+        if "url" in service and "command" in service:
+            service.setdefault("timeout", 120)
     c.JupyterHub.services = services
     c.JupyterHub.load_roles = ours
 
@@ -146,6 +151,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
         c.UnixUserSpawner.homes_dir = settings["spawner.homes_dir"]
         c.UnixUserSpawner.hide_processes = settings["spawner.hide_processes"]
+        c.UnixUserSpawner.mem_limit_bytes = parse_bytes(settings["spawner.mem_limit"])
+        c.UnixUserSpawner.max_tasks = settings["spawner.max_tasks"]
     elif mode == "developer":
         c.JupyterHub.spawner_class = "shiplab.hub.spawner.DeveloperSpawner"
         c.DeveloperSpawner.home_dir_template = str(state / "homes" / "{username}")

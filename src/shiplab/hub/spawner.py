@@ -23,7 +23,9 @@ import pwd
 import subprocess
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
-from traitlets import Bool, HasTraits, Unicode
+from traitlets import Bool, HasTraits, Integer, Unicode
+
+from shiplab.hub import limits
 
 from shiplab.hub.unix import ensure_unix_user
 
@@ -67,14 +69,30 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         return f"{self.unix_user_prefix}{self.user.name}"
 
     hide_processes = Bool(True, config=True, help="Start each server with a /proc of its own (hidepid=invisible).")
+    mem_limit_bytes = Integer(0, config=True, help="Memory of all the participant's processes together (0: none).")
+    max_tasks = Integer(0, config=True, help="Processes and threads of the participant's server (0: no limit).")
+
+    def _limit_groups(self) -> list:
+        """The participant's control group, made with its limits (:mod:`shiplab.hub.limits`); [] when none."""
+        if not (self.mem_limit_bytes or self.max_tasks) or not limits.available():
+            return []
+        try:
+            return limits.prepare(self.unix_name, self.mem_limit_bytes or None, self.max_tasks or None)
+        except OSError as exc:
+            self.log.warning("no memory/task limits for %s: %s", self.unix_name, exc)
+            return []
 
     def make_preexec_fn(self, name):
         drop = set_user_setuid(self.unix_name)
-        if not (self.hide_processes and private_proc_available()):
+        hide = self.hide_processes and private_proc_available()
+        groups = self._limit_groups()
+        if not hide and not groups:
             return drop
 
-        def preexec():
-            private_proc()  # as root, in the child, before dropping to the participant's account
+        def preexec():  # as root, in the child, before dropping to the participant's account
+            limits.enter(groups)
+            if hide:
+                private_proc()
             drop()
 
         return preexec
