@@ -35,6 +35,7 @@ from shiplab.course import exchange as exchange_mod
 from shiplab.course import labcheck, paths, students, submissions
 from shiplab.course.exchange import ensure_exchange  # noqa: F401 -- one of the steps, re-exported
 from shiplab.course.hidden import HiddenTestsLeak, assert_no_hidden, files_under, hidden_snippets
+from shiplab.course.langinfo import fill_language_info
 
 COURSE_FOLDERS = ("source", "release", "submitted", "autograded", "feedback")
 
@@ -151,6 +152,7 @@ class Course:
             report.failed[lab] = _explain(result)
             return report
         self._guard(lab, [self.dir / "release" / lab], "the participant version")
+        fill_language_info(self.dir / "release" / lab)  # else JupyterLab shows it unsaved on opening
         students.sync_roster(self.state, self.id)  # the first build makes the gradebook: the roster's names in it
         report.ok.append(lab)
         return report
