@@ -152,5 +152,6 @@ def test_submit_in_the_browser_then_queued_grading_and_the_score_appear_by_thems
         body = feedback.locator("body").inner_text()
         assert "6" in body and "normalize_priority" in body, body[:500]
         assert "BEGIN HIDDEN TESTS" not in feedback.content()
+        assert feedback.locator("#shiplab-feedback-style").count() == 1  # tables styled
     finally:
         page.close()

@@ -61,3 +61,13 @@ def test_fetch_feedback_before_the_grade_says_why():
     assert "not been submitted" in why_no_feedback("demo", {**ok, "labs": {}})
     failed = why_no_feedback("demo", {**ok, "labs": {"demo": {"state": "failed", "reason": "not a notebook"}}})
     assert "could not be graded: not a notebook" in failed
+
+
+def test_feedback_tables_get_rules_and_padding():
+    """Does the feedback page get table styles in its head (nbgrader's template has none for markdown tables)?"""
+    from shiplab.labext.serverext import styled
+
+    page = styled(b"<html><head><title>f</title></head><body><table><tr><td>1</td></tr></table></body></html>")
+    head = page.split(b"</head>")[0]
+    assert b'id="shiplab-feedback-style"' in head and b"border-collapse" in head
+    assert styled(b"<table></table>").startswith(b"<style")

@@ -26,6 +26,27 @@ LAB = r"(?P<lab>[A-Za-z0-9][A-Za-z0-9_.-]{0,80})"
 FEEDBACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
 
 
+# nbgrader's feedback template (classic, with bootstrap only) leaves markdown and output tables bare: rules, padding
+# and zebra rows, as JupyterLab shows them
+FEEDBACK_STYLE = """<style id="shiplab-feedback-style">
+.rendered_html table, .output_html table, .text_cell_render table {border-collapse: collapse; margin: .6em 0;
+  font-size: 13px; border: 1px solid #bdbdbd}
+.rendered_html th, .rendered_html td, .output_html th, .output_html td, .text_cell_render th, .text_cell_render td
+  {border: 1px solid #e0e0e0; padding: 4px 10px; text-align: left; vertical-align: top}
+.rendered_html thead th, .output_html thead th, .text_cell_render thead th {background: #f5f5f5; font-weight: 600;
+  border-bottom: 2px solid #bdbdbd}
+.rendered_html tbody tr:nth-child(even), .output_html tbody tr:nth-child(even),
+  .text_cell_render tbody tr:nth-child(even) {background: #fafafa}
+</style>"""
+
+
+def styled(page: bytes) -> bytes:
+    """The feedback page with :data:`FEEDBACK_STYLE` added at the end of its head (or its start, if headless)."""
+    style = FEEDBACK_STYLE.encode()
+    at = page.lower().rfind(b"</head>")
+    return page[:at] + style + page[at:] if at >= 0 else style + page
+
+
 def course_id() -> str:
     return os.environ.get("SHIPLAB_COURSE", "workshop")
 
@@ -122,7 +143,7 @@ class FeedbackHandler(JupyterHandler):
                                      f"{html.escape(why_no_feedback(lab, status))}</p>"))
         self.set_header("Content-Security-Policy", FEEDBACK_CSP)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(path.read_bytes())
+        self.finish(styled(path.read_bytes()))
 
 
 def _load_jupyter_server_extension(server_app):
