@@ -163,12 +163,12 @@ class Documents(list):
 
 
 def load_documents(folder: str | os.PathLike, progress=None, *, skip_bad: bool = False,
-                   classify: bool = True) -> Documents:
+                   classify: bool = True, limit: int = DEFAULT_LIMIT) -> Documents:
     """Every document under ``folder`` (md, rst, txt, html, pdf, docx; nested folders too, ids from the relative
-    path), all or nothing unless ``skip_bad``. Files that are not documents are left out and listed on
-    ``.skipped``."""
+    path), all or nothing unless ``skip_bad``. Files that are not documents (other types, stubs, links that point
+    out of the folder) are left out and listed on ``.skipped``; a file over ``limit`` bytes is a problem."""
     report = progress and (lambda n, total: progress("reading", n, total))
-    docs, problems, skipped = read_folder(Path(folder), skip_bad=skip_bad, progress=report)
+    docs, problems, skipped = read_folder(Path(folder), skip_bad=skip_bad, progress=report, limit=limit)
     if classify:
         for d in docs:
             classify_record(d)

@@ -27,6 +27,7 @@ from shiplab.data.export import write_records
 from shiplab.data.readers import DEFAULT_LIMIT
 
 BAR_FROM_BYTES = 2_000_000  # smaller files import in well under a second: no bar
+GROUPED = ("hidden", "a build or static folder", "not a document type", "a tool's file")  # summed by reason
 
 
 def _mapping(value: str | None):
@@ -87,7 +88,7 @@ def data():
                                     "'dd/MMM/yy h:mm a' (Jira's style).")
 @click.option("--locale", help="Language of month names in dates (de, fr, es, it, nl, pt, pl, sv, da): 22/Mär/14.")
 @click.option("--max-mb", type=float, default=DEFAULT_LIMIT / 1024 / 1024, show_default=True,
-              help="Refuse export files larger than this.")
+              help="Refuse export files, or any file of a documents folder, larger than this.")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone of export times that carry none.")
 @friendly
 def import_(path, fmt, mapping, out, redact, style, skip_bad, date_format, locale, max_mb, tz):
@@ -96,11 +97,12 @@ def import_(path, fmt, mapping, out, redact, style, skip_bad, date_format, local
     summarise it."""
     path = Path(path)
     docs = fmt == "docs" or (fmt == "auto" and path.is_dir())
-    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+    size = (sum(p.lstat().st_size for p in path.rglob("*") if not p.is_symlink() and p.is_file()) if path.is_dir()
+            else path.stat().st_size)
     bar, update = _progress(size)
     with bar:
         if docs:
-            records = load_documents(path, update, skip_bad=skip_bad)
+            records = load_documents(path, update, skip_bad=skip_bad, limit=int(max_mb * 1024 * 1024))
         else:
             records, fmt = read_backlog(path, fmt, _mapping(mapping), update, limit=int(max_mb * 1024 * 1024), tz=tz,
                                         date_format=date_format, locale=locale, skip_bad=skip_bad)
@@ -113,10 +115,14 @@ def import_(path, fmt, mapping, out, redact, style, skip_bad, date_format, local
     click.echo(("formats: " if docs else "types: ") + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     click.echo("classification: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
     if docs:
-        if records.skipped:
-            why = Counter(s.split(": ", 1)[1] for s in records.skipped)
-            click.echo(f"left out {len(records.skipped)} files that are not documents: "
+        grouped = [s for s in records.skipped if s.split(": ", 1)[1].startswith(GROUPED)]
+        if grouped:
+            why = Counter(s.split(": ", 1)[1] for s in grouped)
+            click.echo(f"left out {len(grouped)} files that are not documents: "
                        + ", ".join(f"{k} {v}" for k, v in why.most_common()))
+        for s in records.skipped:  # links, stubs: each by name
+            if s not in grouped:
+                click.echo(f"note: {s}")
         for p in records.problems:
             click.echo(f"skipped (unreadable): {p}")
     else:

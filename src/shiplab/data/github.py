@@ -19,9 +19,11 @@ Keys are ``#<number>``. The type comes from the labels (``bug`` → Bug, ``enhan
 from __future__ import annotations
 
 import json
+import re
 from datetime import timezone, tzinfo
 
 from shiplab.data import dates
+from shiplab.data.doctext import without_comments
 from shiplab.data.errors import ImportProblem, ProblemList, settle
 from shiplab.data.htmltext import as_text, html_to_text
 from shiplab.data.model import BacklogItem, Provenance
@@ -107,8 +109,18 @@ def _body(issue: dict) -> tuple[str | None, bool]:
         if value is None:
             return None, True
         if value.strip():
-            return (html_to_text(value) if key == "body_html" else as_text(value)), True
+            return (html_to_text(value) if key == "body_html" else _shown(value)), True
     return "", bool(present)
+
+
+def _shown(markdown: str) -> str:
+    """What GitHub shows of a Markdown body: HTML made text, and the issue template's ``<!-- … -->`` comments
+    (``<!-- Tell us what should happen -->``) taken out — GitHub never displays them, and they make every
+    templated issue look alike."""
+    text = as_text(markdown)
+    if "<!--" not in text:
+        return text
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", without_comments(text)).strip()
 
 
 def _comments(value) -> list[str]:
@@ -119,7 +131,7 @@ def _comments(value) -> list[str]:
         if isinstance(c, dict):
             text = next((_text(c.get(k)) for k in BODY_KEYS if isinstance(c.get(k), str) and c.get(k).strip()), "")
             if text:
-                out.append(as_text(text))
+                out.append(_shown(text))
         elif isinstance(c, str) and c.strip():
             out.append(c)
     return out
