@@ -1,0 +1,22 @@
+# wrong because: the text holds when an item of REQUIRED_CHECKS is missing or not True, but this also holds for (and names) any extra item of the checklist that is False.
+# counterexample: release_decision(dict(all_done, pen_test=False)) is ("ship", []), this answer returns ("hold", ["pen_test"])
+REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
+                   "human_fallback", "rollback_tested", "owner_named"]
+
+
+def release_decision(checklist, live=None, baseline=None):
+    """("hold" | "ship" | "rollback" | "keep", reasons) from the governance checklist and live metrics."""
+    extra = [item for item in checklist if item not in REQUIRED_CHECKS]
+    not_done = [item for item in REQUIRED_CHECKS + extra if checklist.get(item) is not True]
+    if not_done:
+        return ("hold", not_done)
+    if live is None or live["requests"] == 0:
+        return ("ship", [])
+    reasons = []
+    if live["error_rate"] is not None and live["error_rate"] > baseline["error_rate"] + 0.02:
+        reasons.append("error_rate")
+    if live["p95_ms"] is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]:
+        reasons.append("p95_ms")
+    if live["refusal_rate"] is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10:
+        reasons.append("refusal_rate")
+    return ("rollback", reasons) if reasons else ("keep", [])

@@ -1,0 +1,23 @@
+# wrong because: the checklist belongs to the caller (the notebook files it later), but this writes False into it for every missing required item (setdefault) before deciding.
+# counterexample: c = {"data_classified": True}; after release_decision(c) the right answer leaves c == {"data_classified": True}, this answer leaves five more keys in c, all False
+REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
+                   "human_fallback", "rollback_tested", "owner_named"]
+
+
+def release_decision(checklist, live=None, baseline=None):
+    """("hold" | "ship" | "rollback" | "keep", reasons) from the governance checklist and live metrics."""
+    for item in REQUIRED_CHECKS:
+        checklist.setdefault(item, False)  # a missing item is not done
+    not_done = [item for item in REQUIRED_CHECKS if checklist[item] is not True]
+    if not_done:
+        return ("hold", not_done)
+    if live is None or live["requests"] == 0:
+        return ("ship", [])
+    reasons = []
+    if live["error_rate"] is not None and live["error_rate"] > baseline["error_rate"] + 0.02:
+        reasons.append("error_rate")
+    if live["p95_ms"] is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]:
+        reasons.append("p95_ms")
+    if live["refusal_rate"] is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10:
+        reasons.append("refusal_rate")
+    return ("rollback", reasons) if reasons else ("keep", [])

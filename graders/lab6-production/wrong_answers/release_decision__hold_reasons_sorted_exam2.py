@@ -1,0 +1,21 @@
+# wrong because: the text names the items not done "in the order of REQUIRED_CHECKS", but this sorts them alphabetically.
+# counterexample: release_decision(dict(all_done, rollback_tested=False, owner_named=False)) is ("hold", ["rollback_tested", "owner_named"]), this answer returns ("hold", ["owner_named", "rollback_tested"])
+REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
+                   "human_fallback", "rollback_tested", "owner_named"]
+
+
+def release_decision(checklist, live=None, baseline=None):
+    """("hold" | "ship" | "rollback" | "keep", reasons) from the governance checklist and live metrics."""
+    not_done = [item for item in REQUIRED_CHECKS if checklist.get(item) is not True]
+    if not_done:
+        return ("hold", sorted(not_done))
+    if live is None or live["requests"] == 0:
+        return ("ship", [])
+    reasons = []
+    if live["error_rate"] is not None and live["error_rate"] > baseline["error_rate"] + 0.02:
+        reasons.append("error_rate")
+    if live["p95_ms"] is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]:
+        reasons.append("p95_ms")
+    if live["refusal_rate"] is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10:
+        reasons.append("refusal_rate")
+    return ("rollback", reasons) if reasons else ("keep", [])

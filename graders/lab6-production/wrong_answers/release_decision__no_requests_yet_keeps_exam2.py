@@ -1,0 +1,21 @@
+# wrong because: the text ships when live is None *or has no requests yet* (live["requests"] == 0), but this checks only for None, so a fresh snapshot (all rates None) ends as keep.
+# counterexample: release_decision(all_done, Metrics().snapshot(), base) is ("ship", []), this answer returns ("keep", [])
+REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
+                   "human_fallback", "rollback_tested", "owner_named"]
+
+
+def release_decision(checklist, live=None, baseline=None):
+    """("hold" | "ship" | "rollback" | "keep", reasons) from the governance checklist and live metrics."""
+    not_done = [item for item in REQUIRED_CHECKS if checklist.get(item) is not True]
+    if not_done:
+        return ("hold", not_done)
+    if live is None:
+        return ("ship", [])
+    reasons = []
+    if live["error_rate"] is not None and live["error_rate"] > baseline["error_rate"] + 0.02:
+        reasons.append("error_rate")
+    if live["p95_ms"] is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]:
+        reasons.append("p95_ms")
+    if live["refusal_rate"] is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10:
+        reasons.append("refusal_rate")
+    return ("rollback", reasons) if reasons else ("keep", [])

@@ -1,0 +1,21 @@
+# wrong because: the text rolls back on an error rate above the baseline's plus 0.02 (2 percentage points) and a refusal rate above the baseline's plus 0.10, but this reads them as 2% and 10% more than the baseline (× 1.02, × 1.10).
+# counterexample: release_decision(all_done, dict(base, error_rate=0.02), base) with base error_rate 0.01 is ("keep", []) (0.02 <= 0.03), this answer returns ("rollback", ["error_rate"]) (0.02 > 0.0102)
+REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
+                   "human_fallback", "rollback_tested", "owner_named"]
+
+
+def release_decision(checklist, live=None, baseline=None):
+    """("hold" | "ship" | "rollback" | "keep", reasons) from the governance checklist and live metrics."""
+    not_done = [item for item in REQUIRED_CHECKS if checklist.get(item) is not True]
+    if not_done:
+        return ("hold", not_done)
+    if live is None or live["requests"] == 0:
+        return ("ship", [])
+    reasons = []
+    if live["error_rate"] is not None and live["error_rate"] > baseline["error_rate"] * 1.02:
+        reasons.append("error_rate")
+    if live["p95_ms"] is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]:
+        reasons.append("p95_ms")
+    if live["refusal_rate"] is not None and live["refusal_rate"] > baseline["refusal_rate"] * 1.10:
+        reasons.append("refusal_rate")
+    return ("rollback", reasons) if reasons else ("keep", [])
