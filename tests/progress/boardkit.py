@@ -125,11 +125,13 @@ class Course:
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(folder / f"{LAB}.ipynb"))
 
-    def app(self, *, users: list[dict] | None, now: dt.datetime, rules: Rules = Rules(), refresh_s: int = 5):
+    def app(self, *, users: list[dict] | None, now: dt.datetime, rules: Rules = Rules(), refresh_s: int = 5,
+            starter=None):
         config = BoardConfig(state=self.state, course=COURSE, rules=rules, refresh_s=refresh_s,
                              formgrader_prefix=f"/services/{COURSE}/")
         clock = now if callable(now) else (lambda: now)
-        return create_app(config, clock=clock, identity=TokenTable(TOKENS), hub_users=FixedUsers(users))
+        return create_app(config, clock=clock, identity=TokenTable(TOKENS), hub_users=FixedUsers(users),
+                          starter=starter)
 
 
 def hub_user(name: str, groups: list[str], *, running: bool = False, started: dt.datetime | None = None,

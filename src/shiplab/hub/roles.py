@@ -52,7 +52,9 @@ def service_roles(services: list[str]) -> list[dict]:
          "scopes": ["read:groups!group=participants", "servers!group=participants"],
          "services": ["shiplab-prestart"]},
         {"name": "shiplab-progress", "description": "Progress board: who is in the room, their servers and activity.",
-         "scopes": ["list:users", "read:users:name", "read:users:groups", "read:users:activity", "read:servers"],
+         "scopes": ["list:users", "read:users:name", "read:users:groups", "read:users:activity", "read:servers",
+                    # "start everyone": participants' servers only
+                    "servers!group=participants"],
          "services": ["progress"]},
         # the tracker shows each participant's model use (the gateway's usage log) to instructors: it may call the
         # gateway, nothing else — the gateway's usage view admits the tracker by name (shiplab.gateway.instructors)

@@ -35,7 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from shiplab.hub import roster
 from shiplab.hub.roster import ROLE_GROUPS
 from shiplab.hub.webservice import login_routes
-from shiplab.progress import errors, model
+from shiplab.progress import actions, errors, model
 from shiplab.progress.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
 from shiplab.progress.errors import BoardError
 from shiplab.progress.export import grades_csv
@@ -53,13 +53,15 @@ class BoardConfig:
     refresh_s: int = 5
     formgrader_prefix: str = ""  # e.g. /services/workshop/ — links to a submission in the formgrader
     homes: Homes | None = None  # where participants' homes are (which labs they fetched); None: developer layout
+    start_parallel: int = 4  # "start everyone": servers started at once (prestart.parallel)
 
     @classmethod
     def from_settings(cls, settings: dict, state: Path) -> "BoardConfig":
         return cls(state=state, course=settings["course.id"], homes=Homes.from_settings(settings, state),
                    rules=model.Rules(stuck_after=dt.timedelta(minutes=settings["progress.stuck_after"]),
                                      active_within=dt.timedelta(minutes=settings["progress.active_within"])),
-                   refresh_s=settings["progress.refresh"], formgrader_prefix=_formgrader_prefix(settings))
+                   refresh_s=settings["progress.refresh"], formgrader_prefix=_formgrader_prefix(settings),
+                   start_parallel=settings["prestart.parallel"])
 
 
 def _formgrader_prefix(settings: dict) -> str:
@@ -86,7 +88,8 @@ def utcnow() -> dt.datetime:
 
 
 def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow, identity: Identity | None = None,
-               hub_users=None) -> FastAPI:
+               hub_users=None, starter=None) -> FastAPI:
+    """``starter(names)``: how "start everyone" starts servers (default: the hub's API with the board's token)."""
     if identity is None or hub_users is None:
         import os
 
@@ -105,6 +108,7 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
     app.state.identity = identity
     app.state.hub_users = hub_users
     app.state.clock = clock
+    app.state.start_run = actions.StartRun(starter=starter or actions.hub_starter(config.start_parallel))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["ago"] = model.ago
@@ -127,6 +131,7 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
 
     app.include_router(login_routes(LOGIN_TEXTS, BoardError))  # /login, /oauth_callback
     app.include_router(router)
+    app.include_router(actions.router)
     return app
 
 
