@@ -139,6 +139,8 @@ def main() -> None:
     ap.add_argument("--give-up", type=float, default=10.0,
                     help="seconds after which half the participants give up (0: skip that part)")
     ap.add_argument("--only", choices=("embeddings", "chat", "give-up"), help="run one part only")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="give-up rounds per side, alternating which side goes first (2: A B B A), against load drift")
     args = ap.parse_args()
     tokens = {f"tok-{i}": f"p{i:03d}" for i in range(args.n)}
 
@@ -197,8 +199,11 @@ def bench_chat(args, url, tokens) -> None:
 def bench_give_up(args, llm, identify, tokens) -> None:
     """The same calls against a gateway that drops abandoned requests and one that keeps them, in this run."""
     prompts = ticket_prompts(args.n)
-    rows = {}
-    for name, queue in (("gateway (drops them)", FairQueue()), ("anchor: keeps them", KeepsAbandoned())):
+    rows = []
+    sides = [("gateway (drops them)", FairQueue), ("anchor: keeps them", KeepsAbandoned)]
+    order = [side for r in range(args.repeat) for side in (sides if r % 2 == 0 else sides[::-1])]
+    for name, make_queue in order:
+        queue = make_queue()
         counting = CountingLLM(llm)
         tmp = Path(tempfile.mkdtemp())
         app = create_app(policy.load(REPO_ROOT / "hub_config" / "governance.yaml"), UsageLog(tmp / "usage.sqlite"),
@@ -209,20 +214,19 @@ def bench_give_up(args, llm, identify, tokens) -> None:
             t0 = time.perf_counter()
             waited, late = asyncio.run(give_up_round(f"http://127.0.0.1:{port}", list(tokens), prompts,
                                                      args.give_up))
-            took = time.perf_counter() - t0
             # the kept requests still run after their clients left: wait for the model to be idle again
             while queue.snapshot()["waiting"] or queue.snapshot()["running"]:
                 time.sleep(0.2)
-            rows[name] = (waited, late, counting.answers, time.perf_counter() - t0, took)
+            rows.append((name, waited, late, counting.answers, time.perf_counter() - t0))
         finally:
             server.should_exit = True
     gave_up = args.n // 2
     print(f"\nchat, lab 1's ticket summary (default max_tokens), {args.n} participants at once, {gave_up} of them "
           f"give up after {args.give_up:.0f} s")
-    for name, (waited, late, answers, busy_for, took) in rows.items():
+    for name, waited, late, answers, busy_for in rows:  # in the order run
         print(f"  {name:22}: p95 of the {len(waited)} who wait {pct(waited, 0.95):6.1f} s   p50 "
               f"{statistics.median(waited):6.1f} s   answers computed {answers:2d} ({answers - len(waited) - late:2d} "
-              f"for nobody)   model busy {busy_for:5.1f} s")
+              f"for nobody)   model busy {busy_for:5.1f} s ({busy_for / max(1, answers):4.1f} s an answer)")
 
 
 if __name__ == "__main__":

@@ -195,3 +195,39 @@ def test_a_participant_in_a_browser_finds_the_gateways_page_their_usage_and_no_d
             assert "Not Found" not in page.inner_text("body") and page.locator("h1").count() == 1, page.url
     finally:
         page.close()
+
+
+def test_requests_abandoned_behind_the_hubs_proxy_are_dropped(gw_hub):
+    """Through the hub's proxy (configurable-http-proxy), do chat requests whose clients give up after 0.5 s reach
+    the gateway as gone — its /health counts them dropped — so that they no longer hold up the next participant?"""
+    import asyncio
+
+    token = gw_hub.user_token(gw_hub.login("qa-anna"), "qa-anna")
+    url = f"{gw_hub.url}/services/gateway"
+    wait_ready(f"{url}/v1", token)
+    before = httpx.get(f"{url}/health", timeout=10).json()["chat_queue"]["dropped"]
+    ticket = ("Summarize this ticket in one sentence:\nClaim status tracker\nShow customers where their claim is, "
+              "in plain language.")
+
+    async def give_up(i):
+        async with httpx.AsyncClient(timeout=0.5) as client:
+            try:
+                await client.post(f"{url}/v1/chat/completions", headers={"Authorization": f"Bearer {token}"},
+                                  json={"messages": [{"role": "user", "content": f"{ticket} ({i})"}]})
+            except httpx.TimeoutException:
+                return "gone"
+            return "answered"
+
+    async def three():
+        return await asyncio.gather(*(give_up(i) for i in range(3)))
+
+    outcomes = asyncio.run(three())
+    assert "gone" in outcomes, outcomes
+    deadline = time.monotonic() + 30
+    while True:
+        dropped = httpx.get(f"{url}/health", timeout=10).json()["chat_queue"]["dropped"]
+        if dropped - before >= outcomes.count("gone") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    # each request that gave up is dropped (one whose answer was being sent as it gave up may count as answered)
+    assert 1 <= dropped - before <= outcomes.count("gone"), (before, dropped, outcomes)

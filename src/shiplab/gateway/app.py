@@ -4,6 +4,10 @@ Requests carry the participant's hub token (``Authorization: Bearer …`` as Ope
 ``token …``). Optional headers say what is being sent: ``X-Shiplab-Data-Class`` (public … restricted) and
 ``X-Shiplab-Use-Case``. The gateway also *detects* personal data itself and takes the higher class. Errors use one
 shape, ``{"error": {"type", "code", "message"}}``, as OpenAI clients expect; none carries a token or a traceback.
+A chat request the local model could not answer within the time its client waits (``X-Shiplab-Max-Wait``) is a
+503 ``busy`` that also carries ``queue_position`` and ``expected_wait_s`` (and ``Retry-After``); a request whose
+client went away is dropped (:mod:`shiplab.gateway.queue`). The root and ``/usage`` are pages for people
+(:mod:`shiplab.gateway.pages`).
 """
 
 from __future__ import annotations
