@@ -153,5 +153,16 @@ def test_submit_in_the_browser_then_queued_grading_and_the_score_appear_by_thems
         assert "6" in body and "normalize_priority" in body, body[:500]
         assert "BEGIN HIDDEN TESTS" not in feedback.content()
         assert feedback.locator("#shiplab-feedback-style").count() == 1  # tables styled
+        feedback.close()
+        # `dd` on a locked cell: JupyterLab keeps the cell and, with the tab's help, says why
+        lab.locator("a.shiplab-nb").click()
+        locked = page.locator(".jp-Notebook .jp-CodeCell").first  # the lab's set-up cell (locked)
+        locked.wait_for(timeout=60_000)
+        locked.locator(".jp-InputPrompt").click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("d")
+        page.keyboard.press("d")
+        page.locator(".Toastify__toast", has_text="locked by the lab").wait_for(timeout=10_000)
+        assert page.locator(".jp-Notebook .jp-CodeCell").count() >= 3  # nothing was deleted
     finally:
         page.close()

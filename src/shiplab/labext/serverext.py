@@ -21,6 +21,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
+KERNELS = Path(__file__).with_name("kernels")
 LAB = r"(?P<lab>[A-Za-z0-9][A-Za-z0-9_.-]{0,80})"
 # the feedback is the grader's HTML (sanitized by shiplab.grading.safehtml): shown with no script and no network
 FEEDBACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
@@ -153,5 +154,8 @@ def _load_jupyter_server_extension(server_app):
         (url_path_join(base, "shiplab/assignments/status"), StatusHandler),
         (url_path_join(base, "shiplab/assignments/feedback/") + LAB, FeedbackHandler),
     ])
+    # participants' python3 kernels load shiplab.labext.kernelhints (a NameError says which cell to run); the spec
+    # is ipykernel's own plus --ext, and jupyter_client runs it with this server's Python
+    server_app.kernel_spec_manager.kernel_dirs.insert(0, str(KERNELS))
     server_app.log.info("shiplab: Assignments tab status and feedback pages enabled")
 

@@ -279,6 +279,34 @@ var _JUPYTERLAB = _JUPYTERLAB || {};
           panel.node.replaceChildren.apply(panel.node, body);
         }
 
+        // `dd` (or Cut) on a cell the lab locked does nothing in JupyterLab, silently: say why. The locked cells
+        // selected when the key went down are remembered, and named if they are still there after the command.
+        var lockedAtKey = [];
+        function lockedSelection() {
+          var nb = app.shell.currentWidget && app.shell.currentWidget.content;
+          if (!nb || !nb.widgets || typeof nb.isSelectedOrActive !== 'function') { return []; }
+          return nb.widgets.filter(function (cell) {
+            return nb.isSelectedOrActive(cell) && cell.model.getMetadata('deletable') === false;
+          }).map(function (cell) { return cell.model; });
+        }
+        window.addEventListener('keydown', function () { lockedAtKey = lockedSelection(); }, true);
+        window.addEventListener('mousedown', function () { lockedAtKey = lockedSelection(); }, true);
+        app.commands.commandExecuted.connect(function (_, args) {
+          if (args.id !== 'notebook:delete-cell' && args.id !== 'notebook:cut-cell') { return; }
+          var nb = app.shell.currentWidget && app.shell.currentWidget.content;
+          if (!nb || !nb.widgets) { return; }
+          var kept = lockedAtKey.filter(function (m) {
+            return nb.widgets.some(function (cell) { return cell.model === m; });
+          });
+          if (!kept.length) { return; }
+          app.commands.execute('apputils:notify', {
+            message: (kept.length === 1 ? 'This cell is' : kept.length + ' of the selected cells are') +
+              ' locked by the lab (instructions, set-up or tests the grader relies on), so ' +
+              (kept.length === 1 ? 'it was' : 'they were') + ' not deleted. Your own cells can be deleted.',
+            type: 'warning', options: { autoClose: 8000 }
+          }).catch(function () {});
+        });
+
         render();
         app.shell.add(panel, 'left', { rank: 50 });
         var seenKey = 'shiplab:assignments-seen:' + base;
