@@ -58,7 +58,8 @@ Jira links duplicates both ways: `NVA-1031` *duplicates* `NVA-325`, and `NVA-325
 In a `BacklogItem` they are `item.links`, a list of `(link type, other key)`. Write `duplicate_pairs(items)`
 returning the **set of pairs**, each a `frozenset({key_a, key_b})` (so a pair counted from both sides is one pair),
 for every link whose type contains `duplicate` in any case (other tools write `Duplicate` or `is duplicate of`),
-keeping only pairs whose **both** tickets are among `items`.
+keeping only pairs whose **both** tickets are among `items`. A ticket linked to itself is no pair: leave such a
+link out.
 """
 
 EX1_SOLUTION = r'''
@@ -122,7 +123,7 @@ EX2 = r"""
 ## 2. Cosine similarity for every pair (8 minutes)
 
 Write `cosine_similarities(vectors)`: for an `n × d` numpy array return the `n × n` matrix of cosine similarities
-(`a·b / (|a| |b|)`), with the **diagonal set to -1** so that a ticket is never its own best match. Do not assume
+(`a·b / (|a| |b|)`) as a numpy array, with the **diagonal set to -1** so that a ticket is never its own best match. Do not assume
 the vectors have length 1: another embedding model (or the gateway of another hub) may not normalize them. Use
 numpy (a loop over 300 × 300 pairs in Python is slow).
 """
@@ -303,11 +304,14 @@ pair of tickets whose similarity is **at least** the threshold. Write:
 
 - `threshold_report(sims, keys, true_pairs, thresholds)`: for each threshold, in the order given, a dict
   `{"threshold", "flagged", "precision", "recall", "f1"}` over the **unordered** pairs `i < j` (each pair once):
-  `flagged` = pairs at or above the threshold; precision = true duplicates among them / flagged (**1.0** when nothing
-  is flagged); recall = true duplicates flagged / all true pairs; F1 = 2PR / (P + R) (0.0 when P + R is 0).
+  `flagged` = pairs at or above the threshold (cosine runs from -1 to 1, so a threshold may be 0 or below);
+  precision = true duplicates among them / flagged (**1.0** when nothing is flagged); recall = true duplicates
+  flagged / **all** true pairs (a true pair with a key outside `keys` counts too: it can never be flagged; 0.0 when
+  there are no true pairs); F1 = 2PR / (P + R) (0.0 when P + R is 0).
 - `choose_threshold(report, min_precision)`: the service desk accepts a bot that is right at least
   `min_precision` of the time. Return the row with the **highest recall** among rows with precision ≥
-  `min_precision` (ties: the higher threshold), or `None` when no row qualifies.
+  `min_precision` — exactly, no slack — (ties: the higher threshold, whatever order the rows come in), or `None`
+  when no row qualifies. Leave the report as it was given (the notebook prints it afterwards).
 """
 
 EX4_SOLUTION = r'''
@@ -403,9 +407,11 @@ def _reports(seed, n=80):
         sims = np.full((size, size), -1.0)
         for a in range(size):
             for b in range(a + 1, size):
-                sims[a, b] = sims[b, a] = rng.choice([0.2, 0.5, 0.7, 0.9])
-        pairs = {frozenset(rng.sample(keys, 2)) for _ in range(rng.randint(1, 3))}
-        yield (sims, keys, pairs, sorted(rng.sample([0.2, 0.5, 0.6, 0.7, 0.9, 0.95], rng.randint(1, 4))))
+                sims[a, b] = sims[b, a] = rng.choice([-0.4, 0.0, 0.2, 0.5, 0.7, 0.9])
+        pairs = {frozenset(rng.sample(keys, 2)) for _ in range(rng.randint(0, 3))}
+        if rng.random() < 0.3:  # a true pair with a ticket outside keys
+            pairs.add(frozenset({rng.choice(keys), "OUT-1"}))
+        yield (sims, keys, pairs, sorted(rng.sample([-0.5, 0.0, 0.2, 0.5, 0.6, 0.7, 0.9, 0.95], rng.randint(1, 4))))
 
 
 check_against(threshold_report, _ref_report, list(_reports(103)),
@@ -429,6 +435,28 @@ check_equal(choose_threshold(rows, 0.9)["threshold"], 0.8, secret=True, hint="th
 _tied = rows + [{"threshold": 0.75, "precision": 0.85, "recall": 0.6, "f1": 0.7, "flagged": 3}]
 check_equal(choose_threshold(_tied, 0.75)["threshold"], 0.75, secret=True, hint="equal recall: the higher threshold.")
 check_equal(choose_threshold([], 0.5), None, secret=True, hint="no rows: None.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_choose(report, min_precision):
+    _good = [row for row in report if row["precision"] >= min_precision]
+    return max(_good, key=lambda row: (row["recall"], row["threshold"])) if _good else None
+
+
+def _choices(seed, n=120):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        rows = [{"threshold": t, "precision": rng.choice([0.4, 0.595, 0.6, 0.61, 0.8, 1.0]),
+                 "recall": rng.choice([0.2, 0.5, 0.5, 0.9]), "f1": 0.5, "flagged": rng.randint(0, 9)}
+                for t in rng.sample([0.5, 0.6, 0.7, 0.8, 0.9], rng.randint(0, 5))]
+        yield (rows, rng.choice([0.0, 0.6, 0.75, 1.0]))
+
+
+check_against(choose_threshold, _ref_choose, list(_choices(109)),
+              hint="precision at least min_precision, exactly; the highest recall; equal recall: the higher threshold "
+                   "in whatever order the rows come; the report left as it was; None when no row qualifies.")
 ### END HIDDEN TESTS
 """
 
@@ -472,7 +500,8 @@ newest 25% are *new*.
 Write `route_tickets(new_vectors, known_vectors, known_teams, k=5)` returning a list with one team per new ticket:
 take its `k` most similar known tickets (cosine similarity — do not assume unit vectors) and return the team with
 the **largest sum of similarities** among them (a weighted vote: one very similar ticket can outweigh two vaguely
-similar ones). Ties: the team name that sorts first.
+similar ones). Ties: the team name that sorts first; equal similarities at the k-th place: the known ticket that
+comes first. Do not change the arrays you are given.
 """
 
 EX5_SETUP = r"""
@@ -535,6 +564,38 @@ _mine = route_tickets(vectors[new_idx], vectors[known_idx], [teams[n] for n in k
 _agree = sum(a == b for a, b in zip(_mine, _ref)) / len(_ref)
 check_that(_agree >= 0.97, "On the sample, the routes differ from a weighted 5-nearest-neighbour vote.",
            "k most similar known tickets, similarity-weighted vote, ties by name.")
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_route(new_vectors, known_vectors, known_teams, k=5):
+    def _unit(v):
+        v = np.asarray(v, dtype=np.float64)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+    _out = []
+    for _row in _unit(new_vectors) @ _unit(known_vectors).T:
+        _votes = defaultdict(float)
+        for _j in np.argsort(-_row, kind="stable")[:k]:
+            _votes[known_teams[_j]] += float(_row[_j])
+        _out.append(min(_votes, key=lambda t: (-_votes[t], t)))
+    return _out
+
+
+def _route_cases(seed, n=80):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        dim, known = rng.randint(2, 3), rng.randint(2, 6)
+        vec = lambda: [rng.choice([-1.0, 0.0, 0.5, 1.0, 2.0, 3.0]) for _ in range(dim)]
+        kv = np.array([vec() for _ in range(known)]) + np.eye(known, dim)  # no all-zero rows
+        nv = np.array([vec() for _ in range(rng.randint(1, 3))]) + 0.01
+        yield (nv, kv, [rng.choice(["Billing", "Claims", "Portal"]) for _ in range(known)], rng.randint(1, known))
+
+
+check_against(route_tickets, _ref_route, list(_route_cases(113)),
+              hint="cosine similarity (both sides normalized), the k most similar known tickets, a weighted vote, "
+                   "ties by team name; the arrays you are given left as they were.")
 ### END HIDDEN TESTS
 """
 
