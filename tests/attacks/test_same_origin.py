@@ -183,3 +183,66 @@ def test_a_page_benno_serves_makes_no_token_for_the_instructor_who_opens_it(own_
         for name in (ATTACKER, VISITOR):
             remove_unix_user(name, prefix=TEST_PREFIX)
         shutil.rmtree(hub.state, ignore_errors=True)
+
+
+FLOW_ROSTER = """username,full_name,email,role,team,manager
+qa-olga,Olga Test,olga@test.example,participant,claims,
+qa-pia,Pia Test,pia@test.example,instructor,,
+"""
+
+
+def test_with_own_origins_the_participant_submits_and_the_instructor_opens_board_and_tracker():
+    """With hub.subdomain_host: does Olga's Lab open at her own origin, fetch and submit the demo lab from the
+    Assignments tab and see it graded; and do the progress board and the tracker open for Pia at theirs?"""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, chromium_path, log_in, screenshot
+    from shiplab.hub.origins import service_url
+
+    hub = start_hub(FLOW_ROSTER, subdomains=True, extra_settings={
+        "grading": {"enabled": True, "poll": 0.5}, "tracker": {"enabled": True}, "progress": {"enabled": True}})
+    settings = {"hub.subdomain_host": hub.browser_url, "hub.bind_url": hub.url}
+    port = hub.url.rsplit(":", 1)[1]
+    try:
+        out = hub.cli("course", "release", "demo")
+        assert "release demo: 1 ok" in out.stdout, out.stdout + out.stderr
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                log_in(page, hub.browser_url, "qa-olga", PASSWORD)
+                assert page.url.startswith(f"http://qa-olga.localhost:{port}/user/qa-olga/"), page.url
+                lab = page.locator("#shiplab-assignments .shiplab-lab[data-lab=demo]")
+                lab.wait_for(timeout=120_000)
+                if lab.locator("button", has_text="Fetch").count():
+                    lab.locator("button", has_text="Fetch").click()
+                lab.locator("button[data-action=submit]").wait_for(timeout=60_000)
+                lab.locator("button[data-action=submit]").click()
+                lab.locator(".shiplab-state[data-state=graded]").wait_for(timeout=240_000)
+                screenshot(page, "own-origins-participant")
+
+                pia = browser.new_page(viewport={"width": 1280, "height": 800})
+                pia.goto(f"{hub.browser_url}/hub/login?next=%2Fhub%2Fhome")
+                pia.fill("#username_input", "qa-pia")
+                pia.fill("#password_input", PASSWORD)
+                pia.click("#login_submit")
+                pia.wait_for_url("**/hub/home", timeout=60_000)
+                for name, text in (("progress", "qa-olga"), ("tracker", "")):
+                    url = service_url(settings, name)
+                    assert url.startswith(f"http://{name}--service.localhost:{port}/services/{name}/")
+                    hub.wait_until_answers("/hub/api", "the hub")
+                    answer = pia.goto(url)
+                    assert answer.status == 200, (name, answer.status, pia.url)
+                    assert pia.url.startswith(url), pia.url  # not sent to a login page
+                    if text:
+                        pia.locator(f"text={text}").first.wait_for(timeout=60_000)
+                    screenshot(pia, f"own-origins-{name}")
+            finally:
+                browser.close()
+    finally:
+        hub.stop()
+        from shiplab.hub.unix import remove_unix_user
+
+        for name in ("qa-olga", "qa-pia"):
+            remove_unix_user(name, prefix=TEST_PREFIX)
+        shutil.rmtree(hub.state, ignore_errors=True)
