@@ -18,6 +18,7 @@ from shiplab.errors import ShiplabError
 from shiplab.hub import roster
 from shiplab.hub.bootstrap import proxy_command
 from shiplab.hub.config import spawner_mode
+from shiplab.hub.origins import hub_origin, service_url
 from shiplab.hub.state import ensure_state
 from shiplab.hub.unix import ensure_unix_user, is_root
 
@@ -132,8 +133,6 @@ def wait_for_hub(settings: dict, proc: subprocess.Popen | None = None, timeout: 
 
 
 def banner(settings: dict, people: list[roster.Person]) -> str:
-    from shiplab.hub.origins import hub_origin, service_url
-
     url = hub_origin(settings) + "/"
     lines = ["", "=" * 72, f"  shiplab hub is running: {url}hub/login", ""]
     if settings["hub.subdomain_host"]:
@@ -213,7 +212,7 @@ def status(settings: dict) -> dict:
     people = roster.load(state)
     info = {"settings": str(settings_mod.settings_path()), "state": str(state), "roster_people": len(people),
             "auth_mode": settings["auth.mode"], "spawner_mode": spawner_mode(settings, is_root()),
-            "url": settings["hub.bind_url"], "hub": "not running"}
+            "url": hub_origin(settings) + "/hub/login", "hub": "not running"}
     try:
         r = httpx.get(hub_api(settings), timeout=3)
         if r.status_code == 200:
