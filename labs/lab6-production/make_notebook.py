@@ -94,8 +94,10 @@ After launch you decide from numbers, so count them from the first request. Writ
   - `"requests"`: requests observed; `"errors"`: those with `error=True`;
   - `"error_rate"`: errors / requests;
   - `"refusal_rate"`: refusals / requests **that did not fail** (a failed request gave no answer to refuse);
-  - `"p50_ms"`, `"p95_ms"`: latency percentiles of all requests in **milliseconds**, by the *nearest-rank* method:
-    the p-th percentile of n sorted values is the value at position `ceil(p / 100 * n)` (counting from 1);
+  - `"p50_ms"`, `"p95_ms"`: latency percentiles of all requests in **milliseconds** (not rounded: 0.1234 s is
+    123.4 ms), by the *nearest-rank* method: the p-th percentile of n sorted values is the value at position
+    `ceil(p / 100 * n)` (counting from 1; `ceil`, not `round`);
+  - rates are not rounded either (1 error in 3 requests: `1 / 3`);
   - a value that cannot be computed (no requests; no request that did not fail) is `None`.
 """
 
@@ -174,6 +176,39 @@ for _ in range(3):  # three refusals
 check_equal(m.snapshot()["refusal_rate"], 1.0, "3 refusals of 3 answered requests.", secret=True)
 check_equal(Metrics().snapshot()["requests"], 0,
             "each Metrics() starts from zero (no shared class state).", secret=True)
+import math as _math
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_snapshot(observations):
+    _lat = sorted(latency * 1000.0 for latency, _, _ in observations)
+    _n, _errors = len(_lat), sum(error for _, _, error in observations)
+    _refusals = sum(refused and not error for _, refused, error in observations)
+    _rank = lambda p: _lat[_math.ceil(p / 100 * _n) - 1] if _n else None
+    return {"requests": _n, "errors": _errors, "error_rate": _errors / _n if _n else None,
+            "refusal_rate": _refusals / (_n - _errors) if _n - _errors else None, "p50_ms": _rank(50),
+            "p95_ms": _rank(95)}
+
+
+def _snapshot_after(observations):
+    _m = Metrics()
+    for latency, refused, error in observations:
+        _m.observe(latency, refused=refused, error=error)
+    return _m.snapshot()
+
+
+def _observations(seed, n=120):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        yield ([(rng.choice([0.0123, 0.1, 0.1234, 0.2, 0.35, 1.5, 2.0004]), rng.random() < 0.3, rng.random() < 0.25)
+                for _ in range(rng.randint(0, 12))],)
+
+
+check_against(_snapshot_after, _ref_snapshot, list(_observations(127)), tol=1e-9,
+              hint="latencies in milliseconds, not rounded; nearest rank with ceil(p / 100 * n); rates not rounded; "
+                   "refusals among requests that did not fail; None when a value cannot be computed.")
 ### END HIDDEN TESTS
 """
 
@@ -187,12 +222,12 @@ Write `create_app(answer_fn, metrics, logger)` returning a FastAPI app with this
 **`POST /ask`** with the JSON body `{"question": "..."}`:
 
 - the question must be a string that is not blank and at most `MAX_QUESTION_CHARS` (500) characters after
-  stripping spaces. Otherwise (missing, not a string, blank, too long, or a body that is not a JSON object) →
+  stripping whitespace (`str.strip()`: spaces, tabs, line breaks). Otherwise (missing, not a string, blank, too long, or a body that is not a JSON object) →
   `422 {"error": {"code": "bad_question", "message": "..."}}`, where the message says what is wrong and mentions
   `question`; `answer_fn` is **not** called;
 - otherwise call `answer_fn(question)` (the stripped question). It returns a dict with at least `answer`,
-  `citations`, `refused` (lab 5's `answer` also returns the chunks, which are not JSON: do not send them) →
-  `200 {"answer", "citations", "refused", "request_id"}`;
+  `citations`, `refused` (lab 5's `answer` also returns the chunks, which are not JSON, and may return more: send
+  none of it) → `200 {"answer", "citations", "refused", "request_id"}`, exactly these four keys;
 - if `answer_fn` raises **any** exception → `503 {"error": {"code": "answer_unavailable", "message": "..."}}`: a
   message for the user, **never** the exception's text (it may hold data, paths or keys) nor a traceback;
 - every `/ask` response (200, 422, 503) carries a fresh `request_id` (`uuid.uuid4().hex`), also in the response
@@ -363,6 +398,21 @@ check_equal(len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
             "a fresh uuid4().hex request id for every request.", secret=True)
 check_equal(client_for(fake_answer).get("/health").json(), {"status": "ok"},
             "health needs no answer_fn call.", secret=True)
+
+
+def _chatty(question):
+    return {**fake_answer(question), "prompt": "You are a helpful assistant. " + question, "model": "gemma",
+            "scores": [0.9, 0.4]}
+
+
+_body = client_for(_chatty).post("/ask", json={"question": "How many hotel nights?"}).json()
+check_equal(sorted(_body), ["answer", "citations", "refused", "request_id"],
+            "exactly answer, citations, refused and request_id, whatever else answer_fn returns (a prompt or "
+            "scores must not reach the client).", secret=True)
+_blank = Spy(fake_answer)
+_r = client_for(_blank).post("/ask", json={"question": "\\t\\n  \\n"})
+check_equal((_r.status_code, _blank.calls), (422, []), "a question of only tabs and line breaks is blank too "
+            "(str.strip()).", secret=True)
 ### END HIDDEN TESTS
 """
 
