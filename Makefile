@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install up test test-quick chromium clean
+.PHONY: install up test test-quick test-containers chromium clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -38,6 +38,32 @@ test: install chromium
 # The quick loop: no hub, no kernels, no browser.
 test-quick: install
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+# The Docker path for real (root, Debian): an engine of its own (Debian's docker.io; hub_config/docker/engine.sh),
+# the base image from debootstrap where no registry answers, the lab image (the host's llama-cpp-python wheel from
+# pip's cache, so it is not compiled twice) and PostgreSQL from Debian's packages; then tests/containers end to end.
+# The engine's images stay in /var/lib/shiplab-containers as a cache; everything the test starts is removed.
+ENGINE_SOCK := /run/shiplab-containers/docker.sock
+ENGINE      := /usr/bin/docker --host unix://$(ENGINE_SOCK)
+WHEELS      := /var/tmp/shiplab-wheels
+LLAMA       := $(shell grep -o '"llama-cpp-python==[^"]*"' pyproject.toml | tr -d '"')
+
+test-containers: install
+	@hub_config/docker/engine.sh install
+	@hub_config/docker/engine.sh start
+	@trap 'hub_config/docker/engine.sh stop' EXIT; set -e; t=$$(date +%s); \
+	stage() { now=$$(date +%s); echo "== $$1: $$((now - t)) s"; t=$$now; }; \
+	hub_config/docker/base-image.sh "$(ENGINE)" debian:bookworm-slim; stage "base image"; \
+	rm -rf $(WHEELS) && mkdir -p $(WHEELS); \
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel --quiet --no-deps --wheel-dir $(WHEELS) "$(LLAMA)"; \
+	stage "llama-cpp-python wheel (pip's cache)"; \
+	hub_config/docker/build.sh "$(ENGINE)" shiplab-lab:latest $(WHEELS) >$(WHEELS)/build.log 2>&1 \
+	  || { tail -40 $(WHEELS)/build.log; exit 1; }; tail -1 $(WHEELS)/build.log; stage "lab image"; \
+	hub_config/docker/build.sh "$(ENGINE)" shiplab-postgres:15 "" hub_config/docker/postgres.Dockerfile \
+	  >$(WHEELS)/build-postgres.log 2>&1 || { tail -40 $(WHEELS)/build-postgres.log; exit 1; }; \
+	tail -1 $(WHEELS)/build-postgres.log; stage "postgres image"; \
+	SHIPLAB_REQUIRE_CONTAINERS=1 SHIPLAB_DOCKER_HOST=unix://$(ENGINE_SOCK) \
+	  $(BIN)/python -m pytest tests/containers -m containers -rA $(PYTEST_ARGS); stage "end-to-end test"
 
 clean:
 	rm -rf state .pytest_cache

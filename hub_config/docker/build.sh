@@ -1,8 +1,9 @@
 #!/bin/sh
-# Build the shiplab image from this checkout:  hub_config/docker/build.sh DOCKER_COMMAND [TAG] [WHEEL_DIR]
+# Build the shiplab image from this checkout:  hub_config/docker/build.sh DOCKER_COMMAND [TAG] [WHEEL_DIR] [DOCKERFILE]
 #   DOCKER_COMMAND  the engine's client, e.g. "docker" or "docker --host unix:///run/x/docker.sock"
 #   TAG             default shiplab-lab:latest
 #   WHEEL_DIR       wheels to install instead of building them (e.g. the host's llama-cpp-python wheel); optional
+#   DOCKERFILE      default hub_config/docker/Dockerfile (hub_config/docker/postgres.Dockerfile: PostgreSQL)
 # The context holds only what the Dockerfile copies (tracked and untracked-but-not-ignored files of those paths),
 # never .venv/ or state/. The engine uses a base image it has (base-image.sh makes one where no registry is
 # reachable) without pulling; SHIPLAB_PULL=never says so explicitly to engines that take --pull=never (podman).
@@ -11,6 +12,7 @@ set -eu
 DOCKER="$1"
 TAG="${2:-shiplab-lab:latest}"
 WHEELS="${3:-}"
+DOCKERFILE="${4:-hub_config/docker/Dockerfile}"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 ctx="$(mktemp -d /var/tmp/shiplab-context.XXXXXX)"
@@ -26,7 +28,7 @@ pull=""
 if [ "${SHIPLAB_PULL:-}" = never ]; then pull="--pull=never"; fi
 start=$(date +%s)
 # shellcheck disable=SC2086
-DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-1}" $DOCKER build $pull --progress=plain -f "$ctx/hub_config/docker/Dockerfile" \
+DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-1}" $DOCKER build $pull --progress=plain -f "$ctx/$DOCKERFILE" \
     -t "$TAG" "$ctx"
 size=$($DOCKER image inspect --format '{{.Size}}' "$TAG")
 echo "image $TAG built in $(( $(date +%s) - start )) s: $(awk -v s="$size" 'BEGIN {printf "%.0f MB", s / 1e6}')"
