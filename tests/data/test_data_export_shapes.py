@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from shiplab.data import ImportProblem, find_user_backlog, load_backlog
 from shiplab.data.api import SkippedRows, detect_format
 from shiplab.data.cli import data
-from shiplab.data.dates import DateReader, compile_format, month_number
+from shiplab.data.dates import AmbiguousDates, DateReader, compile_format, month_number
 
 UTC = timezone.utc
 
@@ -109,12 +109,14 @@ def test_unusable_date_format_is_refused_with_how():
 
 
 def test_one_column_one_style():
-    """Is '3/4/2017' read day-first beside '16/02/2017' and month-first beside '2/16/2017' — and Jira's habit
-    (day-first) decide when nothing in the column tells?"""
+    """Is '3/4/2017' read day-first beside '16/02/2017' and month-first beside '2/16/2017' — refused when nothing in
+    the file tells (attack on issue 17: never silently the tool's way), unless the importer asks for the habit?"""
     assert DateReader(["3/4/2017", "16/02/2017"]).read("3/4/2017").month == 4
     assert DateReader(["3/4/2017", "2/16/2017"]).read("3/4/2017").month == 3
-    assert DateReader(["3/4/2017"], ("jira", "iso", "dmy", "us")).read("3/4/2017").month == 4
-    assert DateReader(["3/4/2017"], ("us", "iso", "dmy")).read("3/4/2017").month == 3
+    assert DateReader(["3/4/2017"], related=["16/02/2017"]).read("3/4/2017").month == 4, "another column tells"
+    with pytest.raises(AmbiguousDates):
+        DateReader(["3/4/2017"], ("jira", "iso", "dmy", "us"))
+    assert DateReader(["3/4/2017"], ("us", "iso", "dmy"), ambiguous="habit").read("3/4/2017").month == 3
     assert month_number("Mär") == 3 and month_number("août") == 8 and month_number("mrt") == 3
     assert month_number("Ju") is None, "too short to tell June from July"
 

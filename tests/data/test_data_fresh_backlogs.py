@@ -128,3 +128,58 @@ def test_jira_in_an_unknown_language_names_it_and_shows_the_mapping(tmp_path):
         text = text.replace(es, it)
     mapping.write_text(text)
     assert len(find_user_backlog(home)) == 15, "with the mapping it imports"
+
+
+def test_us_dates_month_first_proved_by_one_value():
+    """Is jira_us_dates.csv read month-first — 3/15/24 proves it — so 3/5/24 is 5 March and 12/1/24 is 1 December?"""
+    items = {i.key: i for i in load_backlog(UNUSUAL / "jira_us_dates.csv")}
+    assert items["SHOP-1"].created == datetime(2024, 3, 5, 9, 4, tzinfo=UTC)
+    assert items["SHOP-2"].created == datetime(2024, 3, 15, 9, 4, tzinfo=UTC)
+    assert items["SHOP-3"].created == datetime(2024, 12, 1, 13, 0, tzinfo=UTC)
+
+
+def test_ambiguous_us_dates_are_refused_with_both_formats(tmp_path):
+    """Is jira_us_dates_ambiguous.csv (no number above 12) refused — in ~/backlog too — with the two formats to
+    choose from, and imported month-first once --date-format says so?"""
+    with pytest.raises(ImportProblem) as exc:
+        load_backlog(UNUSUAL / "jira_us_dates_ambiguous.csv")
+    assert "cannot tell whether the dates" in exc.value.reason and exc.value.column == "Created"
+    assert "--date-format '%m/%d/%y %I:%M %p' (month first" in exc.value.hint
+    assert "--date-format '%d/%m/%y %I:%M %p' (day first)" in exc.value.hint
+    home = tmp_path
+    (home / "backlog").mkdir()
+    shutil.copy(UNUSUAL / "jira_us_dates_ambiguous.csv", home / "backlog" / "export.csv")
+    from shiplab.data import find_user_backlog
+
+    with pytest.raises(ImportProblem, match="cannot tell whether the dates"):
+        find_user_backlog(home)
+    (home / "backlog" / "mapping.yaml").write_text("date_format: '%m/%d/%y %I:%M %p'\n")
+    items = {i.key: i for i in find_user_backlog(home)}
+    assert items["SHOP-3"].created == datetime(2024, 12, 1, 13, 0, tzinfo=UTC)
+
+
+def test_unreadable_date_hint_follows_the_evidence(tmp_path):
+    """Does a bad date in a month-first file get a month-first --date-format hint (not the day-first one)?"""
+    text = (UNUSUAL / "jira_us_dates.csv").read_text(encoding="utf-8").replace("1/2/24 8:00 AM", "13/31/24 8:00 AM", 1)
+    f = tmp_path / "bad.csv"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportProblem) as exc:
+        load_backlog(f)
+    assert "--date-format '%m/%d/%y %I:%M %p'" in str(exc.value) and "'%d/%m/%Y %H:%M'" not in str(exc.value)
+
+
+def test_a_stray_date_in_another_style_is_noted(tmp_path):
+    """Is a 03/05/24 among 12/Mar/24 dates read but noted, so mixed styles do not pass without a word?"""
+    f = tmp_path / "mixed.csv"
+    f.write_text("Summary,Issue key,Issue Type,Status,Created\nA,B-1,Bug,Open,12/Mar/24 9:15 AM\n"
+                 "B,B-2,Bug,Open,14/Mar/24 9:15 AM\nC,B-3,Bug,Open,03/05/24\n", encoding="utf-8")
+    items = load_backlog(f)
+    assert any("1 date written in another style" in n and "day-first" in n for n in items.notes), items.notes
+
+
+def test_azure_ambiguous_dates_read_its_default_way_with_a_note():
+    """Is azure_flat.csv (every number ≤ 12) read month-first as Azure DevOps' default — and told so, with the
+    day-first format to use otherwise?"""
+    items = load_backlog(UNUSUAL / "azure_flat.csv")
+    assert {i.key: i for i in items}["4411"].created == datetime(2026, 3, 4, 18, 55, 3, tzinfo=UTC)
+    assert any("read month-first" in n and "--date-format '%d/%m/%Y %I:%M:%S %p'" in n for n in items.notes)

@@ -48,8 +48,9 @@ def read(text: str, file: str = "<azure export>", options: ReadOptions = ReadOpt
     table = read_table(text, file, is_header=lambda cells: "work item type" in {c.strip().lower() for c in cells})
     table.require(REQUIRED, "Azure DevOps CSV export")
     titles = [h for h in table.header if h.lower() == "title" or h.lower().startswith("title ")]
-    readers = {c: date_reader(table.values(c if table.has(c) else None), dates.AZURE, options, file, c)
-               for c, _ in DATE_COLUMNS}
+    every = [v for c, _ in DATE_COLUMNS if table.has(c) for v in table.values(c)]
+    readers = {c: date_reader(table.values(c if table.has(c) else None), dates.AZURE, options, file, c, every,
+                              ambiguous="habit") for c, _ in DATE_COLUMNS}
     has_resolved = table.has("Closed Date") or table.has("Resolved Date")
     problems = ProblemList(file)
     items: list[BacklogItem] = []
@@ -62,7 +63,7 @@ def read(text: str, file: str = "<azure export>", options: ReadOptions = ReadOpt
                 when[field] = when.get(field) or readers[column].read(raw)
             except dates.DateProblem:
                 problems.add(readers[column].message(raw), row=row.row, line=row.line, column=column,
-                             hint=dates.DATE_HINT)
+                             hint=readers[column].hint(raw))
         key = table.one(row, "ID")
         if not key:
             problems.add("the work item ID is empty.", row=row.row, line=row.line, column="ID",
@@ -88,6 +89,11 @@ def read(text: str, file: str = "<azure export>", options: ReadOptions = ReadOpt
     kept, skipped = settle(items, problems, skip_bad=options.skip_bad, hint=HINT)
     require_items(kept, file, "work items")
     notes = list(table.notes)
+    guess = next((r.guessed_order for r in readers.values() if r.guessed_order), None)
+    if guess:
+        fmt = dates.suggest(guess[1], month_first=False)
+        notes.append(f"no date in the file has a day above 12: dates read month-first ({guess[1]!r}), Azure DevOps' "
+                     f"default; if your profile writes day-first, import with --date-format '{fmt}'.")
     if guessed:
         why = "'Closed Date' empty" if has_resolved else "no 'Closed Date' column"
         dated = "'Changed Date'" if table.has("Changed Date") else "'Created Date' (the file has no 'Changed Date')"

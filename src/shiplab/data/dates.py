@@ -5,11 +5,18 @@ Each tool has its own style, and each Jira site its own date format: ``12/Mar/24
 ``3/12/2024 9:15 AM``, GitHub ISO-8601 ``2024-03-12T09:15:00Z``. Every importer accepts ISO-8601 too.
 
 **One style per column.** :class:`DateReader` looks at every value of a date column before reading any: the style
-that reads the most values is the column's, so ``3/4/2024`` is read day-first in a column that also holds
-``16/02/2017`` and month-first in one that holds ``2/16/2017`` — never one way in one row and the other way in the
-next. When nothing in the column tells (every day ≤ 12), the tool's own habit decides (Jira day-first, Azure
-month-first). A format can be given instead (``--date-format``, ``date_format:`` in ``mapping.yaml``), in strftime
-style (``%d/%m/%Y %H:%M``) or as Jira's administrators write it (``dd/MM/yyyy HH:mm``, ``dd/MMM/yy h:mm a``).
+that reads the most values is the column's — never one way in one row and the other way in the next. Whether
+``3/4/24`` is day-first or month-first is told from the evidence in the whole file (every date column of the export):
+a value whose first number is above 12 (``16/02/2017``) proves day-first, one whose second number is above 12
+(``3/15/24``) proves month-first. When nothing in the file tells (every number ≤ 12), the column is **refused**
+(:class:`AmbiguousDates`) with the two formats to choose from — never silently read the tool's way — unless such
+values are a minority in a column of another style (a stray ``03/05/24`` among ``12/Mar/24``), which are read
+the tool's way and noted (:attr:`DateReader.other_styles`), or the importer says the tool has one default order
+(``ambiguous="habit"``: Azure DevOps writes its default ``M/d/yyyy h:mm:ss AM`` unless the user's profile says
+otherwise), when the order is read that way and noted (:attr:`DateReader.guessed_order`).
+
+A format can be given instead (``--date-format``, ``date_format:`` in ``mapping.yaml``), in strftime style
+(``%d/%m/%Y %H:%M``) or as Jira's administrators write it (``dd/MM/yyyy HH:mm``, ``dd/MMM/yy h:mm a``).
 
 **Month names in other languages.** A Jira whose users see German writes ``22/Mär/14``, a French one
 ``10/oct./16`` or ``06/août/15``. Month names are matched here (:data:`MONTH_NAMES`), not with
@@ -52,7 +59,7 @@ STYLES = {
     "iso": (None, "2024-03-12T09:15:00Z"),
     "jira": (re.compile(r"(?P<d>\d{1,2})[/ -]" + _MON + r"[/ -](?P<y>\d{2}|\d{4})" + _TIME), "12/Mar/24 9:15 AM"),
     "dmy": (re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})" + _TIME), "16/02/2017 15:26"),
-    "us": (re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})" + _TIME), "3/12/2024 9:15 AM"),
+    "us": (re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})" + _TIME), "3/12/2024 9:15 AM"),
     "dotted": (re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})" + _TIME), "12.03.2024 09:15"),
     "named": (re.compile(r"(?:[^\W\d_]{2,9}\.?,?\s+)?" + r"(?P<d>\d{1,2})\.?\s+" + _MON + r",?\s+(?P<y>\d{4})" + _TIME),
               "12 March 2024 09:15"),
@@ -66,6 +73,45 @@ ONE_OF = {"dmy", "us"}  # read the same shapes: a column uses one of them, never
 
 class DateProblem(ValueError):
     """The value is not a date in any of the expected styles."""
+
+
+class AmbiguousDates(ValueError):
+    """Every ``a/b/y`` date in the file reads both day-first and month-first: the order must be given."""
+
+    def __init__(self, examples: list[str]):
+        super().__init__(examples)
+        self.examples = examples
+
+    def formats(self) -> tuple[str, str]:
+        """The month-first and day-first formats matching the values' shape (year digits, clock, seconds)."""
+        return suggest(self.examples[0], month_first=True), suggest(self.examples[0], month_first=False)
+
+
+_SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+
+
+def order_evidence(values) -> tuple[int, int]:
+    """How many ``a/b/y`` values prove day-first (a > 12) and how many prove month-first (b > 12)."""
+    day = month = 0
+    for v in values:
+        m = _SLASH.match((v or "").strip())
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            day += a > 12 >= b
+            month += b > 12 >= a
+    return day, month
+
+
+def suggest(value: str, month_first: bool) -> str:
+    """A strftime format for ``value``'s shape, in the given order: ``3/15/24 9:04 AM`` → ``%m/%d/%y %I:%M %p``."""
+    m = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(.*)$", value or "")
+    year = "%Y" if m and len(m.group(3)) == 4 else "%y"
+    rest = m.group(4) if m else ""
+    clock = ""
+    t = re.search(r"\d{1,2}[:.]\d{2}([:.]\d{2})?\s*([AaPp]\.?\s?[Mm])?", rest)
+    if t:
+        clock = (" %I:%M" if t.group(2) else " %H:%M") + (":%S" if t.group(1) else "") + (" %p" if t.group(2) else "")
+    return ("%m/%d/" if month_first else "%d/%m/") + year + clock
 
 
 def _fold(s: str) -> str:
@@ -195,12 +241,16 @@ class DateReader:
     """
 
     def __init__(self, values: list[str], styles: tuple[str, ...] = ANY, tz: tzinfo = timezone.utc,
-                 date_format: str | None = None, locale: str | None = None):
+                 date_format: str | None = None, locale: str | None = None, related: list[str] = (),
+                 ambiguous: str = "refuse"):
         self.tz, self.locale = tz, locale
         self.format = date_format
         self.pattern = compile_format(date_format) if date_format else None
         values = [v.strip() for v in values if v and v.strip()]
         self.detected_locale = None
+        self.other_styles: dict[str, int] = {}  # values read in another style than the column's, by style
+        self.evidence = order_evidence(list(values) + list(related))  # (day-first, month-first) proofs
+        self.ambiguous, self.guessed_order = ambiguous, None  # "habit": the tool's order, noted in guessed_order
         if self.pattern is not None:
             self.styles = ("given", "iso")
         else:
@@ -219,8 +269,20 @@ class DateReader:
     def _choose(self, values: list[str], styles: tuple[str, ...]) -> tuple[str, ...]:
         counts = {s: sum(1 for v in values if self._try(v, s) is not None) for s in styles}
         pair = [s for s in styles if s in ONE_OF]
-        if len(pair) == 2:  # keep the one that reads more of the column; on a tie, the tool's habit (first listed)
-            drop = pair[1] if counts[pair[0]] >= counts[pair[1]] else pair[0]
+        if len(pair) == 2:  # the order the file's own values prove; none: refused, unless a minority in the column
+            day, month = self.evidence
+            if day != month:
+                drop = "us" if day > month else "dmy"
+            elif day:  # as many proofs each way: the tool's habit, and the values that contradict it fail
+                drop = pair[1]
+            else:
+                slash = [v for v in values if (m := _SLASH.match(v)) and max(int(m[1]), int(m[2])) <= 12]
+                others = max((counts[s] for s in styles if s not in ONE_OF), default=0)
+                if slash and len(slash) > others:
+                    if self.ambiguous != "habit":
+                        raise AmbiguousDates(slash[:3])
+                    self.guessed_order = ("month" if pair[0] == "us" else "day", slash[0])
+                drop = pair[1]  # the tool's habit: a stray value among another style's, or told to (noted)
             styles = tuple(s for s in styles if s != drop)
         # the column's own style first (most values read), then the tool's habit
         return tuple(sorted(styles, key=lambda s: -counts[s]))
@@ -245,11 +307,22 @@ class DateReader:
         v = (value or "").strip()
         if not v:
             return None
-        for style in self.styles:
+        for n, style in enumerate(self.styles):
             d = self._try(v, style)
             if d is not None:
+                if n and style != "iso":
+                    self.other_styles[style] = self.other_styles.get(style, 0) + 1
                 return d if d.tzinfo else d.replace(tzinfo=self.tz)
         raise DateProblem(v)
+
+    def hint(self, value: str) -> str:
+        """How to fix an unreadable ``value``: the format for its shape in the order this file's dates prove."""
+        day, month = self.evidence
+        if _SLASH.match((value or "").strip()) or re.match(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", value or ""):
+            fmt = suggest(value, month_first=month > day)
+            return (f"correct the value, or say how the export writes dates: --date-format '{fmt}' (or "
+                    f"date_format: '{fmt}' in ~/backlog/mapping.yaml).")
+        return DATE_HINT
 
     def message(self, value: str) -> str:
         """Why ``value`` could not be read, with the styles this column expects."""

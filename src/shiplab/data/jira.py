@@ -151,19 +151,21 @@ def read(text: str, file: str = "<jira export>", options: ReadOptions = ReadOpti
     table = read_table(text, file, is_header=is_header)
     table.require(REQUIRED, "Jira CSV export")
     col = {f: table.find(*names) for f, names in COLUMNS.items()}
-    readers = {f: date_reader(table.values(col[f]), dates.JIRA, options, file, col[f])
-               for f in ("created", "resolved", "updated", "category_changed")}
+    fields = ("created", "resolved", "updated", "category_changed")
+    every = [v for f in fields for v in table.values(col[f])]  # one site, one format: the file's dates tell together
+    readers = {f: date_reader(table.values(col[f]), dates.JIRA, options, file, col[f], every) for f in fields}
     problems = ProblemList(file)
     items: list[BacklogItem] = []
     guessed = 0
     for row in table.check_widths(problems):
         when = {}
-        for f in ("created", "resolved", "updated", "category_changed"):
+        for f in fields:
             raw = table.one(row, col[f])
             try:
                 when[f] = readers[f].read(raw)
             except dates.DateProblem:
-                problems.add(readers[f].message(raw), row=row.row, line=row.line, column=col[f], hint=dates.DATE_HINT)
+                problems.add(readers[f].message(raw), row=row.row, line=row.line, column=col[f],
+                             hint=readers[f].hint(raw))
         key = table.one(row, col["key"])
         if not key:
             problems.add("the issue key is empty.", row=row.row, line=row.line, column=col["key"],
@@ -210,3 +212,16 @@ def _note_dates(readers: dict, notes: list[str]) -> None:
     langs = {r.detected_locale for r in readers.values() if r.detected_locale}
     if langs:
         notes.append(f"month names read as {', '.join(sorted(langs))} (say --locale to choose another).")
+    note_other_styles(readers, notes)
+
+
+def note_other_styles(readers: dict, notes: list[str]) -> None:
+    """A note for each column where some dates were written in another style than the rest (03/05/24 among
+    12/Mar/24): read, but worth a look."""
+    for column, r in readers.items():
+        if r.other_styles:
+            n = sum(r.other_styles.values())
+            order = "" if not set(r.other_styles) & dates.ONE_OF else \
+                f", read {'day' if 'dmy' in r.other_styles else 'month'}-first"
+            notes.append(f"{column!r}: {n} date{'s' if n > 1 else ''} written in another style than the rest of "
+                         f"the column{order}; check them.")

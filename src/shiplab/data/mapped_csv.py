@@ -100,7 +100,8 @@ def read(text: str, file: str = "<csv>", mapping: dict[str, str] | None = None,
     mapping = split_options(mapping)[0]
     table = read_table(text, file)
     table.require(list(dict.fromkeys(mapping.values())), "CSV with this column mapping")
-    readers = {f: date_reader(table.values(mapping.get(f)), dates.ANY, options, file, mapping.get(f))
+    every = [v for f in ("created", "resolved") for v in table.values(mapping.get(f))]
+    readers = {f: date_reader(table.values(mapping.get(f)), dates.ANY, options, file, mapping.get(f), every)
                for f in ("created", "resolved")}
     problems = ProblemList(file)
     items: list[BacklogItem] = []
@@ -112,7 +113,7 @@ def read(text: str, file: str = "<csv>", mapping: dict[str, str] | None = None,
                 when[f] = readers[f].read(v.get(f, ""))
             except dates.DateProblem:
                 problems.add(readers[f].message(v[f]), row=row.row, line=row.line, column=mapping[f],
-                             hint=dates.DATE_HINT)
+                             hint=readers[f].hint(v[f]))
         if not v["key"]:
             problems.add("the key is empty.", row=row.row, line=row.line, column=mapping["key"],
                          hint="every row needs a key; fill it in, or map another column as key.")
