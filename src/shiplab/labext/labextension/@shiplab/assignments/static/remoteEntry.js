@@ -289,22 +289,36 @@ var _JUPYTERLAB = _JUPYTERLAB || {};
             return nb.isSelectedOrActive(cell) && cell.model.getMetadata('deletable') === false;
           }).map(function (cell) { return cell.model; });
         }
-        window.addEventListener('keydown', function () { lockedAtKey = lockedSelection(); }, true);
-        window.addEventListener('mousedown', function () { lockedAtKey = lockedSelection(); }, true);
-        app.commands.commandExecuted.connect(function (_, args) {
-          if (args.id !== 'notebook:delete-cell' && args.id !== 'notebook:cut-cell') { return; }
-          var nb = app.shell.currentWidget && app.shell.currentWidget.content;
-          if (!nb || !nb.widgets) { return; }
-          var kept = lockedAtKey.filter(function (m) {
-            return nb.widgets.some(function (cell) { return cell.model === m; });
-          });
-          if (!kept.length) { return; }
+        var lastKey = { key: '', at: 0 };
+        function sayLocked(kept) {
           app.commands.execute('apputils:notify', {
             message: (kept.length === 1 ? 'This cell is' : kept.length + ' of the selected cells are') +
               ' locked by the lab (instructions, set-up or tests the grader relies on), so ' +
               (kept.length === 1 ? 'it was' : 'they were') + ' not deleted. Your own cells can be deleted.',
             type: 'warning', options: { autoClose: 8000 }
           }).catch(function () {});
+        }
+        window.addEventListener('keydown', function (event) {
+          lockedAtKey = lockedSelection();
+          var inCommandMode = event.target && event.target.closest &&
+            event.target.closest('.jp-Notebook.jp-mod-commandMode');
+          var now = Date.now(), twice = event.key === 'd' && lastKey.key === 'd' && now - lastKey.at < 1000;
+          lastKey = { key: event.key, at: now };
+          // JupyterLab disables Delete/Cut when every selected cell is locked: the key binding then does nothing
+          if (inCommandMode && lockedAtKey.length && (twice || event.key === 'x') &&
+              !app.commands.isEnabled(event.key === 'x' ? 'notebook:cut-cell' : 'notebook:delete-cell')) {
+            sayLocked(lockedAtKey);
+          }
+        }, true);
+        window.addEventListener('mousedown', function () { lockedAtKey = lockedSelection(); }, true);
+        app.commands.commandExecuted.connect(function (_, args) {  // a mixed selection: the locked ones stay
+          if (args.id !== 'notebook:delete-cell' && args.id !== 'notebook:cut-cell') { return; }
+          var nb = app.shell.currentWidget && app.shell.currentWidget.content;
+          if (!nb || !nb.widgets) { return; }
+          var kept = lockedAtKey.filter(function (m) {
+            return nb.widgets.some(function (cell) { return cell.model === m; });
+          });
+          if (kept.length) { sayLocked(kept); }
         });
 
         render();
