@@ -227,6 +227,8 @@ def test_with_own_origins_the_participant_submits_and_the_instructor_opens_board
                 pia.fill("#password_input", PASSWORD)
                 pia.click("#login_submit")
                 pia.wait_for_url("**/hub/home", timeout=60_000)
+                menu = [a.get_attribute("href") for a in pia.locator("a.dropdown-item").all()]
+                assert service_url(settings, "progress") in menu, menu  # with the port (hub_config/templates)
                 for name, text in (("progress", "qa-olga"), ("tracker", "")):
                     url = service_url(settings, name)
                     assert url.startswith(f"http://{name}--service.localhost:{port}/services/{name}/")

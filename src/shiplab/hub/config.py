@@ -61,6 +61,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.JupyterHub.oauth_require_pkce = True
     if settings["hub.subdomain_host"]:  # an origin per user and per service (shiplab.hub.origins)
         c.JupyterHub.subdomain_host = settings["hub.subdomain_host"]
+        # the Services menu's links with the port (JupyterHub's service.href leaves it out)
+        c.JupyterHub.template_paths = [str(ctx.repo_root / "hub_config" / "templates")]
     c.JupyterHub.template_vars = {"announcement_login": "shiplab workshop hub"}
 
     # ---- who may log in
