@@ -253,8 +253,11 @@ def test_html_to_text_never_fails_and_plain_text_stays(text):
 
 
 placeholder = st.one_of(
-    st.builds(lambda local, dom: f"{local}@{dom}", st.sampled_from(sorted(pii.PLACEHOLDER_LOCALS)),
+    st.builds(lambda local, dom: f"{local}@{dom}", st.sampled_from(sorted(pii.PLACEHOLDER_LOCALS
+                                                                        - pii.PERSONLIKE_LOCALS)),
               st.sampled_from(["example.com", "gmail.com", "corp.de"])),
+    st.builds(lambda local, dom: f"{local}@{dom}", st.sampled_from(sorted(pii.PERSONLIKE_LOCALS)),
+              st.sampled_from(["example.com", "x.test", "host.invalid"])),
     st.builds(lambda local, dom: f"{local}@{dom}", st.sampled_from(["info", "ops", "build", "ci", "qa", "devnull"]),
               st.sampled_from(["example.org", "test.example", "x.test", "host.invalid", "localhost"])),
     st.builds(lambda d, n: d * n, st.sampled_from("0123456789"), st.integers(7, 12)),

@@ -109,7 +109,10 @@ HAND_WRITTEN = [
     ("We moved the claims store from MySQL to MariaDB; set Max Retries to 5 and Max Connections to 200.", []),
     ("Tried with Julia Package manager 1.9 and Hugo Extended 0.120.", []),
     ("Reported by admin@localhost after the upgrade.", []),
-    ("Ping jane.doe@gmail.com or your.name@company.de for the template.", []),
+    ("Ping your.name@company.de or john.doe@example.com for the template.", []),
+    # a placeholder that reads like a person is one only on a reserved domain: a real Jane Doe may be on gmail
+    # (attack on issue 17, tests/data/real/fresh/pii_cases.jsonl "real email")
+    ("Ping jane.doe@gmail.com for the template.", [("jane.doe@gmail.com", "EMAIL")]),
     # ...while a person on a placeholder domain, as the sample company's people are, is still a person
     ("Escalated by stefan_krueger@example.com, callback 0176 12345678.",
      [("stefan_krueger@example.com", "EMAIL"), ("0176 12345678", "PHONE")]),

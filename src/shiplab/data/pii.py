@@ -4,8 +4,12 @@ What counts as a find, per type:
 
 - **IBAN** — the country's exact length (a table of SEPA countries) *and* the ISO 7064 mod-97 check; grouped in
   fours or compact. An IBAN-shaped string with a wrong checksum is not flagged (and is never taken for a phone).
-- **EMAIL** — ``local@domain.tld``, except role mailboxes (``complaints@``, ``dpo@``, ``support@`` …): they name a
-  function, not a person; placeholder mailboxes (``you@``, ``user@``, ``name@``, ``foo@`` …) on any domain; and on
+- **EMAIL** — ``local@domain.tld``, except role mailboxes (``complaints@``, ``dpo@``, ``support@``, ``hello@``,
+  ``members@`` … — RFC 2142's and the usual ones): they are an organisation's contact point, not a natural person's
+  data, so they do not make an item restricted; a protocol's account (``git@github.com:owner/repo``), a file name
+  (``icon@3x.jpg``: no top-level domain is an image suffix), the password part of a URL (``postgres://u:pw@host``);
+  placeholder mailboxes (``you@``, ``user@``, ``name@``, ``foo@`` …) on any domain — but those that read like a
+  person (``jane.doe@``, ``john@``) only on a reserved domain, since on a real one a Jane Doe may be real; and on
   the names RFC 2606/6761 reserve for examples (``example.com/.net/.org``, ``*.example``, ``*.test``, ``*.invalid``,
   ``*.localhost``, ``localhost``) every address whose local part does not start with a person's first name —
   ``you@example.com`` and ``user@test.example`` are placeholders, ``anna.weber@example.com`` stands for a person
@@ -14,15 +18,23 @@ What counts as a find, per type:
   ``0176 12345678``, ``06-12345678``) with at least 7 digits; dates, amounts, versions, times and ticket keys do not
   have these shapes, and the lookarounds keep a match from starting or ending inside another token. A number the
   sentence calls a business line (hotline, pager, switchboard, service desk) is not personal data, and neither is a
-  placeholder number: all zeros, or one digit repeated (``0000000``, ``+49 30 0000000``, ``555-5555``).
+  placeholder number: all zeros, or one digit repeated (``0000000``, ``+49 30 0000000``, ``555-5555``), or North
+  America's numbers for fiction (``555-0100``–``555-0199``). North American numbers are read as ``+1 415 867 5309``,
+  ``+14158675309``, ``(415) 867-5309`` and ``415-867-5309``.
 - **POLICY_NUMBER**, **CLAIM_NUMBER** — the company's patterns, configurable with :class:`Patterns` (defaults: the
   sample company's ``NV-(MOT|HH|LIA|TRV)-1234567`` and ``CLM-2024-000123``).
 - **DATE_OF_BIRTH** — a date only when a cue ("born", "DOB", "date of birth", "geb.", "Geburtsdatum") precedes it.
 - **PERSON** — a capitalised name after a cue ("Dear …", "Name:", "Mr/Ms/Frau/Herr", "regards,", "reported by …"),
   or a first name from the list this package ships (``first_names.txt``) followed by a capitalised surname, or an
   initial and a surname (``J. Neumann``). Strong cues (salutations, titles, "Name:") accept any capitalised name;
-  weak ones ("from", "with", "by") only a listed first name or an initial. A name must end where its word ends
-  (``MariaDB`` is not *Maria*), and words that name things (``Max Retries``, ``Julia Package``) are not surnames.
+  weak ones ("from", "with", "by", Spanish/Portuguese "para", "por", "pelo", "asignado a", German "an", "für") only a
+  listed first name (English, German, French, Dutch, Spanish and Portuguese ones; the last two from the most frequent
+  names INE and IBGE publish) or an initial. A name takes in its further surnames (``Marcela Aburto Murillo``) and
+  the given name before an initial (``Michael J. Fox``), so redaction leaves none of it. A name must end where its
+  word ends, combining accents included (``MariaDB`` is not *Maria*, ``Ti\u0301tulo`` is not *Ti*), does not run over
+  a line break, is not part of a file name (``Sem Título.mp4``), and words that name things (``Max Retries``,
+  ``Julia Package``) are not surnames; a lone first name that is also a programming language (``from Julia to
+  Rust``) needs a strong cue.
   An **allow-list** of product and project names is never a person: :data:`DEFAULT_ALLOW`, the terms in
   ``$SHIPLAB_PII_ALLOW`` (one per line or comma-separated; the hub fills it from its settings), and ``allow=`` per
   call (classification passes each item's components and labels).
@@ -92,6 +104,8 @@ PHONE_RE = re.compile(
     r"(?:\+|00)\d{2,3}[ ]?(?:\(0\))?[ ]?\d{1,4}(?:[ /-]?\d{2,4}){1,4}"  # +49 30 1234567, 0043 1 234 5678
     r"|0\d{1,4}[/ -]\d{3,8}(?:[ -]\d{2,4}){0,3}"  # 030/1234567, 0176 12345678, 06-12345678
     r"|0\d{1,4}(?:[ ]\d{2}){4}"  # 06 12 34 56 78
+    r"|(?:\+1[ .-]?)?(?:\([2-9]\d{2}\)[ ]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}"  # NANP: (415) 867-5309
+    r"|\+1[ .-]?[2-9]\d{2}[ .-]?[2-9]\d{2}[ .-]?\d{4}"  # +1 415 867 5309, +14158675309
     r")(?![\w/-]|[.,]\d)")
 DATE = (r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
         r"|\d{1,2}(?:st|nd|rd|th)?\.? (?:of )?[A-Z][a-zä]{2,8}\.? (?:19|20)\d{2}"
@@ -99,9 +113,21 @@ DATE = (r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
 DOB_RE = re.compile(r"(?i:\b(?:born|DOB|d\.o\.b\.|date of birth|birth ?date|geb\.|geboren|Geburtsdatum))"
                     r"(?:\s*(?:on|am|:|-|\())?\s*(" + DATE + r")")
 
+# Role mailboxes name a function, not a natural person (RFC 2142's list: info marketing sales support abuse noc
+# security postmaster hostmaster usenet news webmaster www uucp ftp; and the common ones organisations publish):
+# an organisation's contact point, never someone's personal data — ``hello@``, ``members@``, ``team@`` included.
 ROLE_MAILBOXES = frozenset("""info contact kontakt support service help helpdesk servicedesk complaints complaint
 beschwerde dpo privacy datenschutz data-protection dataprotection noreply no-reply donotreply postmaster abuse
-security admin office sales billing claims schaden oncall on-call pager hr jobs press presse team""".split())
+security admin office sales billing claims schaden oncall on-call pager hr jobs press presse team hello hi hey
+members membership marketing noc hostmaster webmaster www usenet news uucp ftp feedback enquiries inquiries careers
+legal partners partner community maintainers developers dev ops newsletter events accounts accounting finance
+orders shop store booking bookings reception mail""".split())
+# A "local part" that is a protocol's account, not a mailbox: ``git@github.com:owner/repo`` (SSH remotes).
+SERVICE_LOCALS = frozenset({"git", "hg", "svn", "gitlab", "gitea", "forgejo"})
+# Placeholder locals that read like a person: a placeholder only on a reserved domain (``john.doe@example.com``);
+# on a real domain (``jane.doe@acme-corp.com``) a Jane Doe may be real.
+PERSONLIKE_LOCALS = frozenset("""john.doe jane.doe johndoe janedoe john jane doe max.mustermann alice bob""".split())
+FILE_SUFFIXES = frozenset("png jpg jpeg gif svg webp ico bmp tif tiff avif heic mp4 mov webm pdf".split())
 BUSINESS_LINE = re.compile(r"(?i)\b(?:hotline|pager|switchboard|service ?desk|help ?desk|on-call|zentrale|"
                            r"servicenummer|customer service)\b[^.\n]{0,40}$")
 _UP, _LOW = "A-ZÄÖÜÉÈÅØŁŠŽČ", "a-zäöüßéèçëïíóúáàâêîôûñøåłšžčćő"
@@ -111,12 +137,20 @@ GIVEN = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]\.)"
 STRONG_CUES = r"Dear|Name:|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Herr|Frau|Mme\.?|Mevrouw|Meneer|Policyholder|policyholder|holder:"
 WEAK_CUES = (r"Customer|customer|Claimant|claimant|Caller|caller|Contact:|Insured|insured|Witness|witness|"
              r"reported by|complaint by|requested by|request(?:ed)? from|from|with|by|Hi|Hello|Hallo|"
-             r"regards,?|Grüße,?|Gruß,?|Thanks,|Cheers,|Sincerely,?")
-CUE_RE = re.compile(rf"\b({STRONG_CUES}|{WEAK_CUES})\s+(?!(?:Frau|Herr|Mr|Ms|Mrs|Dr)\b)"
-                    rf"({GIVEN}(?:\s{PARTICLE}{SURNAME})?)(?![\w])")
+             r"regards,?|Grüße,?|Gruß,?|Thanks,|Cheers,|Sincerely,?|"
+             r"para|por|pelo|pela|asignado a|asignada a|atribuído a|atribuída a|enviado por|enviado pelo|an|für|von")
+_SP = r"[^\S\n]"  # a space that is not a line break: a name does not run over a line's end ("Lobby B.\nCaso")
+_END = r"(?![\w\u0300-\u036f])"  # a name ends where its word ends, combining accents included ("Ti\u0301tulo")
+CUE_RE = re.compile(rf"\b({STRONG_CUES}|{WEAK_CUES}){_SP}+(?!(?:Frau|Herr|Mr|Ms|Mrs|Dr)\b)"
+                    rf"({GIVEN}(?:{_SP}{PARTICLE}{SURNAME})?){_END}")
 # a lookahead, so "Frau Katharina Vogel" is tried at "Frau" and again at "Katharina"
-FIRST_NAME_RE = re.compile(rf"\b(?=([{_UP}][{_LOW}]+)\s({PARTICLE}{SURNAME})(?![\w]))")
-INITIAL_RE = re.compile(rf"(?<![\w.])([{_UP}]\.)\s({PARTICLE}{SURNAME})(?![\w])")
+FIRST_NAME_RE = re.compile(rf"\b(?=([{_UP}][{_LOW}]+){_SP}({PARTICLE}{SURNAME}){_END})")
+INITIAL_RE = re.compile(rf"(?<![\w.])([{_UP}]\.){_SP}({PARTICLE}{SURNAME}){_END}")
+MORE_SURNAMES = re.compile(rf"(?:{_SP}{PARTICLE}{SURNAME}{_END}){{1,2}}")  # María José Hidalgo Vargas
+GIVEN_BEFORE = re.compile(rf"([{_UP}][{_LOW}]+){_SP}$")  # the Michael of "Michael J. Fox"
+IN_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,4}\b")  # "Sem Título.mp4": a file's name, not a person's
+# Single first names that are also programming languages: after a weak cue ("from Julia to Rust") not a person
+TECH_NAMES = frozenset({"Julia", "Ruby", "Crystal", "Pascal", "Ada", "Elixir", "Dart", "Swift", "Go"})
 NOT_NAMES = frozenset("""Street Strasse Straße Versicherung Claims Claim Team The And Portal API This That Please See If
 We It In On For No Our Your Ticket Release Version Step Steps Expected Actual Customer Dear Intake Admin Billing
 Analytics Platform Data Document Management Broker Fraud Policy Service Support Desk Monday Tuesday Wednesday Thursday
@@ -175,9 +209,14 @@ def _folded_first_names() -> tuple[str, ...]:
 
 
 def placeholder_email(address: str) -> bool:
-    """Is this address a placeholder (``you@example.com``), not a person's?"""
+    """Is this address a placeholder (``you@example.com``), a role mailbox (``hello@``), a protocol's account
+    (``git@github.com``) or a file name (``icon@3x.jpg``) — not a person's?"""
     local, _, domain = address.lower().rpartition("@")
-    if local in PLACEHOLDER_LOCALS or local in ROLE_MAILBOXES:
+    if domain.rsplit(".", 1)[-1] in FILE_SUFFIXES:  # no such top-level domains: a retina asset, icon@3x.jpg
+        return True
+    if local in SERVICE_LOCALS or local in ROLE_MAILBOXES:
+        return True
+    if local in PLACEHOLDER_LOCALS and (local not in PERSONLIKE_LOCALS or RESERVED_DOMAIN.search(domain)):
         return True
     if RESERVED_DOMAIN.search(domain):
         return not _fold(local).startswith(_folded_first_names())
@@ -185,8 +224,11 @@ def placeholder_email(address: str) -> bool:
 
 
 def placeholder_number(value: str) -> bool:
-    """Is this phone-shaped number a placeholder: all zeros, or one digit over and over (in all or its last part)?"""
+    """Is this phone-shaped number a placeholder: all zeros, one digit over and over (in all or its last part), or
+    North America's numbers for fiction (555-0100 to 555-0199)?"""
     digits = re.sub(r"\D", "", value)
+    if re.search(r"555[ .-]?01\d\d$", value.strip()):
+        return True
     last = re.split(r"[ /-]", value.strip())[-1]
     last = re.sub(r"\D", "", last)
     return len(set(digits)) == 1 or (len(last) >= 4 and len(set(last)) == 1) or set(digits.lstrip("0")) <= {"0"}
@@ -206,6 +248,24 @@ def _allow_re(terms: tuple[str, ...]) -> re.Pattern | None:
                       + r")(?!\w)", re.I)
 
 
+def _extend(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name's span widened to its further surnames (``Marcela Aburto Murillo``) and, before an initial, its given
+    name (``Michael J. Fox``), so that redaction leaves no part of it."""
+    more = MORE_SURNAMES.match(text, end)
+    if more and _plausible_name(more.group(0)):
+        end = more.end()
+    before = GIVEN_BEFORE.search(text, max(0, start - 40), start)
+    if before and text[start:start + 2].rstrip().endswith(".") and before.group(1) in first_names():
+        start = before.start(1)
+    return start, end
+
+
+def _person(text: str, found: _Found, start: int, end: int, confidence: float) -> None:
+    if IN_FILE_NAME.match(text, end):
+        return
+    found.add(*_extend(text, start, end), "PERSON", confidence)
+
+
 def _persons(text: str, found: _Found) -> None:
     names = first_names()
     for m in CUE_RE.finditer(text):
@@ -215,17 +275,18 @@ def _persons(text: str, found: _Found) -> None:
             continue
         strong = re.fullmatch(STRONG_CUES, m.group(1)) is not None
         if len(parts) == 1:  # "Herr Vogel" (a surname after a title), "Dear Anna" / "Thanks, Anna" (a first name)
-            ok = parts[0] in names or (strong and not parts[0].endswith("."))
+            ok = (parts[0] in names and (strong or parts[0] not in TECH_NAMES)) \
+                or (strong and not parts[0].endswith("."))
         else:
             ok = strong or parts[0] in names or parts[0].endswith(".")
         if ok:
-            found.add(m.start(2), m.end(2), "PERSON", 0.9 if strong else 0.8)
+            _person(text, found, m.start(2), m.end(2), 0.9 if strong else 0.8)
     for m in INITIAL_RE.finditer(text):
         if _plausible_name(m.group(2)):
-            found.add(m.start(), m.end(), "PERSON", 0.7)
+            _person(text, found, m.start(), m.end(), 0.7)
     for m in FIRST_NAME_RE.finditer(text):
         if m.group(1) in names and _plausible_name(m.group(2)):
-            found.add(m.start(1), m.end(2), "PERSON", 0.8)
+            _person(text, found, m.start(1), m.end(2), 0.8)
 
 
 def detect(text: str, types: tuple[str, ...] = TYPES, patterns: Patterns = DEFAULT_PATTERNS,
@@ -235,6 +296,8 @@ def detect(text: str, types: tuple[str, ...] = TYPES, patterns: Patterns = DEFAU
     ``allow``: more product or project names that are never a person (see :func:`allowed_terms`)."""
     found = _Found(text, types)
     for m in EMAIL_RE.finditer(text):
+        if re.search(r"://[^\s/@:]*:$", text[max(0, m.start() - 80):m.start()]):
+            continue  # the password part of a URL (postgres://admin:S3cret@db…): a credential, not an address
         if not placeholder_email(m.group(0)):
             found.add(m.start(), m.end(), "EMAIL")
     iban_shaped = []  # valid or not, never a phone number
