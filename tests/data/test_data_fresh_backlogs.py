@@ -183,3 +183,42 @@ def test_azure_ambiguous_dates_read_its_default_way_with_a_note():
     items = load_backlog(UNUSUAL / "azure_flat.csv")
     assert {i.key: i for i in items}["4411"].created == datetime(2026, 3, 4, 18, 55, 3, tzinfo=UTC)
     assert any("read month-first" in n and "--date-format '%d/%m/%Y %I:%M:%S %p'" in n for n in items.notes)
+
+
+def test_resolved_before_created_is_noted():
+    """Is SHOP-3 of jira_extreme_dates.csv, resolved before it was created, named in a note?"""
+    items = load_backlog(UNUSUAL / "jira_extreme_dates.csv")
+    assert any("resolved before" in n and "SHOP-3" in n for n in items.notes), items.notes
+
+
+def test_backlog_folder_says_which_file_and_what_to_do_with_a_spreadsheet(tmp_path):
+    """Does ~/backlog with an export.xlsx say to save it as CSV (not 'no export'), and with two exports name the one
+    imported and the one not?"""
+    import os
+
+    from shiplab.data import find_user_backlog
+
+    folder = tmp_path / "backlog"
+    folder.mkdir()
+    (folder / "export.xlsx").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ImportProblem, match="a spreadsheet") as exc:
+        find_user_backlog(tmp_path)
+    assert "CSV UTF-8" in exc.value.hint
+    shutil.copy(FRESH / "jira-cloud-es" / "Jira.csv", folder / "jira.csv")
+    shutil.copy(UNUSUAL / "gh_list_bom.json", folder / "issues.json")
+    os.utime(folder / "jira.csv", (1_000_000_000, 1_000_000_000))
+    items = find_user_backlog(tmp_path)
+    assert items.format == "github"
+    assert any("imported the newest, issues.json; not jira.csv" in n for n in items.notes), items.notes
+
+
+def test_out_does_not_create_folders(tmp_path):
+    """Does `--out` into a folder that does not exist refuse (exit 2) and create nothing?"""
+    from click.testing import CliRunner
+
+    from shiplab.cli import main
+
+    out = tmp_path / "nope" / "deeper" / "x.jsonl"
+    result = CliRunner().invoke(main, ["data", "import", str(UNUSUAL / "jira_us_dates.csv"), "--out", str(out)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not (tmp_path / "nope").exists()

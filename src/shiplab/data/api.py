@@ -35,6 +35,7 @@ from shiplab.data.readers import DEFAULT_LIMIT, decode, read_bytes
 FORMATS = ("auto", "jira", "github", "azure", "csv", "shiplab")
 BACKLOG_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".tsv")
 MAPPING_NAMES = ("mapping.yaml", "mapping.yml")
+SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
 
 
 class Backlog(list):
@@ -92,6 +93,16 @@ def detect_format(text: str, file: str) -> str:
                              "column mapping (key: ID, summary: Title, …).")
 
 
+def _time_travel(items) -> list[str]:
+    """A note naming the items resolved before they were created (negative durations skew every median)."""
+    bad = [it.key for it in items if it.created and it.resolved and it.resolved < it.created]
+    if not bad:
+        return []
+    shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+    return [f"{len(bad)} item{'s' if len(bad) > 1 else ''} resolved before {'they were' if len(bad) > 1 else 'it was'}"
+            f" created ({shown}): check the created/resolved columns (swapped, or another date format?)."]
+
+
 def _zone(tz):
     if tz in (None, "UTC", "utc"):
         return timezone.utc
@@ -142,7 +153,8 @@ def read_backlog(path, format="auto", mapping=None, progress=None, *, limit=DEFA
         result = ReadResult(normalized.parse(text, path.name))
     else:
         result = {"jira": jira.read, "github": github.read, "azure": azure.read}[fmt](text, path.name, options)
-    items = Backlog(result.items, skipped=result.skipped, notes=result.notes, format=fmt, source=str(path))
+    items = Backlog(result.items, skipped=result.skipped, notes=result.notes + _time_travel(result.items),
+                    format=fmt, source=str(path))
     if classify:
         for n, item in enumerate(items, start=1):
             classify_record(item)
@@ -216,8 +228,15 @@ def find_user_backlog(home: str | os.PathLike | None = None, *, skip_bad: bool =
     files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in BACKLOG_SUFFIXES
              and not p.name.startswith(".")]
     if not files:
+        sheets = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file())
+        if sheets:
+            raise ImportProblem("a spreadsheet, not an export shiplab reads (CSV or JSON).",
+                                file=str(folder / sheets[0]),
+                                hint="open it and save it as CSV: in Excel 'Save As' → 'CSV UTF-8 (comma delimited)' "
+                                     "(LibreOffice: 'Text CSV', UTF-8), then put the .csv in ~/backlog/.")
         return None
     newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
+    others = sorted(p.name for p in files if p != newest)
     mapping_file = next((folder / n for n in MAPPING_NAMES if (folder / n).is_file()), None)
     options = {}
     if mapping_file is not None and not kwargs.get("mapping"):
@@ -237,6 +256,9 @@ def find_user_backlog(home: str | os.PathLike | None = None, *, skip_bad: bool =
                                      f"otherwise put a column mapping in {folder / 'mapping.yaml'} "
                                      "(lines like 'key: ID' and 'summary: Title').") from None
         items = load_backlog(newest, "csv", mapping_file, skip_bad=skip_bad, **kwargs)
+    if others:
+        items.notes.append(f"{len(files)} exports in {folder}: imported the newest, {newest.name}; not "
+                           f"{', '.join(others)} (move the others away, or make the one you want the newest).")
     if items.skipped:
         warnings.warn(SkippedRows(items.report()), stacklevel=2)
     return items

@@ -87,9 +87,14 @@ def documents_to_jsonl(docs: list[Document]) -> str:
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it over ``path``."""
+    """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it over ``path``. The folder must
+    exist: a mistyped ``--out /nonexistent/dir/x.jsonl`` is refused, not made (up to ``/``)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        from shiplab.data.errors import ImportProblem
+
+        raise ImportProblem(f"the folder {str(path.parent)!r} does not exist; nothing was written.", file=str(path),
+                            hint="write into an existing folder (create it first if you meant a new one).")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
