@@ -226,7 +226,9 @@ def bench_give_up(args, llm, identify, tokens) -> None:
     for name, waited, late, answers, busy_for in rows:  # in the order run
         print(f"  {name:22}: p95 of the {len(waited)} who wait {pct(waited, 0.95):6.1f} s   p50 "
               f"{statistics.median(waited):6.1f} s   answers computed {answers:2d} ({answers - len(waited) - late:2d} "
-              f"for nobody)   model busy {busy_for:5.1f} s ({busy_for / max(1, answers):4.1f} s an answer)")
+              f"for nobody)   model busy {busy_for:5.1f} s ({busy_for / max(1, answers):4.1f} s an answer; p95 = "
+              f"{pct(waited, 0.95) / (busy_for / max(1, answers)):4.1f} answers' time)")
+    print("  (p95 in answers' time divides out the machine's load, which changes from one side to the next)")
 
 
 if __name__ == "__main__":
