@@ -29,15 +29,16 @@ def configured(raw=None):
     return c
 
 
-def test_board_is_a_managed_service_with_a_read_only_role():
-    """Is the board a hub-managed service whose role holds exactly the five read scopes it needs?"""
+def test_board_is_a_managed_service_with_a_least_privilege_role():
+    """Is the board a hub-managed service whose role holds exactly the five read scopes it needs, and may start
+    only participants' servers ("start everyone")?"""
     c = configured({"progress": {"url": "http://127.0.0.1:9123", "stuck_after": 15}})
     service = next(s for s in c.JupyterHub.services if s["name"] == "progress")
     assert service["url"] == "http://127.0.0.1:9123"
     assert service["command"] == ["/repo/.venv/bin/python", "-m", "shiplab.progress"]
     assert service["environment"]["SHIPLAB_STATE"] == "/srv/state"
     role = next(r for r in c.JupyterHub.load_roles if r.get("services") == ["progress"])
-    assert set(role["scopes"]) == BOARD_SCOPES
+    assert set(role["scopes"]) == BOARD_SCOPES | {"servers!group=participants"}
 
 
 def test_only_instructors_may_reach_the_board():
