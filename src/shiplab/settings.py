@@ -298,6 +298,11 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1),
     Setting("progress.refresh", 5, "Seconds between the board's live refreshes in the browser.", type="integer",
             minimum=1),
+    # ---- participants' own data
+    Setting("data.pii_allow", [],
+            "Product, project and team names that read like a person's name or contact data in your organisation's "
+            "tickets (e.g. Maria DB, Jenkins Cole): personal-data detection in participants' notebooks leaves them "
+            "alone (SHIPLAB_PII_ALLOW in their servers).", type="array", items="string"),
     # ---- the course
     Setting("course.id", "workshop",
             "nbgrader course id; also the name of the hub service running the instructors' formgrader.",

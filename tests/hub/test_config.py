@@ -133,3 +133,17 @@ def test_real_classes_accept_the_config():
     auth = SharedPasswordAuthenticator(config=c)
     assert auth.user_password == "shiplab-demo"
     assert UnixUserSpawner(config=c).unix_user_prefix == "jupyter-"
+
+
+def test_the_instructors_pii_allow_list_reaches_participants_servers():
+    """Do the names in data.pii_allow reach every participant's server, where personal-data detection reads them,
+    and does a name on that list stop being found as a person?"""
+    from shiplab.data import pii
+
+    c = configured({"data": {"pii_allow": ["Maria Schmidt", "Emma Store"]}})
+    env = c.Spawner.environment
+    assert env["SHIPLAB_PII_ALLOW"] == "Maria Schmidt\nEmma Store"
+    assert "SHIPLAB_PII_ALLOW" not in configured().Spawner.environment
+    text = "Call Maria Schmidt about the release."  # a team's release bot, named like a person
+    assert [e.type for e in pii.detect(text, allow=[])] == ["PERSON"]
+    assert pii.detect(text, allow=env["SHIPLAB_PII_ALLOW"].split("\n")) == []

@@ -178,6 +178,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
                if assignments else {}),
             # the venv's bin first, so terminals and kernels find shiplab's tools
             "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
+            **({"SHIPLAB_PII_ALLOW": "\n".join(settings["data.pii_allow"])} if settings["data.pii_allow"] else {}),
         }
     c.Spawner.default_url = settings["spawner.default_url"]
     c.Spawner.start_timeout = settings["spawner.start_timeout"]
