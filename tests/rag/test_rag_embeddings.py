@@ -89,6 +89,13 @@ class _Gateway(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.headers.get("Authorization") == "Bearer not-allowed":  # the gateway's policy says no
+            refusal = json.dumps({"error": {"code": "policy", "message": "embeddings are not allowed for you"}})
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(refusal.encode())
+            return
         if self.headers.get("Authorization") != f"Bearer {self.token}":
             self.send_response(401)
             self.end_headers()
@@ -126,8 +133,12 @@ def test_gateway_client_returns_the_local_vectors(gateway, embeddings):
 
 def test_gateway_errors_say_what_to_do(gateway):
     """Do a wrong token, an unreachable gateway and a missing token each give an actionable sentence?"""
-    with pytest.raises(EmbeddingError, match="refused the token"):
+    with pytest.raises(EmbeddingError, match="did not accept your server's token") as info:
         OpenAICompatEmbeddings(base_url=gateway, token="wrong").embed_query("hi")
+    assert "Stop and start your server" in info.value.hint
+    with pytest.raises(EmbeddingError, match="refused this request .HTTP 403.: embeddings are not allowed") as info:
+        OpenAICompatEmbeddings(base_url=gateway, token="not-allowed").embed_query("hi")
+    assert "A restart will not change this" in info.value.hint
     with pytest.raises(EmbeddingError, match="Cannot reach the model gateway") as info:
         OpenAICompatEmbeddings(base_url="http://127.0.0.1:9", token="t").embed_query("hi")
     assert "unset it" in str(info.value)

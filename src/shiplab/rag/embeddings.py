@@ -48,6 +48,14 @@ GATEWAY_TOKEN_ENV = "SHIPLAB_GATEWAY_TOKEN"
 THREADS_ENV = "SHIPLAB_EMBED_THREADS"
 
 
+
+def _said(resp) -> str:
+    """The gateway's own message from an error body ({"error": {"message": ...}}), else the start of the body."""
+    try:
+        return str(resp.json()["error"]["message"])[:300]
+    except (ValueError, KeyError, TypeError):
+        return resp.text[:200] or "no reason given"
+
 class EmbeddingError(ShiplabError):
     """Texts could not be embedded (bad input, missing model, unreachable gateway)."""
 
@@ -218,10 +226,17 @@ class OpenAICompatEmbeddings(Embeddings):
                 f"Cannot reach the model gateway at {url} ({type(exc).__name__}).",
                 hint=f"Check {GATEWAY_URL_ENV}, or unset it to embed with the local model.",
             ) from exc
-        if resp.status_code in (401, 403):
+        if resp.status_code == 401:  # the server's token expired or was revoked: a new server gets a new one
             raise EmbeddingError(
-                f"The model gateway refused the token (HTTP {resp.status_code}).",
-                hint=f"Restart your server from the hub to get a fresh {GATEWAY_TOKEN_ENV}.",
+                "The model gateway did not accept your server's token (HTTP 401).",
+                hint=f"Stop and start your server from the hub (File > Hub Control Panel) to get a fresh "
+                     f"{GATEWAY_TOKEN_ENV}.",
+            )
+        if resp.status_code == 403:  # the token is fine; the gateway's policy or the hub's roles say no
+            raise EmbeddingError(
+                f"The model gateway refused this request (HTTP 403): {_said(resp)}",
+                hint="A restart will not change this: ask your instructor (the governance policy or your hub role "
+                     "decides who may call the gateway).",
             )
         if resp.status_code != 200:
             raise EmbeddingError(
