@@ -193,12 +193,44 @@ def _context(preload: tuple[str, ...] = DEFAULT_PRELOAD):
     Execute, IPython, ipykernel) and the course's heavy libraries (``preload``: the first Sandbox's list wins, the
     fork server being one per process). A module that fails to import is left out (multiprocessing skips it)."""
     global _CTX
-    if _CTX is None:
-        _keep_main_out_of_runs()
-        _CTX = multiprocessing.get_context("forkserver")
-        # shiplab.grading.kernel first: it pins numeric libraries to one thread before any of them loads
-        _CTX.set_forkserver_preload(["shiplab.grading.runner", "shiplab.grading.kernel", *preload])
+    with _CTX_LOCK:
+        if _CTX is None:
+            _start_context(preload)
     return _CTX
+
+
+_CTX_LOCK = threading.Lock()
+
+
+def _start_context(preload: tuple[str, ...]) -> None:
+    global _CTX
+    _keep_main_out_of_runs()
+    ctx = multiprocessing.get_context("forkserver")
+    # shiplab.grading.kernel first: it pins numeric libraries to one thread before any of them loads
+    ctx.set_forkserver_preload(["shiplab.grading.runner", "shiplab.grading.kernel", *preload])
+    _start_forkserver_clean()
+    _CTX = ctx
+
+
+FORKSERVER_ENV = ("PATH", "LANG", "LC_ALL", "TZ")  # what the fork server keeps of the worker's environment
+
+
+def _start_forkserver_clean() -> None:
+    """Start the fork server with an environment of its own: every graded kernel is forked from it, never exec'd,
+    so its ``/proc/self/environ`` is the fork server's, and a worker's environment holds its hub token (and,
+    with containers, a database password). The worker's environment is swapped out only while the fork server
+    starts (it runs before any grading thread)."""
+    from multiprocessing import forkserver
+
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update({k: v for k, v in saved.items() if k in FORKSERVER_ENV})
+        os.environ.update({"PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+        forkserver.ensure_running()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _keep_main_out_of_runs() -> None:
