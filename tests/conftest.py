@@ -46,9 +46,10 @@ def postgres():
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """A headless Debian chromium under Playwright."""
+    """A headless Debian chromium under Playwright, one per test module: Playwright's sync API keeps an event loop
+    running in the main thread while it is open, and async tests (anyio) after it could not start their own."""
     from playwright.sync_api import sync_playwright
 
     from browser import CHROMIUM_ARGS, chromium_path
