@@ -71,3 +71,17 @@ def test_feedback_tables_get_rules_and_padding():
     head = page.split(b"</head>")[0]
     assert b'id="shiplab-feedback-style"' in head and b"border-collapse" in head
     assert styled(b"<table></table>").startswith(b"<style")
+
+
+def test_a_folder_another_account_filed_under_her_name_is_not_in_her_tab(tmp_path):
+    """Ben files a forged folder as anna (rejected by the worker): does anna's tab keep showing her own graded
+    submission, with nothing of ben's attempt in it?"""
+    q = Queue(tmp_path / "queue.db")
+    mine = _file(q, "demo", "anna", "2026-12-02T09:00:00")
+    assert q.claim("w:1:1").id == mine
+    assert q.finish(mine, "w:1:1", ok=True, score=6.0, max_score=6.0)
+    assert q.reject("demo", "anna", "2026-12-02T09:10:00", "2026-12-02T09:10:00", "/x/anna+demo+forged",
+                    "it belongs to account 'jupyter-ben', not to account 'jupyter-anna'")
+    shown = own_submissions(q.path, "anna")
+    assert (shown["demo"]["state"], shown["demo"]["score"]) == ("graded", 6.0)
+    assert "jupyter-ben" not in repr(shown)

@@ -18,7 +18,8 @@ SHOWN = {"queued": "queued", "running": "grading", "done": "graded", "failed": "
 
 def own_submissions(queue_db: Path, student: str) -> dict[str, dict]:
     """``lab -> {state, ahead, score, max_score, submitted_at, finished_at, reason}`` for ``student``'s latest
-    submission of each lab (superseded ones are left out). ``ahead``: queued jobs that the worker will claim before
+    submission of each lab (superseded ones are left out, and so are rejected ones: another account filed them
+    under this name, so showing them would let one participant write into another's tab). ``ahead``: queued jobs that the worker will claim before
     this one (it claims the oldest first), for a queued job; 0 otherwise. An absent queue means nothing submitted."""
     if not Path(queue_db).exists():
         return {}
@@ -28,7 +29,8 @@ def own_submissions(queue_db: Path, student: str) -> dict[str, dict]:
         rows = db.execute(
             "SELECT j.id, j.lab, j.state, j.score, j.max_score, j.sort_key, j.finished_at, j.reason, "
             "(SELECT COUNT(*) FROM jobs a WHERE a.state='queued' AND a.id < j.id) AS ahead "
-            "FROM jobs j WHERE j.student=? AND j.state != 'superseded' ORDER BY j.sort_key, j.id",
+            # rejected jobs were filed under this name by another account (shiplab.grading.watch): not theirs
+            "FROM jobs j WHERE j.student=? AND j.state NOT IN ('superseded', 'rejected') ORDER BY j.sort_key, j.id",
             (student,)).fetchall()
     finally:
         db.close()
