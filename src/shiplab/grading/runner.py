@@ -36,11 +36,26 @@ import nbformat  # noqa: F401 -- imported here so the fork server holds it
 from nbgrader.preprocessors.execute import Execute
 from traitlets.config import Config
 
-CLONE_NEWNET = 0x40000000
-CLONE_NEWNS = 0x00020000
-CLONE_NEWIPC = 0x08000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 8, 32, 4096, 16384
-MS_NOATIME, MS_NODIRATIME, MS_RELATIME, MS_PRIVATE = 1024, 2048, 1 << 21, 1 << 18
+from shiplab.namespaces import (  # noqa: F401 -- the flags are this module's vocabulary
+    CLONE_NEWIPC,
+    CLONE_NEWNET,
+    CLONE_NEWNS,
+    MS_BIND,
+    MS_NOATIME,
+    MS_NODEV,
+    MS_NODIRATIME,
+    MS_NOEXEC,
+    MS_NOSUID,
+    MS_PRIVATE,
+    MS_RDONLY,
+    MS_REC,
+    MS_RELATIME,
+    MS_REMOUNT,
+)
+from shiplab.namespaces import kernel_at_least as _kernel_at_least
+from shiplab.namespaces import libc as _libc
+from shiplab.namespaces import mount as _mount
+
 _MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": MS_NOATIME,
                 "nodiratime": MS_NODIRATIME, "relatime": MS_RELATIME}
 # folders every account may write to, each replaced by an empty one of the run's own (size limit)
@@ -51,21 +66,10 @@ EXIT_SETUP_FAILED = 70
 EXIT_EXECUTE_FAILED = 71
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
-
-
 def isolate_network() -> None:
     """Move this process (and every child it will have) into a new, empty network namespace."""
     if _libc().unshare(CLONE_NEWNET) != 0:
         raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET) failed")
-
-
-def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = (lambda v: v.encode() if v is not None else None)
-    if _libc().mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"mount {target}: {os.strerror(err)}")
 
 
 def _mount_points() -> list[tuple[str, int]]:
@@ -115,11 +119,6 @@ def isolate_filesystem(workdir: str, hidden: list[str] | tuple[str, ...] = ()) -
         os.close(keep)
     if _kernel_at_least(5, 8):  # before 5.8 proc's options were shared by every mount: never touch the host's
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
-
-
-def _kernel_at_least(major: int, minor: int) -> bool:
-    found = re.match(r"(\d+)\.(\d+)", os.uname().release)
-    return bool(found) and (int(found.group(1)), int(found.group(2))) >= (major, minor)
 
 
 def apply_limits(spec: dict) -> None:

@@ -16,9 +16,7 @@ and course-list extensions; everyone else gets only the assignment list and vali
 
 from __future__ import annotations
 
-import ctypes
 import os
-import platform
 import pwd
 import subprocess
 
@@ -26,6 +24,7 @@ from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, s
 from traitlets import Bool, HasTraits, Integer, Unicode
 
 from shiplab.hub import limits
+from shiplab.namespaces import kernel_at_least, private_proc
 
 from shiplab.hub.unix import ensure_unix_user
 
@@ -105,21 +104,7 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         return env
 
 
-CLONE_NEWNS, MS_REC, MS_PRIVATE = 0x00020000, 0x4000, 1 << 18
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 _available: bool | None = None
-
-
-def private_proc() -> None:
-    """In this process (root): a mount namespace of its own, private, with a fresh /proc that shows other
-    accounts' processes to nobody but root. Raises OSError when the kernel refuses."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
-    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        raise OSError(ctypes.get_errno(), "mount --make-rprivate /")
-    if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=invisible") != 0:
-        raise OSError(ctypes.get_errno(), "mount -t proc -o hidepid=invisible")
 
 
 def private_proc_available() -> bool:
@@ -128,9 +113,8 @@ def private_proc_available() -> bool:
     once, in a child."""
     global _available
     if _available is None:
-        release = tuple(int(x) for x in platform.release().split(".")[:2] if x.isdigit())
         try:
-            _available = (os.geteuid() == 0 and release >= (5, 8) and subprocess.run(
+            _available = (os.geteuid() == 0 and kernel_at_least(5, 8) and subprocess.run(
                 ["/bin/true"], preexec_fn=private_proc, capture_output=True).returncode == 0)
         except (OSError, subprocess.SubprocessError):
             _available = False
