@@ -248,3 +248,38 @@ def test_with_own_origins_the_participant_submits_and_the_instructor_opens_board
         for name in ("qa-olga", "qa-pia"):
             remove_unix_user(name, prefix=TEST_PREFIX)
         shutil.rmtree(hub.state, ignore_errors=True)
+
+
+def _login_form_post(client: httpx.Client, origin: str, user: str) -> httpx.Response:
+    import re
+
+    form = client.get(f"{origin}/hub/login")
+    assert form.status_code == 200, form.status_code  # JupyterHub answers every host name: the form is shown
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text).group(1)
+    return client.post(f"{origin}/hub/login?next=", data={"username": user, "password": PASSWORD, "_xsrf": xsrf})
+
+
+def test_the_instructor_cannot_log_in_at_a_participants_origin():
+    """attack-15 residual: the hub's login form also answers at ``qa-benno.localhost/hub/login``. If Inga logs in
+    there (a link Benno sends her), is the login refused with the hub's own address, and no hub login cookie left
+    on his origin? And at the hub's own address, does the same login succeed (so the test can fail)?"""
+    hub = start_hub(ROSTER, subdomains=True)
+    try:
+        port = hub.url.rsplit(":", 1)[1]
+        with httpx.Client(transport=LoopbackSubdomains(), timeout=60) as client:
+            refused = _login_form_post(client, f"http://{ATTACKER}.localhost:{port}", VISITOR)
+            assert refused.status_code == 403, (refused.status_code, refused.text[:300])
+            assert f"{hub.browser_url}/hub/login" in refused.text
+            assert "jupyterhub-hub-login" not in refused.headers.get_list("set-cookie").__str__()
+            assert not [c for c in client.cookies.jar if c.name == "jupyterhub-hub-login"]
+            # the same on a service's origin
+            service = _login_form_post(client, f"http://tracker--service.localhost:{port}", VISITOR)
+            assert service.status_code == 403, service.status_code
+        with httpx.Client(transport=LoopbackSubdomains(), timeout=60) as client:
+            allowed = _login_form_post(client, hub.browser_url, VISITOR)
+            assert allowed.status_code == 302, (allowed.status_code, allowed.text[:300])
+            assert [c for c in client.cookies.jar if c.name == "jupyterhub-hub-login"]
+        assert "Login for qa-inga refused on qa-benno.localhost" in hub.tail_log(200)
+    finally:
+        hub.stop()
+        shutil.rmtree(hub.state, ignore_errors=True)

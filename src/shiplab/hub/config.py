@@ -18,7 +18,7 @@ from shiplab.errors import SettingsError
 from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.hub.formgrader import formgrader_service
-from shiplab.hub.origins import server_side_service_url, service_origin
+from shiplab.hub.origins import LoginElsewhereRefused, server_side_service_url, service_origin
 from shiplab.hub.limits import parse_bytes
 from shiplab.hub.roster import Person, groups_of
 from shiplab.hub.state import ensure_private_sqlite
@@ -63,6 +63,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         c.JupyterHub.subdomain_host = settings["hub.subdomain_host"]
         # the Services menu's links with the port (JupyterHub's service.href leaves it out)
         c.JupyterHub.template_paths = [str(ctx.repo_root / "hub_config" / "templates")]
+        c.Authenticator.post_auth_hook = LoginElsewhereRefused(settings["hub.subdomain_host"])
     c.JupyterHub.template_vars = {"announcement_login": "shiplab workshop hub"}
 
     # ---- who may log in

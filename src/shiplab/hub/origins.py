@@ -55,3 +55,33 @@ def server_side_service_url(settings: Mapping[str, Any], name: str, internal_url
     """
     base = internal_url if settings["hub.subdomain_host"] else settings["hub.bind_url"]
     return f"{base.rstrip('/')}/services/{name}"
+
+
+class LoginElsewhereRefused:
+    """``Authenticator.post_auth_hook``: no login completes on a participant's or a service's origin.
+
+    JupyterHub is the proxy's default route for every host, so with ``hub.subdomain_host`` it also answers
+    ``ben.localhost:8000/hub/login``. A login completed there leaves the hub's login cookie on *ben's* origin, where
+    a page his server serves reads ``/hub/token`` with it (attack-15b). The hook runs for every authenticator
+    (shared password, native, OAuth callbacks) after the credentials check and before the cookie is set; on a host
+    under the subdomain host's name it refuses with the address to log in at instead. Requests to the hub's own host
+    and to its internal API address (services, servers) are untouched.
+    """
+
+    def __init__(self, subdomain_host: str):
+        self.domain = (urlparse(subdomain_host).hostname or "").lower()
+        self.login_url = f"{subdomain_host.rstrip('/')}/hub/login"
+
+    def elsewhere(self, host_name: str) -> bool:
+        host = (host_name or "").lower().rstrip(".")
+        return bool(self.domain) and host.endswith("." + self.domain)
+
+    def __call__(self, authenticator, handler, authentication):
+        if self.elsewhere(handler.request.host_name):
+            from tornado import web
+
+            authenticator.log.warning("Login for %s refused on %s: log in only at %s",
+                                      (authentication or {}).get("name"), handler.request.host, self.login_url)
+            raise web.HTTPError(403, f"This address is a participant's or a service's, not the hub's: log in at "
+                                     f"{self.login_url}")
+        return authentication
