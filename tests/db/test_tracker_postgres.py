@@ -25,7 +25,7 @@ from shiplab.tracker.models import Base, Cohort, Person
 from shiplab.tracker.reminders import run_due_reminders
 from shiplab.tracker.rules import zone
 from shiplab.tracker.settings import TrackerSettings
-from trackerkit import AUTUMN_END, AUTUMN_ROSTER, ROSTER, SPRING_END, USERS, UTC, Clock, assert_kept_after_upgrade, \
+from trackerkit import AUTUMN_END, AUTUMN_ROSTER, BASELINE, ROSTER, SPRING_END, USERS, UTC, Clock, assert_kept_after_upgrade, \
     browser, csrf_of, database_at_revision_0001, make_plan, token
 
 pytestmark = pytest.mark.slow
@@ -154,6 +154,7 @@ def sixty_days(url: str) -> dict:
         # chloe uses the page's form, not the API
         form = {"_csrf": csrf_of(browser(client, "chloe"), "/plan"), "use_case": "Answer portal FAQs",
                 "backlog_ref": "POR-7", "metric_name": "deflected tickets", "unit": "%", "baseline_value": "5",
+                "baseline_method": "share of March tickets closed by the FAQ link",
                 "target_value": "25", "planned_ship_date": "2026-05-20"}
         assert client.post("/plan", data=form, follow_redirects=False).status_code == 303
         client.cookies.clear()
@@ -172,6 +173,7 @@ def sixty_days(url: str) -> dict:
             assert r.status_code == 201, r.text
         r = client.put(f"/api/plans/{plans['dave']}", headers=token("dave"),
                        json={"use_case": "Triage ops tickets", "backlog_ref": "OPS-3", "metric_name": "tickets/day",
+                             "baseline_method": "tickets closed per day, median of March",
                              "unit": "", "baseline_value": 40, "target_value": 55, "planned_ship_date": "2026-06-01"})
         assert r.status_code == 200, r.text
         look("figures, day 15", client, "/api/figures", "marta")
@@ -214,10 +216,10 @@ def sixty_days(url: str) -> dict:
                           ("root", "/cohorts/1"), ("anna", "/plan")):
             look(f"page {page} for {who}", client, page, who)
         # Last, as PostgreSQL's sequences keep the id a refused insert took (SQLite reuses it): ids stay comparable.
-        r = client.post("/api/plans", json={"use_case": "again", "metric_name": "m", "planned_ship_date": "2026-05-15"},
-                        headers=token("anna"))
-        seen["second plan refused"] = (r.status_code, r.json()["error"]["code"])
-        look("plans seen by anna after the refusal", client, "/api/plans", "anna")
+        r = client.post("/api/plans", json={**BASELINE, "use_case": "again", "metric_name": "m",
+                                            "planned_ship_date": "2026-05-15"}, headers=token("dave"))
+        seen["second plan refused"] = (r.status_code, r.json()["error"]["code"])  # dave's first is still open
+        look("plans seen by dave after the refusal", client, "/api/plans", "dave")
     app.state.engine.dispose()
     return seen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trackerkit import browser, make_plan, token
+from trackerkit import BASELINE, browser, make_plan, token
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_a_participant_cannot_read_or_write_another_plan(client, plans):
     assert r.status_code == 404 and r.json()["error"]["code"] == "plan_not_found"
     r = client.post(f"/api/plans/{ben}/shipped", json={"evidence_url": "https://x.example"}, headers=h)
     assert r.status_code == 404
-    r = client.put(f"/api/plans/{ben}", json={"use_case": "hijacked", "metric_name": "m",
+    r = client.put(f"/api/plans/{ben}", json={**BASELINE, "use_case": "hijacked", "metric_name": "m",
                                                "planned_ship_date": "2026-05-01"}, headers=h)
     assert r.status_code == 404
     assert client.get(f"/api/plans/{ben}", headers=token("ben")).json()["status"] == "planned"
@@ -89,7 +89,8 @@ def test_wrong_role_gets_403_on_pages(client, who, page):
 
 def test_only_participants_create_plans_and_strangers_get_nothing(client):
     """Is a manager refused a plan (403), and a hub user in no tracker group refused everything?"""
-    r = client.post("/api/plans", json={"use_case": "mine", "metric_name": "m", "planned_ship_date": "2026-05-01"},
+    r = client.post("/api/plans", json={**BASELINE, "use_case": "mine", "metric_name": "m",
+                                        "planned_ship_date": "2026-05-01"},
                     headers=token("marta"))
     assert r.status_code == 403 and r.json()["error"]["code"] == "wrong_role"
     r = client.get("/api/plans", headers=token("stranger"))
@@ -99,7 +100,8 @@ def test_only_participants_create_plans_and_strangers_get_nothing(client):
 def test_one_plan_per_participant_and_cohort(client):
     """Is a second plan in the same cohort refused with 409, pointing at changing the first?"""
     make_plan(client, "anna")
-    r = client.post("/api/plans", json={"use_case": "again", "metric_name": "m", "planned_ship_date": "2026-05-01"},
+    r = client.post("/api/plans", json={**BASELINE, "use_case": "again", "metric_name": "m",
+                                        "planned_ship_date": "2026-05-01"},
                     headers=token("anna"))
     assert r.status_code == 409 and "change that one" in r.json()["error"]["message"]
 

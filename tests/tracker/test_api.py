@@ -84,6 +84,7 @@ def test_changing_a_plan_and_refusing_unknown_fields(client):
     """Can the owner change their plan's fields, and is a misspelt field refused rather than ignored?"""
     pid = make_plan(client, "anna")
     body = {"use_case": "Route claims", "metric_name": "misroutes", "unit": "%", "baseline_value": 12,
+            "baseline_method": "share misrouted in 300 March claims",
             "target_value": 6, "planned_ship_date": "2026-05-20", "backlog_ref": "NVA-9"}
     r = client.put(f"/api/plans/{pid}", json=body, headers=token("anna"))
     assert r.status_code == 200 and r.json()["metric_name"] == "misroutes"

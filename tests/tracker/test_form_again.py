@@ -55,6 +55,7 @@ def test_a_new_plan_with_a_problem_keeps_what_was_typed(client):
     cohort = re.search(r'name="cohort_id" value="(\d+)"', page).group(1)
     r = client.post("/plan", data={"_csrf": csrf_of(client, "/plan"), "cohort_id": cohort,
                                    "use_case": "Draft claim replies", "metric_name": "minutes",
+                                   "baseline_value": "12", "baseline_method": "timed 40 replies in March",
                                    "planned_ship_date": "2020-01-01"})
     assert r.status_code == 422 and ">Draft claim replies</textarea>" in r.text
     assert re.search(r'data-field="planned_ship_date">[^<]*before the workshop', r.text)

@@ -327,7 +327,8 @@ def test_json_numbers_that_are_no_plausible_value_are_422(client, raw):
 def test_a_lone_surrogate_in_json_is_422_not_a_500(client):
     """Is a use case holding a lone surrogate (\\ud800, valid JSON but no UTF-8) refused with 422 naming use_case,
     not a 500 from the database?"""
-    body = '{"use_case": "Draft \\ud800 summaries", "metric_name": "m", "planned_ship_date": "2026-05-15"}'
+    body = '{"use_case": "Draft \\ud800 summaries", "metric_name": "m", "planned_ship_date": "2026-05-15", ' \
+           '"baseline_value": 3, "baseline_method": "median of 200 claims in March"}'
     r = client.post("/api/plans", headers={**token("anna"), "content-type": "application/json"}, content=body)
     assert "use_case" in error(r, 422)["message"]
 

@@ -23,7 +23,7 @@ from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.hub.roles import service_roles
 from shiplab.settings import REPO_ROOT
 from shiplab.tracker.modeluse import ModelUse
-from trackerkit import token
+from trackerkit import BASELINE, token
 
 VIEWERS = {"tracker-token": Viewer("tracker", frozenset(), kind="service"),
            "board-token": Viewer("progress", frozenset(), kind="service")}
@@ -87,7 +87,7 @@ def cohort_page(app, model_use) -> str:
     app.state.model_use = model_use
     with TestClient(app) as client:
         for name in ("anna", "ben"):
-            r = client.post("/api/plans", json={"use_case": "Summaries", "backlog_ref": "NVA-1", "metric_name": "m",
+            r = client.post("/api/plans", json={**BASELINE, "use_case": "Summaries", "backlog_ref": "NVA-1", "metric_name": "m",
                                                 "unit": "min", "baseline_value": 3, "target_value": 2,
                                                 "planned_ship_date": "2026-05-15"}, headers=token(name))
             assert r.status_code in (201, 409), r.text  # 409: made by an earlier call in this test

@@ -10,7 +10,7 @@ import pytest
 from shiplab.errors import SettingsError
 from shiplab.hub.webservice import safe_next
 from shiplab.tracker.settings import TrackerSettings
-from trackerkit import browser, csrf_of, make_plan, token
+from trackerkit import BASELINE, browser, csrf_of, make_plan, token
 
 XSS = '<script>alert("pwned")</script>'
 IMG = '"><img src=x onerror=alert(1)>'
@@ -39,7 +39,7 @@ def test_form_post_without_csrf_token_is_refused(client):
     """Is a form post from a logged-in browser refused with 403 without the token, with another session's token,
     and accepted with its own?"""
     browser(client, "anna")
-    form = {"use_case": "Summaries", "metric_name": "time", "planned_ship_date": "2026-05-01", "cohort_id": "1"}
+    form = {**BASELINE, "use_case": "Summaries", "metric_name": "time", "planned_ship_date": "2026-05-01", "cohort_id": "1"}
     r = client.post("/plan", data=form, follow_redirects=False)
     assert r.status_code == 403 and "security token" in r.text
     bens_token = csrf_of(browser(client, "ben"), "/plan")

@@ -85,7 +85,10 @@ def token(name: str) -> dict:
     return {"Authorization": f"token {name}"}
 
 
+# every plan needs its baseline and how it was measured (issue 23)
+BASELINE = {"baseline_value": 30, "baseline_method": "median of 200 claims in March, from the ticket export"}
 PLAN = {"use_case": "Draft claim summaries for handlers", "backlog_ref": "NVA-123", "metric_name": "handling time",
+        "baseline_method": "median of 200 claims in March, from the ticket export",
         "unit": "min", "baseline_value": 30, "target_value": 20, "planned_ship_date": "2026-05-15"}
 
 

@@ -111,6 +111,8 @@ def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived | None, bool, str | N
         answered = -10**6 if p.last_checkin_at is None else day_number(p.cohort, local_date(p.cohort,
                                                                                              p.last_checkin_at))
         late_checkin = any(answered < d for d in c.grace_passed)
+    if p.cycle > 1:  # a later cycle: its check-ins are watched, but the 60-day figures count the first plan
+        return None, late_checkin, why
     return _Derived(n, killed, open_ and (c.today > p.planned_ship_date or c.past_window),
                     p.blocker if open_ and p.status == "blocked" else None,
                     metric_change_pct(p), p.after is not None and why != "value_out_of_range",
@@ -181,10 +183,10 @@ def figures(plans: Iterable[PlanFacts], now: dt.datetime) -> Figures:
         d, late_checkin, why = _derive(p, c)
         if why:
             left[why].append(p.id)
-        if d is None:
-            continue
         if late_checkin:
             late.append(p.id)
+        if d is None:
+            continue
         everything.append(d)
         by_cohort.setdefault(p.cohort.name, []).append(d)
         by_team.setdefault(p.team or "(no team)", []).append(d)
@@ -332,6 +334,10 @@ class FigureBook:
         d, late, cohort, team, why = row
         if why:
             (self._left_out[why].add if sign > 0 else self._left_out[why].discard)(plan_id)
+        if late and sign > 0:
+            self._late.add(plan_id)
+        elif late:
+            self._late.discard(plan_id)
         if d is None:
             return
         self._overall.add(d, sign, keep_sorted)
@@ -342,7 +348,3 @@ class FigureBook:
                 del groups[name]
         if d.days is not None and d.days <= WINDOW_DAYS:
             self._shipped_on_day[d.days] += sign
-        if late and sign > 0:
-            self._late.add(plan_id)
-        elif late:
-            self._late.discard(plan_id)

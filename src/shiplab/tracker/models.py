@@ -1,6 +1,7 @@
 """The tracker's tables (SQLAlchemy 2, typed), the vocabularies they use, and UTC timestamps.
 
-A :class:`ShipPlan` belongs to one participant in one cohort. Its current ``status``, ``blocker`` and
+A :class:`ShipPlan` belongs to one participant in one cohort; after it ships or is killed the participant may open
+the next one (``cycle`` 2, 3, …; the 60-day figures count cycle 1). Its current ``status``, ``blocker`` and
 ``last_checkin_at`` repeat what the newest :class:`CheckIn` says, so dashboards never scan the check-in history;
 :mod:`shiplab.tracker.service` is the only writer and keeps them in step. Timestamps are stored as UTC and come
 back as aware UTC datetimes; *dates* (workshop days, ship dates) are local calendar dates of the cohort's time zone.
@@ -37,6 +38,11 @@ MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL: a larger num
 REMINDER_STATUSES = ("pending", "sending", "sent", "failed")
 CHANNELS = ("email", "webhook")
 DEPLOYMENT_SOURCES = ("github", "gitlab", "plain")
+REMINDER_KINDS = ("checkin", "adoption")  # adoption: 14 days after shipping, "still used?" (revision 0007)
+READING_SOURCES = ("participant", "service")  # who posted a metric value: the owner, or the service's plan token
+ADOPTION_OUTCOMES = ("adopted", "went_back")
+RETRO_OUTCOMES = ("shipped", "killed")
+WOULD_AGAIN = ("yes", "maybe", "no")
 
 
 def _in(column: str, values) -> str:
@@ -144,6 +150,10 @@ class ShipPlan(Base):
     baseline_value: Mapped[float | None] = mapped_column(Float)
     target_value: Mapped[float | None] = mapped_column(Float)
     planned_ship_date: Mapped[dt.date] = mapped_column(FastDate)
+    # added by revision 0006: how the baseline was measured (required for new plans, "" on older rows)
+    baseline_method: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # added by revision 0006: the person's 1st, 2nd, … plan in the cohort; a next one opens after a ship or a kill
+    cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status: Mapped[str] = mapped_column(String(16), default="planned")
     blocker: Mapped[str | None] = mapped_column(String(32))
     last_checkin_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -155,9 +165,11 @@ class ShipPlan(Base):
     cohort: Mapped[Cohort] = relationship(lazy="joined")
     shipped: Mapped[Shipped | None] = relationship(back_populates="plan", lazy="joined")
     verified: Mapped[VerifiedShip | None] = relationship(back_populates="plan", lazy="joined")
-    __table_args__ = (UniqueConstraint("cohort_id", "person_id", name="uq_ship_plans_cohort_person"),
+    adoption: Mapped[Adoption | None] = relationship(lazy="joined")
+    __table_args__ = (UniqueConstraint("cohort_id", "person_id", "cycle", name="uq_ship_plans_cycle"),
                       Index("ix_ship_plans_cohort_status", "cohort_id", "status"),
-                      CheckConstraint(_in("status", STATUSES), name="status"))
+                      CheckConstraint(_in("status", STATUSES), name="status"),
+                      CheckConstraint("cycle >= 1", name="cycle"))
 
 
 class CheckIn(Base):
@@ -193,15 +205,18 @@ class Reminder(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"))
     due_day: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(16))
+    # added by revision 0007: a check-in (due_day after the workshop) or the adoption question (days after shipping)
+    kind: Mapped[str] = mapped_column(String(16), default="checkin", server_default="checkin")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    __table_args__ = (UniqueConstraint("plan_id", "due_day", "channel", name="uq_reminders_once"),
+    __table_args__ = (UniqueConstraint("plan_id", "due_day", "channel", "kind", name="uq_reminders_once"),
                       Index("ix_reminders_status_next", "status", "next_attempt_at"),
                       CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
+                      CheckConstraint(_in("kind", REMINDER_KINDS), name="kind"),
                       CheckConstraint(_in("due_day", DUE_DAYS), name="due_day"),
                       CheckConstraint(_in("channel", CHANNELS), name="channel"))
 
@@ -255,3 +270,64 @@ class VerifiedShip(Base):
     url: Mapped[str] = mapped_column(String(2000), default="")
     plan: Mapped[ShipPlan] = relationship(back_populates="verified")
     deployment: Mapped[Deployment] = relationship(lazy="joined")
+
+
+class MetricReading(Base):
+    """One value of the plan's metric on one local date (revision 0007), posted by the owner or by the production
+    service with the plan's token. The series after shipping is what the dashboard's 30- and 60-day change reads."""
+
+    __tablename__ = "metric_readings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"))
+    measured_on: Mapped[dt.date] = mapped_column(FastDate)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (Index("ix_metric_readings_plan_measured", "plan_id", "measured_on"),
+                      CheckConstraint(_in("source", READING_SOURCES), name="source"))
+
+
+class PlanToken(Base):
+    """A plan-scoped token for the production service to post metric values (revision 0007). Only its SHA-256 is
+    stored: the token is shown once, to the owner; rotating replaces the hash, and the old token stops at once."""
+
+    __tablename__ = "plan_tokens"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"), primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    rotated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Adoption(Base):
+    """The answer to "fourteen days after shipping, is it still used?" (revision 0007): adopted, or went back to
+    the old way, with a note and the metric as evidence. One per plan; the owner may change it."""
+
+    __tablename__ = "adoptions"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_value: Mapped[float | None] = mapped_column(Float)
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (CheckConstraint(_in("outcome", ADOPTION_OUTCOMES), name="outcome"),)
+
+
+class Retrospective(Base):
+    """A shipped or killed plan's short retrospective (revision 0008), shared on the organisation's lessons page.
+    ``frictions`` holds blocker codes separated by commas; ``anonymous`` hides the author from other teams."""
+
+    __tablename__ = "retrospectives"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("ship_plans.id", ondelete="CASCADE"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    what_worked: Mapped[str] = mapped_column(Text, default="")
+    what_blocked: Mapped[str] = mapped_column(Text, default="")
+    frictions: Mapped[str] = mapped_column(String(200), default="")
+    would_again: Mapped[str] = mapped_column(String(8))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    plan: Mapped[ShipPlan] = relationship(lazy="joined")
+    __table_args__ = (CheckConstraint(_in("outcome", RETRO_OUTCOMES), name="outcome"),
+                      CheckConstraint(_in("would_again", WOULD_AGAIN), name="would_again"))

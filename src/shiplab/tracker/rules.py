@@ -87,6 +87,7 @@ class PlanFacts(NamedTuple):
     after: float | None = None
     backlog_ref: str = ""
     metric_name: str = ""
+    cycle: int = 1  # the person's 1st, 2nd, … plan in the cohort: the 60-day figures count the first
 
 
 @lru_cache(maxsize=256)

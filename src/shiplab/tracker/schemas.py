@@ -14,7 +14,11 @@ What every field must be, so that no figure can be poisoned by it:
 - **dates** are checked against the plan's cohort by :mod:`.service`, with the bounds of :mod:`.rules`: a planned
   ship date from the workshop's first day to five years after its last day, a ship date from the workshop's first
   day to today in the cohort's time zone;
-- **ids** (``cohort_id``; path ids in :mod:`.api`) are whole numbers from 1 to 2,147,483,647.
+- **ids** (``cohort_id``; path ids in :mod:`.api`) are whole numbers from 1 to 2,147,483,647;
+- **a plan needs its baseline** (issue 23): ``baseline_value`` and ``baseline_method`` (how it was measured, at
+  least :data:`MIN_METHOD` characters) are required, so a plan cannot be filed with an empty baseline;
+- **metric readings** (:class:`MetricIn`) are dated from the workshop's first day to today (checked by
+  :mod:`.metrics`); a retrospective's frictions are at most the five, each once.
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ from urllib.parse import urlparse
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from shiplab.tracker.models import BLOCKERS, MAX_ID, STATUSES
+from shiplab.tracker.models import ADOPTION_OUTCOMES, BLOCKERS, MAX_ID, STATUSES, WOULD_AGAIN
 from shiplab.tracker.rules import value_problem
 
 Status = Literal["planned", "building", "in_review", "blocked", "killed"]  # "shipped" is recorded via /shipped
 Blocker = Literal["ownership", "tool_sprawl", "pilot_standards", "skills_gap", "no_measurement"]
 assert set(Blocker.__args__) == set(BLOCKERS) and set(Status.__args__) < set(STATUSES)
+assert ADOPTION_OUTCOMES == ("adopted", "went_back") and WOULD_AGAIN == ("yes", "maybe", "no")
 
 
 def check_http_url(v: str) -> str:
@@ -113,17 +118,41 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+MIN_METHOD = 10  # characters: "measured" alone says nothing; "median of 200 claims in March" does
+
+
 class PlanIn(Strict):
     use_case: Text = Field(min_length=3, max_length=2000, description="What will ship, in a sentence or two.")
     backlog_ref: Line = Field("", max_length=64, description="Backlog item key, e.g. NVA-123.")
     metric_name: Line = Field(min_length=1, max_length=120, description="What the change should move.")
     unit: Line = Field("", max_length=32)
-    baseline_value: Value = Field(None, description="The metric today: a finite number within ±1e12.")
+    baseline_value: Value = Field(None, validate_default=True,
+                                  description="Required: the metric today, measured before the change; a finite "
+                                              "number within ±1e12.")
+    baseline_method: Text = Field("", max_length=1000, validate_default=True,
+                                  description=f"Required: how the baseline was measured (at least {MIN_METHOD} "
+                                              "characters), e.g. 'median of 200 claims in March, ticket export'.")
     target_value: Value = Field(None, description="The metric you aim for: a finite number within ±1e12.")
     planned_ship_date: dt.date = Field(description="Local date you plan to ship: from the workshop's first day to "
                                                    "five years after its last day.")
     cohort_id: int | None = Field(None, ge=1, le=MAX_ID,
                                   description="Needed only for someone in more than one cohort.")
+
+    @field_validator("baseline_value")
+    @classmethod
+    def _baseline_required(cls, v):
+        if v is None:
+            raise ValueError("a plan needs its baseline — the metric's value today, measured before the change "
+                             "(e.g. 30 for 30 minutes per claim); without it nothing can show the change")
+        return v
+
+    @field_validator("baseline_method")
+    @classmethod
+    def _method_required(cls, v):
+        if len(v.strip()) < MIN_METHOD:
+            raise ValueError(f"say how the baseline was measured, in at least {MIN_METHOD} characters (e.g. "
+                             "'median of 200 claims in March, from the ticket export')")
+        return v
 
 
 class CheckInIn(Strict):
@@ -159,6 +188,89 @@ class ShippedIn(Strict):
     @classmethod
     def _url(cls, v):
         return check_http_url(v)
+
+
+class MetricIn(Strict):
+    """One value of the plan's metric (the owner's, or the production service's with the plan token)."""
+
+    value: Annotated[float, AfterValidator(_value)] = Field(description="A finite number within ±1e12.")
+    measured_on: dt.date | None = Field(None, description="Local date it was measured: from the workshop's first "
+                                                          "day to today; default: today in the cohort's time zone.")
+    note: Text = Field("", max_length=500)
+
+
+class MetricOut(BaseModel):
+    id: int
+    measured_on: dt.date
+    value: float
+    source: str = Field(description="participant (the owner) or service (the plan token).")
+    note: str
+
+
+class AdoptionIn(Strict):
+    outcome: Literal["adopted", "went_back"] = Field(description="adopted: still used; went_back: back to the old "
+                                                                 "way.")
+    note: Text = Field("", max_length=2000)
+    evidence_value: Value = Field(None, description="The metric now, as evidence: recorded as a reading too.")
+
+
+class AdoptionOut(BaseModel):
+    outcome: str
+    note: str
+    evidence_value: float | None
+    answered_at: dt.datetime
+
+
+class RetroIn(Strict):
+    """The short retrospective of a shipped or killed plan."""
+
+    what_worked: Text = Field(min_length=3, max_length=2000)
+    what_blocked: Text = Field("", max_length=2000)
+    frictions: list[Blocker] = Field(default_factory=list, max_length=5,
+                                     description="Which of the five frictions it met (each at most once).")
+    would_again: Literal["yes", "maybe", "no"] = Field(description="Would you do it again?")
+    anonymous: bool = Field(False, description="Hide your name and team from other teams on the lessons page.")
+
+    @field_validator("frictions")
+    @classmethod
+    def _once(cls, v):
+        if len(set(v)) != len(v):
+            raise ValueError("name each friction at most once")
+        return v
+
+
+class LessonOut(BaseModel):
+    """A lesson as the reader may see it: ``author``, ``team`` and ``plan_id`` are null for an anonymous author
+    of another team."""
+
+    id: int
+    outcome: str
+    use_case: str
+    backlog_ref: str
+    metric_name: str
+    cohort: str
+    what_worked: str
+    what_blocked: str
+    frictions: list[str]
+    would_again: str
+    anonymous: bool
+    author: str | None
+    team: str | None
+    plan_id: int | None
+    updated_at: dt.datetime
+
+
+class TokenOut(BaseModel):
+    plan_id: int
+    configured: bool
+    created_at: dt.datetime | None
+    rotated_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+class TokenSecretOut(TokenOut):
+    token: str = Field(description="Shown this once: only its SHA-256 is stored. Send it as "
+                                   "'Authorization: Bearer <token>' to POST /api/plans/{id}/metric.")
 
 
 class CheckInOut(BaseModel):
@@ -230,14 +342,17 @@ class PlanOut(BaseModel):
     metric_name: str
     unit: str
     baseline_value: float | None
+    baseline_method: str = ""
     target_value: float | None
     planned_ship_date: dt.date
+    cycle: int = 1
     status: str
     blocker: str | None
     checkins_due: list[int]
     overdue: bool
     shipped: ShippedOut | None = Field(description="Self-reported by the participant.")
     verified: VerifiedOut | None = Field(None, description="Verified by a production deployment (the plan's webhook).")
+    adoption: AdoptionOut | None = Field(None, description="Fourteen days after shipping: still used?")
 
 
 class ErrorBody(BaseModel):

@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 from shiplab.tracker import rules
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
-from shiplab.tracker.models import (MAX_ID, CheckIn, Cohort, CohortMember, Deployment, Person, Reminder, ShipPlan,
+from shiplab.tracker.models import (CLOSED_STATUSES, MAX_ID, CheckIn, Cohort, CohortMember, Deployment, Person, Reminder, ShipPlan,
                                     Shipped, VerifiedShip)
-from shiplab.tracker.schemas import (CheckInIn, CheckInOut, DeploymentOut, PlanIn, PlanOut, ShippedIn, ShippedOut,
+from shiplab.tracker.schemas import (AdoptionOut, CheckInIn, CheckInOut, DeploymentOut, PlanIn, PlanOut, ShippedIn, ShippedOut,
                                      VerifiedOut)
 
 BASES = ("both", "verified")  # what the figures count as shipped (tracker.count_shipped)
@@ -179,15 +179,24 @@ def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | Non
     if len(cohorts) > 1 and data.cohort_id is None:
         names = ", ".join(f"{c.id} ({c.name})" for c in cohorts)
         raise TrackerError(400, "which_cohort", f"you are in several cohorts; send cohort_id, one of {names}.")
-    _check_planned_date(cohorts[0], data)
-    plan = ShipPlan(cohort_id=cohorts[0].id, person_id=person.id, **fields)
+    cohort = cohorts[0]
+    _check_planned_date(cohort, data)
+    earlier = list(session.scalars(select(ShipPlan).where(ShipPlan.cohort_id == cohort.id,
+                                                          ShipPlan.person_id == person.id).order_by(ShipPlan.cycle)))
+    still_open = [p for p in earlier if p.status not in CLOSED_STATUSES]
+    if still_open:
+        raise TrackerError(409, "plan_exists", f"your ship plan {still_open[0].id} in {cohort.name} is still open; "
+                                               "change that one instead of making a second. Your next plan opens "
+                                               "once it has shipped or been stopped (killed).")
+    plan = ShipPlan(cohort_id=cohort.id, person_id=person.id, cycle=earlier[-1].cycle + 1 if earlier else 1,
+                    **fields)
     session.add(plan)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise TrackerError(409, "plan_exists", "you already have a ship plan in this cohort; change that one "
-                                               "instead of making a second.") from None
+        raise TrackerError(409, "plan_exists", "another request made your next ship plan a moment ago; reload "
+                                               "and change that one.") from None
     return plan
 
 
@@ -206,6 +215,12 @@ def _check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, no
     plan = _owned(session, user, plan_id)
     if plan.shipped is not None:
         raise TrackerError(409, "already_shipped", "this plan has shipped; there is nothing left to check in.")
+    later = session.scalar(select(ShipPlan.id).where(ShipPlan.cohort_id == plan.cohort_id,
+                                                     ShipPlan.person_id == plan.person_id,
+                                                     ShipPlan.cycle > plan.cycle).limit(1))
+    if later is not None:
+        raise TrackerError(409, "next_cycle_open", f"this plan was followed by your next plan ({later}); check in "
+                                                   "on that one.")
     row = CheckIn(plan_id=plan.id, at=now, status=data.status, blocker=data.blocker, note=data.note,
                   evidence_url=data.evidence_url)
     plan.status, plan.blocker, plan.last_checkin_at = data.status, data.blocker, now
@@ -266,7 +281,7 @@ def plan_facts(plan: ShipPlan) -> rules.PlanFacts:
     return rules.PlanFacts(plan.id, plan.person.username, plan.person.team, cohort_facts(plan.cohort),
                            plan.planned_ship_date, plan.status, plan.blocker, plan.last_checkin_at,
                            s.shipped_on if s else None, plan.baseline_value, plan.target_value,
-                           s.after_value if s else None)
+                           s.after_value if s else None, plan.backlog_ref, plan.metric_name, plan.cycle)
 
 
 def verified_out(plan: ShipPlan, f: rules.PlanFacts, now: dt.datetime) -> VerifiedOut | None:
@@ -291,14 +306,21 @@ def plan_out(plan: ShipPlan, now: dt.datetime) -> PlanOut:
     s = plan.shipped
     return PlanOut(id=plan.id, username=f.username, team=f.team, cohort=plan.cohort.name, use_case=plan.use_case,
                    backlog_ref=plan.backlog_ref, metric_name=plan.metric_name, unit=plan.unit,
-                   baseline_value=plan.baseline_value, target_value=plan.target_value,
+                   baseline_value=plan.baseline_value, baseline_method=plan.baseline_method,
+                   target_value=plan.target_value, cycle=plan.cycle,
                    planned_ship_date=plan.planned_ship_date, status=plan.status, blocker=plan.blocker,
                    checkins_due=list(rules.checkins_due(f, now)), overdue=rules.is_overdue(f, now),
                    shipped=None if s is None else ShippedOut(
                        shipped_on=s.shipped_on, day=rules.days_to_ship(f),
                        within_60_days=rules.shipped_within(f, now=now),
                        evidence_url=s.evidence_url, after_value=s.after_value),
-                   verified=verified_out(plan, f, now))
+                   verified=verified_out(plan, f, now), adoption=adoption_out(plan))
+
+
+def adoption_out(plan: ShipPlan) -> AdoptionOut | None:
+    a = plan.adoption
+    return None if a is None else AdoptionOut(outcome=a.outcome, note=a.note, evidence_value=a.evidence_value,
+                                              answered_at=a.answered_at)
 
 
 def checkin_out(c: CheckIn) -> CheckInOut:
@@ -314,7 +336,8 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
     q = (select(ShipPlan.id, Person.username, Person.team, Cohort.id, Cohort.name, Cohort.workshop_end,
                 Cohort.timezone, Cohort.workshop_start, ShipPlan.planned_ship_date, ShipPlan.status, ShipPlan.blocker,
                 ShipPlan.last_checkin_at, Shipped.shipped_on, ShipPlan.baseline_value, ShipPlan.target_value,
-                Shipped.after_value, ShipPlan.backlog_ref, ShipPlan.metric_name, VerifiedShip.verified_at)
+                Shipped.after_value, ShipPlan.backlog_ref, ShipPlan.metric_name, VerifiedShip.verified_at,
+                ShipPlan.cycle)
          .select_from(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
          .join(Cohort, Cohort.id == ShipPlan.cohort_id).outerjoin(Shipped, Shipped.plan_id == ShipPlan.id)
          .outerjoin(VerifiedShip, VerifiedShip.plan_id == ShipPlan.id)
@@ -328,13 +351,13 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
     cohorts: dict[int, rules.CohortFacts] = {}
     out = []
     for (pid, username, pteam, cid, cname, cend, ctz, cstart, planned, status, blocker, last, shipped_on, base,
-         target, after, ref, metric, verified_at) in session.execute(q):
+         target, after, ref, metric, verified_at, cycle) in session.execute(q):
         c = cohorts.get(cid) or cohorts.setdefault(cid, rules.CohortFacts(cid, cname, cend, ctz, cstart))
         if verified_at is not None or basis == "verified":
             verified_on = None if verified_at is None else rules.local_date(c, verified_at)
             shipped_on = verified_on if basis == "verified" or shipped_on is None else min(shipped_on, verified_on)
         out.append(rules.PlanFacts(pid, username, pteam, c, planned, status, blocker, last, shipped_on, base,
-                                   target, after, ref, metric))
+                                   target, after, ref, metric, cycle))
     return out
 
 
