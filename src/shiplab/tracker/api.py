@@ -100,10 +100,18 @@ def create_shipped(plan_id: int, data: ShippedIn, user: HubUser = WRITER, sessio
             description="`left_out` names, by reason, the plans whose stored ship date (the whole plan) or metric "
                         "values (their change) cannot be right and are left out of the figures. `shipping` shows "
                         "verified and self-reported shipping apart; `shipping.counts` says which the figures count "
-                        "(`both`, or `verified` only: the `tracker.count_shipped` setting).")
+                        "(`both`, or `verified` only: the `tracker.count_shipped` setting). The 60-day figures count "
+                        "each person's first plan of a cohort; `outcomes` (every plan) has adoption at 14 days after "
+                        "shipping, the median metric change 30 and 60 days after shipping, and the cycles: plans per "
+                        "person and the median days from one ship to the next.")
 def figures(request: Request, cohort: NameFilter = None, team: NameFilter = None, user: HubUser = USER,
             session: Session = DB, now: dt.datetime = NOW) -> dict:
     figs = request.app.state.facts.figures(session, user, now, cohort=cohort or None, team=team or None)[1]
     split = service.shipping_split(request.app.state.facts, session, user, now, cohort=cohort or None,
                                    team=team or None)
-    return {"as_of": now.isoformat(), **figs.as_dict(), "shipping": split}
+    from shiplab.tracker.metrics import outcomes_for
+    from shiplab.tracker.outcomes import outcome_figures
+
+    plans = request.app.state.facts.get(session, user, cohort=cohort or None, team=team or None)
+    return {"as_of": now.isoformat(), **figs.as_dict(), "shipping": split,
+            "outcomes": outcome_figures(outcomes_for(session, plans, now)).as_dict()}

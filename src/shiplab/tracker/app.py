@@ -9,7 +9,8 @@ Under the hub, :mod:`shiplab.tracker.__main__` builds it with :class:`~shiplab.t
 and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: ``/login`` and ``/oauth_callback`` from
 :func:`shiplab.hub.webservice.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
 ``/api/openapi.json``; its HTML reference at ``/api/docs``, drawn by :mod:`.apidocs` with nothing from a CDN),
-deployment webhooks and their secrets in :mod:`.webhook_routes`.
+deployment webhooks and their secrets in :mod:`.webhook_routes`, the metric over time, adoption, retrospectives and
+the lessons page in :mod:`.outcome_routes`.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     ``model_use`` (a :class:`~shiplab.tracker.modeluse.ModelUse`) defaults to the gateway at
     ``settings.gateway_url``, read with the hub token the hub gave this service; None without a gateway.
     """
-    from shiplab.tracker import api, apidocs, pages, reminders, webhook_routes
+    from shiplab.tracker import api, apidocs, outcome_routes, pages, reminders, webhook_routes
     from shiplab.tracker.webhooks import WebhookKey
     from shiplab.tracker.roster_sync import RosterFollower
 
@@ -122,6 +123,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(webhook_routes.router)
+    app.include_router(outcome_routes.router)  # metric over time, adoption, retrospectives, lessons
     app.include_router(apidocs.router)  # /api/docs, drawn here: no CDN
     return app
 

@@ -65,6 +65,7 @@ class PersonRow:
     due: tuple[int, ...]
     overdue: bool
     checkin_overdue: bool
+    cycle: int = 1
 
 
 def people_rows(plans: list[rules.PlanFacts], names: dict[str, str], now: dt.datetime,
@@ -75,8 +76,8 @@ def people_rows(plans: list[rules.PlanFacts], names: dict[str, str], now: dt.dat
         last = rules.local_date(p.cohort, p.last_checkin_at) if p.last_checkin_at else None
         rows.append(PersonRow(p.id, p.username, names.get(p.username, ""), p.team, p.cohort.name,
                               "shipped" if p.shipped_on else p.status, p.planned_ship_date, last, rules.days_to_ship(p),
-                              rules.checkins_due(p, now), rules.is_overdue(p, now), p.id in late))
-    return sorted(rows, key=lambda r: (not (r.overdue or r.checkin_overdue), r.cohort, r.username))
+                              rules.checkins_due(p, now), rules.is_overdue(p, now), p.id in late, p.cycle))
+    return sorted(rows, key=lambda r: (not (r.overdue or r.checkin_overdue), r.cohort, r.username, r.cycle))
 
 
 def full_names(session: Session, usernames: set[str]) -> dict[str, str]:

@@ -15,14 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from shiplab.tracker import charts, rules, service, webhooks
+from shiplab.tracker import charts, lessons, metrics, rules, service, webhooks
 from shiplab.tracker import dashboard as board
 from shiplab.tracker.deployments import deployments_of
 from shiplab.tracker.app import DB, NOW, USER
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.export import plans_csv
-from shiplab.tracker.models import BLOCKERS, MAX_ID, Cohort, STATUSES
+from shiplab.tracker.models import BLOCKERS, CLOSED_STATUSES, MAX_ID, Cohort, STATUSES
+from shiplab.tracker.outcomes import outcome_figures
 from shiplab.tracker.schemas import CheckInIn, NameFilter, PlanIn, ShippedIn
 
 router = APIRouter(include_in_schema=False)
@@ -111,20 +112,36 @@ def my_plan(request: Request, user: HubUser = USER, session: Session = DB, now: 
     return _plan_page(request, user, session, now)
 
 
+def after_shipping(session: Session, plan, readings, now: dt.datetime) -> dict:
+    """What the plan page shows after shipping: the metric chart and readings, the token, adoption, retrospective."""
+    shipped_on = metrics.shipped_on(plan)
+    opens = metrics.adoption_opens(plan)
+    today = rules.local_date(service.cohort_facts(plan.cohort), now)
+    return {"readings": readings[-30:][::-1], "reading_count": len(readings),
+            "chart": charts.metric_series([(r.measured_on, r.value) for r in readings], plan.baseline_value,
+                                          plan.target_value, shipped_on, plan.metric_name, plan.unit),
+            "token": metrics.token_of(session, plan.id), "adoption_opens": opens,
+            "adoption_asked": opens is not None and today >= opens, "retro": lessons.retro_of(session, plan.id),
+            "closed": plan.status in CLOSED_STATUSES or shipped_on is not None}
+
+
 def _plan_page(request: Request, user: HubUser, session: Session, now: dt.datetime,
                retry: dict | None = None) -> Response:
     """The participant's page; ``retry`` (form, key, errors, values): a form shown again with its problems (422)."""
     service.require_role(user, "participant")
     plans = service.my_plans(session, user)
-    planned = {p.cohort_id for p in plans}
-    open_cohorts = [c for c in service.my_cohorts(session, user) if c.id not in planned]
+    still_open = {p.cohort_id for p in plans if p.status not in CLOSED_STATUSES}
+    open_cohorts = [c for c in service.my_cohorts(session, user) if c.id not in still_open]
+    cycles = {c.id: 1 + sum(1 for p in plans if p.cohort_id == c.id) for c in open_cohorts}
     base_url = request.app.state.settings.base_url
+    series = metrics.readings_of(session, [p.id for p in plans])
     views = [{"plan": p, "out": service.plan_out(p, now), "history": service.checkins_of(session, p),
               "hook": webhooks.webhook_of(session, p.id), "hook_url": webhooks.hook_url(base_url, p.id),
-              "deployments": deployments_of(session, p, limit=20)} for p in plans]
+              "deployments": deployments_of(session, p, limit=20), **after_shipping(session, p, series[p.id], now)}
+             for p in reversed(plans)]  # the newest cycle first
     day60 = {c.id: rules.day_date(service.cohort_facts(c), rules.WINDOW_DAYS) for c in open_cohorts}
     return render(request, user, "plan.html", status=422 if retry else 200, views=views, open_cohorts=open_cohorts,
-                  day60=day60, production=request.app.state.settings.production_environments,
+                  day60=day60, cycles=cycles, production=request.app.state.settings.production_environments,
                   retry=retry or {"form": "", "key": None, "errors": {}, "values": {}})
 
 
@@ -169,9 +186,10 @@ async def shipped(plan_id: int, request: Request, user: HubUser = USER, session:
 def plan_detail(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
                 now: dt.datetime = NOW):
     plan = service.get_plan(session, user, plan_id)
+    extra = after_shipping(session, plan, metrics.readings_of(session, [plan.id])[plan.id], now)
     return render(request, user, "plan_detail.html", plan=plan, out=service.plan_out(plan, now),
                   history=service.checkins_of(session, plan), deployments=deployments_of(session, plan, limit=20),
-                  hook=webhooks.webhook_of(session, plan.id))
+                  hook=webhooks.webhook_of(session, plan.id), v=extra)
 
 
 @router.get("/dashboard")
@@ -208,7 +226,8 @@ def dashboard(request: Request, cohort: NameFilter = None, team: NameFilter = No
                   bars=charts.team_bars(figs), curve=charts.shipped_curve(figs.shipped_by_day, figs.eligible),
                   reminders=service.reminder_summary(session, user), left_out=figs.left_out,
                   left_out_labels=rules.LEFT_OUT,
-                  split=service.shipping_split(cache, session, user, now, cohort=name, team=team or None))
+                  split=service.shipping_split(cache, session, user, now, cohort=name, team=team or None),
+                  outcomes=outcome_figures(metrics.outcomes_for(session, shown, now)))
 
 
 @router.get("/cohorts")
