@@ -1,0 +1,145 @@
+"""After shipping, through the real app: the metric over time (owner and plan token), adoption at 14 days, the next
+cycle, the baseline a plan needs, and the dashboard's figures of all of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from sqlalchemy import select
+
+from shiplab.tracker.models import PlanToken
+from trackerkit import PLAN, UTC, browser, csrf_of, make_plan, token
+
+
+def ship(client, who: str, pid: int, **extra) -> None:
+    r = client.post(f"/api/plans/{pid}/shipped", json={"evidence_url": "https://git.example/r/1", **extra},
+                    headers=token(who))
+    assert r.status_code == 201, r.text
+
+
+def test_a_plan_without_its_baseline_or_method_is_refused_with_what_to_add(client):
+    """Is a plan with no baseline, or no word on how it was measured, refused with a 422 naming the field and
+    saying what to write — by the API and by the page's form?"""
+    body = {k: v for k, v in PLAN.items() if k not in ("baseline_value", "baseline_method")}
+    r = client.post("/api/plans", json=body, headers=token("anna"))
+    msg = r.json()["error"]["message"]
+    assert r.status_code == 422 and "baseline_value: a plan needs its baseline" in msg
+    assert "baseline_method: say how the baseline was measured" in msg
+    r = client.post("/api/plans", json={**PLAN, "baseline_method": "  measured "}, headers=token("anna"))
+    assert r.status_code == 422 and "baseline_method" in r.json()["error"]["message"]
+    browser(client, "anna")
+    form = {k: str(v) for k, v in PLAN.items() if k != "baseline_method"}
+    r = client.post("/plan", data={"_csrf": csrf_of(client, "/plan"), **form, "cohort_id": "1"})
+    assert r.status_code == 422 and 'data-field="baseline_method"' in r.text
+
+
+def test_values_over_time_from_the_owner_and_the_service_token(client, clock, app):
+    """Does the owner post a value, does the production service post one with the plan token (shown once, stored
+    only as its SHA-256), and are a rotated token, another plan's token and an unknown token refused (401)?"""
+    pid, other = make_plan(client, "anna"), make_plan(client, "ben")
+    r = client.post(f"/api/plans/{pid}/metric", json={"value": 28, "measured_on": "2026-03-30"}, headers=token("anna"))
+    assert r.status_code == 201 and r.json()["source"] == "participant"
+    r = client.post(f"/api/plans/{pid}/metric-token", headers=token("anna"))
+    assert r.status_code == 201 and r.headers["cache-control"] == "no-store"
+    secret = r.json()["token"]
+    assert secret.startswith("shm_") and len(secret) > 40
+    with app.state.sessions() as s:
+        stored = s.scalar(select(PlanToken.token_sha256).where(PlanToken.plan_id == pid))
+    assert stored == hashlib.sha256(secret.encode()).hexdigest() and secret not in stored
+    assert "token" not in client.get(f"/api/plans/{pid}/metric-token", headers=token("marta")).json()
+    service = {"Authorization": f"Bearer {secret}"}
+    r = client.post(f"/api/plans/{pid}/metric", json={"value": 24.5, "note": "daily median"}, headers=service)
+    assert r.status_code == 201 and r.json()["source"] == "service" and r.json()["measured_on"] == "2026-04-01"
+    assert client.post(f"/api/plans/{other}/metric", json={"value": 1}, headers=service).status_code == 401
+    assert client.post(f"/api/plans/{pid}/metric", json={"value": 1},
+                       headers={"Authorization": "Bearer shm_" + "x" * 43}).status_code == 401
+    assert client.get(f"/api/plans/{pid}/metric", headers=service).status_code == 401  # it reads nothing
+    assert client.post(f"/api/plans/{pid}/metric-token", headers=token("anna")).status_code == 409
+    r = client.post(f"/api/plans/{pid}/metric-token/rotate", headers=token("anna"))
+    assert r.status_code == 200 and r.json()["token"] != secret
+    r = client.post(f"/api/plans/{pid}/metric", json={"value": 1}, headers=service)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "bad_plan_token"
+    assert client.post(f"/api/plans/{pid}/metric-token/rotate", headers=token("ben")).status_code == 404
+    values = [(m["measured_on"], m["value"]) for m in client.get(f"/api/plans/{pid}/metric",
+                                                                 headers=token("marta")).json()]
+    assert values == [("2026-03-30", 28.0), ("2026-04-01", 24.5)]
+    assert client.get(f"/api/plans/{pid}/metric", headers=token("ben")).status_code == 404
+
+
+def test_hostile_metric_values_and_dates_are_refused_with_the_field(client):
+    """Are NaN-like, huge (1e300, 1e400), non-numeric and far-dated readings refused with a 422 that names the
+    field, and a NUL in the note too?"""
+    pid = make_plan(client, "anna")
+    h = {**token("anna"), "content-type": "application/json"}
+    for body, field in (('{"value": 1e300}', "value"), ('{"value": 1e400}', "value"), ('{"value": "NaN"}', "value"),
+                        ('{"value": 5, "measured_on": "9999-12-31"}', "measured_on"),
+                        ('{"value": 5, "measured_on": "2020-01-01"}', "measured_on"),
+                        ('{"value": 5, "note": "a\\u0000b"}', "note")):
+        r = client.post(f"/api/plans/{pid}/metric", content=body, headers=h)
+        assert r.status_code == 422 and field in r.json()["error"]["message"], (body, r.text)
+    assert client.get(f"/api/plans/{pid}/metric", headers=token("anna")).json() == []
+
+
+def test_the_plan_page_draws_baseline_target_and_the_series(client, clock):
+    """Does the plan page (and the manager's view of it) draw an SVG with the baseline, target, ship date and the
+    readings, with nothing from a CDN?"""
+    pid = make_plan(client, "anna")
+    for day, value in (("2026-03-30", 29), ("2026-04-01", 22)):
+        client.post(f"/api/plans/{pid}/metric", json={"value": value, "measured_on": day}, headers=token("anna"))
+    ship(client, "anna", pid, after_value=22)
+    for who, page in (("anna", "/plan"), ("marta", f"/plans/{pid}")):
+        html = browser(client, who).get(page).text
+        chart = re.search(r'<svg class="chart metric".*?</svg>', html, re.S).group(0)
+        assert "baseline 30" in chart and "target 20" in chart and "shipped 2026-04-01" in chart
+        assert chart.count('class="point"') == 2 and "http" not in chart.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_adoption_is_asked_14_days_after_shipping_and_counted(client, clock):
+    """Is the adoption answer refused before day 14 after shipping, taken then (the metric as evidence, a reading
+    too), and counted on the dashboard and in /api/figures with the median change 30 days after shipping?"""
+    pid = make_plan(client, "anna")
+    ship(client, "anna", pid, shipped_on="2026-04-01", after_value=25)
+    r = client.post(f"/api/plans/{pid}/adoption", json={"outcome": "adopted"}, headers=token("anna"))
+    assert r.status_code == 409 and "2026-04-15" in r.json()["error"]["message"]
+    clock.now = dt.datetime(2026, 4, 15, 9, tzinfo=UTC)
+    r = client.post(f"/api/plans/{pid}/adoption", json={"outcome": "adopted", "evidence_value": 21,
+                                                        "note": "the team uses it daily"}, headers=token("anna"))
+    assert r.status_code == 200 and r.json()["outcome"] == "adopted"
+    clock.now = dt.datetime(2026, 5, 2, 9, tzinfo=UTC)
+    client.post(f"/api/plans/{pid}/metric", json={"value": 18, "measured_on": "2026-05-01"}, headers=token("anna"))
+    out = client.get("/api/figures", headers=token("marta")).json()["outcomes"]
+    assert out["adoption_14"] == {"due": 1, "adopted": 1, "went_back": 0, "unanswered": 0, "share_adopted": 1.0}
+    # 30 → 18 on day 30 after shipping: −40 %, toward the lower target
+    assert out["change_30"]["counted"] == 1 and out["change_30"]["median_change_pct"] == -40.0
+    assert out["change_30"]["median_toward_target_pct"] == 40.0 and out["change_60"]["due"] == 0
+    page = browser(client, "marta").get("/dashboard").text
+    assert "100%</b>adopted 14 days after shipping (1 adopted" in page
+    assert re.search(r'id="kpi-change-30"><b class="ok">40% toward', page)
+
+
+def test_a_next_plan_opens_after_a_ship_and_only_the_first_counts_in_60_days(client, clock):
+    """While anna's plan is open, is a second refused; once it shipped, is her next plan cycle 2, left out of the
+    60-day figure but counted in the cycles — with the days from one ship to the next?"""
+    first = make_plan(client, "anna")
+    r = client.post("/api/plans", json=PLAN, headers=token("anna"))
+    assert r.status_code == 409 and "still open" in r.json()["error"]["message"]
+    ship(client, "anna", first, shipped_on="2026-03-30")
+    second = make_plan(client, "anna", use_case="Route claims to the right team")
+    assert client.get(f"/api/plans/{second}", headers=token("anna")).json()["cycle"] == 2
+    r = client.post(f"/api/plans/{first}/checkins", json={"status": "building"}, headers=token("anna"))
+    assert r.status_code == 409
+    page = browser(client, "anna").get("/plan").text
+    assert page.index("(cycle 2)") < page.index(PLAN["use_case"])  # the newest cycle first
+    figs = client.get("/api/figures", headers=token("marta")).json()
+    assert figs["overall"]["plans"] == 1 and figs["overall"]["shipped"] == 1
+    clock.now = dt.datetime(2026, 4, 20, 9, tzinfo=UTC)
+    ship(client, "anna", second, shipped_on="2026-04-19")
+    third = make_plan(client, "anna", use_case="Answer status questions")
+    cycles = client.get("/api/figures", headers=token("marta")).json()["outcomes"]["cycles"]
+    assert cycles["plans"] == 3 and cycles["people"] == 1 and cycles["on_later_cycle"] == 1
+    assert cycles["median_days_ship_to_next_ship"] == 20 and cycles["most_plans"] == 3
+    assert client.get(f"/api/plans/{third}", headers=token("anna")).json()["cycle"] == 3
+    page = browser(client, "marta").get("/dashboard").text
+    assert re.search(r'id="kpi-next-ship"><b>20</b>median days from one ship to the next', page)
