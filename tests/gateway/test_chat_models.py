@@ -16,6 +16,8 @@ from shiplab.gateway.backends import CHAT_MODELS, ChatModelSpec, LocalLLM, _file
 from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.settings import REPO_ROOT
 
+from errorshape import assert_error
+
 from test_gateway_app import identify
 
 
@@ -76,7 +78,7 @@ def test_gateway_without_its_chat_model_still_embeds_and_says_why(tmp_path):
     client = TestClient(app)
     r = client.post("/v1/chat/completions", headers={"Authorization": "Bearer tok-anna"},
                     json={"messages": [{"role": "user", "content": "hi"}]})
-    assert r.status_code == 503 and r.json()["error"]["message"] == why
+    assert assert_error(r, 503, "no_model", shape="openai")["message"] == why
     health = client.get("/health").json()
     assert {k: health[k] for k in ("ok", "embeddings", "chat")} == {"ok": True, "embeddings": False, "chat": False}
 

@@ -19,6 +19,8 @@ from shiplab.gateway.queue import FairQueue
 from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.settings import REPO_ROOT
 
+from errorshape import assert_error
+
 from test_gateway_app import identify
 
 JOB_SECONDS = 1.0
@@ -149,8 +151,8 @@ def test_a_busy_gateway_says_the_queue_position_and_the_wait_at_once(served):
 
     ahead, (status, r), answered_in, (patient_status, patient) = asyncio.run(scenario())
     assert status == 503 and answered_in < 1.5, (status, answered_in)  # at once, not after the 3 s wait
-    error = r.json()["error"]
-    assert error["code"] == "busy" and error["queue_position"] == 4
+    error = assert_error(r, 503, "busy", shape="openai", extra=("queue_position", "expected_wait_s"))
+    assert error["queue_position"] == 4
     assert 2.0 < error["expected_wait_s"] <= 4.5, error
     assert "3 requests are ahead of yours" in error["message"]
     assert int(r.headers["retry-after"]) >= 1

@@ -13,6 +13,8 @@ from shiplab.gateway.backends import ExternalProvider, LocalEmbedder
 from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.settings import REPO_ROOT
 
+from errorshape import assert_error
+
 SECRET_KEY = "sk-test-never-leaks-0123456789"
 
 
@@ -70,9 +72,7 @@ def test_embeddings_openai_shape(gw):
 def test_no_token_401_and_error_shape(gw):
     """Is a request without a token refused with 401 in the one documented error shape?"""
     client, _, _ = gw
-    r = client.post("/v1/embeddings", json={"input": "x"})
-    assert r.status_code == 401
-    assert set(r.json()["error"]) == {"type", "code", "message"}
+    assert_error(client.post("/v1/embeddings", json={"input": "x"}), 401, "no_token", shape="openai")
 
 
 def test_personal_data_refused_for_a_provider_that_may_not_have_it(gw):
@@ -81,8 +81,7 @@ def test_personal_data_refused_for_a_provider_that_may_not_have_it(gw):
     r = client.post("/v1/chat/completions", headers=auth(), json={
         "model": "openai/gpt-test", "messages": [{"role": "user", "content": "Summarise: Anna Weber, IBAN "
                                                   "DE89 3704 0044 0532 0130 00, wants a refund"}]})
-    assert r.status_code == 403
-    assert "providers.openai.max_class=internal" in r.json()["error"]["message"]
+    assert_error(r, 403, "policy_refused", shape="openai", says="providers.openai.max_class=internal")
     assert providers["openai"].seen == []
     assert usage.summary()[0]["refused"] == 1
 
@@ -114,7 +113,7 @@ def test_budget_exhaustion_leaves_others_untouched(gw):
     for _ in range(5):
         assert client.post("/v1/embeddings", json={"input": "x"}, headers=auth()).status_code == 200
     r = client.post("/v1/embeddings", json={"input": "x"}, headers=auth())
-    assert r.status_code == 429 and "daily budget of 5 requests" in r.json()["error"]["message"]
+    assert_error(r, 429, "budget_exhausted", shape="openai", says="daily budget of 5 requests")
     assert client.post("/v1/embeddings", json={"input": "x"}, headers=auth("ben")).status_code == 200
 
 
@@ -135,17 +134,23 @@ def test_embeddings_and_chat_have_budgets_of_their_own(tmp_path, embedder):
         r = client.post("/v1/embeddings", json={"input": [chunk]}, headers=auth())
         if r.status_code == 429:
             break
-    assert r.status_code == 429 and "400 embedding tokens" in r.json()["error"]["message"]
+    assert_error(r, 429, "budget_exhausted", shape="openai", says="400 embedding tokens")
     r = client.post("/v1/chat/completions", json={**chat, "max_tokens": 60}, headers=auth())
-    assert r.status_code == 429 and "60 chat tokens" in r.json()["error"]["message"]
+    assert_error(r, 429, "budget_exhausted", shape="openai", says="60 chat tokens")
 
 
-@pytest.mark.parametrize("body", [{"input": 5}, {"input": []}, {"input": [1, 2]}, "not an object"])
-def test_bad_input_is_400(gw, body):
-    """Is malformed input answered with 400 and a sentence, not a crash?"""
+@pytest.mark.parametrize("body, param, says", [
+    ({"input": 5}, "input", "'input' must be a string or a non-empty list of strings"),
+    ({"input": []}, "input", "'input' must be a string or a non-empty list of strings"),
+    ({"input": [1, 2]}, "input", "'input' must be a string or a non-empty list of strings"),
+    ({"input": ["x"] * 2049}, "input", "at most 2,048 texts per request"),
+    ({}, "input", "input: Field required"),
+    ("not an object", None, "request: Input should be a valid dictionary")])
+def test_bad_input_is_400(gw, body, param, says):
+    """Is malformed input answered with 400 in OpenAI's shape, naming the field and what was wrong, not a crash?"""
     client, _, _ = gw
     r = client.post("/v1/embeddings", json=body, headers=auth())
-    assert r.status_code == 400 and r.json()["error"]["message"]
+    assert_error(r, 400, "invalid_input", shape="openai", param=param, says=says)
 
 
 def test_provider_key_never_in_responses_or_logs(gw, caplog):
@@ -190,9 +195,8 @@ def test_a_model_the_gateway_does_not_serve_is_named_not_swapped(tmp_path, embed
                                    Budget(tokens_per_day=2000, requests_per_day=5), identify))
     r = client.post("/v1/chat/completions", headers=auth(), json={
         "model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hello"}]})
-    assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found"
-    assert "local (gemma-3-270m)" in r.json()["error"]["message"]
-    assert "azure-openai-eu/gpt-test" in r.json()["error"]["message"]
+    error = assert_error(r, 404, "model_not_found", shape="openai", param="model", says="local (gemma-3-270m)")
+    assert "azure-openai-eu/gpt-test" in error["message"]
     assert usage.summary() == [] and providers["azure-openai-eu"].seen == []
     r = client.post("/v1/chat/completions", headers=auth(), json={
         "model": "gpt-3.5-turbo", "messages": [{"role": "user", "content": "hello"}]})

@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 
+from errorshape import assert_error, assert_error_page
 from hubharness import TEST_PREFIX, TEST_ROSTER, start_hub
 
 pytestmark = pytest.mark.slow
@@ -84,12 +85,13 @@ def test_participant_uses_local_models_with_its_hub_token(gw_hub):
 
 
 def test_no_or_bad_token_is_refused(gw_hub):
-    """Is the gateway closed to requests without a valid hub token?"""
+    """Is the gateway closed to requests without a hub token (401 no_token) and with one the hub does not know
+    (401 bad_token), in OpenAI's error shape?"""
     url = f"{gw_hub.url}/services/gateway/v1"
-    assert httpx.post(f"{url}/embeddings", json={"input": "x"}, timeout=30).status_code in (401, 403)
+    assert_error(httpx.post(f"{url}/embeddings", json={"input": "x"}, timeout=30), 401, "no_token", shape="openai")
     r = httpx.post(f"{url}/embeddings", json={"input": "x"}, headers={"Authorization": "Bearer not-a-token"},
                    timeout=30)
-    assert r.status_code in (401, 403)
+    assert_error(r, 401, "bad_token", shape="openai")
     assert "not-a-token" not in r.text
 
 
@@ -114,11 +116,11 @@ def test_instructors_see_everyones_usage_participants_get_403(gw_hub):
     assert report["budget"]["requests_per_day"] == 50
 
     ben = gw_hub.login("qa-ben")
-    page = ben.get(f"{url}/instructor/usage", follow_redirects=True)
-    assert page.status_code == 403 and "not in the &#x27;instructors&#x27; group" in page.text and "qa-anna" not in page.text
-    r = ben.get(f"{url}/instructor/usage.json")
-    assert r.status_code == 403 and "participants" not in r.json()
-    assert httpx.get(f"{url}/instructor/usage.json", timeout=30).status_code == 401
+    page = ben.get(f"{url}/instructor/usage", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert_error_page(page, 403, "not_an_instructor", says="not in the &#39;instructors&#39; group")
+    assert "qa-anna" not in page.text
+    assert_error(ben.get(f"{url}/instructor/usage.json"), 403, "not_an_instructor")
+    assert_error(httpx.get(f"{url}/instructor/usage.json", timeout=30), 401, "no_token")
 
 
 def test_the_tracker_shows_instructors_each_participants_model_use(gw_hub):

@@ -20,6 +20,8 @@ from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.rag.llm import GatewayChatModel, LLMError, chat_model
 from shiplab.settings import REPO_ROOT
 
+from errorshape import assert_error
+
 from test_gateway_app import RecordingProvider, identify
 
 pytestmark = pytest.mark.slow
@@ -94,7 +96,7 @@ def test_stop_sequences_are_honoured(gateway):
     assert cut not in short and full.startswith(short) and len(short) < len(full)
     bad = httpx.post(f"{url}/chat/completions", json={**body, "stop": [1]}, timeout=30,
                      headers={"Authorization": "Bearer tok-anna"})
-    assert bad.status_code == 400 and "'stop'" in bad.json()["error"]["message"]
+    assert_error(bad, 400, "invalid_input", shape="openai", param="stop", says="'stop' must be a string")
 
 
 def test_unreachable_gateway_is_a_clear_error():

@@ -12,6 +12,8 @@ from shiplab.gateway.app import Backends, create_app
 from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.settings import REPO_ROOT
 
+from errorshape import assert_error
+
 from test_instructor_view import TokenViewers, identify_all
 from test_small_model_defaults import RecordingLLM
 
@@ -50,8 +52,7 @@ def test_a_browser_without_a_session_is_sent_to_log_in(client):
     for path in ("/", "/usage"):
         r = client.get(path, headers=HTML, follow_redirects=False)
         assert r.status_code == 302 and r.headers["location"] == f"/hub/login?next={path}", (path, r.headers)
-    r = client.get("/usage")
-    assert r.status_code == 401 and r.json()["error"]["code"] == "no_token"
+    assert_error(client.get("/usage"), 401, "no_token")
 
 
 def test_usage_is_a_page_for_a_browser_and_json_for_a_token(client):
@@ -85,6 +86,6 @@ def test_the_instructors_403_page_links_to_pages_that_exist(client):
 
 def test_an_unknown_address_says_where_things_are(client):
     """Is an unknown path answered in the gateway's error shape, naming its endpoints and its page?"""
-    r = client.get("/v2/whatever", headers=auth("anna"))
-    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-    assert "/v1/chat/completions" in r.json()["error"]["message"]
+    assert_error(client.get("/v2/whatever", headers=auth("anna")), 404, "not_found", says="/v1/chat/completions")
+    assert_error(client.get("/v1/whatever", headers=auth("anna")), 404, "not_found", shape="openai",
+                 says="/v1/chat/completions")

@@ -14,6 +14,8 @@ from shiplab.gateway.backends import LocalLLM, chat_prompt
 from shiplab.gateway.usage import Budget, UsageLog
 from shiplab.settings import REPO_ROOT
 
+from errorshape import assert_error
+
 from test_gateway_app import identify
 
 
@@ -45,7 +47,8 @@ def test_a_request_without_max_tokens_gets_the_small_model_default(tmp_path):
     assert client.post("/v1/chat/completions", json=hello, headers=auth).status_code == 200
     assert client.post("/v1/chat/completions", json={**hello, "max_tokens": 50_000}, headers=auth).status_code == 200
     r = client.post("/v1/chat/completions", json={**hello, "max_tokens": -3}, headers=auth)
-    assert r.status_code == 400 and "max_tokens" in r.json()["error"]["message"]
+    assert_error(r, 400, "invalid_input", shape="openai", param="max_tokens",
+                 says="max_tokens: Input should be greater than or equal to 0")
     assert llm.asked == [DEFAULT_MAX_TOKENS, 1024] and DEFAULT_MAX_TOKENS <= 128
 
 

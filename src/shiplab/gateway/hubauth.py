@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from fastapi import Request
 from jupyterhub.services.auth import HubAuth
 
-from shiplab.gateway.app import GatewayError
+from shiplab.gateway.errors import GatewayError
+from shiplab.gateway.instructors import Viewer
 from shiplab.hub.webservice import HubLogin, LoginTexts, bearer_token
 
 LOGIN_TEXTS = LoginTexts(noun="model gateway", no_access="the hub has not given {name} access to the model gateway.")
@@ -29,11 +33,6 @@ def hub_identify(hub_auth: HubAuth):
     return identify
 
 
-def _refusal(status: int, code: str, message: str, *, log_message: str | None = None) -> GatewayError:
-    """The shared login's refusals as the gateway's errors (which carry no detail for the log)."""
-    return GatewayError(status, code, message)
-
-
 class HubViewers:
     """Who opens the instructors' usage view (:mod:`shiplab.gateway.instructors`), checked with the hub.
 
@@ -46,11 +45,9 @@ class HubViewers:
 
     def __init__(self, hub_auth, key: bytes, prefix: str = "/"):
         self.identity = HubLogin(hub_auth, key, prefix, texts=LOGIN_TEXTS, session_purpose="session",
-                                 state_purpose="oauth-state", error=_refusal)
+                                 state_purpose="oauth-state", error=GatewayError)
 
     async def viewer(self, request: Request):
-        from shiplab.gateway.instructors import Viewer
-
         service = await self._service(request)
         if service is not None:
             return service
@@ -59,8 +56,6 @@ class HubViewers:
 
     async def _service(self, request: Request):
         """The calling hub service, if the bearer token is a service's; None otherwise (users go the usual way)."""
-        from shiplab.gateway.instructors import Viewer
-
         token = bearer_token(request)
         if not token:
             return None
@@ -82,7 +77,4 @@ class HubViewers:
 def session_key(api_token: str) -> bytes:
     """The key that signs browser sessions: derived from the service's own hub token, so it survives restarts of
     the gateway and is known to nobody else."""
-    import hashlib
-    import hmac
-
     return hmac.new(api_token.encode(), b"shiplab-gateway-session", hashlib.sha256).digest()
