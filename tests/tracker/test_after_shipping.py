@@ -143,3 +143,68 @@ def test_a_next_plan_opens_after_a_ship_and_only_the_first_counts_in_60_days(cli
     assert client.get(f"/api/plans/{third}", headers=token("anna")).json()["cycle"] == 3
     page = browser(client, "marta").get("/dashboard").text
     assert re.search(r'id="kpi-next-ship"><b>20</b>median days from one ship to the next', page)
+
+
+class Outbox:
+    channel = "webhook"
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, msg) -> None:
+        self.sent.append((msg.username, msg.subject))
+
+
+def test_the_adoption_question_is_sent_once_14_days_after_shipping(client, clock, app):
+    """Is anna asked 'still used?' at 09:00 Berlin on day 14 after her ship date — not before, once only, and not
+    at all for a plan already answered?"""
+    from shiplab.tracker.reminders import run_due_reminders
+
+    pid = make_plan(client, "anna")
+    ship(client, "anna", pid, shipped_on="2026-04-01")
+    outbox = Outbox()
+
+    def run(now):
+        with app.state.sessions() as s:
+            return run_due_reminders(s, now, {"webhook": outbox})
+
+    run(dt.datetime(2026, 4, 15, 6, 59, tzinfo=UTC))  # 08:59 in Berlin
+    assert not [m for m in outbox.sent if "still used" in m[1]]
+    run(dt.datetime(2026, 4, 15, 7, 0, tzinfo=UTC))
+    run(dt.datetime(2026, 4, 16, 7, 0, tzinfo=UTC))
+    assert [m for m in outbox.sent if "still used" in m[1]] == [("anna", "Two weeks after shipping: is it still used?")]
+    ben = make_plan(client, "ben")
+    ship(client, "ben", ben, shipped_on="2026-04-01")
+    clock.now = dt.datetime(2026, 4, 15, 7, 30, tzinfo=UTC)
+    client.post(f"/api/plans/{ben}/adoption", json={"outcome": "went_back"}, headers=token("ben"))
+    run(dt.datetime(2026, 4, 15, 8, 0, tzinfo=UTC))
+    assert not [m for m in outbox.sent if m[0] == "ben" and "still used" in m[1]]
+
+
+def test_the_demo_shows_readings_adoption_lessons_and_next_cycles_once(app, client):
+    """Does the demo's earlier cohort come with readings, adoption answers, four lessons (one anonymous) and two
+    next cycles — made once, however often the demo is ensured?"""
+    from pathlib import Path
+
+    from shiplab.hub.roster import parse
+    from shiplab.tracker.demo import ensure_demo_data
+
+    roster = parse((Path(__file__).resolve().parents[2] / "hub_config" / "demo_roster.csv").read_text("utf-8"))
+    with app.state.sessions() as s:
+        ensure_demo_data(s, roster, today=dt.date(2026, 4, 1))
+        ensure_demo_data(s, roster, today=dt.date(2026, 4, 2))
+    manager = next(p.username for p in roster if p.role == "manager")
+    from shiplab.tracker.auth import StaticIdentity
+    from trackerkit import hub_user
+
+    app.state.identity = StaticIdentity({**app.state.identity.users, manager: hub_user(manager, "managers")})
+    figs = client.get("/api/figures?cohort=demo-earlier", headers=token(manager)).json()
+    out = figs["outcomes"]
+    assert (out["adoption_14"]["adopted"], out["adoption_14"]["went_back"], out["adoption_14"]["due"]) == (2, 1, 4)
+    assert out["change_30"]["counted"] == out["change_30"]["due"] == 2 and out["change_30"]["median_toward_target_pct"] > 0
+    assert out["cycles"]["on_later_cycle"] == 2 and out["cycles"]["median_days_ship_to_next_ship"] == 28
+    assert figs["overall"]["plans"] == 8  # the 60-day figure: first plans only
+    lessons = client.get("/api/lessons", headers=token("chloe")).json()  # portal: another team than Priya's
+    assert len(lessons) == 4 and [x["author"] for x in lessons if x["anonymous"]] == [None]
+    mine = client.get("/api/lessons", headers=token("anna")).json()  # claims: Priya's team
+    assert [x["author"] for x in mine if x["anonymous"]] == ["Priya (example)"]

@@ -10,7 +10,11 @@ inactive, so no reminder ever goes to them) managed by the roster's first manage
 by its instructors, with the stories a real cohort has — shipped early and late, blocked by two frictions, killed by
 decision, one overdue and silent since day 14. One of them, Omar's, is also *shipped — verified*: his team's GitHub
 deployments (staging on day 36, production on day 38) reached his plan's webhook (:func:`ensure_demo_deployment`,
-added to a demo database made before deployments existed too).
+added to a demo database made before deployments existed too). What happened after shipping is shown too
+(:func:`ensure_demo_outcomes`, also added to an older demo database): weekly readings of each shipped plan's metric,
+the 14-day adoption answers (Lena and Omar adopted, Priya's users went back to the old way, Jonas has not answered),
+retrospectives on the lessons page (Priya's anonymous, Elif's from a killed plan), and next cycles: Lena shipped a
+second plan on day 49, Elif opened her next one after stopping the first.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from sqlalchemy.orm import Session
 
 from shiplab.tracker import rules
 from shiplab.tracker.enrol import RosterPerson, ensure_cohort, ensure_people
-from shiplab.tracker.models import CheckIn, Cohort, CohortMember, Deployment, Person, ShipPlan, Shipped, VerifiedShip
+from shiplab.tracker.models import (Adoption, CheckIn, Cohort, CohortMember, Deployment, MetricReading, Person,
+                                    Retrospective, ShipPlan, Shipped, VerifiedShip)
 
 DEMO_COHORT = "demo"
 DEMO_COURSE = "shiplab-demo"
@@ -73,6 +78,7 @@ def ensure_demo_data(session: Session, roster: list[RosterPerson], today: dt.dat
     ensure_people(session, roster, cohort)
     ensure_earlier_cohort(session, roster, today)
     ensure_demo_deployment(session)
+    ensure_demo_outcomes(session, today)
     return cohort
 
 
@@ -154,3 +160,81 @@ def ensure_earlier_cohort(session: Session, roster: list[RosterPerson], today: d
             plan.status, plan.blocker, plan.last_checkin_at = "shipped", None, at(shipped_day)
     session.commit()
     return cohort
+
+
+# name → (adoption, note), retrospective (what worked, what blocked, frictions, would again, anonymous)
+OUTCOMES = {
+    "lena": (("adopted", "handlers use it on every new claim"),
+             ("Agreeing the extraction schema with two handlers before writing a prompt", "",
+              "", "yes", False)),
+    "omar": (("adopted", "misroutes stayed under 20 a week"),
+             ("Labelling 400 old claims first gave us a baseline and a test set", "The pilot team's queue changed",
+              "pilot_standards", "yes", False)),
+    "priya": (("went_back", "the portal team switched it off after a wrong answer"),
+              ("The gateway made the approval quick once governance saw it",
+               "Three chat tools, none approved; then no owner for wrong answers", "tool_sprawl,ownership", "maybe",
+               True)),
+    "elif": (None, ("Checking the vendor's roadmap early saved a quarter", "The vendor ships it next quarter",
+                    "", "no", False)),
+}
+BASELINE_METHODS = "median of 200 claims in the month before the workshop, from the ticket export"
+NEXT_CYCLES = (("lena", "Pre-fill the claim intake form for motor claims", "CLM-120", 10, 6, 49),
+               ("elif", "Summarise portal feedback for the product team", "CLM-121", 40, 20, None))
+
+
+def ensure_demo_outcomes(session: Session, today: dt.date) -> None:
+    """Readings, adoption answers, retrospectives and next cycles of the example cohort (made once)."""
+    cohort = session.scalar(select(Cohort).where(Cohort.name == EARLIER_COHORT))
+    if cohort is None:
+        return
+    plans = {p.person.username.removeprefix("demo-"): p for p in session.scalars(
+        select(ShipPlan).where(ShipPlan.cohort_id == cohort.id, ShipPlan.cycle == 1)).unique()}
+    if not plans or session.scalar(select(Retrospective.id).join(ShipPlan)
+                                   .where(ShipPlan.cohort_id == cohort.id).limit(1)) is not None:
+        return
+    facts = rules.CohortFacts(cohort.id, cohort.name, cohort.workshop_end, cohort.timezone)
+    examples = {e[0]: e for e in EXAMPLES}
+    for name, plan in plans.items():
+        if not plan.baseline_method:
+            plan.baseline_method = BASELINE_METHODS
+        _, _, _, _, base, target, after, _, _, shipped_day = examples[name]
+        if shipped_day is not None:  # weekly readings from the ship date, moving from after toward the end value
+            end = after if name != "priya" else base * 0.95  # Priya's users went back: the metric drifted back
+            day = shipped_day
+            while rules.day_date(facts, day) <= today:
+                k = min((day - shipped_day) / 60, 1.0)
+                value = round(after + (end - after) * k + ((day * 7) % 5 - 2) * abs(base - target) * 0.02, 2)
+                session.add(MetricReading(plan_id=plan.id, measured_on=rules.day_date(facts, day), value=value,
+                                          source="service" if name == VERIFIED_EXAMPLE else "participant",
+                                          note="weekly median", recorded_at=_at(facts, day, dt.time(18))))
+                day += 7
+        adoption, retro = OUTCOMES.get(name, (None, None))
+        if adoption and shipped_day is not None and rules.day_date(facts, shipped_day + 14) <= today:
+            session.add(Adoption(plan_id=plan.id, outcome=adoption[0], note=adoption[1],
+                                 answered_at=_at(facts, shipped_day + 14)))
+        if retro:
+            worked, blocked, frictions, again, anonymous = retro
+            when = _at(facts, (shipped_day or 33) + 1)
+            session.add(Retrospective(plan_id=plan.id, outcome="shipped" if shipped_day else "killed",
+                                      what_worked=worked, what_blocked=blocked, frictions=frictions,
+                                      would_again=again, anonymous=anonymous, created_at=when, updated_at=when))
+    for name, use_case, ref, base, target, shipped_day in NEXT_CYCLES:
+        first = plans.get(name)
+        if first is None:
+            continue
+        start = (first.shipped.shipped_on - cohort.workshop_end).days + 1 if first.shipped else 34
+        nxt = ShipPlan(cohort_id=cohort.id, person_id=first.person_id, cycle=2, use_case=use_case, backlog_ref=ref,
+                       metric_name=first.metric_name, unit=first.unit, baseline_value=base, target_value=target,
+                       baseline_method=BASELINE_METHODS, planned_ship_date=rules.day_date(facts, start + 30),
+                       created_at=_at(facts, start), status="building", last_checkin_at=_at(facts, start))
+        session.add(nxt)
+        session.flush()
+        session.add(CheckIn(plan_id=nxt.id, at=_at(facts, start), status="building", note="next cycle"))
+        if shipped_day is not None and rules.day_date(facts, shipped_day) <= today:
+            evidence = f"https://git.example/claims/releases/{ref.lower()}"
+            session.add(Shipped(plan_id=nxt.id, shipped_on=rules.day_date(facts, shipped_day), evidence_url=evidence,
+                                after_value=target + 1, recorded_at=_at(facts, shipped_day)))
+            session.add(CheckIn(plan_id=nxt.id, at=_at(facts, shipped_day), status="shipped", note="live",
+                                evidence_url=evidence))
+            nxt.status, nxt.last_checkin_at = "shipped", _at(facts, shipped_day)
+    session.commit()

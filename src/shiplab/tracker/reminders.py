@@ -10,6 +10,11 @@ How "once" holds, across restarts and several processes:
 3. After sending: ``sent`` (with ``sent_at``), or ``failed`` with the error and a next attempt after a backoff
    (1, 4, 16, 64 minutes; five attempts in all).
 
+**The adoption question** (:func:`run_adoption_reminders`, run with the check-ins): fourteen days after a plan
+shipped — self-reported or verified, whichever came first — at 09:00 in the cohort's time zone, its owner is asked
+whether it is still used (adopted, or went back to the old way), once per channel (``kind`` "adoption", ``due_day``
+14), by the same claim-then-send steps; answering removes a row not yet sent.
+
 A process that dies between claiming and finishing leaves a row in ``sending``; after :data:`LEASE` it is marked
 failed and *not* retried — it may have gone out, and a duplicate is worse than a gap the dashboard shows.
 Rows no longer needed (the participant checked in, the plan shipped or was killed) are removed before sending.
@@ -119,7 +124,8 @@ def _open_plans(session: Session) -> dict[int, tuple[ShipPlan, rules.PlanFacts]]
 
 
 def _create_rows(session: Session, plans, now: dt.datetime, channels) -> int:
-    existing = set(session.execute(select(Reminder.plan_id, Reminder.due_day, Reminder.channel)).all())
+    existing = set(session.execute(select(Reminder.plan_id, Reminder.due_day, Reminder.channel)
+                                   .where(Reminder.kind == "checkin")).all())
     created = 0
     for pid, (_plan, facts) in plans.items():
         due = rules.checkins_due(facts, now)
@@ -165,10 +171,18 @@ def run_due_reminders(session: Session, now: dt.datetime, senders: dict, base_ur
     ready = session.execute(
         select(Reminder.id, Reminder.plan_id, Reminder.due_day, Reminder.channel)
         .where(Reminder.status.in_(("pending", "failed")), Reminder.attempts < MAX_ATTEMPTS,
-               Reminder.next_attempt_at <= now).order_by(Reminder.id)).all()
+               Reminder.kind == "checkin", Reminder.next_attempt_at <= now).order_by(Reminder.id)).all()
+    _send(session, ready, now, senders, report,
+          lambda pid, day: plans.get(pid) is not None and day in rules.checkins_due(plans[pid][1], now),
+          lambda pid, day: message_for(plans[pid][0], day, base_url))
+    _adoption(session, now, senders, report, base_url)
+    return report
+
+
+def _send(session: Session, ready, now: dt.datetime, senders: dict, report: RunReport, needed, message) -> None:
+    """Claim each ready row (one process wins), send it, record the outcome; rows no longer ``needed`` go."""
     for rid, pid, day, channel in ready:
-        entry = plans.get(pid)
-        if entry is None or day not in rules.checkins_due(entry[1], now) or channel not in senders:
+        if not needed(pid, day) or channel not in senders:
             session.execute(delete(Reminder).where(Reminder.id == rid, Reminder.status != "sending"))
             session.commit()
             report.dropped += 1
@@ -182,7 +196,7 @@ def run_due_reminders(session: Session, now: dt.datetime, senders: dict, base_ur
             continue  # another process claimed it
         attempts = session.scalar(select(Reminder.attempts).where(Reminder.id == rid))
         try:
-            senders[channel].send(message_for(entry[0], day, base_url))
+            senders[channel].send(message(pid, day))
         except Exception as exc:  # any failure of the channel is recorded and retried later
             err = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("reminder %s (plan %s, day %s, %s) failed: %s", rid, pid, day, channel, err)
@@ -194,7 +208,54 @@ def run_due_reminders(session: Session, now: dt.datetime, senders: dict, base_ur
                 status="sent", sent_at=now, last_error=""))
             report.sent += 1
         session.commit()
-    return report
+
+
+def _adoption_due(session: Session, now: dt.datetime) -> dict[int, ShipPlan]:
+    """Shipped plans of active people, not answered yet, whose adoption question is due at ``now``."""
+    from shiplab.tracker import metrics
+
+    plans = session.scalars(select(ShipPlan).join(Person, Person.id == ShipPlan.person_id)
+                            .where(ShipPlan.status == "shipped", Person.active.is_(True))).unique()
+    due = {}
+    for p in plans:
+        opens = metrics.adoption_opens(p)
+        if p.adoption is None and opens is not None and \
+                rules.due_at(service.cohort_facts(p.cohort), (opens - p.cohort.workshop_end).days) <= now:
+            due[p.id] = p
+    return due
+
+
+def adoption_message(plan: ShipPlan, base_url: str) -> Message:
+    person: Person = plan.person
+    name = person.full_name or person.username
+    link = base_url.rstrip("/") + "/plan" if base_url else "the tracker"
+    text = (f"Hi {name},\n\ntwo weeks ago you shipped: {plan.use_case}\nIs it still used — adopted — or did people "
+            f"go back to the old way? Tell the tracker, with {plan.metric_name} now as evidence: {link}\n")
+    return Message(person.username, name, person.email, 14, "Two weeks after shipping: is it still used?", text)
+
+
+def _adoption(session: Session, now: dt.datetime, senders: dict, report: RunReport, base_url: str) -> None:
+    due = _adoption_due(session, now)
+    existing = set(session.execute(select(Reminder.plan_id, Reminder.channel)
+                                   .where(Reminder.kind == "adoption")).all())
+    for pid in due:
+        for ch in senders:
+            if (pid, ch) in existing:
+                continue
+            try:
+                with session.begin_nested():
+                    session.add(Reminder(plan_id=pid, due_day=14, channel=ch, kind="adoption", status="pending",
+                                         next_attempt_at=now))
+                report.created += 1
+            except IntegrityError:
+                pass
+    session.commit()
+    ready = session.execute(
+        select(Reminder.id, Reminder.plan_id, Reminder.due_day, Reminder.channel)
+        .where(Reminder.status.in_(("pending", "failed")), Reminder.attempts < MAX_ATTEMPTS,
+               Reminder.kind == "adoption", Reminder.next_attempt_at <= now).order_by(Reminder.id)).all()
+    _send(session, ready, now, senders, report, lambda pid, day: pid in due,
+          lambda pid, day: adoption_message(due[pid], base_url))
 
 
 async def loop(sessions, senders: dict, clock, interval_s: float, base_url: str = "") -> None:
