@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shiplab.tracker import rules
 from shiplab.tracker.auth import HubUser
-from shiplab.tracker.models import Cohort, CohortMember, Person, ShipPlan
-from shiplab.tracker.service import _taught_cohorts, cohort_facts
+from shiplab.tracker.models import Cohort, CohortMember, Person, Reminder, ShipPlan
+from shiplab.tracker.service import _taught_cohorts, cohort_facts, plan_filter
 
 ALL = "*"  # ?cohort=* : every cohort together
 MAX_PEOPLE = 200  # rows in the people table; the CSV export has them all
@@ -103,3 +103,18 @@ def without_plan(session: Session, user: HubUser, cohort: Cohort, team: str | No
     elif user.role != "admin":
         return []
     return [(u, n) for u, n in session.execute(q)]
+
+
+def reminder_summary(session: Session, user: HubUser) -> dict:
+    """Reminders of the visible plans: counts by status and the latest failures (for the dashboard)."""
+    q = select(Reminder.status, func.count()).select_from(Reminder).group_by(Reminder.status)
+    if user.role != "admin":  # an admin's count needs no join: the status index answers it
+        q = q.join(ShipPlan, ShipPlan.id == Reminder.plan_id).join(Person, Person.id == ShipPlan.person_id) \
+            .where(plan_filter(user))
+    counts = dict(session.execute(q).all())
+    failed = list(session.execute(
+        select(Person.username, Reminder.due_day, Reminder.channel, Reminder.attempts, Reminder.last_error)
+        .select_from(Reminder).join(ShipPlan, ShipPlan.id == Reminder.plan_id)
+        .join(Person, Person.id == ShipPlan.person_id)
+        .where(plan_filter(user), Reminder.status == "failed").order_by(Reminder.id.desc()).limit(20)))
+    return {"counts": {s: counts.get(s, 0) for s in ("pending", "sending", "sent", "failed")}, "failed": failed}

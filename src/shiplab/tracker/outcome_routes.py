@@ -102,7 +102,8 @@ def rotate_token(plan_id: int, user: HubUser = WRITER, session: Session = DB, no
     return JSONResponse(out.model_dump(mode="json"), headers=NO_STORE)
 
 
-@router.post("/api/plans/{plan_id}/adoption", summary="Fourteen days after shipping: still used, or back to the old way?")
+@router.post("/api/plans/{plan_id}/adoption",
+             summary="Fourteen days after shipping: still used, or back to the old way?")
 def post_adoption(plan_id: int, data: AdoptionIn, user: HubUser = WRITER, session: Session = DB,
                   now: dt.datetime = NOW) -> AdoptionOut:
     a = metrics.answer_adoption(session, user, plan_id, data, now)

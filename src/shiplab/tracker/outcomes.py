@@ -12,7 +12,8 @@ within ±1e12, at most ±10,000 %); ``toward`` signs it by the target (+: toward
 
 **Cycles** (:func:`cycles`): per person and cohort, the plans they opened one after another. The figures: people
 with a plan, plans per person (mean and most), people on a second or later cycle, and the median days from one ship
-to the next (between consecutive plans of one person that both shipped).
+to the next (between consecutive plans of one person that both shipped; a next ship dated before the one before it,
+as an older tracker could store, is left out rather than counted as negative days).
 
 Every plan counts here, whatever its cycle: the 60-day figure alone counts first plans (:mod:`.figurebook`).
 """
@@ -147,8 +148,8 @@ def cycles(outcomes: Iterable[Outcome]) -> Cycles:
         c.most_plans = max(c.most_plans, len(plans))
         c.on_later_cycle += len(plans) > 1
         for a, b in zip(plans, plans[1:]):
-            if a.shipped_on is not None and b.shipped_on is not None:
-                gaps.append((b.shipped_on - a.shipped_on).days)
+            if a.shipped_on is not None and b.shipped_on is not None and b.shipped_on >= a.shipped_on:
+                gaps.append((b.shipped_on - a.shipped_on).days)  # a stored next ship before the last is left out
     c.plans_per_person = round(c.plans / c.people, 2) if c.people else None
     c.ship_to_next_ship = len(gaps)
     c.median_days_ship_to_next_ship = statistics.median(gaps) if gaps else None

@@ -224,7 +224,7 @@ def dashboard(request: Request, cohort: NameFilter = None, team: NameFilter = No
                   overdue_count=sum(1 for r in people if r.checkin_overdue),
                   without_plan=board.without_plan(session, user, chosen, team or None) if chosen else [],
                   bars=charts.team_bars(figs), curve=charts.shipped_curve(figs.shipped_by_day, figs.eligible),
-                  reminders=service.reminder_summary(session, user), left_out=figs.left_out,
+                  reminders=board.reminder_summary(session, user), left_out=figs.left_out,
                   left_out_labels=rules.LEFT_OUT,
                   split=service.shipping_split(cache, session, user, now, cohort=name, team=team or None),
                   outcomes=outcome_figures(metrics.outcomes_for(session, shown, now)))

@@ -36,10 +36,10 @@ from sqlalchemy.orm import Session
 from shiplab.tracker import rules
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
-from shiplab.tracker.models import (CLOSED_STATUSES, MAX_ID, CheckIn, Cohort, CohortMember, Deployment, Person, Reminder, ShipPlan,
-                                    Shipped, VerifiedShip)
-from shiplab.tracker.schemas import (AdoptionOut, CheckInIn, CheckInOut, DeploymentOut, PlanIn, PlanOut, ShippedIn, ShippedOut,
-                                     VerifiedOut)
+from shiplab.tracker.models import (CLOSED_STATUSES, MAX_ID, CheckIn, Cohort, CohortMember, Deployment, Person,
+                                    ShipPlan, Shipped, VerifiedShip)
+from shiplab.tracker.schemas import (AdoptionOut, CheckInIn, CheckInOut, DeploymentOut, PlanIn, PlanOut, ShippedIn,
+                                     ShippedOut, VerifiedOut)
 
 BASES = ("both", "verified")  # what the figures count as shipped (tracker.count_shipped)
 
@@ -248,6 +248,10 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
         err.field, err.problem = "shipped_on", err.message
         raise err
     problem = rules.ship_date_problem(facts, shipped_on, now)
+    closed = _previous_closed_on(session, plan) if not problem and plan.cycle > 1 else None
+    if closed is not None and shipped_on < closed:
+        problem = (f"{shipped_on.isoformat()} is before your previous plan closed ({closed.isoformat()}); a next "
+                   "cycle ships after the one before it")
     if problem:
         raise invalid("shipped_on", problem)
     row = Shipped(plan=plan, shipped_on=shipped_on, evidence_url=data.evidence_url,
@@ -257,6 +261,22 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
     plan.status, plan.blocker, plan.last_checkin_at = "shipped", None, now
     session.commit()
     return row
+
+
+def _previous_closed_on(session: Session, plan: ShipPlan) -> dt.date | None:
+    """The local date the person's previous cycle closed: its ship date, else its last check-in (a kill)."""
+    prev = session.scalar(select(ShipPlan).where(ShipPlan.cohort_id == plan.cohort_id,
+                                                 ShipPlan.person_id == plan.person_id,
+                                                 ShipPlan.cycle == plan.cycle - 1))
+    if prev is None:
+        return None
+    facts = cohort_facts(prev.cohort)
+    days = [prev.shipped.shipped_on] if prev.shipped else []
+    if prev.verified:
+        days.append(rules.local_date(facts, prev.verified.verified_at))
+    if not days and prev.last_checkin_at:
+        days.append(rules.local_date(facts, prev.last_checkin_at))
+    return min(days) if days else None
 
 
 def checkins_of(session: Session, plan: ShipPlan, limit: int = 50) -> list[CheckIn]:
@@ -467,18 +487,3 @@ def shipping_split(cache: FactsCache, session: Session, user: HubUser, now: dt.d
             "self_reported_only": max(b.shipped - v.shipped, 0),
             "self_reported_only_within_60": max(b.shipped_within_60 - v.shipped_within_60, 0),
             "verified_within_60_by_team": {t: g.shipped_within_60 for t, g in verified.by_team.items()}}
-
-
-def reminder_summary(session: Session, user: HubUser) -> dict:
-    """Reminders of the visible plans: counts by status and the latest failures (for the dashboard)."""
-    q = select(Reminder.status, func.count()).select_from(Reminder).group_by(Reminder.status)
-    if user.role != "admin":  # an admin's count needs no join: the status index answers it
-        q = q.join(ShipPlan, ShipPlan.id == Reminder.plan_id).join(Person, Person.id == ShipPlan.person_id) \
-            .where(plan_filter(user))
-    counts = dict(session.execute(q).all())
-    failed = list(session.execute(
-        select(Person.username, Reminder.due_day, Reminder.channel, Reminder.attempts, Reminder.last_error)
-        .select_from(Reminder).join(ShipPlan, ShipPlan.id == Reminder.plan_id)
-        .join(Person, Person.id == ShipPlan.person_id)
-        .where(plan_filter(user), Reminder.status == "failed").order_by(Reminder.id.desc()).limit(20)))
-    return {"counts": {s: counts.get(s, 0) for s in ("pending", "sending", "sent", "failed")}, "failed": failed}
