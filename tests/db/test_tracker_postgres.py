@@ -26,7 +26,8 @@ from shiplab.tracker.reminders import run_due_reminders
 from shiplab.tracker.rules import zone
 from shiplab.tracker.settings import TrackerSettings
 from trackerkit import AUTUMN_END, AUTUMN_ROSTER, BASELINE, ROSTER, SPRING_END, USERS, UTC, Clock, assert_kept_after_upgrade, \
-    browser, csrf_of, database_at_revision_0001, make_plan, token
+    assert_next_cycles_after_upgrade, browser, csrf_of, database_at_revision_0001, database_at_revision_0005, \
+    make_plan, token
 
 pytestmark = pytest.mark.slow
 
@@ -84,6 +85,20 @@ def test_an_older_postgres_database_is_upgraded_with_its_rows(pg):
     database_at_revision_0001(url)
     engine = db.ensure_database(url)
     assert_kept_after_upgrade(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                       "version_table": db.VERSION_TABLE}),
+                                Base.metadata) == []
+
+
+def test_a_postgres_database_at_revision_0005_upgrades_to_cycles_readings_and_lessons(pg):
+    """On PostgreSQL — where the unique keys of ship_plans and reminders are altered in place — does a database at
+    revision 0005 with a shipped plan and a sent reminder upgrade keeping them, with room for a next cycle and an
+    adoption reminder, the new tables refusing what the rules forbid, and the schema exactly the models'?"""
+    url = pg.create_database("tracker_at5")
+    database_at_revision_0005(url)
+    engine = db.ensure_database(url)
+    assert_next_cycles_after_upgrade(engine)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
                                                                        "version_table": db.VERSION_TABLE}),

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from shiplab.errors import ShiplabError
 from shiplab.tracker import db
 from shiplab.tracker.models import Base, CheckIn, Cohort, Person, Reminder, ShipPlan
-from trackerkit import assert_kept_after_upgrade, database_at_revision_0001
+from trackerkit import (assert_kept_after_upgrade, assert_next_cycles_after_upgrade, database_at_revision_0001,
+                        database_at_revision_0005)
 
 UTC = dt.timezone.utc
 HEAD = ScriptDirectory(str(db.MIGRATIONS)).get_current_head()  # the newest revision, whichever it is
@@ -110,3 +111,21 @@ def test_a_hubs_alembic_version_in_the_same_database_is_left_alone(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "4621fec11365"
         assert conn.execute(text("SELECT version_num FROM tracker_alembic_version")).scalar() == HEAD
+
+
+def test_a_database_at_revision_0005_upgrades_to_cycles_readings_and_lessons(tmp_path):
+    """Does a database with a shipped plan and a sent reminder at revision 0005 upgrade (0006-0008) keeping them —
+    the plan cycle 1, the reminder a check-in — with room for a next cycle and an adoption reminder, and the new
+    tables refusing what the rules forbid; and does it go back down, refusing to drop a next cycle silently?"""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'at5.sqlite'}"
+    database_at_revision_0005(url)
+    engine = db.ensure_database(url)
+    assert_next_cycles_after_upgrade(engine)
+    command.downgrade(db.alembic_config(engine), "0006")  # 0005 would drop the next cycle: refused below
+    assert {"retrospectives", "metric_readings"}.isdisjoint(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM reminders")).scalar() == 1  # the adoption one went
+    with pytest.raises(RuntimeError, match="second or later cycle"):
+        command.downgrade(db.alembic_config(engine), "0005")

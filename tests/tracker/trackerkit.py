@@ -148,3 +148,60 @@ def assert_kept_after_upgrade(engine) -> None:
         assert anna.active is True and anna.team == "claims"
         plan = s.scalar(select(ShipPlan))
         assert plan.backlog_ref == "NVA-1" and plan.created_at == dt.datetime(2026, 1, 3, 10, tzinfo=UTC)
+
+
+def database_at_revision_0005(url: str):
+    """A tracker database left at revision 0005 (deployments, before metric readings, lessons and cycles) holding a
+    cohort, a person, a shipped plan with a check-in reminder; returns its engine, disposed. After the upgrade
+    :func:`assert_next_cycles_after_upgrade` must hold."""
+    from sqlalchemy import text
+
+    from shiplab.tracker import db
+
+    database_at_revision_0001(url)
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO shipped (plan_id, shipped_on, evidence_url, after_value, recorded_at) "
+                          "VALUES (1, '2026-01-20', 'https://git.example/1', 0.5, '2026-01-20 10:00:00')"))
+        conn.execute(text("UPDATE ship_plans SET status = 'shipped'"))
+        conn.execute(text("INSERT INTO reminders (plan_id, due_day, channel, status, attempts, last_error, "
+                          "next_attempt_at) VALUES (1, 14, 'email', 'sent', 1, '', '2026-01-16 09:00:00')"))
+        if conn.dialect.name == "postgresql":  # the 0001 rows were given their ids: move the sequences past them
+            for table in ("cohorts", "people", "ship_plans"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
+    engine.dispose()
+    return engine
+
+
+def assert_next_cycles_after_upgrade(engine) -> None:
+    """The rows of :func:`database_at_revision_0005` after the upgrade: the plan is cycle 1 with an empty baseline
+    method, the reminder a check-in; a next plan (cycle 2) and an adoption reminder on day 14 fit beside them; a
+    second cycle 2, a retrospective with an unknown outcome and a service reading of a made-up source do not."""
+    import pytest
+    from sqlalchemy import select, text
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    from shiplab.tracker.models import Reminder, ShipPlan
+
+    with Session(engine) as s:
+        plan = s.scalar(select(ShipPlan))
+        assert (plan.cycle, plan.baseline_method, plan.status) == (1, "", "shipped")
+        assert s.scalar(select(Reminder.kind)) == "checkin"
+        s.add(ShipPlan(cohort_id=1, person_id=1, cycle=2, use_case="next", metric_name="m",
+                       planned_ship_date=dt.date(2026, 3, 1), baseline_value=3, baseline_method="m" * 10))
+        s.add(Reminder(plan_id=1, due_day=14, channel="email", kind="adoption",
+                       next_attempt_at=dt.datetime(2026, 2, 3, 8, tzinfo=UTC)))
+        s.commit()
+    for bad in ("INSERT INTO ship_plans (cohort_id, person_id, cycle, use_case, backlog_ref, metric_name, unit, "
+                "planned_ship_date, status, created_at, updated_at) VALUES (1, 1, 2, 'x', '', 'm', '', "
+                "'2026-03-01', 'planned', '2026-01-03 10:00:00', '2026-01-03 10:00:00')",
+                "INSERT INTO retrospectives (plan_id, outcome, what_worked, what_blocked, frictions, would_again, "
+                "anonymous, created_at, updated_at) VALUES (1, 'won', 'x', '', '', 'yes', false, "
+                "'2026-01-03 10:00:00', '2026-01-03 10:00:00')",
+                "INSERT INTO metric_readings (plan_id, measured_on, value, source, note, recorded_at) VALUES "
+                "(1, '2026-01-21', 1.0, 'robot', '', '2026-01-21 10:00:00')"):
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text(bad))

@@ -26,6 +26,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    later = op.get_bind().exec_driver_sql("SELECT count(*) FROM ship_plans WHERE cycle > 1").scalar()
+    if later:  # one plan per person and cohort again would have to delete them: the operator decides, not us
+        raise RuntimeError(f"{later} ship plan(s) of a second or later cycle exist; revision 0005 holds one plan per "
+                           "person and cohort. Export them (/export.csv) and delete them before downgrading.")
     with op.batch_alter_table('ship_plans', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_ship_plans_cycle'), type_='check')
         batch_op.drop_constraint('uq_ship_plans_cycle', type_='unique')

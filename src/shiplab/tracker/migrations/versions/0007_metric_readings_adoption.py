@@ -59,6 +59,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the adoption question has no place in the old schema (and would collide with day 14's check-in reminder)
+    op.execute("DELETE FROM reminders WHERE kind = 'adoption'")
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_reminders_kind'), type_='check')
         batch_op.drop_constraint('uq_reminders_once', type_='unique')
