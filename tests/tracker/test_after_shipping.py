@@ -69,14 +69,15 @@ def test_values_over_time_from_the_owner_and_the_service_token(client, clock, ap
 
 
 def test_hostile_metric_values_and_dates_are_refused_with_the_field(client):
-    """Are NaN-like, huge (1e300, 1e400), non-numeric and far-dated readings refused with a 422 that names the
+    """Are NaN-like, huge (1e300, 1e400, a 401-digit integer), boolean, non-numeric and far-dated readings refused with a 422 that names the
     field, and a NUL in the note too?"""
     pid = make_plan(client, "anna")
     h = {**token("anna"), "content-type": "application/json"}
     for body, field in (('{"value": 1e300}', "value"), ('{"value": 1e400}', "value"), ('{"value": "NaN"}', "value"),
                         ('{"value": 5, "measured_on": "9999-12-31"}', "measured_on"),
                         ('{"value": 5, "measured_on": "2020-01-01"}', "measured_on"),
-                        ('{"value": 5, "note": "a\\u0000b"}', "note")):
+                        ('{"value": 5, "note": "a\\u0000b"}', "note"), ('{"value": true}', "value"),
+                        ('{"value": 1' + '0' * 400 + '}', "value")):
         r = client.post(f"/api/plans/{pid}/metric", content=body, headers=h)
         assert r.status_code == 422 and field in r.json()["error"]["message"], (body, r.text)
     assert client.get(f"/api/plans/{pid}/metric", headers=token("anna")).json() == []

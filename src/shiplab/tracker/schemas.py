@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from shiplab.tracker.models import ADOPTION_OUTCOMES, BLOCKERS, MAX_ID, STATUSES, WOULD_AGAIN
 from shiplab.tracker.rules import value_problem
@@ -48,6 +48,13 @@ def check_http_url(v: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("evidence links must start with http:// or https:// (for example the release notes or "
                          "the merged pull request)")
+    return v
+
+
+def _not_bool(v):
+    """JSON true/false are not metric values (pydantic would read them as 1 and 0)."""
+    if isinstance(v, bool):
+        raise ValueError(f"{str(v).lower()} is not a number; a metric value is a finite number within ±1e12")
     return v
 
 
@@ -87,7 +94,7 @@ def clean_line(v: str) -> str:
 # Checked after the model's whitespace strip and the field's length limit.
 Text = Annotated[str, AfterValidator(clean_text)]
 Line = Annotated[str, AfterValidator(clean_line)]
-Value = Annotated[float | None, AfterValidator(_value)]
+Value = Annotated[float | None, BeforeValidator(_not_bool), AfterValidator(_value)]
 
 
 def _filter(v: str | None) -> str | None:
@@ -193,7 +200,8 @@ class ShippedIn(Strict):
 class MetricIn(Strict):
     """One value of the plan's metric (the owner's, or the production service's with the plan token)."""
 
-    value: Annotated[float, AfterValidator(_value)] = Field(description="A finite number within ±1e12.")
+    value: Annotated[float, BeforeValidator(_not_bool), AfterValidator(_value)] = Field(
+        description="A finite number within ±1e12.")
     measured_on: dt.date | None = Field(None, description="Local date it was measured: from the workshop's first "
                                                           "day to today; default: today in the cohort's time zone.")
     note: Text = Field("", max_length=500)
