@@ -1,7 +1,8 @@
 """In chromium through a real hub: the demo participant writes a ship plan and ships it, and the demo manager sees it
 counted; a blocked check-in without its blocker is shown again with the note kept; the manager's dashboard opens on
 one cohort (its day) with people by name and the metric change toward the target; the API reference needs nothing
-from outside the machine. Screenshots for the README when SHIPLAB_SCREENSHOTS names a folder. The tests run in this
+from outside the machine; after shipping, the manager sees adoption, the change 30 days on, the cycles, a plan's metric
+chart and the lessons, where an anonymous author stays unnamed to another team. Screenshots for the README when SHIPLAB_SCREENSHOTS names a folder. The tests run in this
 order (ben ships first; anna never gets a plan here: test_tracker_through_hub expects her without one)."""
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def test_participant_ships_and_the_manager_sees_it_in_the_60_day_figure(tracker_
         form.locator("input[name=metric_name]").fill("minutes per reply")
         form.locator("input[name=unit]").fill("min")
         form.locator("input[name=baseline_value]").fill("15")
+        form.locator("input[name=baseline_method]").fill("timed 30 replies in the week before the workshop")
         form.locator("input[name=target_value]").fill("6")
         form.locator("input[name=planned_ship_date]").fill("2030-01-31")
         form.locator("button", has_text="Create plan").click()
@@ -116,6 +118,7 @@ def test_a_blocked_check_in_without_its_blocker_is_shown_again_with_the_note_kep
             form.locator("textarea[name=use_case]").fill("Summarise claim files for handlers")
             form.locator("input[name=metric_name]").fill("review minutes")
             form.locator("input[name=baseline_value]").fill("20")
+            form.locator("input[name=baseline_method]").fill("median review time of 50 files in March")
             form.locator("input[name=target_value]").fill("12")
             form.locator("input[name=planned_ship_date]").fill("2030-01-31")
             form.locator("button", has_text="Create plan").click()
@@ -169,7 +172,8 @@ def test_the_dashboard_opens_on_one_cohort_with_its_day_and_names_its_people(tra
         page.goto(f"{tracker_hub.url}{T}/dashboard?cohort=demo-earlier")
         metric = page.inner_text("#kpi-metric")
         assert re.match(r"\d+% toward\s", metric) and "−" not in metric and not metric.startswith("-"), metric
-        assert page.locator("#people tr[data-user]").count() == 8  # the example colleagues, by name
+        # the eight example colleagues by name, two of them twice: their next plan (cycle 2)
+        assert page.locator("#people tr[data-user]").count() == 10
     finally:
         page.context.close()
 
@@ -196,3 +200,47 @@ def test_the_api_reference_needs_nothing_from_outside(tracker_hub, browser):
         assert outside == []
     finally:
         page.context.close()
+
+
+def test_the_manager_sees_what_happened_after_shipping_and_the_lessons(tracker_hub, browser):
+    """On the demo's earlier cohort, does qa-marta's dashboard show adoption at 14 days, the median change 30 days
+    after shipping and the cycles; does a shipped plan's page draw its metric (baseline, target, readings) as SVG;
+    does the lessons page list the four lessons with Priya named to her manager — and for qa-dave, of another team,
+    stay anonymous, also when he searches for her name?"""
+    page = open_tracker_logged_in(browser, tracker_hub, "qa-marta", "/dashboard")
+    try:
+        page.set_viewport_size({"width": 1280, "height": 1000})
+        page.goto(f"{tracker_hub.url}{T}/dashboard?cohort=demo-earlier")
+        adoption = page.inner_text("#kpi-adoption")
+        assert adoption.startswith("67%") and "2 adopted, 1 went back to the old way" in adoption, adoption
+        assert re.match(r"\d+% toward", page.inner_text("#kpi-change-30")), page.inner_text("#kpi-change-30")
+        assert page.inner_text("#kpi-next-ship").startswith("28"), page.inner_text("#kpi-next-ship")
+        assert "cycle 2" in page.inner_text("#people")
+        shoot(page, "manager-after-shipping")
+        page.locator("#people tr[data-user=demo-omar] a").first.click()
+        page.wait_for_selector("svg.chart.metric")
+        chart = page.locator("svg.chart.metric")
+        assert chart.locator("polyline.series").count() == 1 and chart.locator("circle.point").count() >= 4
+        assert "baseline 45" in chart.text_content() and "target 15" in chart.text_content()
+        assert "Adopted: still used" in page.inner_text("main")
+        page.click("header a:has-text('Lessons')")
+        page.wait_for_url(f"**{T}/lessons")
+        assert page.locator("article.lesson").count() == 4
+        assert "Priya (example)" in page.inner_text("#lessons")  # her manager may know
+    finally:
+        page.context.close()
+    other = open_tracker_logged_in(browser, tracker_hub, "qa-dave", "/plan")
+    try:
+        other.goto(f"{tracker_hub.url}{T}/lessons")
+        text = other.inner_text("#lessons")
+        assert other.locator("article.lesson").count() == 4 and "Priya" not in text and "anonymous" in text
+        other.fill("input[name=q]", "Priya")
+        other.click("#lesson-search button")
+        other.wait_for_url("**/lessons?q=Priya**")
+        assert other.locator("article.lesson").count() == 0
+        other.fill("input[name=q]", "chat tools")
+        other.click("#lesson-search button")
+        other.wait_for_url("**/lessons?q=chat+tools**")
+        assert other.locator("article.lesson").count() == 1 and "Priya" not in other.inner_text("#lessons")
+    finally:
+        other.context.close()

@@ -15,7 +15,8 @@ import pytest
 pytestmark = pytest.mark.slow
 T = "/services/tracker"
 PLAN = {"use_case": "Summarise claim files for handlers", "backlog_ref": "CLM-42", "metric_name": "review minutes",
-        "unit": "min", "baseline_value": 20, "target_value": 12, "planned_ship_date": "2030-01-31"}
+        "unit": "min", "baseline_value": 20, "target_value": 12, "planned_ship_date": "2030-01-31",
+        "baseline_method": "median review time of 50 claim files in March"}
 
 
 def test_a_deploying_system_without_a_hub_login_verifies_a_plan_through_the_proxy(tracker_hub):
