@@ -230,3 +230,26 @@ def test_a_next_cycle_cannot_ship_before_it_began_and_stored_ones_do_not_poison_
                                                                     1, 2, None)]
     c = cycles(older)
     assert (c.ship_to_next_ship, c.median_days_ship_to_next_ship, c.on_later_cycle) == (0, None, 1)
+
+
+def test_stored_ship_dates_out_of_bounds_do_not_poison_adoption_or_cycles(client, clock, app):
+    """With a first plan an older tracker stored as shipped on 1990-01-01 and a next plan shipped normally, are the
+    adoption figure and the days from one ship to the next left without it (no 13,000-day gap, no due answer)?"""
+    from shiplab.tracker.models import Shipped, ShipPlan
+
+    first = make_plan(client, "anna")
+    ship(client, "anna", first, shipped_on="2026-03-28")
+    with app.state.sessions() as s:
+        row = s.scalar(select(Shipped).where(Shipped.plan_id == first))
+        row.shipped_on = dt.date(1990, 1, 1)
+        s.scalar(select(ShipPlan).where(ShipPlan.id == first)).updated_at = dt.datetime.now(UTC)
+        s.commit()
+    second = make_plan(client, "anna", use_case="Next")
+    ship(client, "anna", second, shipped_on="2026-04-01")
+    clock.now = dt.datetime(2026, 5, 1, 9, tzinfo=UTC)
+    out = client.get("/api/figures", headers=token("marta")).json()
+    assert out["left_out"]["shipped_before_workshop"] == [first]
+    cycles = out["outcomes"]["cycles"]
+    assert (cycles["ship_to_next_ship"], cycles["median_days_ship_to_next_ship"]) == (0, None)
+    assert out["outcomes"]["adoption_14"]["due"] == 1  # only the next plan's ship counts
+    assert not re.search(r"\d{5,}", browser(client, "marta").get("/dashboard").text.split('id="cycles"')[1][:600])

@@ -18,6 +18,10 @@ def test_the_docs_page_lists_every_operation_and_schema_with_nothing_from_outsid
     for method, path in ops:
         assert f'{method}</code> <code>{path}</code>' in page, (method, path)
     assert 'id="schema-CheckInIn"' in page and "Required when status is blocked" in page
+    # after shipping: the service's metric route with its token, lessons, retrospectives
+    assert {("POST", "/api/plans/{plan_id}/metric"), ("GET", "/api/lessons"),
+            ("POST", "/api/plans/{plan_id}/metric-token/rotate")} <= set(ops)
+    assert "Bearer shm_" in page and 'id="schema-RetroIn"' in page and "how the baseline was measured" in page
     assert "at most 4000 characters" in page  # the note's limit, from the schema
     assert "<script" not in page
     assert not re.search(r'(src|href)="(https?:)?//', page), re.findall(r'(?:src|href)="[^"]+"', page)[:5]

@@ -174,9 +174,12 @@ def outcomes_for(session: Session, plans: list[rules.PlanFacts], now: dt.datetim
     for chunk in range(0, len(ids), 500):
         answers.update(session.execute(select(Adoption.plan_id, Adoption.outcome)
                                        .where(Adoption.plan_id.in_(ids[chunk:chunk + 500]))).all())
-    shipped = [p.id for p in plans if p.shipped_on is not None]
-    series = readings_of(session, shipped)
-    return [Outcome(p.id, p.username, p.cohort.name, p.cycle, p.shipped_on, rules.local_date(p.cohort, now),
+    # a stored ship date the figures leave out (before the workshop, after today) is no ship here either
+    counted = {p.id: p.shipped_on if rules.left_out(p, now)[:1] not in (("shipped_before_workshop",),
+                                                                        ("shipped_in_future",)) else None
+               for p in plans}
+    series = readings_of(session, [i for i, day in counted.items() if day is not None])
+    return [Outcome(p.id, p.username, p.cohort.name, p.cycle, counted[p.id], rules.local_date(p.cohort, now),
                     p.baseline, p.target, answers.get(p.id),
                     tuple((r.measured_on, r.value) for r in series.get(p.id, ())))
             for p in plans]
