@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from hubharness import TEST_PREFIX, TEST_ROSTER, start_hub  # noqa: E402
+from hubharness import TEST_PREFIX, TEST_ROSTER, start_hub
 
 
 def _roster_names(csv_text: str) -> list[str]:

@@ -12,17 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import sys
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-# trackerkit: the tracker tests' roster, hub users, clock and API helpers, shared rather than copied
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tracker"))
-
 from shiplab.tracker.models import ShipPlan, Shipped
 from shiplab.tracker.settings import TrackerSettings
+# trackerkit: the tracker tests' roster, hub users, clock and API helpers, shared rather than copied
 from trackerkit import PLAN, UTC, Clock, browser, csrf_of, make_plan, token, tracker_app
 
 HUGE_ID = "99999999999999999999999"

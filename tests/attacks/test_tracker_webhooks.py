@@ -14,15 +14,11 @@ import hmac
 import json
 import logging
 import secrets
-import sys
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 # trackerkit: the tracker tests' roster, hub users, clock and API helpers, shared rather than copied
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tracker"))
-
 from trackerkit import UTC, Clock, browser, make_plan, token, tracker_app
 
 from shiplab.tracker.settings import TrackerSettings

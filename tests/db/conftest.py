@@ -3,13 +3,7 @@ it — a URL without the password, which the driver reads from ``PGPASSWORD``.""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-# trackerkit: the tracker tests' roster, hub users, clock and API helpers, shared rather than copied
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tracker"))
 
 
 @pytest.fixture

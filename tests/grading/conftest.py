@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import gradekit  # noqa: E402
+import gradekit
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: creates the sandbox Unix accounts and "
                                                           "drops to them (run the suite as root, as CI does)")

@@ -118,7 +118,7 @@ def test_ten_gigabytes_is_a_memory_error(graded):
 def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
     """Is a cell that loops for ever stopped at the per-cell timeout, and the tests after it still run?"""
     course, jobs, _, _ = graded
-    assert "CellTimeoutError" in outputs_text(course, "looper") or "KeyboardInterrupt" in outputs_text(course, "looper")
+    assert "CellTimeoutError" in outputs_text(course, "looper")
     assert course.scores()["looper"] == 4
 
 
@@ -126,7 +126,8 @@ def test_loop_that_ignores_interrupts_scores_zero_with_a_reason(graded):
     """Is a notebook that swallows the interrupt stopped, scored 0, with the reason recorded?"""
     course, jobs, _, _ = graded
     assert course.scores()["stubborn"] == 0
-    assert "timed out" in jobs["stubborn"].reason or "total time limit" in jobs["stubborn"].reason
+    # the interrupt is swallowed: nbclient gives up on the cell at the per-cell limit (4 s), long before the total (14 s)
+    assert "CellTimeoutError: A cell timed out" in jobs["stubborn"].reason, jobs["stubborn"].reason
 
 
 def test_notebook_past_the_total_time_limit_is_killed(graded):

@@ -81,8 +81,7 @@ def test_the_forked_kernel_is_sandboxed_and_cannot_read_the_runner(both):
     the notebook) not even visible to it — its /proc shows only processes it may inspect (hidepid)?"""
     _, (forked, _) = both
     assert forked["uid"] != 0
-    assert forked["net"] in ("OSError", "ConnectionRefusedError") or forked["net"].endswith("Error")
-    assert forked["net"] != "connected"
+    assert forked["net"] == "OSError"  # ENETUNREACH: the namespace's only loopback is down, nothing to refuse
     assert forked["others"] == [], forked["others"]
 
 

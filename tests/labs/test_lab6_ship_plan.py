@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +17,6 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "tracker"))
 
 NOTEBOOK = REPO / "labs" / "lab6-production" / "lab6-production.ipynb"
 MINE = {"use_case": "Underwriters find the right clause in the policy wording", "backlog_ref": "NVA-7",

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from hubharness import TEST_PREFIX, start_hub  # noqa: E402
+from hubharness import TEST_PREFIX, start_hub
 
 # users of their own, so this hub never shares a Unix account or a home with another test hub
 ROSTER = """username,full_name,email,role,team,manager

@@ -10,7 +10,6 @@ import os
 import pwd
 import secrets
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -18,13 +17,11 @@ import httpx
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "course"))
+from coursekit import solutions
+from hubharness import REPO, TEST_PREFIX, start_hub
 
-from coursekit import solutions  # noqa: E402
-from hubharness import REPO, TEST_PREFIX, start_hub  # noqa: E402
-
-from shiplab import settings  # noqa: E402
-from shiplab.course.paths import LABS_DIR  # noqa: E402
+from shiplab import settings
+from shiplab.course.paths import LABS_DIR
 
 pytestmark = pytest.mark.slow
 DEMO_PASSWORD = "shiplab-demo"

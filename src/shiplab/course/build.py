@@ -298,40 +298,11 @@ def assert_no_hidden_or_remove(files: list[Path], snippets: list[str]) -> None:
                               "removed from the exchange")
 
 
-# ---- the same steps as functions of a course id (for the hub and scripts)
+# ---- the course as a function of its id (for the hub and scripts)
 def ensure_course(course_id: str | None = None, state: Path | None = None) -> Course:
     course = Course(state, course_id)
     course.ensure()
     return course
-
-
-def sync_sources(labs_dir: Path = paths.LABS_DIR, course_id: str | None = None, state: Path | None = None) -> list[str]:
-    return Course(state, course_id, labs_dir).sync_sources()
-
-
-def build(lab: str, course_id: str | None = None, state: Path | None = None) -> StepReport:
-    return Course(state, course_id).build(lab)
-
-
-def release(lab: str, course_id: str | None = None, state: Path | None = None) -> StepReport:
-    return Course(state, course_id).release(lab)
-
-
-def collect(lab: str, course_id: str | None = None, state: Path | None = None) -> StepReport:
-    return Course(state, course_id).collect(lab)
-
-
-def autograde(lab: str, student: str | list[str] | None = None, course_id: str | None = None,
-              state: Path | None = None) -> StepReport:
-    return Course(state, course_id).autograde(lab, student)
-
-
-def generate_feedback(lab: str, course_id: str | None = None, state: Path | None = None) -> StepReport:
-    return Course(state, course_id).generate_feedback(lab)
-
-
-def release_feedback(lab: str, course_id: str | None = None, state: Path | None = None) -> StepReport:
-    return Course(state, course_id).release_feedback(lab)
 
 
 def _venv_tools_on_path() -> None:

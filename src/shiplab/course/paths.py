@@ -59,9 +59,3 @@ def lab_ids(labs_dir: Path = LABS_DIR) -> list[str]:
     return sorted(p.name for p in labs_dir.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
 
-
-def course_config_text(state: Path, course: str) -> str:
-    """Kept for callers of the first version; see :func:`shiplab.course.config.course_config_text`."""
-    from shiplab.course.config import course_config_text as text
-
-    return text(course, state)

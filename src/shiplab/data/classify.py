@@ -35,9 +35,3 @@ def classify(record: BacklogItem | Document) -> str:
     record.classification = higher(current, classify_text(text, current, allow))
     return record.classification
 
-
-def classify_all(records: list) -> list:
-    """Classify every record in place; returns the same list."""
-    for r in records:
-        classify(r)
-    return records

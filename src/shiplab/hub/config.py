@@ -8,7 +8,6 @@ on an in-memory ``traitlets.config.Config`` without a hub.
 
 from __future__ import annotations
 
-import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,6 +265,3 @@ def _oauth_common(settings: dict[str, Any], c, ctx: HubContext, cls: str) -> Non
         auth.oauth_callback_url = settings["auth.oauth_callback_url"]
     auth.enable_auth_state = False
 
-
-def new_secret(nbytes: int = 32) -> str:
-    return secrets.token_hex(nbytes)

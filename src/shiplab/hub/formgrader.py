@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shiplab.course.paths import course_dir, exchange_root
 from shiplab.course.exchange import ensure_exchange
-from shiplab.course.pipeline import Course
+from shiplab.course.build import Course
 
 
 GRADER_ACCOUNT = "shiplab-grader"
