@@ -253,3 +253,17 @@ def test_stored_ship_dates_out_of_bounds_do_not_poison_adoption_or_cycles(client
     assert (cycles["ship_to_next_ship"], cycles["median_days_ship_to_next_ship"]) == (0, None)
     assert out["outcomes"]["adoption_14"]["due"] == 1  # only the next plan's ship counts
     assert not re.search(r"\d{5,}", browser(client, "marta").get("/dashboard").text.split('id="cycles"')[1][:600])
+
+
+def test_a_next_cycle_is_overdue_after_its_planned_date_not_after_day_60():
+    """On day 70, is an open second plan planned for day 80 on time, while a first plan planned for day 80 is
+    overdue (the 60 days measure first plans), and both are overdue after day 80?"""
+    from shiplab.tracker import rules
+
+    cohort = rules.CohortFacts(1, "c", dt.date(2026, 3, 27), "Europe/Berlin")
+    first = rules.PlanFacts(1, "anna", "claims", cohort, rules.day_date(cohort, 80), "building")
+    second = first._replace(id=2, cycle=2)
+    day70 = dt.datetime(2026, 6, 5, 10, tzinfo=UTC)
+    assert (rules.is_overdue(first, day70), rules.is_overdue(second, day70)) == (True, False)
+    day81 = day70 + dt.timedelta(days=11)
+    assert rules.is_overdue(first, day81) and rules.is_overdue(second, day81)

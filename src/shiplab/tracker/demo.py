@@ -230,6 +230,10 @@ def ensure_demo_outcomes(session: Session, today: dt.date) -> None:
         session.add(nxt)
         session.flush()
         session.add(CheckIn(plan_id=nxt.id, at=_at(facts, start), status="building", note="next cycle"))
+        if shipped_day is None and rules.day_date(facts, 70) <= today:
+            session.add(CheckIn(plan_id=nxt.id, at=_at(facts, 70), status="in_review",
+                                note="first version with the product team"))
+            nxt.status, nxt.last_checkin_at = "in_review", _at(facts, 70)
         if shipped_day is not None and rules.day_date(facts, shipped_day) <= today:
             evidence = f"https://git.example/claims/releases/{ref.lower()}"
             session.add(Shipped(plan_id=nxt.id, shipped_on=rules.day_date(facts, shipped_day), evidence_url=evidence,

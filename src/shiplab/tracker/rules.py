@@ -8,7 +8,7 @@ Berlin does not count, although UTC still says day 60. Every conversion between 
 
 **Check-ins** are due on days 14, 30, 45 and 60 (from 09:00 local time). One is *outstanding* while the plan is open
 and no check-in has been made since that day began; it is *overdue* three days later. A plan is *overdue* when it is
-open after its planned ship date or after day 60.
+open after its planned ship date or, if it is the person's first plan of the cohort, after day 60.
 
 **Figures** (:func:`~shiplab.tracker.figurebook.figures`, counted in :mod:`.figurebook`) for any set of plans,
 overall, per cohort and per team: the share shipped within 60 days — killed plans are left out of that share,
@@ -266,11 +266,11 @@ def checkin_overdue(plan: PlanFacts, now: dt.datetime) -> bool:
 
 
 def is_overdue(plan: PlanFacts, now: dt.datetime) -> bool:
-    """Open after its planned ship date, or after day 60."""
+    """Open after its planned ship date, or — a first plan, which the 60 days measure — after day 60."""
     if not is_open(plan):
         return False
     today = _today(plan.cohort, now)
-    return today > plan.planned_ship_date or day_number(plan.cohort, today) > WINDOW_DAYS
+    return today > plan.planned_ship_date or (plan.cycle == 1 and day_number(plan.cohort, today) > WINDOW_DAYS)
 
 
 def metric_change_pct(plan: PlanFacts) -> float | None:
