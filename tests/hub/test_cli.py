@@ -9,6 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from shiplab.cli import main
+from shiplab.errors import Exit
 
 
 def run(*args, env=None):
@@ -43,7 +44,7 @@ def test_bad_roster_row_exits_nonzero_with_line(tmp_path, env):
     f.write_text("username,full_name,email,role,team,manager\nanna,Anna,anna@x.example,participant,claims,\n"
                  "BAD NAME,B,b@x.example,participant,claims,\n")
     proc = run("roster", "import", str(f), env=env)
-    assert proc.returncode != 0
+    assert proc.returncode == Exit.REFUSED, proc.stderr
     assert "line 3" in proc.stderr and "nothing was imported" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "state" / "roster.json").exists()
@@ -66,7 +67,7 @@ def test_bad_setting_exits_nonzero_naming_the_key(tmp_path, env):
     bad = tmp_path / "bad.yaml"
     bad.write_text("auth:\n  mode: password\n")
     proc = run("status", env={**env, "SHIPLAB_SETTINGS": str(bad)})
-    assert proc.returncode != 0
+    assert proc.returncode == Exit.REFUSED, proc.stderr
     assert "auth.mode" in proc.stderr and "'password'" in proc.stderr and "demo, native" in proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -81,7 +82,7 @@ def test_port_in_use_is_reported(tmp_path, env):
         settings.write_text(yaml.safe_dump({"hub": {"bind_url": f"http://127.0.0.1:{port}"},
                                             "spawner": {"mode": "developer"}}))
         proc = run("up", env={**env, "SHIPLAB_SETTINGS": str(settings)})
-    assert proc.returncode != 0
+    assert proc.returncode == Exit.REFUSED, proc.stderr
     assert f"port {port}" in proc.stderr and "hub.bind_url" in proc.stderr and "shiplab status" in proc.stderr
 
 

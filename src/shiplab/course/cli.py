@@ -18,7 +18,7 @@ import click
 
 from shiplab import settings as settings_mod
 from shiplab.clitools import friendly
-from shiplab.errors import ShiplabError
+from shiplab.errors import Exit, ShiplabError
 from shiplab.course import paths
 from shiplab.course.build import Course, StepReport
 
@@ -51,7 +51,7 @@ def _emit(reports: list[StepReport]) -> None:
         click.secho(str(r), fg="red" if r.failed else ("yellow" if r.notes else "green"))
         failed = failed or bool(r.failed)
     if failed:
-        sys.exit(3)
+        sys.exit(Exit.SOME_FAILED)
 
 
 def _labs(given: tuple[str, ...]) -> list[str]:
@@ -224,7 +224,7 @@ def wrong_answers(labs, timeout):
         click.secho(str(report), fg="green" if report.ok else "red")
         failed = failed or not report.ok
     if failed:
-        sys.exit(3)
+        sys.exit(Exit.SOME_FAILED)
 
 
 def _wrong_answers_with_progress(lab: str, timeout: float):

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from shiplab.errors import ShiplabError
+from shiplab.errors import Exit, ShiplabError
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 HIDDEN_RE = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
@@ -32,7 +32,8 @@ class HiddenTestsLeak(ShiplabError):
         super().__init__(message, hint="nothing was handed out. Check that graders/nbgrader_config.py keeps "
                                        "ClearHiddenTests (release) and StripHiddenTests (feedback), and that "
                                        "hidden tests sit between '### BEGIN HIDDEN TESTS' and "
-                                       "'### END HIDDEN TESTS' in autograded test cells.", exit_code=4)
+                                       "'### END HIDDEN TESTS' in autograded test cells.",
+                         exit_code=Exit.HIDDEN_TESTS)
 
 
 def _has_hidden(source: str) -> bool:

@@ -67,7 +67,7 @@ def main() -> None:
         app = build_app()
     except ShiplabError as exc:  # e.g. a broken governance policy: say what, no traceback
         log.error("the model gateway cannot start: %s", exc)
-        raise SystemExit(2) from None
+        raise SystemExit(exc.exit_code) from None
     uvicorn.run(app, host=bind_host(url.hostname), port=url.port or 8095, log_level="info", access_log=False)
 
 
