@@ -17,6 +17,10 @@ figures' ship date (``PlanFacts.shipped_on``) depends on what they count (``trac
 of the deployment's finish); ``verified`` — the verified date only, so a plan that is only self-reported counts as
 not shipped yet. The dashboard asks for both bases to show verified and self-reported shipping apart.
 
+**Cycles.** A participant has one open plan per cohort at a time; once it has shipped or been killed they may open
+the next (``cycle`` 2, 3, …), which ships no earlier than the one before it closed. A plan followed by a next one
+takes no more check-ins.
+
 The checks that need the plan's cohort are made here, with the bounds of :mod:`.rules` (what the schemas check alone
 is in :mod:`.schemas`): a planned ship date from the workshop's first day to five years after its last day, a ship
 date from the workshop's first day to today in the cohort's time zone. An id no table can hold is simply not found.
