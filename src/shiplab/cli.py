@@ -39,7 +39,7 @@ class _Shiplab(click.Group):
     """The top-level group; rooms' command groups are imported only when needed (see the module docstring)."""
 
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | {n for n in ROOM_COMMANDS if self._room(n)})
+        return sorted(set(super().list_commands(ctx)) | set(ROOM_COMMANDS))
 
     def get_command(self, ctx, name):
         return super().get_command(ctx, name) or self._room(name)
@@ -48,12 +48,7 @@ class _Shiplab(click.Group):
         if name not in ROOM_COMMANDS:
             return None
         module, attr = ROOM_COMMANDS[name]
-        try:
-            group = getattr(importlib.import_module(module), attr)
-        except ModuleNotFoundError as exc:
-            if not module.startswith(exc.name or "?"):  # the room exists but a dependency is missing: a bug, say so
-                raise
-            return None
+        group = getattr(importlib.import_module(module), attr)
         self.add_command(group, name)
         return group
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from fastapi import FastAPI, Request
 
-from shiplab.gateway import errors, openai_api
+from shiplab.gateway import errors, instructors, openai_api, pages
 from shiplab.gateway.errors import GatewayError
 from shiplab.gateway.governance import Gate
 from shiplab.gateway.openai_api import DEFAULT_MAX_TOKENS, MAX_TOKENS_CAP
@@ -107,8 +107,6 @@ def create_app(policy: Policy, usage: UsageLog, backends: Backends, budget: Budg
     :class:`shiplab.gateway.instructors.Viewers`) enables the instructors' usage view and the participants' own
     usage page in a browser. ``max_wait``: the longest a chat request waits for the local model (a client may ask
     for less with ``X-Shiplab-Max-Wait``); a longer expected wait is answered at once with 503 ``busy``."""
-    from shiplab.gateway import instructors, pages
-
     app = FastAPI(title="shiplab model gateway", version="1",
                   description="OpenAI-compatible embeddings and chat completions under the governance policy.")
     app.state.gateway = gw = Served(policy, usage, budget, backends, identify, queue or FairQueue(), max_wait, viewers)
