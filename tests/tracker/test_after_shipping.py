@@ -118,6 +118,11 @@ def test_adoption_is_asked_14_days_after_shipping_and_counted(client, clock):
     page = browser(client, "marta").get("/dashboard").text
     assert "100%</b>adopted 14 days after shipping (1 adopted" in page
     assert re.search(r'id="kpi-change-30"><b class="ok">40% toward', page)
+    # a changed answer (same count of answers) is seen at once, though the figures are cached
+    r = client.post(f"/api/plans/{pid}/adoption", json={"outcome": "went_back"}, headers=token("anna"))
+    assert r.status_code == 200
+    again = client.get("/api/figures", headers=token("marta")).json()["outcomes"]["adoption_14"]
+    assert (again["adopted"], again["went_back"], again["share_adopted"]) == (0, 1, 0.0)
 
 
 def test_a_next_plan_opens_after_a_ship_and_only_the_first_counts_in_60_days(client, clock):

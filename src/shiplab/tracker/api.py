@@ -109,9 +109,6 @@ def figures(request: Request, cohort: NameFilter = None, team: NameFilter = None
     figs = request.app.state.facts.figures(session, user, now, cohort=cohort or None, team=team or None)[1]
     split = service.shipping_split(request.app.state.facts, session, user, now, cohort=cohort or None,
                                    team=team or None)
-    from shiplab.tracker.metrics import outcomes_for
-    from shiplab.tracker.outcomes import outcome_figures
-
     plans = request.app.state.facts.get(session, user, cohort=cohort or None, team=team or None)
-    return {"as_of": now.isoformat(), **figs.as_dict(), "shipping": split,
-            "outcomes": outcome_figures(outcomes_for(session, plans, now)).as_dict()}
+    outcomes = request.app.state.outcomes.figures(session, service.viewer_key(user, cohort, team), plans, now)
+    return {"as_of": now.isoformat(), **figs.as_dict(), "shipping": split, "outcomes": outcomes.as_dict()}

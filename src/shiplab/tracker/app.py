@@ -35,6 +35,7 @@ from shiplab.tracker.auth import LOGIN_TEXTS, Csrf, HubOAuthIdentity, HubUser, I
 from shiplab.tracker.db import ensure_database, session_factory
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import utcnow
+from shiplab.tracker.metrics import OutcomeCache
 from shiplab.tracker.service import FactsCache
 from shiplab.tracker.settings import TrackerSettings
 
@@ -107,6 +108,7 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.clock = clock
     app.state.csrf = Csrf(key)
     app.state.facts = FactsCache(basis=settings.count_shipped)
+    app.state.outcomes = OutcomeCache()
     app.state.webhook_key = WebhookKey(settings.webhook_key_path())  # the file is made on first use
     app.state.settings = settings
     app.state.senders = senders

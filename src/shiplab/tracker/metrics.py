@@ -22,6 +22,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+from collections import OrderedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,12 +32,17 @@ from shiplab.tracker import rules, service
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import MAX_ID, Adoption, MetricReading, PlanToken, ShipPlan
-from shiplab.tracker.outcomes import Outcome
+from shiplab.tracker.outcomes import Outcome, OutcomeFigures, outcome_figures
 from shiplab.tracker.schemas import AdoptionIn, MetricIn
 
 TOKEN_PREFIX = "shm_"
 MAX_READINGS = 5000  # a daily value for thirteen years; beyond, a script is flooding the plan
 ADOPTION_DAYS = 14
+_WRITES = [0]  # this process's reading and adoption writes: a changed answer may keep the table's count and newest
+
+
+def _wrote() -> None:
+    _WRITES[0] += 1
 
 
 def token_hash(token: str) -> str:
@@ -106,6 +113,7 @@ def add_reading(session: Session, plan: ShipPlan, data: MetricIn, source: str, n
         row = MetricReading(plan_id=plan.id, measured_on=day, value=data.value, source=source, note=data.note,
                             recorded_at=now)
         session.add(row)
+        _wrote()
         if source == "service":
             token = token_of(session, plan.id)
             if token is not None:
@@ -158,6 +166,7 @@ def answer_adoption(session: Session, user: HubUser, plan_id: int, data: Adoptio
         row = plan.adoption or Adoption(plan_id=plan.id)
         row.outcome, row.note, row.evidence_value, row.answered_at = data.outcome, data.note, data.evidence_value, now
         session.add(row)
+        _wrote()
         if data.evidence_value is not None:
             session.add(MetricReading(plan_id=plan.id, measured_on=today, value=data.evidence_value,
                                       source="participant", note=f"adoption answer: {data.outcome}",
@@ -168,18 +177,68 @@ def answer_adoption(session: Session, user: HubUser, plan_id: int, data: Adoptio
 
 def outcomes_for(session: Session, plans: list[rules.PlanFacts], now: dt.datetime) -> list[Outcome]:
     """The :class:`~shiplab.tracker.outcomes.Outcome` of each plan (its ship date as the figures count it), with
-    its adoption answer and readings, read in three queries."""
-    ids = [p.id for p in plans]
+    its adoption answer and readings. Only shipped plans have either; for many plans (an organisation's figures) the
+    two tables are read whole rather than by thousands of ids."""
+    todays: dict[rules.CohortFacts, dt.date] = {}
+    counted: dict[int, dt.date | None] = {}
+    for p in plans:
+        today = todays.get(p.cohort) or todays.setdefault(p.cohort, rules.local_date(p.cohort, now))
+        # a stored ship date the figures leave out (before the workshop, after today) is no ship here either
+        counted[p.id] = None if p.shipped_on is None or rules._ship_left_out(p, today) else p.shipped_on
+    shipped = [i for i, day in counted.items() if day is not None]
     answers: dict[int, str] = {}
-    for chunk in range(0, len(ids), 500):
-        answers.update(session.execute(select(Adoption.plan_id, Adoption.outcome)
-                                       .where(Adoption.plan_id.in_(ids[chunk:chunk + 500]))).all())
-    # a stored ship date the figures leave out (before the workshop, after today) is no ship here either
-    counted = {p.id: p.shipped_on if rules.left_out(p, now)[:1] not in (("shipped_before_workshop",),
-                                                                        ("shipped_in_future",)) else None
-               for p in plans}
-    series = readings_of(session, [i for i, day in counted.items() if day is not None])
-    return [Outcome(p.id, p.username, p.cohort.name, p.cycle, counted[p.id], rules.local_date(p.cohort, now),
-                    p.baseline, p.target, answers.get(p.id),
-                    tuple((r.measured_on, r.value) for r in series.get(p.id, ())))
-            for p in plans]
+    series: dict[int, list[tuple[dt.date, float]]] = {}
+    if shipped:
+        wanted = set(shipped)
+        whole = len(shipped) > 2000
+        aq = select(Adoption.plan_id, Adoption.outcome)
+        rq = (select(MetricReading.plan_id, MetricReading.measured_on, MetricReading.value)
+              .order_by(MetricReading.plan_id, MetricReading.measured_on, MetricReading.id))
+        chunks = [None] if whole else [shipped[i:i + 500] for i in range(0, len(shipped), 500)]
+        for chunk in chunks:
+            a = aq if chunk is None else aq.where(Adoption.plan_id.in_(chunk))
+            r = rq if chunk is None else rq.where(MetricReading.plan_id.in_(chunk))
+            answers.update((pid, o) for pid, o in session.execute(a) if pid in wanted)
+            for pid, day, value in session.execute(r):
+                if pid in wanted:
+                    series.setdefault(pid, []).append((day, value))
+    return [Outcome(p.id, p.username, p.cohort.name, p.cycle, counted[p.id], todays[p.cohort], p.baseline, p.target,
+                    answers.get(p.id), tuple(series.get(p.id, ()))) for p in plans]
+
+
+class OutcomeCache:
+    """The outcome figures per viewer and filter, recomputed only when something they depend on changed: a plan (the
+    facts cache's version), a reading or an adoption answer (their tables' count and newest row, and this process's
+    own writes), or a local day in one of the plans' time zones. An organisation's figures read 10,000s of plans;
+    most looks change none of these."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._entries: OrderedDict[tuple, tuple[tuple, OutcomeFigures]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def version(session: Session) -> tuple:
+        row = session.execute(select(
+            select(func.count()).select_from(MetricReading).scalar_subquery(),
+            select(func.max(MetricReading.id)).scalar_subquery(),
+            select(func.count()).select_from(Adoption).scalar_subquery(),
+            select(func.max(Adoption.answered_at)).scalar_subquery())).one()
+        return tuple(row) + (_WRITES[0],)
+
+    def figures(self, session: Session, key: tuple, plans: list[rules.PlanFacts], now: dt.datetime) -> OutcomeFigures:
+        zones = sorted({p.cohort.timezone for p in plans})
+        stamp = (service.FactsCache.version(session), self.version(session),
+                 tuple(now.astimezone(rules.zone(z)).date() for z in zones), len(plans))
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] == stamp:
+                self._entries.move_to_end(key)
+                return hit[1]
+        figs = outcome_figures(outcomes_for(session, plans, now))
+        with self._lock:
+            self._entries[key] = (stamp, figs)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return figs

@@ -23,7 +23,6 @@ from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.export import plans_csv
 from shiplab.tracker.models import BLOCKERS, CLOSED_STATUSES, MAX_ID, Cohort, STATUSES
-from shiplab.tracker.outcomes import outcome_figures
 from shiplab.tracker.schemas import CheckInIn, NameFilter, PlanIn, ShippedIn
 
 router = APIRouter(include_in_schema=False)
@@ -227,7 +226,8 @@ def dashboard(request: Request, cohort: NameFilter = None, team: NameFilter = No
                   reminders=board.reminder_summary(session, user), left_out=figs.left_out,
                   left_out_labels=rules.LEFT_OUT,
                   split=service.shipping_split(cache, session, user, now, cohort=name, team=team or None),
-                  outcomes=outcome_figures(metrics.outcomes_for(session, shown, now)))
+                  outcomes=request.app.state.outcomes.figures(session, service.viewer_key(user, name, team), shown,
+                                                              now))
 
 
 @router.get("/cohorts")

@@ -385,6 +385,11 @@ def facts(session: Session, user: HubUser, cohort: str | None = None, team: str 
     return out
 
 
+def viewer_key(user: HubUser, cohort: str | None, team: str | None) -> tuple:
+    """Who sees the same plans: admins all alike; everyone else by name, role and teams; and the filter."""
+    return user.role, "" if user.role == "admin" else user.name, user.teams, cohort or "", team or ""
+
+
 class _Entry:
     """One viewer-and-filter's plans, the database version they reflect, and their figure book."""
 
@@ -452,7 +457,7 @@ class FactsCache:
 
     def _load(self, session, user, cohort, team, basis) -> _Entry:
         version = self.version(session)
-        key = (user.role, "" if user.role == "admin" else user.name, user.teams, cohort or "", team or "", basis)
+        key = viewer_key(user, cohort, team) + (basis,)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
