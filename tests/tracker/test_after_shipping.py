@@ -95,6 +95,11 @@ def test_the_plan_page_draws_baseline_target_and_the_series(client, clock):
         chart = re.search(r'<svg class="chart metric".*?</svg>', html, re.S).group(0)
         assert "baseline 30" in chart and "target 20" in chart and "shipped 2026-04-01" in chart
         assert chart.count('class="point"') == 2 and "http" not in chart.replace("http://www.w3.org/2000/svg", "")
+    ben = make_plan(client, "ben")  # no readings: the value reported when it shipped is the one point
+    ship(client, "ben", ben, after_value=26)
+    chart = re.search(r'<svg class="chart metric".*?</svg>', browser(client, "marta").get(f"/plans/{ben}").text,
+                      re.S).group(0)
+    assert chart.count('class="point"') == 1 and "2026-04-01: 26" in chart
 
 
 def test_adoption_is_asked_14_days_after_shipping_and_counted(client, clock):

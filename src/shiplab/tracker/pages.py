@@ -116,9 +116,13 @@ def after_shipping(session: Session, plan, readings, now: dt.datetime) -> dict:
     shipped_on = metrics.shipped_on(plan)
     opens = metrics.adoption_opens(plan)
     today = rules.local_date(service.cohort_facts(plan.cohort), now)
+    points = [(r.measured_on, r.value) for r in readings]
+    s = plan.shipped
+    if s is not None and s.after_value is not None and all(d != s.shipped_on for d, _v in points):
+        points = sorted(points + [(s.shipped_on, s.after_value)])  # the value reported when it shipped
     return {"readings": readings[-30:][::-1], "reading_count": len(readings),
-            "chart": charts.metric_series([(r.measured_on, r.value) for r in readings], plan.baseline_value,
-                                          plan.target_value, shipped_on, plan.metric_name, plan.unit),
+            "chart": charts.metric_series(points, plan.baseline_value, plan.target_value, shipped_on,
+                                          plan.metric_name, plan.unit),
             "token": metrics.token_of(session, plan.id), "adoption_opens": opens,
             "adoption_asked": opens is not None and today >= opens, "retro": lessons.retro_of(session, plan.id),
             "closed": plan.status in CLOSED_STATUSES or shipped_on is not None}
