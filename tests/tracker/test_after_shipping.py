@@ -66,6 +66,12 @@ def test_values_over_time_from_the_owner_and_the_service_token(client, clock, ap
                                                                  headers=token("marta")).json()]
     assert values == [("2026-03-30", 28.0), ("2026-04-01", 24.5)]
     assert client.get(f"/api/plans/{pid}/metric", headers=token("ben")).status_code == 404
+    assert client.post(f"/api/plans/{pid}/metric", json={"value": 1}, headers=token("ben")).status_code == 404
+    r = client.post(f"/api/plans/{pid}/metric", json={"value": 1}, headers=token("marta"))  # sees it, may not write
+    assert r.status_code == 403 and r.json()["error"]["code"] == "not_your_plan"
+    browser(client, "anna")  # a browser session must send the CSRF token, as every write
+    assert client.post(f"/api/plans/{pid}/metric", json={"value": 1}).status_code == 403
+    client.cookies.clear()
 
 
 def test_hostile_metric_values_and_dates_are_refused_with_the_field(client):
