@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from shiplab.course.paths import LABS_DIR
+from shiplab.course.paths import GRADERS_DIR, LABS_DIR
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -71,4 +71,7 @@ def file_submission(course, lab: str, student: str, *, solved: bool) -> Path:
             if meta(cell).get("grade_id") in answers:
                 cell.source = answers[meta(cell)["grade_id"]]
         nbformat.write(nb, str(nb_file))
+        record = GRADERS_DIR / lab / "my-case.json"  # the participant's "apply to my case" record, handed in too
+        if record.exists():
+            shutil.copy2(record, dest / record.name)
     return dest

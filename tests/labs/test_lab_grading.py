@@ -103,8 +103,11 @@ def test_solution_runs_clean_in_the_grading_sandbox(course, grade, lab):
     nb.cells.append(nbformat.v4.new_code_cell(
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmPeak')))"))
     # the default work folder: its slot locks are shared with every other user of the sandbox accounts
+    submitted = course.dir / "submitted" / "solution" / lab
+    files = {"shiplab_checks.py": course.dir / "release" / lab / "shiplab_checks.py",
+             **{p.name: p for p in submitted.glob("my-case.json")}}  # handed in with the notebook (mycase.py)
     result = Sandbox(slots=1).execute(
-        json.loads(json.dumps(nb)), {"shiplab_checks.py": course.dir / "release" / lab / "shiplab_checks.py"},
+        json.loads(json.dumps(nb)), files,
         {"timeout": course.config().Execute.timeout})
     assert result.notebook is not None, f"{lab}: {result.reason}\n{result.log_tail}"
     errors = [(meta(c).get("grade_id"), o.get("ename"), o.get("evalue", "")[:200]) for c in result.notebook["cells"]

@@ -49,7 +49,7 @@ def test_board_json_reflects_grades_queue_and_activity(course):
     assert sorted(people) == ["anna", "ben", "chloe"]  # instructors and managers are not in the grid
     assert people["anna"]["cells"][LAB] | {"exercises": None} == {
         "state": "failing", "score": 1.0, "max_score": 3.0, "submitted_at": (T0 + 5 * MIN).isoformat(), "note": "",
-        "exercises": None}
+        "exercises": None, "my_case": None}  # a lab without an "apply to my case" part
     assert people["ben"]["cells"][LAB]["state"] == "passed"
     assert people["chloe"]["cells"][LAB]["state"] == "working"  # fetched, nothing submitted
     assert people["anna"]["server_running"] and not people["ben"]["server_running"]

@@ -149,3 +149,24 @@ def test_ago_reads_like_a_person_would_say_it():
     """Are durations shown in minutes, hours and days?"""
     assert [model.ago(d) for d in (None, dt.timedelta(seconds=30), 7 * MIN, 65 * MIN, 26 * 60 * MIN)] == \
         ["—", "< 1 min", "7 min", "1 h 05 min", "1 d 2 h"]
+
+
+CASE_LAB = Lab("docs", (Exercise("docs", "docs", "test_a", 2.0), Exercise("docs", "docs", "my_case", 1.0)))
+
+
+def test_my_case_part_shows_done_not_done_or_nothing():
+    """Does a lab's "apply to my case" check show as done only when its test cell scored, not done for the
+    untouched notebook (graded 0), and nothing before a grade or for a lab without one?"""
+    members = [Member("ann"), Member("bob"), Member("cy")]
+    grades = [Graded("docs", "ann", 3.0, 3.0, T0, cells={"docs/test_a": 2.0, "docs/my_case": 1.0}),
+              Graded("docs", "bob", 0.0, 3.0, T0, cells={"docs/test_a": 0.0, "docs/my_case": 0.0},
+                     failures={"docs/my_case": "MyCaseNotDone: my case not done: nothing recorded yet"})]
+    b = board(members, [], grades, labs=(CASE_LAB, LAB2))
+    cells = {r.member.username: r.cells for r in b.rows}
+    assert [cells[u][0].my_case for u in ("ann", "bob", "cy")] == [True, False, None]
+    assert cells["bob"][0].my_case_label == "my case: not done" and cells["ann"][0].my_case_label == "my case: done"
+    assert cells["ann"][1].my_case is None  # LAB2 has no my-case part
+    as_json = {p["username"]: p["cells"]["docs"]["my_case"] for p in model.board_json(b)["participants"]}
+    assert as_json == {"ann": True, "bob": False, "cy": None}
+    summary = next(s for s in b.summaries if s.exercise.grade_id == "my_case")
+    assert (summary.passing, summary.graded, summary.top_failure) == (1, 2, grades[1].failures["docs/my_case"])

@@ -255,6 +255,8 @@ class WrongAnswerRun:
         checks = checks if checks.exists() else paths.CHECKS_MODULE
         if checks.exists():  # as the course build does: the test-cell helpers sit next to the notebook
             shutil.copy2(checks, work / paths.CHECKS_MODULE.name)
+        if (graders_dir / lab / "my-case.json").exists():  # the solved "apply to my case" record (mycase.py)
+            shutil.copy2(graders_dir / lab / "my-case.json", work / "my-case.json")
         home = self.tmp / "home"
         home.mkdir()
         spec = self.tmp / "spec.json"

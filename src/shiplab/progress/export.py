@@ -12,7 +12,7 @@ import io
 from shiplab.progress.model import Board
 
 COLUMNS = ("username", "full_name", "team", "lab", "state", "score", "max_score", "exercises_passed",
-           "exercises", "submitted_at", "note")
+           "exercises", "submitted_at", "note", "my_case")
 
 
 def safe_cell(value) -> str | int | float:
@@ -36,5 +36,5 @@ def grades_csv(board: Board) -> str:
             passed = sum(1 for ok in cell.exercises.values() if ok) if cell.exercises else None
             w.writerow([safe_cell(v) for v in (
                 m.username, m.full_name, m.team, lab.name, cell.state, cell.score, cell.max_score, passed,
-                len(lab.exercises), cell.submitted_at.isoformat() if cell.submitted_at else None, cell.note)])
+                len(lab.exercises), cell.submitted_at.isoformat() if cell.submitted_at else None, cell.note, cell.my_case)])
     return out.getvalue()

@@ -13,6 +13,12 @@ A cell's state, for one participant and one lab, from their *latest* submission:
   cannot see the participants' homes (containers), no lab shows as working;
 - ``not_started``: anything else.
 
+**My case**: a lab whose test cells include one named ``my_case…`` (the required "apply to my case" part,
+:mod:`shiplab.course.mycase`) shows, beside its state, ``my case: done`` when that cell scored its points in the
+standing grade, ``my case: not done`` when it did not (the untouched notebook), and nothing before a grade. The
+board reads it from the gradebook like every test cell, so it is exactly what the grader found in that
+participant's own submission.
+
 *Progress* is a graded submission scoring more than any earlier one of the same lab (so a new test passed; the
 score is the measure, since the gradebook keeps only the latest notebook's cells). A participant is **stuck** when
 they are active now (server running, hub activity within ``active_within``) and have been for ``stuck_after``
@@ -31,6 +37,7 @@ STATES = (NOT_STARTED, WORKING, SUBMITTED, PASSED, FAILING)
 STATE_LABELS = {NOT_STARTED: "not started", WORKING: "working", SUBMITTED: "submitted", PASSED: "passed",
                 FAILING: "failing"}
 PENDING = ("queued", "running", "inbound")  # attempt states that mean "waiting for its grade"
+MY_CASE_PREFIX = "my_case"  # grade ids of a lab's "apply to my case" check (shiplab.course.mycase.MY_CASE_GRADE_ID)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,11 @@ class Exercise:
     @property
     def key(self) -> str:
         return f"{self.notebook}/{self.grade_id}"
+
+    @property
+    def my_case(self) -> bool:
+        """The lab's "apply to my case" completion check (a test cell named ``my_case…``)."""
+        return self.grade_id.startswith(MY_CASE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,11 @@ class Cell:
     submitted_at: dt.datetime | None = None
     note: str = ""
     exercises: dict[str, bool] = field(default_factory=dict)  # exercise key -> passing (only when graded)
+    my_case: bool | None = None  # the "apply to my case" part done; None: the lab has none, or no grade yet
+
+    @property
+    def my_case_label(self) -> str:
+        return "" if self.my_case is None else ("my case: done" if self.my_case else "my case: not done")
 
     @property
     def label(self) -> str:
@@ -196,14 +213,18 @@ def cell_for(lab: Lab, attempt: Attempt | None, graded: Graded | None, *,
              fetched_at: dt.datetime | None = None) -> Cell:
     """The state of one participant's lab (see the module docstring)."""
     exercises = {}
+    my_case = None
     if graded is not None:
         exercises = {e.key: graded.cells.get(e.key, 0.0) >= e.max_score for e in lab.exercises}
+        checks = [e.key for e in lab.exercises if e.my_case]
+        my_case = all(exercises[k] for k in checks) if checks else None
     if attempt is not None and attempt.state in PENDING:
-        return Cell(lab.name, SUBMITTED, submitted_at=attempt.submitted_at, exercises=exercises,
+        return Cell(lab.name, SUBMITTED, submitted_at=attempt.submitted_at, exercises=exercises, my_case=my_case,
                     note="being graded" if attempt.state == "running" else "waiting for grading")
     if attempt is not None and attempt.state == "failed":
         return Cell(lab.name, FAILING, max_score=lab.max_score or attempt.max_score, submitted_at=attempt.submitted_at,
-                    note=f"could not be graded: {attempt.reason or 'no reason given'}", exercises=exercises)
+                    note=f"could not be graded: {attempt.reason or 'no reason given'}", exercises=exercises,
+                    my_case=my_case)
     score = max_score = None
     when = None
     if graded is not None:
@@ -218,7 +239,8 @@ def cell_for(lab: Lab, attempt: Attempt | None, graded: Graded | None, *,
         return Cell(lab.name, NOT_STARTED)
     max_score = max_score if max_score is not None else lab.max_score
     state = PASSED if max_score and score >= max_score else FAILING
-    return Cell(lab.name, state, score=score, max_score=max_score, submitted_at=when, exercises=exercises)
+    return Cell(lab.name, state, score=score, max_score=max_score, submitted_at=when, exercises=exercises,
+                my_case=my_case)
 
 
 def progress_times(attempts: list[Attempt], graded: list[Graded]) -> dict[str, dt.datetime]:
@@ -341,7 +363,8 @@ def board_json(board: Board) -> dict:
             "minutes_since_progress": (round(r.since_progress.total_seconds() / 60, 1)
                                        if r.since_progress is not None else None),
             "cells": {c.lab: {"state": c.state, "score": c.score, "max_score": c.max_score,
-                              "submitted_at": _iso(c.submitted_at), "note": c.note, "exercises": c.exercises}
+                              "submitted_at": _iso(c.submitted_at), "note": c.note, "exercises": c.exercises,
+                              "my_case": c.my_case}
                       for c in r.cells},
         } for r in board.rows],
         "exercises": [{"lab": s.exercise.lab, "key": s.exercise.key, "grade_id": s.exercise.grade_id,

@@ -1,0 +1,112 @@
+"""Does "apply to my case" (the required last part of labs 2-6) record the participant's own rows, tell done from
+not done, refuse the sample company's data, and keep the grader's run on the participant's own record?"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from shiplab.course import mycase
+from shiplab.course.mycase import MyCaseNotDone, check_part, fingerprint, load_part, part_status, record_part
+from shiplab.data import load_sample_documents
+from shiplab.data.api import datasets_dir
+
+
+def _docs(n, start=0):
+    return [{"document": f"claim-{i}.md", "fingerprint": fingerprint(f"our own claim text number {i}"),
+             "fields": {"customer": f"C{i}", "product": "motor"}, "route": "rules"} for i in range(start, start + n)]
+
+
+def _gold(n):
+    return [{"question": f"How long do we keep audit log {i}?", "sources": [f"ops-runbook-{i}"]} for i in range(n)]
+
+
+def test_ten_own_documents_are_done_and_nine_are_not():
+    """Is lab 2's part done with 10 distinct own documents, and not done with 9, saying how many are missing?"""
+    assert check_part("lab2-documents", _docs(10)).startswith("my case done: 10")
+    with pytest.raises(MyCaseNotDone, match="9 of 10"):
+        check_part("lab2-documents", _docs(9))
+
+
+def test_rows_without_the_required_fields_or_repeated_do_not_count():
+    """Do rows with empty fields, or the same document ten times, leave the part not done?"""
+    empty = _docs(10)
+    for row in empty[:3]:
+        row["fields"] = {"customer": "", "product": None}
+    done, message = part_status("lab2-documents", empty)
+    assert not done and "7 of 10" in message and "lack" in message
+    same = [dict(_docs(1)[0]) for _ in range(10)]
+    done, message = part_status("lab2-documents", same)
+    assert not done and "1 of 10" in message
+
+
+def test_nothing_recorded_is_not_done():
+    """Is no record at all (the untouched notebook: None) not done, with a sentence, never a crash?"""
+    for rows in (None, "rows", {"document": "x"}, 42):
+        done, message = part_status("lab4-retrieval", rows)
+        assert done is False and message.startswith("my case not done"), rows
+
+
+def test_the_sample_companys_documents_and_gold_questions_are_refused():
+    """Are the sample company's documents (by their text's fingerprint) and lab 4's sample gold questions refused
+    as the participant's own?"""
+    sample = load_sample_documents()[:10]
+    rows = [{"document": f"mine-{i}.md", "fingerprint": fingerprint(d.text), "fields": {"a": "b"}}
+            for i, d in enumerate(sample)]
+    with pytest.raises(MyCaseNotDone, match="sample company"):
+        check_part("lab2-documents", rows)
+    sample_q = [json.loads(line) for line in
+                (datasets_dir() / "gold" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:15]]
+    with pytest.raises(MyCaseNotDone, match="sample company"):
+        check_part("lab4-retrieval", [{"question": q["question"], "sources": ["ours-1"]} for q in sample_q])
+    on_sample_docs = [{"question": f"Own question {i}?", "sources": [{"doc_id": "adr-010", "passage": "x"}]}
+                      for i in range(15)]
+    with pytest.raises(MyCaseNotDone, match="sample company"):
+        check_part("lab4-retrieval", on_sample_docs)
+    assert check_part("lab4-retrieval", _gold(15)).startswith("my case done: 15")
+
+
+def test_record_keeps_rows_in_the_lab_folder_and_home_privately(tmp_path):
+    """Does record_part write my-case.json in the lab folder and ~/shiplab-case/<lab>.json (0600), which a later
+    lab reads back with load_part?"""
+    home, lab = tmp_path / "home", tmp_path / "home" / "lab4-retrieval"
+    lab.mkdir(parents=True)
+    rows = record_part("lab4-retrieval", _gold(15), folder=lab, home=home)
+    assert len(rows) == 15
+    data = json.loads((lab / "my-case.json").read_text(encoding="utf-8"))
+    assert data["lab"] == "lab4-retrieval" and data["rows"] == rows
+    assert os.stat(lab / "my-case.json").st_mode & 0o777 == 0o600
+    assert os.stat(home / "shiplab-case" / "lab4-retrieval.json").st_mode & 0o777 == 0o600
+    assert load_part("lab4-retrieval", home=home) == rows
+    assert load_part("lab2-documents", home=home) is None
+
+
+def test_a_run_without_data_returns_the_record_handed_in(tmp_path, capsys):
+    """In the grader's run (no ~/documents, so no rows), is the record handed in returned unchanged, and nothing
+    returned when there is none (so the untouched folder stays not done)?"""
+    assert record_part("lab2-documents", [], folder=tmp_path, home=tmp_path) == []
+    record_part("lab2-documents", _docs(10), folder=tmp_path, home=tmp_path)
+    assert "my case done" in capsys.readouterr().out
+    before = (tmp_path / "my-case.json").read_bytes()
+    kept = record_part("lab2-documents", mycase.my_documents(10, home=tmp_path), folder=tmp_path, home=tmp_path)
+    assert kept == json.loads(before)["rows"] and (tmp_path / "my-case.json").read_bytes() == before
+    assert record_part("lab4-retrieval", [], folder=tmp_path, home=tmp_path) == []  # another lab's record: not it
+
+
+def test_record_does_not_follow_a_planted_link(tmp_path):
+    """Is a link planted at the temporary name refused rather than followed (no write through it)?"""
+    target = tmp_path / "elsewhere"
+    target.write_text("keep", encoding="utf-8")
+    (tmp_path / ".my-case.json.tmp").symlink_to(target)
+    with pytest.raises(OSError):
+        record_part("lab2-documents", _docs(10), folder=tmp_path, home=tmp_path)
+    assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_rows_are_bounded_plain_data():
+    """Are recorded values plain and bounded (long text cut, objects as text), so a record stays small?"""
+    row = mycase._plain({"document": "x" * 5000, "fields": {"when": object(), "n": 3}})
+    assert len(row["document"]) == mycase.MAX_TEXT and isinstance(row["fields"]["when"], str)
+    assert row["fields"]["n"] == 3
