@@ -19,23 +19,24 @@ INTRO = """
 # Lab 6 — To production (90 minutes)
 
 A notebook that answers questions is a demo. A service that answers them — behind a stable contract, with tests that
-fail when someone breaks it, logs you may keep, metrics that tell you when to roll back, and a governance checklist
-signed off — is something Nordlicht can ship. You wrap the question-answering app from lab 5 as that service, and end
-by filing **your own** ship plan: the use case from your backlog, the metric, its baseline.
+fail when someone breaks it, logs you may keep, metrics that tell you when to roll back, a token on every question,
+and a switch back to the previous version — is something you can ship. You build that contract here, then put
+**your own** lab-5 chain over **your own** index into a repository of your own, roll it back for real, and file
+**your** ship plan.
 
 | part | what you build | expected time |
 |---|---|---|
-| 0 | set-up: the app to ship (lab 5's pipeline, as a function) | 5 min |
-| 1 | `Metrics`: request counts, error and refusal rates, p50/p95 latency (3 points) | 10 min |
-| 2 | `create_app`: the FastAPI service — contract, errors, logs, metrics (2 + 2 + 2 points) | 25 min |
+| 0 | set-up; FastAPI in five minutes | 3 + 4 min |
+| 1 | `Metrics`: request counts, error and refusal rates, p50/p95 latency (3 points) | 8 min |
+| 2 | `create_app`: the FastAPI service — contract, errors, logs, metrics (2 + 2 + 2 points) | 22 min |
 | 3 | `check_service`: contract tests that catch broken services (3 points) | 15 min |
-| – | run your contract as a real pytest suite | 5 min |
-| 4 | `release_decision`: ship, hold or roll back (3 points) | 10 min |
-| 5 | your rollback plan and governance checklist; file your ship plan in the tracker | 20 min |
+| 4 | `release_decision`: ship, hold or roll back (3 points) | 8 min |
+| 5 | **your case:** your repository (your chain, your index, token, clearance, timeout, flag), its CI, one real rollback | 15 min |
+| 6 | **your case:** your ship plan, filed in the tracker | 15 min |
 
 **How to work:** run the cells from the top; replace each `raise NotImplementedError()` and run the test cell under
-it. Everything graded runs in-process (no server to start, no network); the last part talks to the tracker when your
-hub provides it.
+it. Parts 1–4 run in-process (no server, no network). Parts 5 and 6 are about your own case: not graded, checked for
+completion — the repository's tests must pass, the rollback must have happened, the plan must be yours.
 """
 
 SETUP = r'''
@@ -84,7 +85,7 @@ print(sample_answer("How much do I pay myself on each claim with Household Basic
 '''
 
 EX1 = """
-## 1. Metrics you can roll back on (10 minutes)
+## 1. Metrics you can roll back on (8 minutes)
 
 After launch you decide from numbers, so count them from the first request. Write a class `Metrics` with
 
@@ -212,8 +213,60 @@ check_against(_snapshot_after, _ref_snapshot, list(_observations(127)), tol=1e-9
 ### END HIDDEN TESTS
 """
 
+FASTAPI_TEXT = """
+## FastAPI in five minutes (before part 2)
+
+[FastAPI](https://fastapi.tiangolo.com/) turns Python functions into HTTP routes: `app = FastAPI()`, then
+`@app.get("/path")` or `@app.post("/path")` on a function. What the function returns is sent as JSON (status 200);
+return a `JSONResponse(body, status_code=..., headers=...)` to choose the status and headers yourself.
+`TestClient(app)` calls the app in-process — `client.post("/ask", json={...})` — without a server or a port; that is
+how everything in parts 1–4 is tested.
+
+One thing to know before part 2: FastAPI's usual way to read a body is a pydantic model as a parameter
+(`def ask(body: Question)`). When the body does not fit it — `{}`, `42`, `["list"]`, not JSON at all — FastAPI
+answers by itself with **its own** 422, `{"detail": [...]}`, before your function runs: no `"error"` object and no
+request id. Your contract has its own 422 shape, so in part 2 read the body yourself (`await request.json()` in an
+`async def` route taking `request: Request`, as below) and decide what is wrong — or install an exception handler
+for `RequestValidationError` that renders your shape. The cell below shows the difference.
+"""
+
+FASTAPI_INTRO = """
+# Run me: a two-route app, and why part 2 reads the body itself.
+from pydantic import BaseModel
+
+
+class Question(BaseModel):
+    question: str
+
+
+demo = FastAPI()
+
+
+@demo.post("/pydantic")
+def with_a_model(body: Question):
+    return {"you_asked": body.question}
+
+
+@demo.post("/raw")
+async def reading_it_yourself(request: Request):
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("question"), str):
+        return JSONResponse({"error": {"code": "bad_question", "message": "send a JSON object with a question"}},
+                            status_code=422, headers={"X-Request-ID": "example"})
+    return {"you_asked": body["question"]}
+
+
+demo_client = TestClient(demo)
+for body in ({"question": "Hotel nights?"}, {}, 42, ["list"]):
+    print(f"{str(body):26}", "/pydantic ->", demo_client.post("/pydantic", json=body).json(), "\n" + " " * 26,
+          "/raw      ->", demo_client.post("/raw", json=body).json())
+"""
+
 EX2 = """
-## 2. The service (25 minutes)
+## 2. The service (22 minutes)
 
 Write `create_app(answer_fn, metrics, logger)` returning a FastAPI app with this contract:
 
@@ -222,8 +275,10 @@ Write `create_app(answer_fn, metrics, logger)` returning a FastAPI app with this
 **`POST /ask`** with the JSON body `{"question": "..."}`:
 
 - the question must be a string that is not blank and at most `MAX_QUESTION_CHARS` (500) characters after
-  stripping whitespace (`str.strip()`: spaces, tabs, line breaks). Otherwise (missing, not a string, blank, too long, or a body that is not a JSON object) →
-  `422 {"error": {"code": "bad_question", "message": "..."}}`, where the message says what is wrong and mentions
+  stripping whitespace (`str.strip()`: spaces, tabs, line breaks). Otherwise (missing, not a string, blank, too long, or a body that is not a JSON object —
+  `{}`, `42`, `["list"]`, `{"q": ...}`, or not JSON at all) → the service's **own**
+  `422 {"error": {"code": "bad_question", "message": "...", "request_id": "..."}}` (not FastAPI's `{"detail": …}`:
+  see the cell above), where the message says what is wrong and mentions
   `question`; `answer_fn` is **not** called;
 - otherwise call `answer_fn(question)` (the stripped question). It returns a dict with at least `answer`,
   `citations`, `refused` (lab 5's `answer` also returns the chunks, which are not JSON, and may return more: send
@@ -430,6 +485,15 @@ check_equal(r.status_code, 503, label="status when answer_fn fails", hint="catch
 check_equal(r.json().get("error", {}).get("code"), "answer_unavailable", label='body["error"]["code"]')
 check_equal("sk-live" in r.text or "/srv/chroma" in r.text or "Traceback" in r.text, False,
             label="exception details in the response", hint="never send the exception's text or a traceback.")
+for malformed in ({}, 42, ["list"]):
+    r = client.post("/ask", json=malformed)
+    error = r.json().get("error") if isinstance(r.json(), dict) else None
+    check_equal((r.status_code, isinstance(error, dict) and error.get("code"),
+                 isinstance(error, dict) and bool(error.get("request_id"))), (422, "bad_question", True),
+                label=f"(status, error code, request id in the error) for the body {malformed!r}",
+                hint='a body that is not an object with a "question" string gets the same 422 as a blank question: '
+                     '{"error": {"code": "bad_question", "message", "request_id"}}, not the {"detail": ...} of '
+                     'FastAPI validation (read the body yourself: see FastAPI in five minutes).')
 print("create_app (errors): visible tests passed.")
 ### BEGIN HIDDEN TESTS
 for bad in ({"question": "x" * (MAX_QUESTION_CHARS + 1)}, {"question": 42}, {}, {"q": "typo in the key"}, ["list"]):
@@ -536,9 +600,21 @@ function you pass, so you can make it answer, refuse or fail (use `fake_answer`,
 from the helpers above, or your own).
 
 Your function is graded by running it against your **correct** `create_app` (it must pass) and against
-**deliberately broken** services (it must fail on each): a missing health check, a wrong status code, a leaked
-exception text, a bad question that reaches `answer_fn`, a missing or repeated request id, a missing field, ….
-Test the whole contract, not one example.
+**deliberately broken** services, each keeping the contract except for one bug. It must fail on every one of these
+nine — the complete list the tests use:
+
+1. `/health` does not answer `{"status": "ok"}`;
+2. a failing `answer_fn` gives `500` instead of `503`;
+3. the `503` body carries the exception's text;
+4. the same request id on every request;
+5. a blank question (`"   "`) is not a `422` and reaches `answer_fn`;
+6. the `200` body lacks `citations`;
+7. the request id is missing from the `X-Request-ID` header;
+8. a refusal comes back with `refused: false`;
+9. `answer_fn` gets the question without `strip()`.
+
+Test the whole contract, not one example: a check that only one implementation's wording passes (a message's
+exact text) fails on your own service or on a correct one.
 """
 
 EX3_SOLUTION = '''
@@ -678,47 +754,8 @@ for bug, why in [("500", "a failing answer_fn must give 503, not 500."),
 ### END HIDDEN TESTS
 """
 
-PYTEST = """
-# Explore: the same contract as a real pytest suite. In your repository this is tests/test_assistant.py; here pytest
-# runs in this kernel, with a fixture that hands your create_app to the tests.
-import importlib.util
-import textwrap
-
-if importlib.util.find_spec("pytest") is None:
-    print("pytest is not installed in this environment: skipping (pip install pytest in your project).")
-else:
-    import pytest
-
-    suite_dir = Path(tempfile.mkdtemp(prefix="lab6-pytest-"))
-    (suite_dir / "test_assistant.py").write_text(textwrap.dedent('''
-        def test_health(make_client):
-            assert make_client(None).get("/health").json() == {"status": "ok"}
-
-        def test_blank_question_is_422(make_client):
-            assert make_client(None).post("/ask", json={"question": " "}).status_code == 422
-
-        def test_contract(make_client, contract):
-            contract(make_client)
-    '''))
-
-    class NotebookFixtures:
-        # Hands the notebook's create_app and check_service to the test file (in a repository: imports).
-        @pytest.fixture
-        def make_client(self):
-            return lambda answer_fn: TestClient(create_app(answer_fn, Metrics(), logging.getLogger("pytest")))
-
-        @pytest.fixture
-        def contract(self):
-            return check_service
-
-    exit_code = pytest.main([str(suite_dir), "-q", "-s", "-p", "no:cacheprovider", "-p", "no:warnings",
-                             "--import-mode=importlib"],
-                            plugins=[NotebookFixtures()])
-    print("pytest exit code:", int(exit_code), "(0 = all passed)")
-"""
-
 EX4 = """
-## 4. Ship, hold or roll back (10 minutes)
+## 4. Ship, hold or roll back (8 minutes)
 
 Before launch, the **governance checklist** decides; after launch, the **metrics against the baseline** do. Write
 `release_decision(checklist, live=None, baseline=None)` returning `(decision, reasons)`:
@@ -831,85 +868,155 @@ check_against(release_decision, _ref_decision, list(_releases(113)),
 ### END HIDDEN TESTS
 """
 
-PLAN = """
-## 5. Your rollback plan, your checklist, your ship plan (20 minutes)
+REPO_TEXT = """
+## 5. Your case: your repository, its CI, one real rollback (15 minutes)
 
-Fill in the cell below for **your own** use case — the one from your backlog you want in production within 60 days
-(if you put an export into `~/backlog/`, the next cell lists candidates from it). It is not graded; your team and
-the tracker read it.
+The service you built in parts 1–3 now gets **your** lab-5 chain over **your** index, in a repository of your own,
+made from the course's template (`template/` beside this notebook):
 
-- **Rollback plan**: what triggers it (the rules of part 4 with your numbers), who decides, how (feature flag,
-  previous container image, route back to the manual process), how long it takes, and when you last tried it.
-- **Governance checklist**: each item of `REQUIRED_CHECKS`, honestly.
-- **Ship plan**: the use case in a sentence, the backlog key, the metric you will move, its **baseline** measured
-  today (not guessed), the target, and the planned ship date.
+- `assistant/service.py` — your `Metrics` and `create_app` (from this notebook); `tests/contract.py` — your
+  `check_service`; `assistant/chain.py` — lab 5's prompt and helpers with your `format_context`, `should_refuse`
+  and `answer`, and lab 4's `allowed_filter` (read from your saved lab-4 and lab-5 notebooks);
+- `assistant/production.py` — a **bearer token** on every `/ask` (401 in your error shape otherwise), the token's
+  **clearance passed to the retrieval filter** (`where=allowed_filter(clearance)`: nobody gets an answer from a
+  document above their clearance), a **timeout on the model call** (your 503 past it), and a **feature flag**
+  (`flags.json`, re-read on every request) that switches to the previous version — a search result, no model;
+- a `Dockerfile`, CI (`.github/workflows/ci.yml`) that runs `pytest`: your contract tests and the production tests.
+
+The first cell writes the repository (to `~/my-assistant`; files you edited there are kept), commits it with git,
+and runs its tests as CI would. The second performs **one real rollback**: it builds your index from `~/documents`,
+starts your service with uvicorn on 127.0.0.1, asks it a question of yours with a token (your chain answers),
+switches the flag off — `python -m assistant.production flag assistant off` — and asks again: the previous version
+must answer, in the same process, without a deploy. It measures how long that took (your rollback plan quotes it),
+keeps the record in `rollback.json`, and switches the flag back on. Push the repository to your company's git when
+you are back: CI runs there as here.
 """
 
-CANDIDATES = """
-# Explore: candidates for your ship plan from your own backlog (or the sample company's).
-mine = find_user_backlog()
-source = "your backlog (~/backlog/)" if mine is not None else "the sample company's backlog (no export in ~/backlog/)"
-if mine is None:
-    from shiplab.data import load_sample_backlog
-    mine = load_sample_backlog("jira")
-open_items = [i for i in mine if i.status.lower() not in ("done", "closed", "resolved")]
-keywords = re.compile(r"search|find|document|answer|question|triage|classif|extract|duplicate", re.I)
-candidates = [i for i in open_items if keywords.search(i.summary)][:8]
-print(f"Open items in {source} that look like document, search or triage work:")
-for item in candidates:
-    print(f"  {item.key:>10}  [{item.type}] {item.summary[:90]}")
+MY_REPOSITORY = """
+# Your case: your repository from the template, with your own code, and its CI run here.
+import shipkit
+
+MY_REPO = Path.home() / "my-assistant"   # your repository (git); push it to your company's git on Monday
+MIN_SCORE = 0.35                         # your threshold from lab 5's part 3 (its cell printed it)
+try:
+    chain_py, notes = shipkit.chain_source(MIN_SCORE)
+    made = shipkit.write_repository(MY_REPO, shipkit.kernel_source(Metrics, create_app),
+                                    shipkit.kernel_source(check_service), chain_py)
+    print("\\n".join(notes))
+    print(f"Repository {made['repo']} (commit {made['commit']}); written: {', '.join(made['written'])}"
+          + (f"; kept as you edited them: {', '.join(made['kept'])}" if made["kept"] else ""))
+    exit_code, output = shipkit.run_ci(MY_REPO)
+    print(output[-1200:])
+    print("CI: green - your contract and the production tests pass." if exit_code == 0 else
+          "CI: red - read the failures above; fix the code in the notebook (or in the repository) and run again.")
+except shipkit.NotReady as problem:
+    print(problem)
+"""
+
+MY_ROLLBACK = """
+# Your case: one real rollback on your own index. Needs the repository of the cell above.
+from shiplab.data.api import datasets_dir
+
+MY_DOCUMENTS = Path.home() / "documents"   # your documents (lab 2); the sample company's only if you have none
+MY_QUESTION = "How much do I pay myself on each claim with Household Basic cover?"  # a question YOUR users ask
+own = MY_DOCUMENTS.is_dir() and any(p.is_file() for p in MY_DOCUMENTS.rglob("*"))
+if not own:
+    print("No documents in ~/documents: rolling back over the sample company's (not your case - bring yours).")
+try:
+    record = shipkit.real_rollback(MY_REPO, MY_QUESTION, documents=MY_DOCUMENTS if own else
+                                   datasets_dir() / "documents", index_label="own" if own else "sample")
+    print(f"Rolled back in {record['seconds_to_roll_back']} s: before {record['before']}, after {record['after']}; "
+          f"without a token: {record['without_token']}. Kept in {MY_REPO / 'rollback.json'}.")
+except shipkit.NotReady as problem:
+    print(problem)
+"""
+
+PLAN = """
+## 6. Your case: your ship plan (15 minutes)
+
+The plan starts from the case you picked in lab 1 (`~/shiplab-case.json`: use case, backlog item, metric, how the
+baseline is measured); you write the rest. It **cannot be filed** while any of these holds (the cell lists each):
+
+- a field is empty, or still the example's (the example: *claims handlers ask the handbook assistant …,
+  NVA-123, 7.5 min median …*);
+- no baseline value, or no sentence on how it was measured (source, period, how many cases);
+- no business owner (who owns the outcome) or no approver (who signs off data and provider — not the owner);
+- the data class and provider, chosen as in lab 1: the governance policy (the rule your `decide()` implements, the
+  one the gateway applies) must not refuse that class for that provider;
+- the planned date is past the workshop's last day + 60 days, or in the past;
+- no first step for Monday (one concrete action, with whom).
+
+The checklist is no longer typed in: `rollback_tested` comes from your rollback record, `model_approved_for_data_class`
+from the policy, `owner_named` from the plan; the two items only you can vouch for stay `False` until you set them.
 """
 
 MY_PLAN = '''
-# Edit me: your plan. (Values below are an example from the sample company.)
-ROLLBACK_PLAN = """
-Trigger: error rate > baseline + 2 points, p95 > 1.5 x baseline, or refusal rate > baseline + 10 points for 15 min.
-Who: the on-call engineer of the claims portal team may roll back without asking; the product owner is told.
-How: feature flag `handbook_assistant` off -> the portal shows the search page again (no deploy needed, < 1 min).
-Tested: on staging, 2026-11-30, 40 seconds end to end.
-"""
+# Your case: your plan. Fill in every "" and None; run; then run the next cell to file it.
+import datetime as dt
 
+from shiplab import settings as shiplab_settings
+from shiplab.course.mycase import load_case
+from shiplab.gateway.policy import load as load_policy
+
+case = load_case()
+if case is None:
+    print("No ~/shiplab-case.json yet (lab 1's 'pick your case' writes it): write every field below yourself.")
+SHIP_PLAN = shipkit.plan_from_case(case)   # use_case, backlog_ref, metric_name, baseline_method from lab 1
+SHIP_PLAN.update({
+    "unit": "",                # e.g. "min", "days", "%"
+    "baseline_value": None,    # the metric TODAY, measured as baseline_method says: a number
+    "target_value": None,      # where it should be 60 days after launch
+    "planned_ship_date": "",   # "YYYY-MM-DD", at most 60 days after the workshop's last day
+    "business_owner": "",      # who owns the outcome in the business: name and role
+    "approver": "",            # who signs off data and provider (data protection, security): not the owner
+    "data_class": "",          # the class of what the assistant reads: public, internal, confidential, restricted
+    "provider": "",            # the model provider (the hub's: see hub_config/governance.yaml, as in lab 1)
+    "first_step_monday": "",   # one concrete action on Monday morning, with whom
+})
+
+policy = load_policy(shiplab_settings.REPO_ROOT / "hub_config" / "governance.yaml")
+try:
+    workshop_end = dt.date.fromisoformat(shiplab_settings.load()["tracker.workshop_end"])
+except (KeyError, TypeError, ValueError, OSError, shiplab_settings.SettingsError):
+    workshop_end = dt.date.today()  # no cohort dates here: today is the workshop's last day
+decision = (policy.decide(SHIP_PLAN["provider"], SHIP_PLAN["data_class"]).action
+            if SHIP_PLAN["provider"] and SHIP_PLAN["data_class"] else None)
+rollback = shipkit.load_rollback(MY_REPO)
 CHECKLIST = {
-    "data_classified": True,                  # only public + internal documents are indexed
-    "personal_data_out_of_logs": True,        # request logs hold lengths and ids, never question text
-    "model_approved_for_data_class": True,    # the hub gateway's model is approved for internal data
-    "human_fallback": True,                   # "ask a colleague" link on every refusal
-    "rollback_tested": True,
-    "owner_named": True,
+    "data_classified": SHIP_PLAN["data_class"] in shipkit.CLASSES,
+    "personal_data_out_of_logs": False,   # True once you have read your service's log lines: no question, no header
+    "model_approved_for_data_class": decision in ("allow", "redact"),
+    "human_fallback": False,              # True once every refusal sends the user to a named person or team
+    "rollback_tested": not shipkit.rollback_problems(rollback),
+    "owner_named": bool(SHIP_PLAN["business_owner"].strip() and SHIP_PLAN["approver"].strip()),
 }
-
-SHIP_PLAN = {
-    "use_case": "Claims handlers ask the handbook assistant instead of searching the guideline PDFs.",
-    "backlog_ref": "NVA-123",
-    "metric_name": "median minutes to answer a coverage question",
-    "unit": "min",
-    "baseline_value": 7.5,
-    "target_value": 2.0,
-    "planned_ship_date": "2027-01-25",
-}
-print(release_decision(CHECKLIST))
+ROLLBACK_PLAN = (f"Trigger: part 4's rules against the baseline. Who: {SHIP_PLAN['business_owner'] or '<owner>'} "
+                 f"decides; on-call may switch off alone. How: `python -m assistant.production flag assistant off` "
+                 f"- measured {rollback['seconds_to_roll_back'] if rollback else '?'} s on {rollback['at'] if rollback else '?'}; "
+                 "if the image itself is broken: the previous image tag.")
+PLAN_PROBLEMS = shipkit.plan_problems(SHIP_PLAN, workshop_end=workshop_end, policy=policy)
+shipkit.keep_plan(MY_REPO, SHIP_PLAN, PLAN_PROBLEMS, decision, ROLLBACK_PLAN)
+print("Release decision from your checklist:", release_decision(CHECKLIST))
+print("Ready to file." if not PLAN_PROBLEMS else "Cannot be filed yet:\\n- " + "\\n- ".join(PLAN_PROBLEMS))
 '''
 
 FILE_PLAN = r'''
-# Explore: file the ship plan in the tracker. Uses the tracker's JSON API with your hub token when the hub provides
-# it (the token is read from the environment and never printed); otherwise says how to file it by hand.
+# Your case: file the ship plan in the tracker. Uses the tracker's JSON API with your hub token when the hub
+# provides it (the token is read from the environment and never printed); otherwise says how to file it by hand.
 # A plan you filed before is never changed from here unless you say so:
 REPLACE_MY_PLAN = False  # True: replace your first ship plan in the tracker with SHIP_PLAN above
 import httpx
 
 tracker = os.environ.get("SHIPLAB_TRACKER_URL", "").rstrip("/")
 token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
-decision, missing = release_decision(CHECKLIST)
-if decision == "hold":
-    print("Your checklist is not complete (" + ", ".join(missing) + "): you can still file the plan; the tracker "
-          "shows it as planned, and the checklist is what your team reviews before the ship date.")
-if SHIP_PLAN.get("use_case", "").startswith("Claims handlers ask the handbook assistant instead of searching"):
-    print("SHIP_PLAN still holds the example from the sample company: nothing was filed. Put your own use case, "
-          "metric and baseline into SHIP_PLAN in the cell above, run it, then run this cell again.")
+payload = shipkit.tracker_payload(SHIP_PLAN, decision or "") if not PLAN_PROBLEMS else None
+if PLAN_PROBLEMS:
+    print("Nothing was filed: the plan cannot be filed yet (" + "; ".join(PLAN_PROBLEMS) + "). Fix SHIP_PLAN in "
+          "the cell above, run it, then run this cell again.")
 elif not tracker or not token:
     print("No tracker here (e.g. while grading, or outside the hub). To file your plan: open the hub's home page, "
           "go to Services -> tracker (/services/tracker/), choose 'New ship plan' and copy these values:")
-    print(json.dumps(SHIP_PLAN, indent=2))
+    print(json.dumps(payload, indent=2))
 else:
     headers = {"Authorization": f"token {token}"}
     try:
@@ -920,19 +1027,78 @@ else:
         elif plans and not REPLACE_MY_PLAN:
             filed = httpx.get(f"{tracker}/api/plans/{plans[0]}", headers=headers, timeout=10)
             what = filed.json().get("use_case", "") if filed.status_code == 200 else ""
-            print(f"You already have ship plan #{plans[0]}" + (f" ({what!r})" if what else "") + ": nothing was "
-                  "changed. To replace it with SHIP_PLAN, set REPLACE_MY_PLAN = True at the top of this cell and run "
-                  f"it again; to change it by hand, open {tracker}/plans/{plans[0]}.")
+            print(f"You already have ship plan #{plans[0]}" + (f" ({what[:80]!r})" if what else "") + ": nothing "
+                  "was changed. To replace it with SHIP_PLAN, set REPLACE_MY_PLAN = True at the top of this cell and "
+                  f"run it again; to change it by hand, open {tracker}/plans/{plans[0]}.")
         elif plans:
-            r = httpx.put(f"{tracker}/api/plans/{plans[0]}", headers=headers, json=SHIP_PLAN, timeout=10)
+            r = httpx.put(f"{tracker}/api/plans/{plans[0]}", headers=headers, json=payload, timeout=10)
             print(f"Replaced your ship plan #{plans[0]} with SHIP_PLAN, as REPLACE_MY_PLAN asked: HTTP {r.status_code}",
                   r.json() if r.status_code < 300 else r.text[:300])
         else:
-            r = httpx.post(f"{tracker}/api/plans", headers=headers, json=SHIP_PLAN, timeout=10)
+            r = httpx.post(f"{tracker}/api/plans", headers=headers, json=payload, timeout=10)
             print(f"Filed your ship plan: HTTP {r.status_code}", r.json() if r.status_code < 300 else r.text[:300])
     except httpx.HTTPError as exc:
         print(f"Could not reach the tracker at {tracker} ({type(exc).__name__}); file the plan on its page instead.")
 '''
+
+MY_CASE_TEXT = """
+## Your case, recorded (1 point, for completion)
+
+Run the cell: it records the steps of parts 5 and 6 that passed their checks — your repository's CI green, the
+rollback on your own index, a plan that can be filed — in `my-case.json` beside this notebook (Submit hands it in;
+your instructor's board shows *my case: done*). In its stub, replace `raise NotImplementedError()` with
+`rows = my_case_rows(MY_REPO)`.
+"""
+
+MY_CASE_SOLUTION = r'''
+from shiplab.course.mycase import Part, check_part, record_part
+
+
+def _not_own(rows):
+    return [str(r.get("step")) for r in rows if r.get("index") == "sample"]
+
+
+LAB6_CASE = Part("lab6-production", "steps of your own case done (repository with green CI, rollback on your own "
+                 "index, a plan that can be filed)", 3, "step", ("step", "evidence"), _not_own)
+
+
+def my_case_rows(repo):
+    """The steps of parts 5 and 6 that passed their checks, from the records they kept in your repository."""
+    def read(name):
+        try:
+            return json.loads((Path(repo) / name).read_text(encoding="utf-8"))
+        except (OSError, TypeError, ValueError):
+            return None
+    rows = []
+    ci, rollback, plan = read("ci.json"), read("rollback.json"), read("ship-plan.json")
+    if ci and ci.get("exit_code") == 0:
+        rows.append({"step": "repository", "evidence": f"commit {ci.get('commit')}: {ci.get('summary')}"})
+    if rollback and rollback.get("ok"):
+        rows.append({"step": "rollback", "index": rollback.get("index", "sample"),
+                     "evidence": f"{rollback['before']['version']} -> {rollback['after']['version']} in "
+                                 f"{rollback['seconds_to_roll_back']} s"})
+    if plan and not plan.get("problems"):
+        rows.append({"step": "plan", "evidence": f"{plan['plan'].get('metric_name')}: baseline "
+                                                 f"{plan['plan'].get('baseline_value')}, by "
+                                                 f"{plan['plan'].get('planned_ship_date')}"})
+    return rows
+
+
+### BEGIN SOLUTION
+rows = my_case_rows(globals().get("MY_REPO", Path.home() / "my-assistant"))
+### END SOLUTION
+MY_CASE_ROWS = record_part(LAB6_CASE, rows)
+'''
+
+MY_CASE_TESTS = r"""
+# The completion check: run me. "my case not done: ..." says what is still missing.
+print(check_part(LAB6_CASE, MY_CASE_ROWS))
+### BEGIN HIDDEN TESTS
+check_that({r.get("step") for r in MY_CASE_ROWS} >= {"repository", "rollback", "plan"},
+           "my case not done: the repository, the rollback and the plan must each be recorded.",
+           hint="run parts 5 and 6 until each says it passed, then this cell's cell above.")
+### END HIDDEN TESTS
+"""
 
 WRAP_UP = """
 ## Done
@@ -950,6 +1116,8 @@ CELLS = [
     text("ex1_text", EX1),
     solution("metrics", EX1_SOLUTION),
     tests("test_metrics", EX1_TESTS, points=3),
+    text("fastapi_text", FASTAPI_TEXT),
+    code("fastapi_intro", FASTAPI_INTRO),
     text("ex2_text", EX2),
     solution("create_app", EX2_SOLUTION),
     code("service_helpers", EX2_HELPERS),
@@ -960,14 +1128,18 @@ CELLS = [
     text("ex3_text", EX3),
     solution("check_service", EX3_SOLUTION),
     tests("test_check_service", EX3_TESTS, points=3),
-    free("pytest_suite", PYTEST),
     text("ex4_text", EX4),
     solution("release_decision", EX4_SOLUTION),
     tests("test_release_decision", EX4_TESTS, points=3),
+    text("repo_text", REPO_TEXT),
+    free("my_repository", MY_REPOSITORY),
+    free("my_rollback", MY_ROLLBACK),
     text("plan_text", PLAN),
-    free("candidates", CANDIDATES),
     free("my_plan", MY_PLAN),
     free("file_plan", FILE_PLAN),
+    text("my_case_text", MY_CASE_TEXT),
+    solution("my_case_work", MY_CASE_SOLUTION),
+    tests("my_case", MY_CASE_TESTS, points=1),
     text("wrap_up", WRAP_UP),
 ]
 

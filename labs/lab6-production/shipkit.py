@@ -57,10 +57,10 @@ def _from_history(name: str) -> str | None:
     for cell in reversed(shell.user_ns.get("In", [])):
         match = re.search(rf"^(class|def) {re.escape(name)}\b", cell, re.M)
         if match:
-            lines = cell[match.start():].splitlines()
-            end = next((i for i, line in enumerate(lines[1:], 1)
-                        if line.strip() and not line[0].isspace() and not line.startswith((")", "#"))), len(lines))
-            return "\n".join(lines[:end]).rstrip()
+            try:
+                return definitions(cell)  # the whole cell's definitions: helpers you wrote beside it too
+            except SyntaxError:
+                return None
     return None
 
 
@@ -178,7 +178,8 @@ MAX_QUESTION_CHARS = 500
 '''
 CONTRACT_HEADER = '''"""Your check_service, written by lab 6's notebook from your own cell."""
 
-from tests.fakes import MAX_QUESTION_CHARS, REFUSAL, Spy, failing, fake_answer, fake_refusal  # noqa: F401
+from tests.fakes import (MAX_QUESTION_CHARS, REFUSAL, RecordingMetrics, Spy, failing, fake_answer,  # noqa: F401
+                         fake_refusal, test_logger)
 '''
 
 
@@ -221,7 +222,8 @@ def write_repository(dest: str | Path, service: str, contract: str, chain: str, 
         (repo / rel).write_text(text, encoding="utf-8")
         written.append(rel)
     (repo / "index").mkdir(exist_ok=True)
-    (repo / ".gitignore").write_text("__pycache__/\n*.pyc\nindex/\nrollback-server.log\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("__pycache__/\n*.pyc\nindex/\nrollback-server.log\nci.json\n",
+                                     encoding="utf-8")
     if vendor:
         vendor_course_helpers(repo)
     commit = None
@@ -241,7 +243,14 @@ def run_ci(repo: str | Path, timeout: int = 300) -> tuple[int, str]:
     env = dict(os.environ, PYTHONPATH=str(repo))
     done = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=repo, env=env, capture_output=True,
                           text=True, timeout=timeout)
-    return done.returncode, (done.stdout + done.stderr)[-4000:]
+    output = done.stdout + done.stderr
+    summary = next((line.strip("= ") for line in reversed(done.stdout.splitlines()) if " passed" in line
+                    or " failed" in line or " error" in line), "")
+    commit = _git(repo, "rev-parse", "--short", "HEAD").stdout.strip() if (repo / ".git").exists() else None
+    (repo / "ci.json").write_text(json.dumps({"exit_code": done.returncode, "summary": summary, "commit": commit,
+                                              "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+                                             indent=2) + "\n", encoding="utf-8")
+    return done.returncode, output[-4000:]
 
 
 # ---- the real rollback
@@ -252,7 +261,8 @@ def _free_port() -> int:
 
 
 def real_rollback(repo: str | Path, question: str, *, documents: str | Path | None = None,
-                  clearance: str = "internal", timeout_s: float = 20.0, start_timeout: float = 120.0) -> dict:
+                  clearance: str = "internal", timeout_s: float = 20.0, start_timeout: float = 120.0,
+                  index_label: str = "own") -> dict:
     """Start the service from ``repo`` (a real uvicorn on 127.0.0.1), ask ``question`` with a fresh token, switch
     the flag off, ask again; checks that the chain answered before and the previous version after, without a
     restart, then switches the flag back on. Kept in ``repo/rollback.json``; raises :class:`NotReady` if a step
@@ -300,6 +310,7 @@ def real_rollback(repo: str | Path, question: str, *, documents: str | Path | No
         after = httpx.post(url + "/ask", json={"question": question}, headers=headers, timeout=timeout_s + 30)
         seconds = round(time.monotonic() - started, 2)
         record = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "question_chars": len(question),
+                  "index": index_label,
                   "without_token": no_token.status_code,
                   "before": {"status": before.status_code, "version": before.headers.get("x-assistant-version")},
                   "after": {"status": after.status_code, "version": after.headers.get("x-assistant-version"),
@@ -431,6 +442,17 @@ def plan_problems(plan: dict, *, workshop_end: dt.date, policy=None, today: dt.d
             problems.append(f"provider: the governance policy refuses {plan['data_class']} data for "
                             f"{plan['provider']!r} ({decision.rule}) — choose another provider or reduce the data")
     return problems
+
+
+def keep_plan(repo: str | Path, plan: dict, problems: list[str], decision: str | None, rollback_plan: str) -> None:
+    """The plan and its checks in ``repo/ship-plan.json`` (your team reviews it there; the completion check reads
+    it)."""
+    repo = Path(repo).expanduser()
+    if not repo.is_dir():
+        return
+    record = {"plan": plan, "problems": problems, "provider_decision": decision, "rollback_plan": rollback_plan,
+              "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    (repo / "ship-plan.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def tracker_payload(plan: dict, decision: str = "") -> dict:

@@ -1,8 +1,0 @@
-def cosine_similarities(vectors):
-    """n x n cosine similarities, diagonal -1."""
-    v = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(v, axis=1, keepdims=True)
-    unit = v
-    sims = unit @ unit.T
-    np.fill_diagonal(sims, -1.0)
-    return sims
