@@ -5,7 +5,7 @@
 #   ["policy-travel-comfort", "policy-household-basic"]; this returns ["policy-household-basic", "policy-travel-comfort"].
 def answer(question, retriever, llm, min_score):
     """Answer from the retrieved chunks with citations, or refuse; see the task for the rules."""
-    chunks = retriever.invoke(question)
+    chunks = [chunk for chunk in retriever.invoke(question) if not looks_like_injection(chunk.page_content)]
     if should_refuse(chunks, min_score):
         return {"answer": REFUSAL, "citations": [], "refused": True, "chunks": chunks}
     text = (PROMPT | llm | StrOutputParser()).invoke(

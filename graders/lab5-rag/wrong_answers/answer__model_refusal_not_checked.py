@@ -4,7 +4,7 @@
 #   refusal dict (refused=True, answer REFUSAL); this returns refused=False with that text.
 def answer(question, retriever, llm, min_score):
     """Answer from the retrieved chunks with citations, or refuse; see the task for the rules."""
-    chunks = retriever.invoke(question)
+    chunks = [chunk for chunk in retriever.invoke(question) if not looks_like_injection(chunk.page_content)]
     refusal = {"answer": REFUSAL, "citations": [], "refused": True, "chunks": chunks}
     if should_refuse(chunks, min_score):
         return refusal

@@ -4,7 +4,7 @@
 #   chunks == [low]; this returns [].
 def answer(question, retriever, llm, min_score):
     """Answer from the retrieved chunks with citations, or refuse; see the task for the rules."""
-    chunks = retriever.invoke(question)
+    chunks = [chunk for chunk in retriever.invoke(question) if not looks_like_injection(chunk.page_content)]
     refusal = {"answer": REFUSAL, "citations": [], "refused": True, "chunks": []}
     if should_refuse(chunks, min_score):
         return refusal
