@@ -1061,6 +1061,87 @@ minutes, and is an LLM or a better rule the cheaper fix? Write the number of min
 your notes for the ship plan.
 """
 
+MY_CASE_TEXT = r"""
+## 7. Apply to my case: your schema on 10 of your own documents (required, 12 minutes)
+
+Everything above ran on Nordlicht's claims. Now the same pattern on **your** case (the one you picked in lab 1,
+kept in `~/shiplab-case.json`): copy at least 10 of your own documents into `~/documents/` (md, txt, html, pdf,
+docx; only what your governance decision in lab 1 allows on this hub), then in the cell below
+
+1. write `MyFields`, a pydantic schema of the 3-6 fields a person pulls out of one of *your* documents by hand
+   (a reference, a date, an amount, a product, the request: what your case needs), with one validator that refuses
+   a bad value;
+2. write `extract_mine(text)`: rules (the helpers `find_dates`, `find_amounts`, a regex), or the hub's model through
+   `extract_claim`'s pattern: model → schema → rules → person;
+3. run it on `my_documents(10)` and record one row per document with `record_part`:
+
+```python
+rows = []
+for doc in my_documents(10):
+    try:
+        fields, route = MyFields(**extract_mine(doc.text)).model_dump(), "rules"   # or "model"
+    except ValidationError:
+        fields, route = {}, "person"                     # neither validated: a person does this one
+    rows.append({"document": doc.id, "fingerprint": fingerprint(doc.text), "route": route,
+                 "fields": {k: "found" for k, v in fields.items() if v not in (None, "")}})
+MY_CASE_ROWS = record_part("lab2-documents", rows)
+```
+
+The row keeps which fields were found and the route, never the values, and a fingerprint of the text instead of
+the text. `record_part` writes `my-case.json` next to this notebook; *Submit* hands it in with the notebook.
+
+**What the check tests (completion, not quality; 1 point, shown to your instructor as "my case: done"):** at
+least 10 rows with a `document`, a `fingerprint` and a `route`; 10 *different* documents — different names and
+different texts (the hidden part compares the fingerprints); none of them the sample company's documents. How many
+went to "person" is your finding, not a failure: write it into your notes for the ship plan.
+"""
+
+MY_CASE_SOLUTION = r"""
+from shiplab.course.mycase import check_part, fingerprint, my_documents, record_part
+
+### BEGIN SOLUTION
+class MyFields(BaseModel):
+    reference: str | None = None
+    when: date | None = None
+    amount: float | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, value):
+        if value is not None and value <= 0:
+            raise ValueError("an amount is positive")
+        return value
+
+
+def extract_mine(text):
+    dates, amounts = find_dates(text), find_amounts(text)
+    reference = re.search(r"\b[A-Z]{2,}-\d+\b", text)
+    return {"reference": reference.group(0) if reference else None, "when": dates[0] if dates else None,
+            "amount": amounts[0] if amounts else None}
+
+
+rows = []
+for doc in my_documents(10):
+    try:
+        fields, route = MyFields(**extract_mine(doc.text)).model_dump(), "rules"
+    except ValidationError:
+        fields, route = {}, "person"
+    rows.append({"document": doc.id, "fingerprint": fingerprint(doc.text), "route": route,
+                 "fields": {k: "found" for k, v in fields.items() if v not in (None, "")}})
+MY_CASE_ROWS = record_part("lab2-documents", rows)
+### END SOLUTION
+"""
+
+MY_CASE_TESTS = r"""
+# The completion check: run me. "my case not done: ..." says what is still missing.
+print(check_part("lab2-documents", MY_CASE_ROWS))
+### BEGIN HIDDEN TESTS
+check_that(len({r.get("fingerprint") for r in MY_CASE_ROWS}) >= 10,
+           "my case not done: the 10 documents must be 10 different texts (two rows have the same fingerprint).",
+           hint="copy 10 different documents of your own into ~/documents/ and run the cell again.")
+### END HIDDEN TESTS
+"""
+
 WRAP = r"""
 ## Done?
 
@@ -1098,6 +1179,9 @@ CELLS = [
     tests("test_evaluate_extraction", EX6_TESTS, points=3),
     free("explore_extraction", EXPLORE6),
     text("discuss", DISCUSS),
+    text("my_case_text", MY_CASE_TEXT),
+    solution("my_case_work", MY_CASE_SOLUTION),
+    tests("my_case", MY_CASE_TESTS, points=1),
     text("wrap_up", WRAP),
 ]
 

@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 from shiplab.course.authoring import code, free, main, solution, tests, text  # noqa: E402
 
 INTRO = r"""
-# Lab 3 — Triage and duplicates with embeddings (80 minutes)
+# Lab 3 — Triage and duplicates with embeddings (70 minutes)
 
 Nordlicht's service desk closes about one ticket in sixteen as a *duplicate* — after someone has already spent
 time on it. Two questions a triage assistant can answer before that happens: **has this been reported already?**
@@ -52,145 +52,44 @@ print(f"{len(tickets)} sample tickets embedded with {type(embedder).__name__}: v
 """
 
 EX1 = r"""
-## 1. The answer key: duplicate pairs (8 minutes)
+## 1. The answer key: duplicate pairs (given; 2 minutes to read)
 
 Jira links duplicates both ways: `NVA-1031` *duplicates* `NVA-325`, and `NVA-325` *is duplicated by* `NVA-1031`.
-In a `BacklogItem` they are `item.links`, a list of `(link type, other key)`. Write `duplicate_pairs(items)`
-returning the **set of pairs**, each a `frozenset({key_a, key_b})` (so a pair counted from both sides is one pair),
+In a `BacklogItem` they are `item.links`, a list of `(link type, other key)`. The cell below is given: read it.
+`duplicate_pairs(items)` returns the **set of pairs**, each a `frozenset({key_a, key_b})` (so a pair counted from both sides is one pair),
 for every link whose type contains `duplicate` in any case (other tools write `Duplicate` or `is duplicate of`),
-keeping only pairs whose **both** tickets are among `items`. A ticket linked to itself is no pair: leave such a
-link out.
+keeping only pairs whose **both** tickets are among `items`. A ticket linked to itself is no pair.
 """
 
 EX1_SOLUTION = r'''
 def duplicate_pairs(items):
     """Unordered pairs of keys linked as duplicates, both among items."""
-    ### BEGIN SOLUTION
     present = {i.key for i in items}
     return {frozenset((i.key, other)) for i in items for kind, other in i.links
             if "duplicate" in kind.lower() and other in present and other != i.key}
-    ### END SOLUTION
 '''
 
-EX1_TESTS = r"""
-# Visible tests (2 points)
-a = BacklogItem(key="T-1", summary="Login fails", links=[("duplicates", "T-2")])
-b = BacklogItem(key="T-2", summary="Cannot log in", links=[("is duplicated by", "T-1"), ("blocks", "T-3")])
-c = BacklogItem(key="T-3", summary="Invoice PDF empty", links=[("Duplicate", "T-9")])
-check_returns(duplicate_pairs, [a, b, c], expected={frozenset({"T-1", "T-2"})},
-              hint="one pair per duplicate, whichever side links it; T-9 is not among the items; 'blocks' is "
-                   "no duplicate.")
-print("Exercise 1: visible tests passed.")
-### BEGIN HIDDEN TESTS
-_d = BacklogItem(key="T-4", summary="x", links=[("Is Duplicate Of", "T-3")])
-_e = BacklogItem(key="T-5", summary="y", links=[("DUPLICATES", "T-4"), ("relates to", "T-1")])
-check_returns(duplicate_pairs, [a, b, c, _d, _e], secret=True,
-              expected={frozenset({"T-1", "T-2"}), frozenset({"T-3", "T-4"}), frozenset({"T-4", "T-5"})},
-              hint="any link type containing 'duplicate', in any case.")
-check_returns(duplicate_pairs, [], expected=set(), secret=True, hint="no items, no pairs.")
-_ref = {frozenset((i.key, o)) for i in tickets for t, o in i.links if "duplicate" in t.lower() and o in set(keys)}
-_mine = duplicate_pairs(tickets)
-check_equal(_mine, _ref, secret=True, hint="on the sample tickets: every duplicate link, as unordered pairs.")
-check_that(all(isinstance(p, frozenset) and len(p) == 2 for p in _mine), "Each pair must be a frozenset of two keys.")
-import random as _random
-
-from shiplab_checks import check_against
-
-
-def _ref_pairs(items):
-    _present = {i.key for i in items}
-    return {frozenset((i.key, o)) for i in items for kind, o in i.links
-            if "duplicate" in kind.lower() and o in _present and o != i.key}
-
-
-def _linked(seed, n=150):
-    rng = _random.Random(seed)
-    keys = ["NVA-1", "NVA-2", "NVA-10", "NVA-999", "NVA-1000", "nva-1"]
-    kinds = ["duplicates", "is duplicated by", "Duplicate", "relates to", "blocks", "is blocked by"]
-    for _ in range(n):
-        chosen = rng.sample(keys, rng.randint(0, 5))
-        yield ([BacklogItem(key=k, summary="s", links=[(rng.choice(kinds), rng.choice(keys + ["NVA-77"]))
-                                                       for _ in range(rng.randint(0, 3))]) for k in chosen],)
-
-
-check_against(duplicate_pairs, _ref_pairs, list(_linked(89)),
-              hint="unordered pairs (frozensets) of two different keys, both among the items, linked by any kind of "
-                   "duplicate link in either direction; keys compared exactly.")
-### END HIDDEN TESTS
-"""
 
 EX2 = r"""
-## 2. Cosine similarity for every pair (8 minutes)
+## 2. Cosine similarity for every pair (given; 2 minutes to read)
 
-Write `cosine_similarities(vectors)`: for an `n × d` numpy array return the `n × n` matrix of cosine similarities
-(`a·b / (|a| |b|)`) as a numpy array, with the **diagonal set to -1** so that a ticket is never its own best match. Do not assume
-the vectors have length 1: another embedding model (or the gateway of another hub) may not normalize them. Use
-numpy (a loop over 300 × 300 pairs in Python is slow).
+The cell below is given: `cosine_similarities(vectors)` returns, for an `n × d` numpy array, the `n × n` matrix of cosine similarities
+(`a·b / (|a| |b|)`) as a numpy array, with the **diagonal set to -1** so that a ticket is never its own best match. It does not assume
+the vectors have length 1 (another embedding model, or the gateway of another hub, may not normalize them) and uses
+numpy: a loop over 300 × 300 pairs in Python is slow.
 """
 
 EX2_SOLUTION = r'''
 def cosine_similarities(vectors):
     """n x n cosine similarities, diagonal -1."""
-    ### BEGIN SOLUTION
     v = np.asarray(vectors, dtype=np.float64)
     norms = np.linalg.norm(v, axis=1, keepdims=True)
     unit = v / np.maximum(norms, 1e-12)
     sims = unit @ unit.T
     np.fill_diagonal(sims, -1.0)
     return sims
-    ### END SOLUTION
 '''
 
-EX2_TESTS = r"""
-# Visible tests (2 points)
-toy = np.array([[3.0, 0.0], [1.0, 1.0], [0.0, 2.0]])
-sims_toy = cosine_similarities(toy)
-check_equal(np.asarray(sims_toy).shape, (3, 3), label="the matrix shape")
-check_close(sims_toy[0][1], 1 / np.sqrt(2), label="sims[0][1]", hint="divide by both vector lengths.")
-check_close(sims_toy[0][2], 0.0, label="sims[0][2]")
-check_close(sims_toy[1][1], -1.0, label="sims[1][1]", hint="set the diagonal to -1.")
-print("Exercise 2: visible tests passed.")
-### BEGIN HIDDEN TESTS
-_v = np.array([[2.0, 0.0, 0.0], [-4.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.0, 0.0, 5.0]])
-_s = np.asarray(cosine_similarities(_v))
-check_close(_s[0][1], -1.0, secret=True, hint="opposite vectors have cosine -1, whatever their length.")
-check_close(_s[2][3], 1 / np.sqrt(3), secret=True, hint="divide by both vector lengths.")
-check_close(_s[3][2], _s[2][3], secret=True, hint="the matrix is symmetric.")
-check_that(np.allclose(np.diag(_s), -1.0), "The diagonal must be -1.")
-_unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-_ref = _unit @ _unit.T
-np.fill_diagonal(_ref, -1.0)
-check_that(np.allclose(np.asarray(cosine_similarities(vectors)), _ref, atol=1e-4),
-           "cosine_similarities(vectors) is wrong on the sample.")
-import random as _random
-
-from shiplab_checks import check_against
-
-
-def _ref_cos(vectors):
-    _v = np.asarray(vectors, dtype=np.float64)
-    _u = _v / np.maximum(np.linalg.norm(_v, axis=1, keepdims=True), 1e-12)
-    _s = _u @ _u.T
-    np.fill_diagonal(_s, -1.0)
-    return _s
-
-
-def _vector_sets(seed, n=60):
-    rng = _random.Random(seed)
-    for _ in range(n):
-        rows, dims = rng.randint(1, 6), rng.randint(1, 5)
-        values = [[rng.choice([-2.0, -0.5, 0.25, 1.0, 3.0]) for _ in range(dims)] for _ in range(rows)]
-        values = [row if any(row) else [1.0] * dims for row in values]
-        yield (rng.choice([np.array(values, dtype=np.float32), np.array(values), values]),)
-
-
-check_against(cosine_similarities, _ref_cos, list(_vector_sets(97)),
-              compare=lambda a, e: isinstance(a, np.ndarray) and a.shape == e.shape and bool(np.allclose(a, e,
-                                                                                                       atol=1e-6)),
-              hint="an n x n array of cosine similarities (each row's vector normalized, not the input changed), "
-                   "-1 on the diagonal; lists and float32 arrays too.")
-### END HIDDEN TESTS
-"""
 
 EX3 = r"""
 ## 3. Suggest possible duplicates (10 minutes)
@@ -273,13 +172,13 @@ check_against(suggest_duplicates, _ref_suggest, list(_similarity_sets(101)),
 """
 
 EXPLORE1 = r"""
-# explore: the answer key of the 300 sample tickets, with your duplicate_pairs
+# explore: the answer key of the 300 sample tickets
 true_pairs = duplicate_pairs(tickets)
 print(f"{len(true_pairs)} duplicate pairs among the {len(tickets)} tickets, e.g. {sorted(next(iter(true_pairs)))}")
 """
 
 EXPLORE2 = r"""
-# explore: all similarities of the sample tickets, with your cosine_similarities. How similar are duplicates?
+# explore: all similarities of the sample tickets. How similar are duplicates?
 sims = cosine_similarities(vectors)
 index = {key: n for n, key in enumerate(keys)}
 dup_scores = sorted(float(sims[index[a], index[b]]) for a, b in map(sorted, true_pairs))
@@ -662,11 +561,33 @@ check_against(routing_errors, _ref_errors, list(_routes(107)),
 """
 
 EXPLORE5 = r"""
-# explore: route the newest tickets with your route_tickets; how often is the team right?
+# explore: route the newest tickets with your route_tickets, against the warm-up's keyword rules on the SAME
+# tickets (the baseline the warm-up promised every ML router must beat). How often is the team right?
+import re
+
+
+def keyword_route(summary):
+    # the warm-up's route_ticket (its reference answer): first matching row of its table wins, else "Triage"
+    rules = [("Claims Intake", ("claim", "fnol", "damage", "loss adjuster")),
+             ("Billing", ("invoice", "premium", "payment", "sepa", "refund")),
+             ("Customer Portal", ("login", "password", "portal", "2fa"))]
+    text = summary.lower()
+    return next((team for team, words in rules if any(re.search(r"" + re.escape(w), text) for w in words)),
+                "Triage")
+
+
 routed = route_tickets(vectors[new_idx], vectors[known_idx], [teams[n] for n in known_idx], k=5)
-accuracy = sum(r == teams[n] for r, n in zip(routed, new_idx)) / len(new_idx)
-print(f"routing accuracy on the {len(new_idx)} newest tickets: {accuracy:.0%} "
-      f"(always the biggest team: {Counter(teams[n] for n in known_idx).most_common(1)[0][1] / len(known_idx):.0%})")
+by_rules = [keyword_route(tickets[n].summary) for n in new_idx]
+truth = [teams[n] for n in new_idx]
+known_to_rules = [n for n, t in enumerate(truth) if t in ("Claims Intake", "Billing", "Customer Portal")]
+for name, guesses in (("kNN (yours)", routed), ("keyword rules (warm-up)", by_rules)):
+    right = sum(g == t for g, t in zip(guesses, truth))
+    right3 = sum(guesses[n] == truth[n] for n in known_to_rules)
+    print(f"{name:>24}: {right / len(truth):.0%} of the {len(truth)} newest tickets right; "
+          f"{right3 / max(len(known_to_rules), 1):.0%} of the {len(known_to_rules)} for the rules' three teams")
+print(f"(always the biggest team: {Counter(teams[n] for n in known_idx).most_common(1)[0][1] / len(known_idx):.0%})")
+# The rules know 3 of the 8 teams and send the rest to "Triage": does kNN beat them even on their own three teams?
+# That comparison, on your own tickets, is what a router must win before it replaces the rules.
 """
 
 EXPLORE6 = r"""
@@ -709,12 +630,10 @@ CELLS = [
     text("intro", INTRO),
     code("setup", SETUP),
     text("ex1_text", EX1),
-    solution("duplicate_pairs", EX1_SOLUTION),
-    tests("test_duplicate_pairs", EX1_TESTS, points=2),
+    code("duplicate_pairs", EX1_SOLUTION),
     free("explore_pairs", EXPLORE1),
     text("ex2_text", EX2),
-    solution("cosine_similarities", EX2_SOLUTION),
-    tests("test_cosine_similarities", EX2_TESTS, points=2),
+    code("cosine_similarities", EX2_SOLUTION),
     free("explore_similarities", EXPLORE2),
     text("ex3_text", EX3),
     solution("suggest_duplicates", EX3_SOLUTION),

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 from shiplab.course.authoring import code, free, main, solution, tests, text  # noqa: E402
 
 INTRO = """
-# Lab 4 — Retrieval you can measure (75 minutes)
+# Lab 4 — Retrieval you can measure (80 minutes, 15 of them on your own case)
 
 A RAG answer can only be as good as the chunks it is given. Today you build the retrieval half of Nordlicht
 Versicherung's "ask the handbook" assistant and, above all, **measure it**: a gold set of questions with known
@@ -26,11 +26,13 @@ sources, recall@k and MRR, then the two levers that move them — chunking and h
 | 0 | set-up: index the 42 sample documents in your own chromadb | 5 min |
 | 1 | `recall_at_k` and `reciprocal_rank` (2 + 2 points) | 10 min |
 | 2 | `evaluate_retriever` on the gold set (3 points) | 10 min |
-| 3 | `add_gold_question`: extend the gold set safely (3 points) | 10 min |
-| 4 | `backlog_documents`: index backlog tickets with metadata (3 points) | 10 min |
+| 3 | `add_gold_question`: extend the gold set safely (3 points) | 8 min |
+| 4 | `backlog_documents`: index backlog tickets with metadata (3 points) | 8 min |
 | 5 | `rrf`: hybrid search by reciprocal rank fusion (3 points) | 10 min |
 | 6 | `allowed_filter`: only what your clearance allows (2 points) | 5 min |
-| – | explorations: BM25 vs vector vs hybrid, chunking sweep, error analysis, your own backlog | 15 min |
+| 7 | **apply to my case**: 15 gold questions on your own corpus, your baseline recall (required, 1 point) | 15 min |
+| – | explorations: BM25 vs vector vs hybrid, the chunking sweep | 5 min |
+| – | wrap-up: what you would ship for your case | 4 min |
 
 **How to work:** run the cells from the top. Replace each `raise NotImplementedError()` with your code and run
 the test cell under it: visible tests say what is wrong and how to fix it; hidden tests check the same behaviour on
@@ -47,7 +49,7 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from shiplab.data import find_user_backlog, load_sample_backlog, load_sample_documents
+from shiplab.data import load_sample_backlog, load_sample_documents
 from shiplab.data.api import datasets_dir
 from shiplab.rag import (BM25Retriever, HybridRetriever, VectorRetriever, chunk_documents, collection_for,
                          default_embeddings, load_gold, upsert_chunks)
@@ -427,22 +429,9 @@ for name, retriever in [("BM25", bm25), ("vector", vector), ("hybrid", hybrid)]:
 #   print(evaluate_retriever(mine, gold, k=5))
 """
 
-MISSES = """
-# Explore: error analysis. Which questions does vector search miss, and what did it return instead?
-by_id = {q["id"]: q for q in gold}
-for qid in scores["vector"]["misses"][:4]:
-    q = by_id[qid]
-    got = vector.invoke(q["question"])
-    print(f"{qid}: {q['question']}\\n   wanted {q['sources'][0]['doc_id']}: {q['sources'][0]['passage']!r}")
-    for c in got[:3]:
-        print(f"   got    {c.metadata['doc_id']} / {c.metadata['section']!r}: {c.page_content[:90]!r}")
-    print()
-# Typical causes: an exact identifier or a rare word (BM25 finds it), a chunk whose text never names its subject,
-# or the right document but the wrong section. What would you change: the chunking, the query, the retriever?
-"""
 
 EX3 = """
-## 3. Extend the gold set — without breaking it (10 minutes)
+## 3. Extend the gold set — without breaking it (8 minutes)
 
 A gold set is only as good as its entries: a passage that is not in the document, or the same question twice,
 silently skews every number above. Write `add_gold_question(gold, question, answer, doc_id, passage, texts)`
@@ -568,19 +557,9 @@ check_against(add_gold_question, _ref_add, list(_additions(59)),
 ### END HIDDEN TESTS
 """
 
-OWN_GOLD = """
-# Explore: extend the gold set with questions your users would ask (paraphrase them, as users do), one unanswerable,
-# then re-run the comparison above on `my_gold`. Copy each passage from `doc_texts["<doc id>"]`.
-my_gold = add_gold_question(gold, "If my suitcase arrives late on a Travel Comfort trip, am I covered?",
-                            "yes, delayed baggage is covered", "policy-travel-comfort",
-                            "The Comfort tier adds cover for delayed baggage, missed connections", doc_texts)
-my_gold = add_gold_question(my_gold, "What does Nordlicht's pet insurance cost?", None, None, None, doc_texts)
-for q in my_gold[-2:]:
-    print(q)
-"""
 
 EX4 = """
-## 4. Index the backlog — with the metadata you will filter and cite by (10 minutes)
+## 4. Index the backlog — with the metadata you will filter and cite by (8 minutes)
 
 Tickets answer questions documents do not ("has this outage happened before?"). Write
 `backlog_documents(items)` turning backlog items (`shiplab.data.BacklogItem`: `.key .summary .description .type
@@ -633,6 +612,11 @@ check_equal([d.id for d in docs if where_matches({"type": "Bug"}, d.metadata)],
             [i.key for i in some if i.type == "Bug" and not is_copy(i)], label="tickets a filter on type keeps",
             hint='metadata["type"] holds the ticket type, so the chromadb filter where={"type": "Bug"} keeps exactly the bugs '
                  '(duplicates of other tickets are left out).')
+_spaced = BacklogItem(key="NVA-8000", summary="Export CSV", description="  Add an export.\\n", type="Story",
+                      status="Open", components=[], classification="internal", links=[])
+check_equal(check_call(backlog_documents, [_spaced])[0].page_content, "Export CSV\\n\\nAdd an export.",
+            label="page_content of a description with spaces around it",
+            hint="the description is stripped of surrounding whitespace (spaces, line breaks) before it is joined.")
 print("backlog_documents: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 dup = BacklogItem(key="NVA-9001", summary="Login fails", description="Same as NVA-9000.", type="Bug",
@@ -704,22 +688,6 @@ check_against(backlog_documents, _ref_backlog, list(_tickets(61)),
 ### END HIDDEN TESTS
 """
 
-OWN_BACKLOG = """
-# Explore: your own backlog. Put an export (Jira CSV, GitHub JSON, Azure DevOps CSV) into ~/backlog/ and re-run.
-mine = find_user_backlog()
-if mine is None:
-    print("No export in ~/backlog/: using 200 tickets of the sample company. Drop your team's export there to "
-          "search your own tickets (it stays in your home folder; grading never reads it).")
-    mine = load_sample_backlog("jira")[:200]
-else:
-    print(f"Your backlog: {len(mine)} items from ~/backlog/ (indexing the first 500).")
-    restricted = sum(item.classification == "restricted" for item in mine)
-    print(f"{restricted} items hold personal data (restricted): keep them out of any shared index.")
-own_store = collection_for(ME, "own-backlog", root=CHROMA_DIR, embeddings=embeddings)
-upsert_chunks(own_store, backlog_documents(mine[:500]))
-for hit in VectorRetriever(store=own_store, k=5).invoke("outage after a release"):   # <- ask your own question
-    print(f"{hit.metadata['doc_id']:>10}  {hit.metadata['score']:.2f}  {hit.metadata['title'][:80]}")
-"""
 
 EX5 = """
 ## 5. Hybrid search: reciprocal rank fusion (10 minutes)
@@ -895,11 +863,71 @@ for clearance in ("internal", "restricted"):
     print(clearance, "->", [(c.metadata["doc_id"], c.metadata["classification"]) for c in hits_seen])
 """
 
-WRAP_UP = """
-## Wrap-up (5 minutes)
+MY_CASE_TEXT = """
+## 7. Apply to my case: a gold set on your own corpus (required, 15 minutes)
 
-Write down, for your own use case: which retriever you would ship (numbers above), the chunking, the `k`, and the
-metric you will watch after launch. You will need them in lab 5 (the answers) and lab 6 (the ship plan).
+Your numbers above are Nordlicht's. The only recall that will matter after the workshop is the one on **your**
+documents, for the case you picked in lab 1. Your own corpus is `~/documents/` (the documents you brought for
+lab 2; add more now if your case needs them). In the cell below:
+
+1. read them with `my_documents(limit=200)` and keep their texts by id (`my_texts = {d.id: d.text for d in ...}`);
+2. write **at least 15 questions your users would ask**, as they would ask them, each with the answer and the
+   passage that holds it, copied from `my_texts["<doc id>"]` (add unanswerable ones, `doc_id=None`, on top);
+3. build `my_gold` with **your** `add_gold_question` (so every passage is checked against your document);
+4. index your documents (`chunk_documents(my_docs, "heading")`) and print `evaluate_retriever` with BM25 on
+   `my_gold`: that recall@5 is your baseline for lab 5;
+5. end with `MY_CASE_ROWS = record_part("lab4-retrieval", my_gold)`.
+
+```python
+MY_QUESTIONS = [  # (question, answer, doc id, passage) — or (question, None, None, None) if not in the documents
+    ("How long do we keep a closed refund request?", "two years", "retention.md", "closed requests are kept for two years"),
+]
+```
+
+The record (`my-case.json` next to this notebook, handed in with *Submit*, and `~/shiplab-case/lab4-retrieval.json`,
+which lab 5 reads to evaluate your chain) keeps your gold items as `add_gold_question` returns them.
+
+**What the check tests (completion, not quality; 1 point, shown to your instructor as "my case: done"):** at
+least 15 different questions, each with an `id`, a `question` and `answerable`; none of them a question of the
+sample gold set, and none whose sources are all sample documents (the hidden part checks that at least one
+question is answerable, i.e. has a source passage).
+"""
+
+MY_CASE_SOLUTION = """
+from shiplab.course.mycase import check_part, my_documents, record_part
+
+### BEGIN SOLUTION
+my_docs = my_documents(limit=200)
+my_texts = {d.id: d.text for d in my_docs}
+MY_QUESTIONS = [(f"What does request {d.id} ask for?", d.text.split()[0], d.id, " ".join(d.text.split()[:6]))
+                for d in my_docs][:15]  # a real set is written by hand, as your users ask
+my_gold = []
+for question, answer, doc_id, passage in MY_QUESTIONS:
+    my_gold = add_gold_question(my_gold, question, answer, doc_id, passage, my_texts)
+if my_gold:
+    my_chunks = chunk_documents(my_docs, "heading")
+    print("baseline, BM25 on my corpus:", evaluate_retriever(BM25Retriever(my_chunks, k=5).invoke, my_gold, k=5))
+MY_CASE_ROWS = record_part("lab4-retrieval", my_gold)
+### END SOLUTION
+"""
+
+MY_CASE_TESTS = """
+# The completion check: run me. "my case not done: ..." says what is still missing.
+print(check_part("lab4-retrieval", MY_CASE_ROWS))
+### BEGIN HIDDEN TESTS
+from shiplab_checks import check_that
+
+check_that(any(r.get("answerable") and r.get("sources") for r in MY_CASE_ROWS),
+           "my case not done: none of your gold questions has a source passage in your documents.",
+           hint="give most questions a doc id and a passage copied from my_texts; add unanswerable ones on top.")
+### END HIDDEN TESTS
+"""
+
+WRAP_UP = """
+## Wrap-up (4 minutes)
+
+Write down, for your own use case: which retriever you would ship (your baseline recall from part 7, and the
+sample's numbers above), the chunking, the `k`, and the metric you will watch after launch. You will need them in lab 5 (the answers) and lab 6 (the ship plan).
 
 Then press *Validate* and submit in the *Assignments* tab.
 """
@@ -917,15 +945,12 @@ CELLS = [
     solution("evaluate_retriever", EX2_SOLUTION),
     tests("test_evaluate_retriever", EX2_TESTS, points=3),
     free("compare", COMPARE),
-    free("misses", MISSES),
     text("ex3_text", EX3),
     solution("add_gold_question", EX3_SOLUTION),
     tests("test_add_gold_question", EX3_TESTS, points=3),
-    free("own_gold", OWN_GOLD),
     text("ex4_text", EX4),
     solution("backlog_documents", EX4_SOLUTION),
     tests("test_backlog_documents", EX4_TESTS, points=3),
-    free("own_backlog", OWN_BACKLOG),
     text("ex5_text", EX5),
     solution("rrf", EX5_SOLUTION),
     tests("test_rrf", EX5_TESTS, points=3),
@@ -934,6 +959,9 @@ CELLS = [
     solution("allowed_filter", EX6_SOLUTION),
     tests("test_allowed_filter", EX6_TESTS, points=2),
     free("filtered", FILTERED),
+    text("my_case_text", MY_CASE_TEXT),
+    solution("my_case_work", MY_CASE_SOLUTION),
+    tests("my_case", MY_CASE_TESTS, points=1),
     text("wrap_up", WRAP_UP),
 ]
 

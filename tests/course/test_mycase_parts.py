@@ -20,7 +20,8 @@ def _docs(n, start=0):
 
 
 def _gold(n):
-    return [{"question": f"How long do we keep audit log {i}?", "sources": [f"ops-runbook-{i}"]} for i in range(n)]
+    return [{"id": f"Q{i + 1:03d}", "question": f"How long do we keep audit log {i}?", "answerable": True,
+             "sources": [{"doc_id": f"ops-runbook-{i}", "passage": "kept for"}]} for i in range(n)]
 
 
 def test_ten_own_documents_are_done_and_nine_are_not():
@@ -31,10 +32,10 @@ def test_ten_own_documents_are_done_and_nine_are_not():
 
 
 def test_rows_without_the_required_fields_or_repeated_do_not_count():
-    """Do rows with empty fields, or the same document ten times, leave the part not done?"""
+    """Do rows without a route, or the same document ten times, leave the part not done?"""
     empty = _docs(10)
     for row in empty[:3]:
-        row["fields"] = {"customer": "", "product": None}
+        row["route"] = " "
     done, message = part_status("lab2-documents", empty)
     assert not done and "7 of 10" in message and "lack" in message
     same = [dict(_docs(1)[0]) for _ in range(10)]
@@ -53,16 +54,17 @@ def test_the_sample_companys_documents_and_gold_questions_are_refused():
     """Are the sample company's documents (by their text's fingerprint) and lab 4's sample gold questions refused
     as the participant's own?"""
     sample = load_sample_documents()[:10]
-    rows = [{"document": f"mine-{i}.md", "fingerprint": fingerprint(d.text), "fields": {"a": "b"}}
+    rows = [{"document": f"mine-{i}.md", "fingerprint": fingerprint(d.text), "route": "rules"}
             for i, d in enumerate(sample)]
     with pytest.raises(MyCaseNotDone, match="sample company"):
         check_part("lab2-documents", rows)
     sample_q = [json.loads(line) for line in
                 (datasets_dir() / "gold" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:15]]
     with pytest.raises(MyCaseNotDone, match="sample company"):
-        check_part("lab4-retrieval", [{"question": q["question"], "sources": ["ours-1"]} for q in sample_q])
-    on_sample_docs = [{"question": f"Own question {i}?", "sources": [{"doc_id": "adr-010", "passage": "x"}]}
-                      for i in range(15)]
+        check_part("lab4-retrieval", [{"id": q["id"], "question": q["question"], "answerable": True,
+                                       "sources": ["ours-1"]} for q in sample_q])
+    on_sample_docs = [{"id": f"Q{i}", "question": f"Own question {i}?", "answerable": True,
+                       "sources": [{"doc_id": "adr-010", "passage": "x"}]} for i in range(15)]
     with pytest.raises(MyCaseNotDone, match="sample company"):
         check_part("lab4-retrieval", on_sample_docs)
     assert check_part("lab4-retrieval", _gold(15)).startswith("my case done: 15")

@@ -5,20 +5,24 @@ as a junit property, so it shows in the CI log).
 
 Parameterized over ``labs/lab*``: a new lab is graded as soon as its folder appears."""
 
+import datetime
 import json
 import os
 
 import nbformat
 import pytest
 
-from labkit import file_submission, lab_ids, meta
+from labkit import file_submission, lab_ids, meta, read
 from shiplab.course.build import Course
 from shiplab.course.hidden import assert_no_hidden, files_under
 from shiplab.course.wronganswers import REQUIRED_SHARE, start_lab
 
 pytestmark = pytest.mark.slow
 LABS = lab_ids()
-REPORT_DIR = os.environ.get("SHIPLAB_LAB_REPORTS")  # where CI keeps wrong-answer reports (optional)
+REPORT_DIR = os.environ.get("SHIPLAB_LAB_REPORTS")
+# labs that end with a required "apply to my case" part (shiplab.course.mycase): a test cell named my_case
+MY_CASE_LABS = [lab for lab in LABS if any(meta(c).get("grade") and meta(c).get("grade_id", "").startswith("my_case")
+                                           for c in read(lab).cells)]  # where CI keeps wrong-answer reports (optional)
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +149,23 @@ def test_wrong_answers_are_caught(wrong_answer_runs, lab, record_property):
             json.dump(report.to_dict(), out, indent=1)
     assert not report.solution_failures, f"the solution fails its own tests: {report.solution_failures}"
     assert report.share >= REQUIRED_SHARE, str(report)
+
+
+@pytest.mark.parametrize("lab", MY_CASE_LABS)
+def test_board_shows_my_case_not_done_for_the_stub_and_done_for_the_solution(course, grade, lab):
+    """Does the progress board, reading what the grader wrote, show "my case: not done" for the untouched notebook
+    (no my-case.json handed in) and "my case: done" for the solution handed in with its record?"""
+    grade(lab)
+    from shiplab.progress.model import build_board
+    from shiplab.progress.model import Member
+    from shiplab.progress.sources import CoursePaths, CourseReader
+
+    assert course.dir == CoursePaths(course.state, course.id).root
+    labs, graded = CourseReader(CoursePaths(course.state, course.id)).grades()
+    board = build_board(labs=[x for x in labs if x.name == lab], members=[Member("solution"), Member("stub")],
+                        attempts=[], graded=graded, now=datetime.datetime.now(datetime.timezone.utc))
+    cells = {r.member.username: r.cells[0] for r in board.rows}
+    assert (cells["stub"].my_case, cells["stub"].my_case_label) == (False, "my case: not done")
+    assert (cells["solution"].my_case, cells["solution"].my_case_label) == (True, "my case: done")
+    stub = next(g for g in graded if g.student == "stub" and g.lab == lab)
+    print(f"\n{lab}: the stub's my_case check on the board: {stub.failures.get(f'{lab}/my_case', '(no message)')}")

@@ -236,9 +236,9 @@ def _source_ids(row: dict) -> list[str]:
 
 PARTS = {
     "lab2-documents": Part("lab2-documents", "of your own documents (~/documents) through your extraction schema",
-                           10, "document", ("document", "fingerprint", "fields"), _sample_documents_in),
-    "lab4-retrieval": Part("lab4-retrieval", "gold questions on your own corpus (question, its source documents)",
-                           15, "question", ("question", "sources"), _sample_questions_in),
+                           10, "document", ("document", "fingerprint", "route"), _sample_documents_in),
+    "lab4-retrieval": Part("lab4-retrieval", "gold questions on your own corpus (add_gold_question's items)",
+                           15, "question", ("id", "question", "answerable"), _sample_questions_in),
 }
 
 
