@@ -116,6 +116,31 @@ def test_nul_characters_in_notes_are_refused(client):
     assert client.get(f"/api/plans/{pid}/checkins", headers=token("anna")).json() == []
 
 
+@pytest.mark.parametrize("note,named", [("looks\u200bempty", "U+200B"), ("\ufeffBOM first", "U+FEFF"),
+                                        ("a\u2060joined", "U+2060"), ("Z" + "\u0301" * 300, "combining marks")])
+def test_invisible_characters_in_notes_are_refused(client, note, named):
+    """attack-15b: a zero-width space, a byte-order mark, a word joiner or 300 stacked combining accents were stored
+    as check-in notes a manager sees as empty or misleading. Is each refused with 422 naming note and the
+    character, nothing stored — while the joiners real text needs (an emoji family, Persian ZWNJ) are kept?"""
+    pid = make_plan(client, "anna")
+    r = client.post(f"/api/plans/{pid}/checkins", json={"status": "building", "note": note}, headers=token("anna"))
+    refused(r, 422, "note", named)
+    assert client.get(f"/api/plans/{pid}/checkins", headers=token("anna")).json() == []
+    kept = "family \U0001F468\u200d\U0001F469\u200d\U0001F467, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645, caf\u0065\u0301"
+    r = client.post(f"/api/plans/{pid}/checkins", json={"status": "building", "note": kept}, headers=token("anna"))
+    assert r.status_code == 201, r.text[:300]
+    assert [c["note"] for c in client.get(f"/api/plans/{pid}/checkins", headers=token("anna")).json()] == [kept]
+
+
+def test_a_line_separator_in_a_note_becomes_a_line_break(client):
+    """Are U+2028/U+2029 in a note stored as line breaks (shown as such), not as invisible separators?"""
+    pid = make_plan(client, "anna")
+    r = client.post(f"/api/plans/{pid}/checkins", json={"status": "building", "note": "one\u2028two\u2029three"},
+                    headers=token("anna"))
+    assert r.status_code == 201, r.text[:300]
+    assert client.get(f"/api/plans/{pid}/checkins", headers=token("anna")).json()[0]["note"] == "one\ntwo\n\nthree"
+
+
 def test_an_after_value_of_minus_1e300_is_refused(client):
     """Is an after value of -1e300 refused with 422 naming after_value, the value and the allowed range?"""
     pid = make_plan(client, "anna")

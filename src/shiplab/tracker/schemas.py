@@ -9,7 +9,9 @@ What every field must be, so that no figure can be poisoned by it:
 - **metric values** (``baseline_value``, ``target_value``, ``after_value``): finite numbers (no NaN, no infinity)
   from -1,000,000,000,000 to 1,000,000,000,000 (:data:`~shiplab.tracker.rules.MAX_VALUE`);
 - **text**: at most the length its field says; no control characters (NUL, escape, …), no lone surrogates and no
-  bidirectional overrides (which would show text other than what is stored). Notes and the use case may hold line
+  bidirectional overrides (which would show text other than what is stored), no invisible format characters
+  (zero-width space, byte-order mark; the joiners scripts and emoji need are kept) and no run of more than eight
+  combining marks. Notes and the use case may hold line
   breaks and tabs (a form's CR LF is kept as LF); one-line fields (backlog item, metric, unit, links) may not;
 - **dates** are checked against the plan's cohort by :mod:`.service`, with the bounds of :mod:`.rules`: a planned
   ship date from the workshop's first day to five years after its last day, a ship date from the workshop's first
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 
@@ -71,17 +74,40 @@ _BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206
 _BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Invisible format characters (Unicode category Cf: zero-width space, byte-order mark, word joiner, …) would let a
+# note look empty or read as something else on the manager's page; the joiners that scripts and emoji need (ZWNJ,
+# ZWJ) and the soft hyphen of pasted text are kept. A run of combining marks longer than any script needs
+# ("Zalgo" text) is refused too.
+_KEPT_FORMAT = {"\u200c", "\u200d", "\u00ad"}
+MAX_COMBINING_RUN = 8
+
+
+def _refuse_invisible(text: str, allowed: str) -> None:
+    run = 0
+    for i, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if (category == "Cf" and ch not in _KEPT_FORMAT) or category in ("Zl", "Zp"):
+            raise ValueError(f"contains the invisible character U+{ord(ch):04X} "
+                             f"({unicodedata.name(ch, 'unnamed')}) at position {i + 1}; {allowed}")
+        run = run + 1 if category in ("Mn", "Me") else 0
+        if run > MAX_COMBINING_RUN:
+            raise ValueError(f"stacks more than {MAX_COMBINING_RUN} combining marks on one letter at position "
+                             f"{i + 1}; {allowed}")
+
+
 def _refuse_character(text: str, pattern: re.Pattern, allowed: str) -> str:
     m = pattern.search(text)
     if m:
         raise ValueError(f"contains the control character U+{ord(m.group()):04X} at position {m.start() + 1}; "
                          f"{allowed}")
+    if not text.isascii():
+        _refuse_invisible(text, allowed)
     return text
 
 
 def clean_text(v: str) -> str:
     """Text that may run over several lines: line breaks (CR LF and CR become LF) and tabs, no other controls."""
-    v = v.replace("\r\n", "\n").replace("\r", "\n")
+    v = v.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return _refuse_character(v, _BAD_IN_TEXT, "text may hold letters, digits, punctuation, spaces, tabs and line "
                                               "breaks")
 
