@@ -38,3 +38,16 @@ def private_proc() -> None:
         raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
+
+
+TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def private_temporary_folders(size: str = "1g") -> None:
+    """In a mount namespace of this process's own (after :func:`private_proc`): an empty tmpfs of at most ``size``
+    on each of ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (sticky, writable by all, as on the host), so a participant's
+    server neither lists nor reads what root or other accounts leave in the host's temporary folders, and leaves
+    nothing there for them. Its pages count in the participant's memory limit (the writer's control group)."""
+    for folder in TEMPORARY_FOLDERS:
+        if os.path.isdir(folder):
+            mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},nr_inodes=100000,mode=1777")

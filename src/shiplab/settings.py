@@ -128,6 +128,10 @@ SETTINGS: tuple[Setting, ...] = (
             "unix-users mode: each participant's server has a /proc of its own that hides every other account's "
             "processes and command lines (hidepid=invisible, Linux 5.8 or later; the host's /proc is untouched).",
             type="boolean"),
+    Setting("spawner.private_tmp", True,
+            "unix-users mode: each participant's server has /tmp, /var/tmp and /dev/shm of its own (an empty tmpfs "
+            "of at most 1G each, counted in spawner.mem_limit): nobody lists or reads what root or another account "
+            "leaves in the host's temporary folders.", type="boolean"),
     Setting("spawner.mem_limit", "4G",
             "unix-users mode: memory of all of one participant's processes together (server, kernels, terminals), "
             "e.g. 4G; past it the kernel ends one of their processes, never the hub's. 0: no limit. The RAG labs "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import tempfile
 
 import pytest
 
@@ -60,6 +61,34 @@ def test_a_participants_server_sees_no_process_but_its_own(hub):
     fay_uid = pwd.getpwnam(f"{TEST_PREFIX}qa-fay").pw_uid
     assert any(os.stat(f"/proc/{p}").st_uid == fay_uid for p in os.listdir("/proc") if p.isdigit())
     assert "hidepid" not in next(line for line in open("/proc/mounts") if line.split()[1] == "/proc")
+
+
+TEMPORARY = """
+import os
+print(sorted(os.listdir("/tmp")), sorted(os.listdir("/dev/shm")))
+open("/tmp/eve-was-here", "w").write("x")
+print(os.path.exists(CANARY))
+"""
+
+
+def test_a_participants_server_has_temporary_folders_of_its_own(hub):
+    """attack-15b: ben listed and read root's world-readable files in the host's /tmp. Does eve's kernel see an
+    empty /tmp and /dev/shm (not root's canary file), and does what she writes there stay out of the host's /tmp?"""
+    canary = tempfile.NamedTemporaryFile(prefix="shiplab-canary-", dir="/tmp", delete=False)
+    canary.write(b"root's build log")
+    canary.close()
+    os.chmod(canary.name, 0o644)  # world-readable, as a redirected `make up` log would be
+    try:
+        eve = hub.login("qa-eve")
+        hub.spawn(eve, "qa-eve")
+        out, error = hub.run_in_kernel(eve, "qa-eve", TEMPORARY.replace("CANARY", repr(canary.name)))
+        assert error is None, error
+        listing, sees_canary = out.strip().split("\n")
+        assert listing == "[] []", listing
+        assert sees_canary == "False"
+        assert not os.path.exists("/tmp/eve-was-here")  # hers stayed in her own tmpfs
+    finally:
+        os.unlink(canary.name)
 
 
 THREADS = """

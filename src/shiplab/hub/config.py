@@ -153,6 +153,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         c.UnixUserSpawner.unix_user_prefix = settings["spawner.unix_user_prefix"]
         c.UnixUserSpawner.homes_dir = settings["spawner.homes_dir"]
         c.UnixUserSpawner.hide_processes = settings["spawner.hide_processes"]
+        c.UnixUserSpawner.private_tmp = settings["spawner.private_tmp"]
         c.UnixUserSpawner.mem_limit_bytes = parse_bytes(settings["spawner.mem_limit"])
         c.UnixUserSpawner.max_tasks = settings["spawner.max_tasks"]
     elif mode == "developer":

@@ -24,7 +24,7 @@ from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, s
 from traitlets import Bool, HasTraits, Integer, Unicode
 
 from shiplab.hub import limits
-from shiplab.namespaces import kernel_at_least, private_proc
+from shiplab.namespaces import kernel_at_least, private_proc, private_temporary_folders
 
 from shiplab.hub.unix import ensure_unix_user
 
@@ -68,6 +68,8 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         return f"{self.unix_user_prefix}{self.user.name}"
 
     hide_processes = Bool(True, config=True, help="Start each server with a /proc of its own (hidepid=invisible).")
+    private_tmp = Bool(True, config=True, help="Start each server with /tmp, /var/tmp and /dev/shm of its own "
+                                               "(tmpfs, in the same mount namespace as its /proc).")
     mem_limit_bytes = Integer(0, config=True, help="Memory of all the participant's processes together (0: none).")
     max_tasks = Integer(0, config=True, help="Processes and threads of the participant's server (0: no limit).")
 
@@ -84,14 +86,17 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
     def make_preexec_fn(self, name):
         drop = set_user_setuid(self.unix_name)
         hide = self.hide_processes and private_proc_available()
+        tmp = self.private_tmp and private_proc_available()
         groups = self._limit_groups()
-        if not hide and not groups:
+        if not hide and not tmp and not groups:
             return drop
 
         def preexec():  # as root, in the child, before dropping to the participant's account
             limits.enter(groups)
-            if hide:
-                private_proc()
+            if hide or tmp:
+                private_proc() if hide else _own_mount_namespace()
+            if tmp:
+                private_temporary_folders()
             drop()
 
         return preexec
@@ -105,6 +110,14 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
 
 
 _available: bool | None = None
+
+
+def _own_mount_namespace() -> None:
+    from shiplab.namespaces import CLONE_NEWNS, MS_PRIVATE, MS_REC, libc, mount
+
+    if libc().unshare(CLONE_NEWNS) != 0:
+        raise OSError("unshare(CLONE_NEWNS) refused")
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
 
 
 def private_proc_available() -> bool:
