@@ -56,6 +56,13 @@ def settings_for(made: Made, port: int, network: str, pgpassword: str) -> dict:
     s["culler"] = {"enabled": False}
     s["containers"].update(network=network, hub_host=made.name("hub"), exchange_volume=made.name("exchange"),
                            uid_base=UID_BASE)
+    # the services listen on the hub container's name, as in the shipped file (under this run's name)
+    for section, key in (("gateway", "url"), ("tracker", "url"), ("grading", "status_url")):
+        s[section][key] = s[section][key].replace(DOCKER_SETTINGS["containers"]["hub_host"], made.name("hub"))
+    # One origin here: this test drives the hub with httpx, whose cookie jar does not send host-only `localhost`
+    # cookies back the way a browser does. The shipped per-user origins are checked as configuration in
+    # tests/deploy/test_deploy.py; the services on the hub container's name are exercised here either way.
+    s["hub"]["subdomain_host"] = ""
     return s
 
 

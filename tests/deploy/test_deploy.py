@@ -77,6 +77,12 @@ def test_docker_settings_load_into_the_real_dockerspawner():
     assert env["NB_UID"] == "20007" and env["SHIPLAB_EXCHANGE"] == "/srv/shiplab/exchange"
     assert env["JUPYTER_CONFIG_PATH"].startswith("/opt/shiplab/hub_config/jupyter/instructor")
     assert ShiplabDockerSpawner(config=c, user=user(8), hub=Hub()).get_env()["NB_UID"] == "20008"
+    # an origin per user; the containers reach the services by the hub container's name, not through the proxy
+    # (which routes by host name under subdomains)
+    assert c.JupyterHub.subdomain_host == "http://localhost:8000"
+    assert env["SHIPLAB_GATEWAY_URL"] == "http://shiplab-hub:8095/services/gateway/v1"
+    assert env["SHIPLAB_TRACKER_URL"] == "http://shiplab-hub:8096/services/tracker"
+    assert env["SHIPLAB_ASSIGNMENTS_URL"] == "http://shiplab-hub:8098/services/assignments"
 
 
 def test_kubernetes_settings_load_into_the_real_kubespawner(tmp_path, monkeypatch):
@@ -314,9 +320,9 @@ def test_dockerfile_passes_hadolint_and_structure():
     assert "setpriv --reuid" in start and "--clear-groups" in start
 
 
-def test_docker_lab_reaches_the_gateway_through_the_hub_proxy():
-    """Does a lab container get the gateway URL on the hub's proxy by its container name, and the participant's own
-    hub token beside it — and no provider key?"""
+def test_docker_lab_reaches_the_gateway_by_the_hub_containers_name():
+    """Does a lab container get the gateway URL by the hub container's name (the gateway's own URL under per-user
+    origins; the hub's proxy on one origin), and the participant's own hub token beside it — and no provider key?"""
     from jupyterhub.objects import Hub
 
     from shiplab.hub.containers import ShiplabDockerSpawner
@@ -325,11 +331,16 @@ def test_docker_lab_reaches_the_gateway_through_the_hub_proxy():
     sp = ShiplabDockerSpawner(config=c, user=user(7), hub=Hub())
     sp.api_token = "participant-token-7"
     env = sp.get_env()
-    assert env["SHIPLAB_GATEWAY_URL"] == "http://shiplab-hub:8000/services/gateway/v1"
+    assert env["SHIPLAB_GATEWAY_URL"] == "http://shiplab-hub:8095/services/gateway/v1"
     assert env["SHIPLAB_GATEWAY_TOKEN"] == "participant-token-7" == env["JUPYTERHUB_API_TOKEN"]
     assert not [k for k in env if "KEY" in k or k.startswith(("OPENAI", "AZURE"))]
     # the proxy listens on all of the hub container's interfaces, on the port that URL names
     assert c.JupyterHub.bind_url == "http://0.0.0.0:8000"
+
+    one_origin = yaml.safe_load((DOCKER / "shiplab.docker.yaml").read_text())
+    one_origin["hub"]["subdomain_host"] = ""
+    one = ShiplabDockerSpawner(config=configured(settings.validate(one_origin)), user=user(7), hub=Hub())
+    assert one.get_env()["SHIPLAB_GATEWAY_URL"] == "http://shiplab-hub:8000/services/gateway/v1"  # the proxy
 
     off = configured(settings.validate({**yaml.safe_load((DOCKER / "shiplab.docker.yaml").read_text()),
                                         "gateway": {"enabled": False}}))

@@ -15,17 +15,34 @@ def pod_uid(spawner) -> int:
     return spawner.uid_base + int(spawner.user.id)
 
 
-def gateway_url(settings: dict[str, Any]) -> str | None:
-    """Where a lab container reaches the model gateway: through the hub's proxy, by its name on the internal network
-    (the public URL may not resolve, or may loop out through the internet, from inside a container)."""
-    if not settings["gateway.enabled"]:
-        return None
+def _proxy(settings: dict[str, Any]) -> str:
     proxy = settings["containers.proxy_url"]
     if not proxy and settings["spawner.mode"] == "docker":  # the proxy runs in the hub's container
         proxy = f"http://{settings['containers.hub_host']}:{urlparse(settings['hub.bind_url']).port or 8000}"
     elif not proxy:  # Zero to JupyterHub: the proxy's in-cluster service
         proxy = "http://proxy-public"
-    return proxy.rstrip("/") + "/services/gateway/v1"
+    return proxy.rstrip("/")
+
+
+def service_url_in_lab(settings: dict[str, Any], name: str, internal_url: str) -> str:
+    """Where a lab container's Python (not a browser) reaches hub service ``name``, without a trailing slash.
+
+    One origin: through the hub's proxy, by its name on the internal network (the public URL may not resolve, or
+    may loop out through the internet, from inside a container). With ``hub.subdomain_host`` the proxy routes by
+    host name (``<name>--service.localhost``, which does not resolve inside a container), so under docker the
+    service's own URL, which the docker settings put on the hub container's name (``http://shiplab-hub:8095``):
+    the service serves the same ``/services/<name>/`` paths and checks the same hub token.
+    """
+    if settings["hub.subdomain_host"] and settings["spawner.mode"] == "docker":
+        return f"{internal_url.rstrip('/')}/services/{name}"
+    return f"{_proxy(settings)}/services/{name}"
+
+
+def gateway_url(settings: dict[str, Any]) -> str | None:
+    """Where a lab container reaches the model gateway's OpenAI-compatible API (see :func:`service_url_in_lab`)."""
+    if not settings["gateway.enabled"]:
+        return None
+    return service_url_in_lab(settings, "gateway", settings["gateway.url"]) + "/v1"
 
 
 def lab_environment(settings: dict[str, Any]) -> dict[str, str]:
@@ -34,6 +51,12 @@ def lab_environment(settings: dict[str, Any]) -> dict[str, str]:
     url = gateway_url(settings)
     if url:  # the spawner adds SHIPLAB_GATEWAY_TOKEN (the participant's own hub token) beside it
         env["SHIPLAB_GATEWAY_URL"] = url
+    if settings["tracker.enabled"]:  # notebooks check in with the server's own hub token
+        env["SHIPLAB_TRACKER_URL"] = service_url_in_lab(settings, "tracker", settings["tracker.url"])
+    if settings["grading.enabled"] and settings["spawner.mode"] == "docker":  # the Assignments tab's server side asks here, with the server's hub token
+        env["SHIPLAB_ASSIGNMENTS_URL"] = service_url_in_lab(settings, "assignments", settings["grading.status_url"])
+    if settings["data.pii_allow"]:
+        env["SHIPLAB_PII_ALLOW"] = "\n".join(settings["data.pii_allow"])
     return env
 
 
