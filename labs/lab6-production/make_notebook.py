@@ -1050,7 +1050,8 @@ your instructor's board shows *my case: done*). In its stub, replace `raise NotI
 `rows = my_case_rows(MY_REPO)`.
 """
 
-MY_CASE_SOLUTION = r'''
+MY_CASE_HELPERS = r"""
+# Run me: what the completion check counts (given code).
 from shiplab.course.mycase import Part, check_part, record_part
 
 
@@ -1063,7 +1064,7 @@ LAB6_CASE = Part("lab6-production", "steps of your own case done (repository wit
 
 
 def my_case_rows(repo):
-    """The steps of parts 5 and 6 that passed their checks, from the records they kept in your repository."""
+    # the steps of parts 5 and 6 that passed their checks, from the records they kept in your repository
     def read(name):
         try:
             return json.loads((Path(repo) / name).read_text(encoding="utf-8"))
@@ -1082,8 +1083,9 @@ def my_case_rows(repo):
                                                  f"{plan['plan'].get('baseline_value')}, by "
                                                  f"{plan['plan'].get('planned_ship_date')}"})
     return rows
+"""
 
-
+MY_CASE_SOLUTION = r'''
 ### BEGIN SOLUTION
 rows = my_case_rows(globals().get("MY_REPO", Path.home() / "my-assistant"))
 ### END SOLUTION
@@ -1092,6 +1094,8 @@ MY_CASE_ROWS = record_part(LAB6_CASE, rows)
 
 MY_CASE_TESTS = r"""
 # The completion check: run me. "my case not done: ..." says what is still missing.
+from shiplab.course.mycase import check_part
+
 print(check_part(LAB6_CASE, MY_CASE_ROWS))
 ### BEGIN HIDDEN TESTS
 check_that({r.get("step") for r in MY_CASE_ROWS} >= {"repository", "rollback", "plan"},
@@ -1138,6 +1142,7 @@ CELLS = [
     free("my_plan", MY_PLAN),
     free("file_plan", FILE_PLAN),
     text("my_case_text", MY_CASE_TEXT),
+    code("my_case_helpers", MY_CASE_HELPERS),
     solution("my_case_work", MY_CASE_SOLUTION),
     tests("my_case", MY_CASE_TESTS, points=1),
     text("wrap_up", WRAP_UP),

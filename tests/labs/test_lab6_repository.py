@@ -106,7 +106,7 @@ def test_a_real_rollback_switches_to_the_previous_version_and_is_recorded(repo):
         "chain", "fallback", 200)
     assert json.loads((repo / "flags.json").read_text())["assistant"] is True  # rolled forward afterwards
     ns = {"Path": Path, "json": json}
-    exec(unmarked(LAB6.MY_CASE_SOLUTION).replace("MY_CASE_ROWS = record_part(LAB6_CASE, rows)", ""), ns)
+    exec(LAB6.MY_CASE_HELPERS, ns)
     assert [r["step"] for r in ns["my_case_rows"](repo)] == ["repository", "rollback"]
     plan = {**shipkit.EXAMPLE_PLAN, "use_case": "Underwriters find the clause", "backlog_ref": "UW-7"}
     shipkit.keep_plan(repo, plan, ["baseline_method: still the example's"], "allow", "flag off")
