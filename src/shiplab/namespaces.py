@@ -43,11 +43,27 @@ def private_proc() -> None:
 TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 
 
-def private_temporary_folders(size: str = "1g") -> None:
+def private_temporary_folders(size: str = "1g", keep: tuple[str, ...] | list[str] = ()) -> None:
     """In a mount namespace of this process's own (after :func:`private_proc`): an empty tmpfs of at most ``size``
     on each of ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (sticky, writable by all, as on the host), so a participant's
     server neither lists nor reads what root or other accounts leave in the host's temporary folders, and leaves
-    nothing there for them. Its pages count in the participant's memory limit (the writer's control group)."""
-    for folder in TEMPORARY_FOLDERS:
-        if os.path.isdir(folder):
-            mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},nr_inodes=100000,mode=1777")
+    nothing there for them. Its pages count in the participant's memory limit (the writer's control group).
+
+    ``keep``: folders the server needs (the nbgrader exchange, the installation) that may lie under one of those
+    folders — a hub whose state is in ``/tmp``. Each is held open before the tmpfs covers it and bound back at the
+    same path afterwards, with its own owner and modes; the folders leading to it in the tmpfs are root's, 0755."""
+    held = []
+    for path in keep:
+        real = os.path.realpath(path)
+        if os.path.isdir(real) and any(real.startswith(os.path.realpath(folder) + "/") for folder in TEMPORARY_FOLDERS):
+            held.append((real, os.open(real, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)))
+    try:
+        for folder in TEMPORARY_FOLDERS:
+            if os.path.isdir(folder):
+                mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},nr_inodes=100000,mode=1777")
+        for real, fd in held:
+            os.makedirs(real, mode=0o755, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}", real, None, MS_BIND | MS_REC)
+    finally:
+        for _, fd in held:
+            os.close(fd)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import sys
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +68,7 @@ def test_a_participants_server_sees_no_process_but_its_own(hub):
 TEMPORARY = """
 import os
 print(sorted(os.listdir("/tmp")), sorted(os.listdir("/dev/shm")))
+print(sorted(os.listdir(STATE)) if os.path.isdir(STATE) else None)
 open("/tmp/eve-was-here", "w").write("x")
 print(os.path.exists(CANARY))
 """
@@ -81,10 +84,16 @@ def test_a_participants_server_has_temporary_folders_of_its_own(hub):
     try:
         eve = hub.login("qa-eve")
         hub.spawn(eve, "qa-eve")
-        out, error = hub.run_in_kernel(eve, "qa-eve", TEMPORARY.replace("CANARY", repr(canary.name)))
+        code = TEMPORARY.replace("CANARY", repr(canary.name)).replace("STATE", repr(str(hub.state)))
+        out, error = hub.run_in_kernel(eve, "qa-eve", code)
         assert error is None, error
-        listing, sees_canary = out.strip().split("\n")
-        assert listing == "[] []", listing
+        listing, in_state, sees_canary = out.strip().split("\n")
+        # Only the folders a server needs come back into its /tmp (this test hub keeps its state, and with it the
+        # nbgrader exchange, under /tmp): the path to them, and of the hub's state the exchange alone.
+        needed = [hub.state / "exchange", Path(__file__).resolve().parents[2], Path(sys.prefix)]
+        tops = sorted({p.resolve().relative_to("/tmp").parts[0] for p in needed if p.resolve().is_relative_to("/tmp")})
+        assert listing == f"{tops} []", listing
+        assert in_state == "['exchange']", in_state
         assert sees_canary == "False"
         assert not os.path.exists("/tmp/eve-was-here")  # hers stayed in her own tmpfs
     finally:

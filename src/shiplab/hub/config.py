@@ -154,6 +154,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         c.UnixUserSpawner.homes_dir = settings["spawner.homes_dir"]
         c.UnixUserSpawner.hide_processes = settings["spawner.hide_processes"]
         c.UnixUserSpawner.private_tmp = settings["spawner.private_tmp"]
+        c.UnixUserSpawner.keep_in_tmp = [str(state / "exchange"), str(ctx.repo_root), sys.prefix]
         c.UnixUserSpawner.mem_limit_bytes = parse_bytes(settings["spawner.mem_limit"])
         c.UnixUserSpawner.max_tasks = settings["spawner.max_tasks"]
     elif mode == "developer":

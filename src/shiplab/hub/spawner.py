@@ -21,7 +21,7 @@ import pwd
 import subprocess
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
-from traitlets import Bool, HasTraits, Integer, Unicode
+from traitlets import Bool, HasTraits, Integer, List, Unicode
 
 from shiplab.hub import limits
 from shiplab.namespaces import kernel_at_least, private_proc, private_temporary_folders
@@ -70,6 +70,8 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
     hide_processes = Bool(True, config=True, help="Start each server with a /proc of its own (hidepid=invisible).")
     private_tmp = Bool(True, config=True, help="Start each server with /tmp, /var/tmp and /dev/shm of its own "
                                                "(tmpfs, in the same mount namespace as its /proc).")
+    keep_in_tmp = List(Unicode(), config=True, help="Folders a server needs that may lie under /tmp (the exchange, "
+                                                    "the installation): bound back into its private /tmp.")
     mem_limit_bytes = Integer(0, config=True, help="Memory of all the participant's processes together (0: none).")
     max_tasks = Integer(0, config=True, help="Processes and threads of the participant's server (0: no limit).")
 
@@ -96,7 +98,7 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
             if hide or tmp:
                 private_proc() if hide else _own_mount_namespace()
             if tmp:
-                private_temporary_folders()
+                private_temporary_folders(keep=self.keep_in_tmp)
             drop()
 
         return preexec
