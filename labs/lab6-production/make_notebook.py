@@ -261,7 +261,7 @@ async def reading_it_yourself(request: Request):
 
 demo_client = TestClient(demo)
 for body in ({"question": "Hotel nights?"}, {}, 42, ["list"]):
-    print(f"{str(body):26}", "/pydantic ->", demo_client.post("/pydantic", json=body).json(), "\n" + " " * 26,
+    print(f"{str(body):26}", "/pydantic ->", demo_client.post("/pydantic", json=body).json(), "\\n" + " " * 26,
           "/raw      ->", demo_client.post("/raw", json=body).json())
 """
 

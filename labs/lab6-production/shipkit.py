@@ -270,6 +270,9 @@ def real_rollback(repo: str | Path, question: str, *, documents: str | Path | No
     import httpx
 
     repo = Path(repo).expanduser()
+    if not (repo / "assistant").is_dir():
+        raise NotReady(f"no repository at {repo} yet: run the cell above (your repository from the template) "
+                       "until it says where it wrote it, then run this one again.")
     if documents is not None:
         env = dict(os.environ, PYTHONPATH=str(repo))
         built = subprocess.run([sys.executable, "-m", "assistant.index", "build",
