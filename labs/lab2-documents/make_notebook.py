@@ -1097,7 +1097,7 @@ went to "person" is your finding, not a failure: write it into your notes for th
 """
 
 MY_CASE_SOLUTION = r"""
-from shiplab.course.mycase import check_part, fingerprint, my_documents, record_part
+from shiplab.course.mycase import fingerprint, my_documents, record_part
 
 ### BEGIN SOLUTION
 class MyFields(BaseModel):
@@ -1134,6 +1134,8 @@ MY_CASE_ROWS = record_part("lab2-documents", rows)
 
 MY_CASE_TESTS = r"""
 # The completion check: run me. "my case not done: ..." says what is still missing.
+from shiplab.course.mycase import check_part
+
 print(check_part("lab2-documents", MY_CASE_ROWS))
 ### BEGIN HIDDEN TESTS
 check_that(len({r.get("fingerprint") for r in MY_CASE_ROWS}) >= 10,

@@ -894,7 +894,7 @@ question is answerable, i.e. has a source passage).
 """
 
 MY_CASE_SOLUTION = """
-from shiplab.course.mycase import check_part, my_documents, record_part
+from shiplab.course.mycase import my_documents, record_part
 
 ### BEGIN SOLUTION
 my_docs = my_documents(limit=200)
@@ -913,6 +913,8 @@ MY_CASE_ROWS = record_part("lab4-retrieval", my_gold)
 
 MY_CASE_TESTS = """
 # The completion check: run me. "my case not done: ..." says what is still missing.
+from shiplab.course.mycase import check_part
+
 print(check_part("lab4-retrieval", MY_CASE_ROWS))
 ### BEGIN HIDDEN TESTS
 from shiplab_checks import check_that

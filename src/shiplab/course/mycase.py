@@ -21,8 +21,9 @@ the ``required`` fields, none of them the sample company's). The notebook has th
    no-follow, atomic) and ``~/shiplab-case/<lab>.json`` (later labs read it with :func:`load_part`), and returns
    the rows. Given no rows, as in the grader's run (its home has no ``~/documents``), it writes nothing and returns
    the rows already in ``./my-case.json``, so the grade is the participant's own record;
-2. a test cell with grade id ``my_case`` (prefix :data:`MY_CASE_GRADE_ID`, 1 point):
-   ``check_part("<lab>", MY_CASE_ROWS)``, which raises :class:`MyCaseNotDone` saying what is missing (``my case
+2. a test cell with grade id ``my_case`` (prefix :data:`MY_CASE_GRADE_ID`, 1 point) that imports what it uses
+   itself (the grading judge runs test cells apart from the kernel and never runs a solution cell's imports):
+   ``from shiplab.course.mycase import check_part`` then ``check_part("<lab>", MY_CASE_ROWS)``, which raises :class:`MyCaseNotDone` saying what is missing (``my case
    not done: 7 of 10 …``). The stub's ``raise NotImplementedError()`` leaves ``MY_CASE_ROWS`` undefined, so an
    untouched notebook is "not done";
 3. nothing else: the board learns it from the gradebook like any test cell (:mod:`shiplab.progress.model` shows

@@ -133,7 +133,11 @@ class SandboxStep(NbGraderPreprocessor):
             self.outcome.reason = result.reason
             log.warning("%s/%s: %s", info["student"], info["assignment"], result.reason)
             return nbformat.from_dict(safe_notebook(fail_every_test(nb, result.reason))), resources
-        executed = result.notebook if job is None else with_judged_outputs(nb, result.notebook, result.judged)
+        stuck = result.extra.get("stuck")
+        if stuck:
+            self.outcome.reason = f"CellTimeoutError: {stuck}"
+        executed = (result.notebook if job is None
+                    else with_judged_outputs(nb, result.notebook, result.judged, stuck=stuck))
         # what the formgrader, the feedback and the board will render: nothing in it may run in a viewer's browser
         return nbformat.from_dict(safe_notebook(executed)), resources
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import faulthandler
+import functools
 import io
 import json
 import logging
@@ -39,12 +40,14 @@ from shiplab.grading import wire
 
 MODULE = "__shiplab_judge__"  # the tests' namespace: what cloudpickle sends by value
 MAX_MESSAGE = 64 << 20
+PLAIN = "return str, list, dict, numbers, bool or None"
 TIMEOUT_MESSAGE = ("the tests ran longer than the per-cell time limit and were stopped: look for a loop that never "
                    "ends in the function they test")
 
 
 class CellTimedOut(BaseException):
-    """The test cell ran past its time (raised by the alarm; never caught by a test's ``except Exception``)."""
+    """The test cell ran past its time (raised by the alarm; never caught by a test's ``except Exception``); with a
+    message: what the time went on when it was not the tested function's own run (reading what it returned)."""
 
 
 class KernelGone(RuntimeError):
@@ -104,7 +107,10 @@ class KernelProxy:
         return hash(json.dumps(self._ref, sort_keys=True))
 
     def __repr__(self):
-        return self._info.get("repr") or f"<{self.__name__} in the participant's kernel>"
+        shown = self._info.get("repr") or f"<{self.__name__} in the participant's kernel>"
+        if "repr" in self._info:  # an object a call returned: say that it is not data, and what to return instead
+            shown += f" (a {self.__name__} object of your kernel, not plain data: {PLAIN})"
+        return shown
 
 
 class AsgiProxy(KernelProxy):
@@ -313,15 +319,20 @@ class Client:
                 for record in records[:10_000]:
                     logger.handle(_log_record(record))
         if reply.get("raise") is not None:
-            if str(reply["raise"].get("mro", [[None, None]])[0][-1]) == "CallTimedOut":
+            kind = str((reply["raise"].get("mro") or [[None, None]])[0][-1])
+            if kind == "CallTimedOut":
                 raise CellTimedOut()
+            if kind == "ResultTimedOut":
+                raise CellTimedOut(str(reply["raise"].get("message", ""))[:1000])
             raise wire.decode_exception(reply["raise"])
         value = wire.decode(reply.get("value"), self._handle)
         return value
 
     def _handle(self, info: dict):
-        cls = AsgiProxy if info.get("asgi") is True else KernelProxy
-        return cls(self, {"handle": int(info.get("id", 0))}, str(info.get("type", "object"))[:200], info)
+        base = AsgiProxy if info.get("asgi") is True else KernelProxy
+        kind, name = str(info.get("type", "object"))[:200], str(info.get("type", "")).rsplit(".", 1)[-1][:60]
+        cls = _proxy_class(base, name if name.isidentifier() else "object")
+        return cls(self, {"handle": int(info.get("id", 0))}, kind, info)
 
     def _write_back(self, state: dict, once: dict) -> None:
         if type(state) is not dict:
@@ -346,6 +357,13 @@ class Client:
                     self.kept_state[oid] = json.dumps(_state(target), sort_keys=True)
             else:
                 wire.merged(target, wire.decode(data, self._handle))
+
+
+@functools.lru_cache(maxsize=1000)
+def _proxy_class(base: type, name: str) -> type:
+    """A subclass of ``base`` named as the participant's class, so a test's message about what came back ("it
+    returned a Evil, a str was expected") names their type, not ``KernelProxy``; only the name is theirs."""
+    return type(name, (base,), {"__module__": "participant", "__qualname__": name, "__slots__": ()})
 
 
 def _log_record(data) -> logging.LogRecord:
@@ -389,6 +407,9 @@ def _kernel_has_its_own(namespace: dict) -> dict[int, tuple[str, object]]:
     return found
 
 
+READING_TIMED_OUT = ("your function returned, but reading what it returned as data ran past the time limit in a "
+                     "hidden test case (its object's own code kept running): return plain data: str, list, dict, "
+                     "numbers, bool, None")
 HIDDEN_MESSAGE = ("your code raised {ename} in a hidden test case (its message is not shown: it could hold the "
                   "hidden test's inputs); look for the case your function does not handle")
 
@@ -401,13 +422,15 @@ def _outputs(stdout: str, stderr: str, error: BaseException | None, cell_name: s
     if stderr:
         outputs.append({"output_type": "stream", "name": "stderr", "text": stderr})
     if error is not None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == cell_name]
+        in_hidden = hidden_from is not None and (not frames or frames[-1].lineno >= hidden_from)
         if isinstance(error, CellTimedOut):
             ename, evalue = "CellTimeoutError", TIMEOUT_MESSAGE
+            if error.args:  # the kernel's words (it holds the hidden case's arguments): never under hidden tests
+                evalue = READING_TIMED_OUT if in_hidden else str(error.args[0])
             lines = [f"{ename}: {evalue}"]
         else:
             ename, evalue = type(error).__name__, str(error)
-            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == cell_name]
-            in_hidden = hidden_from is not None and (not frames or frames[-1].lineno >= hidden_from)
             if in_hidden and getattr(type(error), "__module__", "") == "participant":
                 evalue = HIDDEN_MESSAGE.format(ename=ename)
             lines = [f"  line {f.lineno}: {f.line}" for f in frames[-3:]] + [f"{ename}: {evalue}"]

@@ -31,26 +31,61 @@ def is_test_cell(cell) -> bool:
     return cell.get("cell_type") == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
+COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+
+
+def _bound(node) -> list[str]:
+    """The names a top-level statement binds in the cell's namespace (through ``if``/``for``/``with``/``try``
+    blocks, never inside a function's or a class's body)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    names = []
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        names += [n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        names += [n.id for item in node.items if item.optional_vars is not None
+                  for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name)]
+    if isinstance(node, COMPOUND):
+        body = node.body + node.orelse if hasattr(node, "orelse") else list(node.body)
+        if isinstance(node, ast.Try):
+            body += node.finalbody + [s for handler in node.handlers for s in handler.body]
+        for inner in body:
+            names += _bound(inner)
+    return names
+
+
 def solution_names(source: str) -> tuple[list[str], str, list[str]]:
     """Of one source solution cell: the names the participant's answer defines (functions, classes, and values
-    assigned between the solution markers); the code of the values the lab *gives* in that cell (assignments outside
-    the markers, e.g. ``CLASSES = [...]``), which the judge runs itself, so a test iterating over them never gets
-    what the participant's kernel chooses; and the names those given values bind."""
+    bound between the solution markers, in blocks too); the code of the values the lab *gives* in that cell
+    (top-level assignments outside the markers, e.g. ``CLASSES = [...]``), which the judge runs itself, so a test
+    iterating over them never gets what the participant's kernel chooses; and the names those given values bind.
+    An assignment outside the markers that uses a name of the answer, or binds one the answer binds too (a default
+    ``rows = []`` the answer replaces), is the answer's: its value is the kernel's
+    (``MY_CASE_ROWS = record_part(…, rows)``)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return [], "", []
     lines = source.splitlines()
     marks = [n for n, line in enumerate(lines, 1) if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line]
-    inside = (lambda node: len(marks) >= 2 and any(a <= node.lineno <= b for a, b in zip(marks[::2], marks[1::2])))
+    spans = list(zip(marks[::2], marks[1::2]))
+
+    def inside(node) -> bool:
+        end = getattr(node, "end_lineno", None) or node.lineno
+        return any(node.lineno <= b and a <= end for a, b in spans)  # overlaps a solution span
+
+    answer = {name for node in tree.body if inside(node) for name in _bound(node)}
     theirs, given, given_names = [], [], []
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            theirs.append(node.name)
+        found = _bound(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or inside(node):
+            theirs += found
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            found = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-            if inside(node) or isinstance(node, ast.AugAssign):
+            uses = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} if node.value else set()
+            if isinstance(node, ast.AugAssign) or uses & (answer | set(theirs)) or set(found) & answer:
                 theirs += found
             else:
                 given.append(ast.get_source_segment(source, node) or "")
@@ -101,10 +136,17 @@ def for_kernel(nb: NotebookNode) -> dict:
     return sent
 
 
-def with_judged_outputs(nb: NotebookNode, executed: dict, judged: dict | None) -> dict:
+def with_judged_outputs(nb: NotebookNode, executed: dict, judged: dict | None, stuck: str | None = None) -> dict:
     """``nb`` (sources as restored, hidden tests included) with the kernel's outputs for its own cells and the
-    judge's for every test cell; a test cell the judge did not run fails."""
-    judged = judged or {}
+    judge's for every test cell; a test cell the judge did not run fails. ``stuck``: why the kernel never reached
+    its last cell (a cell it did not come back from): a test cell the judge could not run for that says so."""
+    judged = dict(judged or {})
+    if stuck:
+        note = f"your functions could not be tested: {stuck}"
+        for grade_id, outputs in judged.items():
+            if any(o.get("output_type") == "error" and o.get("ename") == "KernelGone" for o in outputs):
+                judged[grade_id] = [NotebookNode(output_type="error", ename="NotGraded", evalue=note,
+                                                 traceback=[f"NotGraded: {note}"])]
     out = copy.deepcopy(dict(nb))
     out["cells"] = [copy.deepcopy(c) for c in nb.cells]
     for mine, theirs in zip(out["cells"], executed["cells"]):

@@ -32,6 +32,18 @@ class CallTimedOut(BaseException):
     """The judge's time for this call ran out (a loop that never ends)."""
 
 
+PLAIN = "return plain data: str, list, dict, numbers, bool, None"
+
+
+def _type_name(obj) -> str:
+    cls = type(obj)
+    return f"{getattr(cls, '__module__', '') or ''}.{getattr(cls, '__qualname__', cls.__name__)}".lstrip(".")[:200]
+
+
+class _ReadingTimedOut(Exception):
+    """The call returned, but turning what it returned into data ran past the judge's time."""
+
+
 class _Relay(logging.Handler):
     """Keeps what the participant's code logs on a logger the judge passed, to send back with the answer."""
 
@@ -124,6 +136,8 @@ class Kernel:
         except CallTimedOut:
             reply["raise"] = {"mro": [["shiplab.grading.remote", "CallTimedOut"]],
                               "message": "the call ran past the time limit and was stopped"}
+        except _ReadingTimedOut as exc:  # the function returned: the time went on reading its value
+            reply["raise"] = {"mro": [["shiplab.grading.remote", "ResultTimedOut"]], "message": str(exc)}
         except BaseException as exc:  # noqa: BLE001 -- every failure of the participant's code is an answer
             reply["raise"] = wire.encode_exception(exc)
         finally:
@@ -159,7 +173,21 @@ class Kernel:
             return wire.encode(_run_asgi(target, *args), self.handle_of)
         else:
             raise ValueError(f"unknown question {op!r}")
-        return wire.encode(result, self.handle_of)
+        return self._returned(result, "your function" if op == "call" else "the item asked for")
+
+    def _returned(self, result, what: str):
+        """What a call returned, as data; when reading it fails (a value whose ``__iter__``, ``keys``, ``__repr__``
+        or a field raises or never ends), an error that says so — not a timeout "in the function"."""
+        try:
+            return wire.encode(result, self.handle_of)
+        except CallTimedOut:
+            raise _ReadingTimedOut(f"{what} returned a {_type_name(result)} object, and reading it as data ran past "
+                                   f"the time limit (its own code kept running: __repr__, __iter__, a property…); "
+                                   f"{PLAIN}") from None
+        except Exception as exc:  # noqa: BLE001 -- any failure of the participant's object's own code
+            raise wire.UnreadableResult(
+                f"{what} returned a {_type_name(result)} object that could not be read as data "
+                f"({type(exc).__name__} while reading it); {PLAIN}") from None
 
     def _unpack(self, message: dict):
         raw = bytes.fromhex(message.get("payload", ""))

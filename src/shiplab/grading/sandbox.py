@@ -520,8 +520,10 @@ class Sandbox:
             if "error" in judged:
                 return Execution(None, f"the tests could not be run: {str(judged['error']).splitlines()[0]}")
         try:
-            return Execution(merge_outputs(notebook, answer["notebook"]),
-                             extra={"kernel": str(answer.get("kernel", ""))[:20]},
+            extra = {"kernel": str(answer.get("kernel", ""))[:20]}
+            if answer.get("stuck"):  # a cell the kernel never came back from (:class:`runner.JudgedExecute`)
+                extra["stuck"] = str(answer["stuck"])[:2000]
+            return Execution(merge_outputs(notebook, answer["notebook"]), extra=extra,
                              judged=judged["cells"] if judged is not None else None)
         except (ValueError, KeyError, TypeError) as exc:
             return Execution(None, f"the sandbox returned a notebook that does not match the one sent ({exc})")

@@ -40,6 +40,10 @@ class WireError(ValueError):
     """A message from the kernel that is not what the protocol allows."""
 
 
+class UnreadableResult(Exception):
+    """What the participant's function returned could not be turned into data (its own code raised meanwhile)."""
+
+
 class RemoteCrash(Exception):
     """The participant's code ended with something that is not an ordinary exception (an interrupt, an exit)."""
 
@@ -123,7 +127,7 @@ def encode_exception(exc: BaseException) -> dict:
     """An exception as its class (module, name), its bases and its message."""
     try:
         message = str(exc)
-    except Exception:  # noqa: BLE001 -- a participant's __str__ that raises
+    except BaseException:  # noqa: BLE001 -- a participant's __str__ that raises, or never ends (the call's alarm)
         message = f"<{type(exc).__name__} whose message could not be read>"
     mro = [list(_class_path(c)) for c in type(exc).__mro__ if c not in (object,)]
     return {"mro": mro[:32], "message": message[:4000]}
