@@ -15,21 +15,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 from shiplab.course.authoring import code, free, main, solution, tests, text  # noqa: E402
 
 INTRO = """
-# Lab 5 — Answers with sources, or none (75 minutes)
+# Lab 5 — Answers with sources, or none (90 minutes)
 
 Nordlicht's claims handlers will only use an assistant they can check: **every answer cites the documents it comes
 from, and when the documents do not say, it says so.** Small models (like the one on this hub) happily invent an
-answer, so the refusal cannot be left to the model: your code decides, before and after the model speaks.
+answer, so the refusal cannot be left to the model: your code decides, before and after the model speaks. One
+document in the corpus is poisoned — it gives the assistant orders — and your chain must not obey it.
 
 | part | what you build | expected time |
 |---|---|---|
-| 0 | set-up: the index from lab 4, the prompt, the model | 5 min |
+| 0 | set-up: the index (with a poisoned memo), the prompt, the model | 3 min |
 | 1 | `format_context`: context blocks the model can cite (2 points) | 5 min |
-| 2 | `should_refuse`: the retrieval gate (2 points) | 5 min |
-| 3 | `pick_threshold`: tune the gate on the gold set (3 points) | 10 min |
-| 4 | `answer`: the chain (LCEL) with citation hygiene and a groundedness check (2 + 2 + 2 points) | 20 min |
+| 2 | `should_refuse`: the retrieval gate (2 points) | 4 min |
+| 3 | `pick_threshold`: tune the gate on the gold set (3 points) | 8 min |
+| – | LCEL in three minutes: read and run two cells before part 4 grades it | 4 min |
+| 4 | `answer`: the chain (LCEL) with citation hygiene, a groundedness check and the poisoned document screened out (2 + 2 + 2 + 2 points) | 20 min |
 | 5 | `evaluate_rag`: refusals, groundedness, citations on the gold set (3 points) | 10 min |
-| – | explorations: the chain in one line of LCEL, the gateway model vs an extractive baseline, your own backlog | 20 min |
+| – | explorations: the whole gold set, error analysis | 4 min |
+| 6 | an LLM judge of correctness (3 points), its agreement with 20 answers you label by hand (2 points) | 15 min |
+| 7 | apply to my case: your chain on your own gold questions from lab 4 (1 point, for completion) | 15 min |
+| – | wrap-up | 2 min |
+
+Of the 90 minutes, 15 are on your own case (part 7). Each exercise says what its hidden tests check.
 
 **How to work:** run the cells from the top; replace each `raise NotImplementedError()` and run the test cell under
 it. Graded tests use fake models (so grading is the same for everyone and needs no network); exploration cells use
@@ -1110,7 +1117,7 @@ for q in [q for q in gold if not q["answerable"]][:6]:
 """
 
 CALIBRATE_TEXT = """
-### Explore: a gate for *your* documents (per-corpus calibration, not graded)
+### Before part 7: why your documents need their own gate
 
 `MIN_SCORE` was tuned on Nordlicht's handbook. A retrieval score is not a property of the question alone: the same
 embedding model scores short insurance clauses and long Markdown pages with code blocks at different heights. On
@@ -1123,40 +1130,103 @@ they do not (the dangerous kind: on-topic, but not in the text).
 `shiplab.rag.calibrate_threshold(scores_answerable, scores_unanswerable)` picks it — like your `pick_threshold`, but
 judged by *balanced* accuracy (the few unanswerable questions count as much as the many answerable ones), never
 refusing more than 10 % of the answerable ones, halfway between scores. `calibrate_on_gold(retriever, questions)`
-retrieves and calibrates in one call. Copy your team's documents (md, rst, html, pdf, docx; nested folders are fine)
-into `~/documents/`, write your questions in the next cell and run it.
+retrieves and calibrates in one call: part 7 uses it on your own gold questions from lab 4.
 """
 
-CALIBRATE = """
-# Explore: the gate calibrated on your own documents (~/documents/), with questions you write.
-from shiplab.data import load_documents
-from shiplab.rag import calibrate_on_gold, calibrate_threshold
+MY_CASE_TEXT = """
+## 7. Apply to my case: your chain on your own gold questions (required, 15 minutes)
 
-handbook_gate = calibrate_threshold([s for s, a in best_scores if a], [s for s, a in best_scores if not a])
-print(f"Nordlicht handbook: your pick_threshold {MIN_SCORE:.3f}; calibrate_threshold {handbook_gate.summary()}")
+Everything above ran on Nordlicht's handbook. What you will ship runs on **your** documents, for the case you
+picked in lab 1, and lab 4's part 7 left you the gold questions to measure it with (`~/shiplab-case/lab4-retrieval.json`,
+read with `load_part("lab4-retrieval")`). The cell after this text (given) indexes your `~/documents/` in your own
+chromadb and loads those questions. In the solution cell:
 
-OWN_QUESTIONS = [  # (question, does the text answer it?) -- replace these with a dozen questions about YOUR documents
-    ("How do I restart the service after a failed deployment?", True),
-    ("Who approves access to the production database?", True),
-    ("What is the parental leave policy in the Lisbon office?", False),
-]
-own_folder = Path.home() / "documents"
-if not own_folder.is_dir():
-    print("No ~/documents/ folder: copy your team's docs there to calibrate a gate for them.")
+1. calibrate the score gate on your questions: `my_gate = calibrate_on_gold(my_retriever, my_gold)` (the
+   handbook's `MIN_SCORE` does not carry over — see the section above; `my_gate.summary()` says how
+   well it separates them);
+2. `my_answer = lambda q: answer(q, my_retriever, llm or extractive_model, my_gate.threshold)`, and print
+   `evaluate_rag(my_answer, my_gold)`: refusal recall, false refusals, groundedness and citation accuracy on your case —
+   **the baseline of lab 6's plan**;
+3. `rows = [case_row(item, my_answer(item["question"])) for item in my_gold]` (`case_row`, given, keeps the id, the
+   question, whether it is answerable, whether your chain refused, what it cited and the first 300 characters of
+   its answer);
+4. read the refused answerable questions and the answered unanswerable ones: which would your users notice first?
+
+When `my_gold` is empty (lab 4's part not done, or no `~/documents/`), the cell says what to do; leave `rows = []`.
+The record (`my-case.json` next to this notebook, handed in with *Submit*, and `~/shiplab-case/lab5-rag.json` for
+lab 6) is written by the last line of the cell.
+
+**What the check tests (completion, not quality; 1 point, shown to your instructor as "my case: done"):** at least
+15 different questions answered or refused by your chain, each with an `id`, a `question` and `refused`; none of
+them a question of the sample gold set, and none that cites only the sample company's documents (the hidden part
+checks that `refused` is a real `True`/`False` for every row, i.e. your chain ran on each).
+"""
+
+MY_CASE_GIVEN = """
+# Given for part 7: your documents in your own chromadb, and lab 4's gold questions on them.
+from shiplab.course.mycase import Part, check_part, load_part, my_documents, record_part
+from shiplab.rag import calibrate_on_gold
+
+_sample_questions = {" ".join(q["question"].lower().split()) for q in gold}
+_sample_ids = {c.metadata["doc_id"] for c in chunks}
+
+
+def _sample_rows(rows):
+    return [str(r.get("question"))[:60] for r in rows
+            if " ".join(str(r.get("question")).lower().split()) in _sample_questions
+            or (r.get("cited") and all(c in _sample_ids for c in r["cited"]))]
+
+
+LAB5_CASE = Part("lab5-rag", "of your own gold questions (lab 4) answered or refused by your chain", 15, "question",
+                 ("id", "question", "refused"), _sample_rows)
+
+
+def case_row(item, result):
+    return {"id": item.get("id"), "question": item.get("question"), "answerable": item.get("answerable", True),
+            "refused": bool(result["refused"]), "cited": list(result["citations"]),
+            "answer": result["answer"][:300]}
+
+
+my_gold = [q for q in (load_part("lab4-retrieval") or []) if q.get("question")]
+my_docs = [d for d in my_documents(limit=200) if d.classification != "restricted"]
+my_retriever = None
+if not my_gold:
+    print("No gold questions from lab 4 (~/shiplab-case/lab4-retrieval.json): do lab 4's part 7 first, then rerun.")
+elif not my_docs:
+    print("No documents in ~/documents/: put the documents your lab 4 questions are about there, then rerun.")
 else:
-    own_docs = [d for d in load_documents(own_folder, skip_bad=True) if d.classification != "restricted"]
-    own_chunks = chunk_documents(own_docs, "heading")
-    own_docs_store = collection_for(os.environ.get("JUPYTERHUB_USER", "me"), "own-documents", root=CHROMA_DIR,
-                                    embeddings=default_embeddings())
-    upsert_chunks(own_docs_store, own_chunks)
-    own_docs_retriever = VectorRetriever(store=own_docs_store, k=4)
-    own_gate = calibrate_on_gold(own_docs_retriever, [{"question": q, "answerable": a} for q, a in OWN_QUESTIONS])
-    OWN_MIN_SCORE = own_gate.threshold
-    print(f"Your {len(own_docs)} documents ({len(own_chunks)} chunks): {own_gate.summary()}")
-    for question, answerable in OWN_QUESTIONS:
-        r = answer(question, own_docs_retriever, llm or extractive_model, OWN_MIN_SCORE)
-        print(("refused " if r["refused"] else "answered") + f" ({'answerable' if answerable else 'not in them'}) "
-              f"{question}\\n          -> {r['answer'][:160]}")
+    my_store = collection_for(os.environ.get("JUPYTERHUB_USER", "me"), "my-case", root=CHROMA_DIR,
+                              embeddings=default_embeddings())
+    my_chunks = chunk_documents(my_docs, "heading")
+    upsert_chunks(my_store, my_chunks)
+    my_retriever = VectorRetriever(store=my_store, k=4)
+    print(f"{len(my_gold)} gold questions from lab 4, {len(my_docs)} documents ({len(my_chunks)} chunks) indexed.")
+"""
+
+MY_CASE_SOLUTION = '''
+rows = []
+if my_retriever is not None:
+    ### BEGIN SOLUTION
+    my_gate = calibrate_on_gold(my_retriever, my_gold)
+    print("gate on my case:", my_gate.summary())
+    my_answer = lambda q: answer(q, my_retriever, llm or extractive_model, my_gate.threshold)  # noqa: E731
+    for key, value in evaluate_rag(my_answer, my_gold).items():
+        print(f"  {key:>20}: {value if value is None or key == 'questions' else round(value, 3)}")
+    rows = [case_row(item, my_answer(item["question"])) for item in my_gold]
+    ### END SOLUTION
+MY_CASE_ROWS = record_part(LAB5_CASE, rows)
+'''
+
+MY_CASE_TESTS = """
+# The completion check: run me. "my case not done: ..." says what is still missing.
+print(check_part(LAB5_CASE, MY_CASE_ROWS))
+### BEGIN HIDDEN TESTS
+from shiplab_checks import check_that
+
+check_that(all(isinstance(r.get("refused"), bool) for r in MY_CASE_ROWS),
+           "my case not done: some rows have no refused True/False: your chain did not run on them.",
+           hint="rows = [case_row(item, my_answer(item['question'])) for item in my_gold].")
+### END HIDDEN TESTS
 """
 
 OWN_DATA = """
@@ -1178,11 +1248,12 @@ else:
 """
 
 WRAP_UP = """
-## Wrap-up (5 minutes)
+## Wrap-up (2 minutes)
 
-Note your numbers: refusal recall, false refusal rate, groundedness, citation accuracy. Which one would your users
-feel first? Lab 6 wraps `answer()` as a service with tests, logging and metrics, and turns these numbers into the
-baseline of your ship plan.
+Note your numbers **on your own case** (part 7): refusal recall, false refusal rate, groundedness, citation
+accuracy — and how far the judge agreed with you (part 6). Which one would your users feel first? Lab 6 wraps
+`answer()` as a service with tests, logging and metrics, and turns these numbers into the baseline of your ship
+plan.
 
 Press *Validate*, then submit in the *Assignments* tab.
 """
@@ -1227,7 +1298,10 @@ CELLS = [
     free("my_labels", MY_LABELS),
     free("judge_run", JUDGE_RUN),
     text("calibrate_text", CALIBRATE_TEXT),
-    free("calibrate", CALIBRATE),
+    text("my_case_text", MY_CASE_TEXT),
+    code("my_case_given", MY_CASE_GIVEN),
+    solution("my_case_work", MY_CASE_SOLUTION),
+    tests("my_case", MY_CASE_TESTS, points=1),
     free("own_data", OWN_DATA),
     text("wrap_up", WRAP_UP),
 ]
