@@ -160,7 +160,49 @@ def chain_source(min_score: float, home: Path | None = None) -> tuple[str, list[
         notes.append(f"allowed_filter from {find_notebook('lab4-retrieval', home)}")
         parts.append(definitions(lab4["allowed_filter"]))
     parts.append(f"MIN_SCORE = {float(min_score)!r}  # your threshold from lab 5's part 3")
-    return "\n\n\n".join(p for p in parts if p.strip()) + "\n", notes
+    source, dropped = importable("\n\n\n".join(p for p in parts if p.strip()) + "\n")
+    if dropped:
+        notes.append("left out (they use names only the notebook defines): " + ", ".join(dropped))
+    return source, notes
+
+
+def importable(source: str) -> tuple[str, list[str]]:
+    """``source`` without the top-level constants whose value uses a name the module never binds before them (a
+    notebook's record of its work, e.g. ``MY_CASE_ROWS = record_part(...)``): they would stop the import."""
+    import ast
+    import builtins
+
+    tree = ast.parse(source)
+    bound, drop = set(dir(builtins)), []
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            inner = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if _read_now(node.value) - bound - inner:  # inner: a comprehension's own variables
+                drop.append(node)
+                continue
+            bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any(a.name == "*" for a in node.names):
+                return source, []  # what it binds is unknown here: keep everything
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+    if not drop:
+        return source, []
+    lines = source.splitlines(keepends=True)
+    for node in reversed(drop):
+        del lines[node.lineno - 1:node.end_lineno]
+    return "".join(lines), [t.id for node in drop for t in node.targets if isinstance(t, ast.Name)]
+
+
+def _read_now(node) -> set[str]:
+    """The names an expression reads when it is evaluated (a lambda's body is read later, when it is called)."""
+    import ast
+
+    if isinstance(node, ast.Lambda):
+        return set()
+    own = {node.id} if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else set()
+    return own.union(*(_read_now(child) for child in ast.iter_child_nodes(node)))
 
 
 SERVICE_HEADER = '''"""Your Metrics and create_app, written by lab 6's notebook from your own cells."""
