@@ -881,7 +881,13 @@ made from the course's template (`template/` beside this notebook):
   **clearance passed to the retrieval filter** (`where=allowed_filter(clearance)`: nobody gets an answer from a
   document above their clearance), a **timeout on the model call** (your 503 past it), and a **feature flag**
   (`flags.json`, re-read on every request) that switches to the previous version — a search result, no model;
-- a `Dockerfile`, CI (`.github/workflows/ci.yml`) that runs `pytest`: your contract tests and the production tests.
+- a `Dockerfile`, CI (`.github/workflows/ci.yml`) that runs `pytest`: your contract tests and the production tests;
+- what you watch once it runs (given, nothing to write): every `/ask` is a **trace** with one span per step
+  (retrieval, your gate, the model, your post-check), the model's tokens under the OpenTelemetry GenAI names and the
+  request's **cost** from your operator's price table, in the request's log line — never the question or a token;
+  `POST /feedback` lets a user rate their own answer once; `/metrics` adds cost p50/p95, tokens, the helpful rate
+  and a **cost budget** per request (`python -m assistant.production budget` says *hold* when p95 is over it). The
+  repository's README says how to send the traces to your company's tracing backend.
 
 The first cell writes the repository (to `~/my-assistant`; files you edited there are kept), commits it with git,
 and runs its tests as CI would. The second performs **one real rollback**: it builds your index from `~/documents`,

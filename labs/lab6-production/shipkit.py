@@ -264,7 +264,8 @@ def write_repository(dest: str | Path, service: str, contract: str, chain: str, 
         (repo / rel).write_text(text, encoding="utf-8")
         written.append(rel)
     (repo / "index").mkdir(exist_ok=True)
-    (repo / ".gitignore").write_text("__pycache__/\n*.pyc\nindex/\nrollback-server.log\nci.json\n",
+    (repo / ".gitignore").write_text("__pycache__/\n*.pyc\nindex/\nrollback-server.log\nci.json\n"
+                                     "feedback.jsonl\ntraces.jsonl\n",
                                      encoding="utf-8")
     if vendor:
         vendor_course_helpers(repo)

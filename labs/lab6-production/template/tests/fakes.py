@@ -4,6 +4,8 @@ import logging
 import uuid
 
 from langchain_core.documents import Document
+from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableLambda
 
 REFUSAL = "Not in the documents."
 MAX_QUESTION_CHARS = 500
@@ -65,3 +67,23 @@ class RecordingMetrics:
 
     def snapshot(self):
         return {"requests": len(self.calls), "errors": sum(bool(e) for _, _, e in self.calls)}
+
+
+# The production tests' stand-ins: a retriever with fixed chunks and a chat model that answers one text.
+HOTEL_CHUNK = Document(page_content="Employees may book up to 4 hotel nights per business trip.",
+                       metadata={"doc_id": "policy-travel-comfort", "title": "Travel comfort", "section": "Hotels",
+                                 "classification": "internal", "score": 0.92})
+HOTEL_ANSWER = "Employees may book up to 4 hotel nights per business trip [policy-travel-comfort]."
+
+
+def fixed_retriever(*chunks):
+    return RunnableLambda(lambda question: list(chunks))
+
+
+def fake_model(text=HOTEL_ANSWER, usage=None, metadata=None):
+    """A model call: an AIMessage with ``text``; ``usage=(input, output)`` reports tokens as LangChain's
+    ``usage_metadata`` does, ``metadata`` is its ``response_metadata`` (e.g. OpenAI's ``token_usage``)."""
+    def invoke(prompt, *args, **kwargs):
+        reported = {"input_tokens": usage[0], "output_tokens": usage[1], "total_tokens": sum(usage)} if usage else None
+        return AIMessage(content=text, usage_metadata=reported, response_metadata=metadata or {})
+    return invoke
