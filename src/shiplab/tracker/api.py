@@ -63,7 +63,7 @@ def list_plans(cohort: NameFilter = None, team: NameFilter = None, limit: Limit 
 
 @router.post("/plans", status_code=201, summary="Create your ship plan")
 def create_plan(data: PlanIn, user: HubUser = WRITER, session: Session = DB, now: dt.datetime = NOW) -> PlanOut:
-    return service.plan_out(service.save_plan(session, user, data), now)
+    return service.plan_out(service.save_plan(session, user, data, now=now), now)
 
 
 @router.get("/plans/{plan_id}", summary="One plan")
@@ -74,7 +74,7 @@ def get_plan(plan_id: int, user: HubUser = USER, session: Session = DB, now: dt.
 @router.put("/plans/{plan_id}", summary="Change your plan's fields")
 def update_plan(plan_id: int, data: PlanIn, user: HubUser = WRITER, session: Session = DB,
                 now: dt.datetime = NOW) -> PlanOut:
-    return service.plan_out(service.save_plan(session, user, data, plan_id), now)
+    return service.plan_out(service.save_plan(session, user, data, plan_id, now=now), now)
 
 
 @router.get("/plans/{plan_id}/checkins", summary="A plan's check-ins, newest first")

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shiplab.tracker import rules
+from shiplab.tracker import lifecycle, rules
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import CheckIn, Deployment, ShipPlan, VerifiedShip, utcnow
 from shiplab.tracker.schemas import check_http_url, clean_line
@@ -260,7 +260,9 @@ def record(session: Session, plan: ShipPlan, event: DeploymentEvent, digest: str
         raise refused(409, "replayed", "this delivery was received at the same moment by another request; a "
                                        "delivery is counted once. Nothing was changed.") from None
     verified = False
-    if production and plan.verified is None:
+    row.not_verified = not_verified = (verify_problem(session, plan, row.finished_at)
+                                       if production and plan.verified is None else None)
+    if production and plan.verified is None and not not_verified:
         try:
             with session.begin_nested():
                 session.add(VerifiedShip(plan_id=plan.id, deployment_id=row.id, url=row.url,
@@ -279,8 +281,20 @@ def record(session: Session, plan: ShipPlan, event: DeploymentEvent, digest: str
     return row, verified
 
 
+def verify_problem(session: Session, plan: ShipPlan, finished: dt.datetime) -> str | None:
+    """Why a production deployment that finished at ``finished`` does not verify ``plan`` (None: it does): the
+    plan's life as a self-report would meet it (:mod:`shiplab.tracker.lifecycle`)."""
+    facts = lifecycle.cohort_facts(plan.cohort)
+    return lifecycle.closed_for_good(session, plan) or lifecycle.ship_day_problem(
+        session, plan, rules.local_date(facts, finished), facts,
+        lifecycle.previous_closed_on(session, plan) if plan.cycle > 1 else None)
+
+
 def outcome(row: Deployment, verified_now: bool, plan: ShipPlan, names: tuple[str, ...]) -> str:
     """The sentence the deploying system gets back (GitHub and GitLab show it in the webhook's delivery log)."""
+    why = getattr(row, "not_verified", None)
+    if why:
+        return f"recorded; it does not verify the plan: {why}."
     if verified_now:
         return (f"plan {plan.id} is now shipped — verified: {row.environment} deployment finished "
                 f"{row.finished_at:%Y-%m-%dT%H:%M:%SZ}.")

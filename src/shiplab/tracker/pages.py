@@ -152,7 +152,7 @@ def _plan_page(request: Request, user: HubUser, session: Session, now: dt.dateti
 async def save_plan(request: Request, user: HubUser = USER, session: Session = DB, now: dt.datetime = NOW):
     async def save():
         data = await checked_form(request, user, PlanIn)
-        await run_in_threadpool(service.save_plan, session, user, data)
+        await run_in_threadpool(service.save_plan, session, user, data, None, now)
     form = await request.form()
     key = str(form.get("cohort_id", ""))
     return await saved_or_shown_again(request, user, session, now, {"form": "new", "key": key}, save)
@@ -163,7 +163,7 @@ async def edit_plan(plan_id: int, request: Request, user: HubUser = USER, sessio
                     now: dt.datetime = NOW):
     async def save():
         data = await checked_form(request, user, PlanIn)
-        await run_in_threadpool(service.save_plan, session, user, data, plan_id)
+        await run_in_threadpool(service.save_plan, session, user, data, plan_id, now)
     return await saved_or_shown_again(request, user, session, now, {"form": "edit", "key": str(plan_id)}, save)
 
 

@@ -37,7 +37,8 @@ from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shiplab.tracker import rules
+from shiplab.tracker import lifecycle, rules
+from shiplab.tracker.lifecycle import cohort_facts
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import (CLOSED_STATUSES, MAX_ID, CheckIn, Cohort, CohortMember, Deployment, Person,
@@ -157,17 +158,25 @@ def my_cohorts(session: Session, user: HubUser) -> list[Cohort]:
                                 .order_by(Cohort.workshop_end.desc())))
 
 
-def save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | None = None) -> ShipPlan:
-    """Create the participant's plan (``plan_id`` None) or update their own plan's fields."""
+def save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | None = None,
+              now: dt.datetime | None = None) -> ShipPlan:
+    """Create the participant's plan (``plan_id`` None; created at ``now``, the app's clock) or update their own
+    plan's fields."""
     require_role(user, "participant")
     with writing(session):
-        return _save_plan(session, user, data, plan_id)
+        return _save_plan(session, user, data, plan_id, now)
 
 
-def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | None) -> ShipPlan:
+def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | None,
+               now: dt.datetime | None) -> ShipPlan:
     fields = data.model_dump(exclude={"cohort_id"})
     if plan_id is not None:
         plan = _owned(session, user, plan_id)
+        frozen = lifecycle.frozen_changes(plan, fields)
+        if frozen:
+            state = "shipped" if plan.status == "shipped" else "closed"
+            raise TrackerError(409, "plan_closed", f"this plan has {state}; what its figures are measured against "
+                                                   f"stays as it was: {', '.join(frozen)} cannot change now.")
         _check_planned_date(plan.cohort, data)
         for k, v in fields.items():
             setattr(plan, k, v)
@@ -193,7 +202,7 @@ def _save_plan(session: Session, user: HubUser, data: PlanIn, plan_id: int | Non
                                                "change that one instead of making a second. Your next plan opens "
                                                "once it has shipped or been stopped (killed).")
     plan = ShipPlan(cohort_id=cohort.id, person_id=person.id, cycle=earlier[-1].cycle + 1 if earlier else 1,
-                    **fields)
+                    **fields, **({"created_at": now} if now is not None else {}))
     session.add(plan)
     try:
         session.commit()
@@ -243,6 +252,7 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
     if plan.shipped is not None:
         raise TrackerError(409, "already_shipped", f"this plan was already marked shipped on "
                                                    f"{plan.shipped.shipped_on.isoformat()}.")
+    lifecycle.refuse_if_closed(session, plan)
     facts = cohort_facts(plan.cohort)
     today = rules.local_date(facts, now)
     shipped_on = data.shipped_on or today
@@ -251,11 +261,12 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
                                               f"{plan.cohort.timezone}); record it once it is live.")
         err.field, err.problem = "shipped_on", err.message
         raise err
-    problem = rules.ship_date_problem(facts, shipped_on, now)
-    closed = _previous_closed_on(session, plan) if not problem and plan.cycle > 1 else None
-    if closed is not None and shipped_on < closed:
-        problem = (f"{shipped_on.isoformat()} is before your previous plan closed ({closed.isoformat()}); a next "
-                   "cycle ships after the one before it")
+    problem = rules.ship_date_problem(facts, shipped_on, now) or lifecycle.ship_day_problem(
+        session, plan, shipped_on, facts, lifecycle.previous_closed_on(session, plan) if plan.cycle > 1 else None)
+    verified_on = rules.local_date(facts, plan.verified.verified_at) if plan.verified else None
+    if not problem and verified_on is not None and shipped_on < verified_on:
+        problem = (f"{shipped_on.isoformat()} is before the production deployment that verified this plan "
+                   f"({verified_on.isoformat()}); report that day or later")
     if problem:
         raise invalid("shipped_on", problem)
     row = Shipped(plan=plan, shipped_on=shipped_on, evidence_url=data.evidence_url,
@@ -265,22 +276,6 @@ def _mark_shipped(session: Session, user: HubUser, plan_id: int, data: ShippedIn
     plan.status, plan.blocker, plan.last_checkin_at = "shipped", None, now
     session.commit()
     return row
-
-
-def _previous_closed_on(session: Session, plan: ShipPlan) -> dt.date | None:
-    """The local date the person's previous cycle closed: its ship date, else its last check-in (a kill)."""
-    prev = session.scalar(select(ShipPlan).where(ShipPlan.cohort_id == plan.cohort_id,
-                                                 ShipPlan.person_id == plan.person_id,
-                                                 ShipPlan.cycle == plan.cycle - 1))
-    if prev is None:
-        return None
-    facts = cohort_facts(prev.cohort)
-    days = [prev.shipped.shipped_on] if prev.shipped else []
-    if prev.verified:
-        days.append(rules.local_date(facts, prev.verified.verified_at))
-    if not days and prev.last_checkin_at:
-        days.append(rules.local_date(facts, prev.last_checkin_at))
-    return min(days) if days else None
 
 
 def checkins_of(session: Session, plan: ShipPlan, limit: int = 50) -> list[CheckIn]:
@@ -294,10 +289,6 @@ def latest_notes(session: Session, user: HubUser, cohort_id: int) -> dict[int, s
               .join(Person, Person.id == ShipPlan.person_id)
               .where(ShipPlan.cohort_id == cohort_id, plan_filter(user)).group_by(CheckIn.plan_id))
     return dict(session.execute(select(CheckIn.plan_id, CheckIn.note).where(CheckIn.id.in_(newest))).all())
-
-
-def cohort_facts(c: Cohort) -> rules.CohortFacts:
-    return rules.CohortFacts(c.id, c.name, c.workshop_end, c.timezone, c.workshop_start)
 
 
 def plan_facts(plan: ShipPlan) -> rules.PlanFacts:

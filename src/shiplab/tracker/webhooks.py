@@ -40,7 +40,7 @@ from fastapi import Request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shiplab.tracker import deployments, service
+from shiplab.tracker import deployments, lifecycle, service
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import MAX_ID, PlanWebhook, ShipPlan
@@ -127,6 +127,7 @@ def create_secret(session: Session, user: HubUser, plan_id: int, now: dt.datetim
     (``rotate`` True; 404 without one). Returns the plan, its webhook and the secret — shown this once."""
     with service.writing(session):
         plan = service.owned_plan(session, user, plan_id)
+        lifecycle.refuse_if_closed(session, plan)
         hook = webhook_of(session, plan.id)
         if hook is None and rotate:
             raise TrackerError(404, "no_webhook", "this plan has no deployment webhook yet; create one first.")
