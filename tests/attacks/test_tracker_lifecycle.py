@@ -6,27 +6,15 @@ target" went from 60 % to 96 %). Real tracker app, real SQLite, real routes; onl
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 import pytest
-from fastapi.testclient import TestClient
+
+import test_tracker_webhooks as hooks
 from test_tracker_webhooks import deploy, refused, signed
-from trackerkit import PLAN, UTC, Clock, make_plan, token, tracker_app
+from trackerkit import PLAN, make_plan, token
 
-from shiplab.tracker.settings import TrackerSettings
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 4, 20, 10, 0, tzinfo=UTC))  # day 24 of cohort "spring" (ended 2026-03-27)
-
-
-@pytest.fixture
-def client(tmp_path, clock):
-    settings = TrackerSettings(database_url=f"sqlite:///{tmp_path / 'tracker.sqlite'}", reminder_interval_s=0,
-                               cookie_secret=secrets.token_hex(32))
-    with TestClient(tracker_app(settings, clock)) as c:
-        yield c
+# the webhook attacks' tracker: clock on day 24 of cohort "spring", real SQLite, the real app
+clock, app, client = hooks.clock, hooks.app, hooks.client
 
 
 def secret_of(client, pid: int) -> str:
