@@ -107,3 +107,16 @@ def test_a_killed_plans_baseline_stays_too(client):
     kill(client, pid)
     refused(client.put(f"/api/plans/{pid}", json={**PLAN, "baseline_value": 3}, headers=token("anna")),
             409, "plan_closed")
+
+
+def test_no_tracker_page_can_be_framed_by_another_origin(client):
+    """attack-21 F7: a participant's server (another origin) could frame a plan page and steer a click on
+    *Rotate*. Do the pages, the API and the webhook answer refuse framing?"""
+    from trackerkit import browser
+
+    pid = make_plan(client, "anna")
+    for path, who in ((f"/plans/{pid}", "anna"), ("/lessons", "anna"), (f"/api/plans/{pid}", None)):
+        r = (browser(client, who).get(path) if who else client.get(path, headers=token("anna")))
+        assert r.status_code == 200, (path, r.status_code)
+        assert r.headers["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"], path

@@ -121,6 +121,16 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     env.filters["days"] = lambda x: "–" if x is None else f"{x:g}"  # a median of days: 21, 53, 21.5 — never 53.0
     app.state.templates = Jinja2Templates(env=env)
     errors.install(app)
+
+    @app.middleware("http")
+    async def _no_framing(request: Request, call_next):
+        # attack-21 F7: another origin (a participant's own server) must not frame a plan page to steer clicks
+        resp = await call_next(request)
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return resp
+
     app.include_router(login_routes(LOGIN_TEXTS, TrackerError))  # /login, /oauth_callback
     app.include_router(pages.router)
     app.include_router(api.router)
