@@ -101,7 +101,7 @@ def test_solution_runs_clean_in_the_grading_sandbox(course, grade, lab):
     """Does the solution notebook run without a single error in the grading worker's sandbox (its own account,
     memory and CPU limits, no network), within nbgrader's per-cell timeout?"""
     grade(lab)
-    from shiplab.grading.engine import PRIVATE_FILES
+    from shiplab.grading.engine import submission_files
     from shiplab.grading.sandbox import Limits, Sandbox
 
     nb = nbformat.read(str(course.dir / "submitted" / "solution" / lab / f"{lab}.ipynb"), as_version=4)
@@ -111,8 +111,7 @@ def test_solution_runs_clean_in_the_grading_sandbox(course, grade, lab):
     submitted = course.dir / "submitted" / "solution" / lab
     # what the worker sends (engine.SandboxStep): every other plain file of the submission (lab 6's shipkit.py and
     # template/, my-case.json), the release's checks over the participant's copy
-    files = {str(p.relative_to(submitted)): p for p in sorted(submitted.rglob("*"))
-             if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and p.name not in PRIVATE_FILES}
+    files = submission_files(submitted)
     files["shiplab_checks.py"] = course.dir / "release" / lab / "shiplab_checks.py"
     result = Sandbox(slots=1).execute(
         json.loads(json.dumps(nb)), files,

@@ -117,8 +117,7 @@ class SandboxStep(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
-                 if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and p.name not in PRIVATE_FILES}
+        files = submission_files(folder)
         info = resources["nbgrader"]
         job = (judge_job(Path(CourseDirectory(config=self.config).root), info["assignment"], info["notebook"])
                if self.sandbox.can_judge else None)
@@ -140,6 +139,13 @@ class SandboxStep(NbGraderPreprocessor):
                     else with_judged_outputs(nb, result.notebook, result.judged, stuck=stuck))
         # what the formgrader, the feedback and the board will render: nothing in it may run in a viewer's browser
         return nbformat.from_dict(safe_notebook(executed)), resources
+
+
+def submission_files(folder: Path) -> dict[str, Path]:
+    """What goes into the sandbox beside the notebook: every other plain file of the submission folder (name in the
+    folder -> file), never a link, a notebook or the exchange's private files."""
+    return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and p.name not in PRIVATE_FILES}
 
 
 def execute_settings(config: Config) -> dict:
