@@ -141,17 +141,28 @@ def test_a_replayed_delivery_is_refused(client, anna):
     assert len(client.get(f"/api/plans/{pid}/deployments", headers=token("anna")).json()) == 2
 
 
-def test_unknown_plans_and_plans_without_a_webhook_are_refused_alike(client, anna):
+def test_the_public_url_does_not_tell_which_plans_have_a_webhook(client, anna):
     """Is a delivery to a plan that does not exist, to one whose owner made no secret, or to an id no plan can have
-    refused with the same 404 — revealing nothing about which plans exist?"""
-    _, secret = anna
+    answered exactly as a wrong secret for Anna's real plan is — the same status, code and sentence for a wrong
+    signature, a wrong GitLab token and no signature at all — so that nobody without a secret learns which plans
+    exist (a 404 for unknown plans beside a 401 for real ones told them)?"""
+    pid, secret = anna
     ben = make_plan(client, "ben")  # no webhook
-    messages = set()
-    for target in (ben, 999, 0, -1, 2**31, 10**30):
-        msg = refused(signed(client, target, secret, deploy()), 404, "unknown_plan")
-        messages.add(msg.replace(str(target), "N"))
-    assert len(messages) == 1
+    body = deploy()
+    ways = {"signature": {"X-Hub-Signature-256": sign("shw_guess", body)}, "token": {"X-Gitlab-Token": "shw_guess"},
+            "unsigned": {}}
+    for way, headers in ways.items():
+        r = send(client, pid, body, **headers)
+        real = (r.status_code, r.json())
+        assert r.status_code == 401, (way, r.text)
+        for target in (ben, 999, 0, -1, 2**31, 10**30):
+            r = send(client, target, body, **headers)
+            assert (r.status_code, r.json()) == real, (way, target, r.text)
+    # a secret valid for Anna's plan proves nothing for another number, and is told the same as a wrong one
+    for target in (ben, 999):
+        refused(signed(client, target, secret, body), 401, "bad_signature")
     assert client.get(f"/api/plans/{ben}", headers=token("ben")).json()["verified"] is None
+    untouched(client, pid)
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(client, anna):
@@ -211,8 +222,10 @@ def test_refusals_are_logged_without_the_secret_or_the_signature(client, anna, c
         signed(client, pid, secret, body)
         signed(client, 777, secret, body)
     text = caplog.text
-    for code in ("bad_signature", "bad_token", "replayed", "unknown_plan"):
+    for code in ("bad_signature", "bad_token", "replayed"):
         assert f"code={code}" in text, code
+    assert "plan=777 status=401 code=bad_signature" in text and "unknown_plan: no deployment webhook for plan 777" \
+        in text  # answered as a wrong secret, logged as what it was
     assert f"plan={pid}" in text and "deployment webhook accepted" in text
     for leak in (secret, secret[4:20], sign(secret, body)[7:30], sign(secret + "x", body)[7:30], "canary-in-the-body"):
         assert leak not in text, leak

@@ -43,8 +43,9 @@ HOOK_DOC = (
     "sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>` (GitHub signs this way) or `X-Gitlab-Token: "
     "<secret>` (GitLab). Bodies: GitHub `deployment_status` events (`X-GitHub-Event: deployment_status`), GitLab "
     "deployment events (`object_kind: deployment`), or the plain shape below. A success in a production environment "
-    "that finished after the workshop began marks the plan *shipped — verified* (the first one only). Refused: no "
-    "webhook for the plan (404), a body over 256 KiB (413), a missing or wrong signature or token (401), a replay — "
+    "that finished after the workshop began marks the plan *shipped — verified* (the first one only). Refused: a "
+    "body over 256 KiB (413), a missing or wrong signature or token (401; a plan number without a webhook is "
+    "answered the same way, so the URL does not tell which plans exist), a replay — "
     "the same `X-GitHub-Delivery`, `X-Gitlab-Event-UUID` or `id`, or the same body (409) — and a finish before the "
     "workshop or more than five minutes in the future (422).")
 

@@ -17,10 +17,12 @@ page, no API, not the database). Rotating draws a new salt: the old secret stops
 may make or rotate it (the tracker's rule: only the owner writes to a plan); managers and instructors see that a
 webhook exists and what it received, never its secret.
 
-Every refusal — no such webhook, a body too large, a missing or wrong signature or token, a replay, an implausible
+Every refusal — a body too large, a missing or wrong signature or token, a replay, an implausible
 time, a body that is not a deployment — is a JSON error (``{"error": {"status", "code", "message"}}``) and a line in
 the service's log with the plan, the code, the sender's kind and delivery id and the caller's address; never the
-secret, the signature, the token or the body.
+secret, the signature, the token or the body. A plan number that has no webhook (no such plan, or no secret made)
+is answered exactly as a wrong secret is (401, same code and sentence), so the public URL does not tell which plans
+exist; only the log says ``unknown_plan``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ log = logging.getLogger("shiplab.tracker.webhooks")
 MAX_BODY = 256 * 1024  # GitHub's deployment_status and GitLab's deployment events are 3-30 KB
 SECRET_PREFIX = "shw_"
 HOOK_PATH = "api/plans/{plan_id}/deployments/hook"
+CHECK_URL = ("Check too that the URL is the one on the plan's page: a plan number without a webhook is answered "
+             "the same way.")
 
 
 class WebhookKey:
@@ -163,12 +167,12 @@ def check_caller(headers: Mapping[str, str], body: bytes, secret: str) -> str:
         if not hmac.compare_digest(expected.encode(), given):
             raise TrackerError(401, "bad_signature", "X-Hub-Signature-256 does not match the body: sign the exact "
                                                      "bytes sent with the plan's current secret (HMAC-SHA256, hex, "
-                                                     "after 'sha256=').")
+                                                     f"after 'sha256='). {CHECK_URL}")
         return "signature"
     if token is not None:
         given = hashlib.sha256(token.strip().encode("latin-1", "replace")).digest()
         if not hmac.compare_digest(hashlib.sha256(secret.encode()).digest(), given):
-            raise TrackerError(401, "bad_token", "X-Gitlab-Token is not this plan's current secret.")
+            raise TrackerError(401, "bad_token", f"X-Gitlab-Token is not this plan's current secret. {CHECK_URL}")
         return "token"
     raise TrackerError(401, "signature_missing", "the delivery is not signed: send X-Hub-Signature-256: "
                                                  "sha256=<HMAC-SHA256 of the body, keyed with the plan's secret> "
@@ -209,8 +213,14 @@ def accept(session: Session, plan_id: int, headers: Mapping[str, str], body: byt
     hook = webhook_of(session, plan_id)
     plan = session.get(ShipPlan, plan_id) if hook is not None else None
     if hook is None or plan is None:
-        raise TrackerError(404, "unknown_plan", f"there is no deployment webhook for plan {plan_id}: no such plan, "
-                                                "or its owner has not created the webhook's secret yet.")
+        # Answered as a wrong secret would be, so that the public URL tells no one which plans have a webhook
+        # (a 404 here and a 401 for a real plan did); the log says what it was.
+        try:
+            check_caller(headers, body, SECRET_PREFIX + secrets.token_urlsafe(32))
+        except TrackerError as exc:
+            raise TrackerError(exc.status, exc.code, exc.message,
+                               log_message=f"unknown_plan: no deployment webhook for plan {plan_id} (no such plan, or "
+                                           f"its owner made no secret); answered as {exc.code}") from None
     try:
         how = check_caller(headers, body, key.secret(plan.id, hook.salt))
     except TrackerError as exc:
@@ -240,4 +250,4 @@ def accept(session: Session, plan_id: int, headers: Mapping[str, str], body: byt
 def log_refusal(plan_id: int, headers: Mapping[str, str], client: str, exc: TrackerError) -> None:
     kind, delivery = _describe(headers)
     log.warning("deployment webhook refused: plan=%s status=%s code=%s sender=%s delivery=%s from=%s: %s",
-                plan_id, exc.status, exc.code, kind, delivery, client, exc.message)
+                plan_id, exc.status, exc.code, kind, delivery, client, exc.log_message or exc.message)
