@@ -145,3 +145,24 @@ def test_watcher_files_only_complete_submissions(tmp_path, q):
     assert len(file_new_submissions(q, inbound, ["lab1"])) == 1
     assert file_new_submissions(q, inbound, ["lab1"]) == []
     assert sorted(j.student for j in q.jobs()) == ["ann", "bob"]
+
+
+def test_a_submit_that_never_finished_is_told_in_the_log_once(tmp_path, q, monkeypatch, caplog):
+    """Is a folder without its submission secret quiet while it may still be being written, and once it has been
+    incomplete longer than the grace period, told in the log once (never graded) instead of ignored silently?"""
+    import logging
+
+    from shiplab.grading import watch
+
+    inbound = tmp_path / "inbound"
+    stuck = inbound / f"dee+lab1+2024-01-01 10:00:00.000001 UTC+{tmp_path.name[-8:]}"
+    stuck.mkdir(parents=True)
+    (stuck / "timestamp.txt").write_text("x")
+    with caplog.at_level(logging.WARNING, logger="shiplab.grading.watch"):
+        assert scan_inbound(inbound) == []
+        assert "never graded" not in caplog.text  # just made: still being written
+        monkeypatch.setattr(watch, "INCOMPLETE_AFTER_S", -1)
+        assert scan_inbound(inbound) == [] and scan_inbound(inbound) == []
+    lines = [r.getMessage() for r in caplog.records if stuck.name in r.getMessage()]
+    assert len(lines) == 1 and "has no submission_secret.txt" in lines[0] and "submit again" in lines[0], lines
+    assert file_new_submissions(q, inbound) == [] and q.jobs() == []

@@ -2,7 +2,8 @@
 
 A participant's ``Submit`` (nbgrader's exchange) writes a folder ``<exchange>/<course>/inbound/<student>+<lab>+
 <timestamp>+<random>/``: the notebook(s) first, then ``timestamp.txt``, then ``submission_secret.txt``. A folder is
-*complete* once the secret is there; an incomplete one is left for the next scan. Scanning is polling (a listing of
+*complete* once the secret is there; an incomplete one is left for the next scan, and one still incomplete after
+:data:`INCOMPLETE_AFTER_S` is logged once (a Submit that did not finish is never graded). Scanning is polling (a listing of
 one folder every second costs nothing next to grading; inotify would save a second of latency at the price of
 another dependency) and filing is idempotent, so a restart simply rescans everything.
 
@@ -34,6 +35,7 @@ from shiplab.grading.queue import Queue
 
 log = logging.getLogger("shiplab.grading.watch")
 READY_MARKER = "submission_secret.txt"
+INCOMPLETE_AFTER_S = 600  # a folder still without its marker this long after it was made is told in the log, once
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")  # hub user names and lab ids; never '.', '..' or '/'
 
 
@@ -83,8 +85,14 @@ def scan_inbound(inbound: Path, labs: list[str] | None = None,
             continue
         try:
             st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISDIR(st.st_mode) or not os.path.isfile(os.path.join(entry.path, READY_MARKER)):
-                continue  # a link, a file, or a folder still being written
+            if not stat.S_ISDIR(st.st_mode):
+                continue  # a link or a file
+            if not os.path.isfile(os.path.join(entry.path, READY_MARKER)):
+                if time.time() - st.st_ctime > INCOMPLETE_AFTER_S:  # else: still being written
+                    _warn_once(entry.name, f"has no {READY_MARKER} after {INCOMPLETE_AFTER_S // 60} minutes: the "
+                                           "Submit that wrote it did not finish, so it is never graded (the "
+                                           "participant should submit again)")
+                continue
         except OSError:
             continue
         try:
