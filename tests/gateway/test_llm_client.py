@@ -44,14 +44,18 @@ def gateway(tmp_path_factory):
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/v1", providers, usage
+    yield f"http://127.0.0.1:{port}/v1", providers, usage, llm.model_name
     server.should_exit = True
     thread.join(timeout=10)
 
 
+def llm_name(gateway) -> str:
+    return gateway[3]
+
+
 def test_lab_client_gets_an_answer_from_the_local_model(gateway, monkeypatch):
     """Does chat_model() from the spawn environment get a grounded answer from llama.cpp through the gateway?"""
-    url, _, usage = gateway
+    url, _, usage, _ = gateway
     monkeypatch.setenv("SHIPLAB_GATEWAY_URL", url)
     monkeypatch.setenv("SHIPLAB_GATEWAY_TOKEN", "tok-anna")
     model = chat_model(max_tokens=24)
@@ -60,13 +64,17 @@ def test_lab_client_gets_an_answer_from_the_local_model(gateway, monkeypatch):
                           ("human", "What is the excess for glass damage under Motor Basic?")])
     assert "150" in reply.content
     assert reply.response_metadata["token_usage"]["completion_tokens"] > 0
+    # which model answered — the labs print it — is the one the gateway ran, not the name asked for ("local")
+    assert reply.response_metadata["model_name"] == reply.response_metadata["model"] == llm_name(gateway), \
+        reply.response_metadata
+    assert reply.usage_metadata["output_tokens"] == reply.response_metadata["token_usage"]["completion_tokens"]
     assert [(r["user"], r["provider"]) for r in usage.summary()] == [("anna", "local")]
 
 
 def test_declared_data_class_reaches_the_policy(gateway):
     """Is a request the lab marks confidential refused for 'openai' (X-Shiplab-Data-Class), as LLMError naming the
     rule, with nothing sent to the provider?"""
-    url, providers, _ = gateway
+    url, providers, _, _ = gateway
     model = GatewayChatModel(base_url=url, token="tok-anna", model="openai/gpt-test", data_class="confidential",
                              use_case="ticket-triage")
     with pytest.raises(LLMError) as err:
@@ -79,7 +87,7 @@ def test_declared_data_class_reaches_the_policy(gateway):
 
 def test_stop_sequences_are_honoured(gateway):
     """Does a stop sequence the client sends end the local model's answer before it?"""
-    url, _, _ = gateway
+    url, _, _, _ = gateway
     body = {"messages": [{"role": "system", "content": "Context: The excess for glass damage under Motor Basic is "
                                                        "EUR 150."},
                          {"role": "user", "content": "What is the excess for glass damage under Motor Basic?"}],
@@ -115,7 +123,7 @@ def test_no_live_model_while_nbgrader_validates_or_grades(gateway, monkeypatch):
     (Validate, autograde), so exploration cells skip instead of making Validate wait on generation?"""
     from shiplab.rag.llm import chat_model_or_none
 
-    url, _, _ = gateway
+    url, _, _, _ = gateway
     monkeypatch.setenv("SHIPLAB_GATEWAY_URL", url)
     monkeypatch.setenv("SHIPLAB_GATEWAY_TOKEN", "tok-anna")
     assert chat_model_or_none() is not None

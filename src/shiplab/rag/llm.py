@@ -132,9 +132,21 @@ class GatewayChatModel(BaseChatModel):
         except (KeyError, IndexError, TypeError) as exc:
             raise LLMError(f"The gateway at {url} sent an answer that is not a chat completion.") from exc
         usage = data.get("usage") or {}
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text),
+        answered_by = str(data.get("model") or self.model)  # the model that really answered, as the gateway says
+        message = AIMessage(content=text, response_metadata={"model_name": answered_by},
+                            usage_metadata=_usage(usage))
+        return ChatResult(generations=[ChatGeneration(message=message,
                                                       generation_info={"finish_reason": choice.get("finish_reason")})],
-                          llm_output={"token_usage": usage, "model": data.get("model", self.model)})
+                          llm_output={"token_usage": usage, "model": answered_by})
+
+
+def _usage(usage: dict) -> dict | None:
+    """The gateway's token counts in langchain's shape (``AIMessage.usage_metadata``), or None without them."""
+    try:
+        prompt, completion = int(usage["prompt_tokens"]), int(usage["completion_tokens"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return {"input_tokens": prompt, "output_tokens": completion, "total_tokens": prompt + completion}
 
 
 def chat_model(**kwargs: Any) -> GatewayChatModel:
