@@ -596,6 +596,304 @@ for (actual, predicted), count in routing_errors([teams[n] for n in new_idx], ro
     print(f"{count:3d} x  {actual:>20} -> routed to {predicted}")
 """
 
+EX7 = r"""
+## 7. An LLM router that asks for tools (12 minutes)
+
+A language model can route tickets too — if your code holds it to the two rules every production assistant
+needs: the model may only **ask** for a tool, which *your* code runs and answers; and its answer is
+**structured**, checked against what is allowed, never trusted. When it cannot give a valid answer in a few
+turns (or the model is down), the ticket goes to a **fallback** — here your kNN router — so nothing is lost.
+
+The model replies with one JSON object per turn (`ROUTER_PROMPT` below tells it so):
+`{"tool": "<name>", "args": {...}}` to ask for a tool, or `{"team": "<a team>", "reason": "<one sentence>"}` to
+answer. A reply with a `"tool"` key is a tool request, whatever else it holds.
+
+Write `llm_route(ticket, model, tools, teams, fallback, max_steps=3)`:
+
+- `model(messages)` takes the conversation — a list of `{"role": …, "content": …}` dicts — and returns the reply
+  text. Begin with `[{"role": "system", "content": ROUTER_PROMPT.format(teams=", ".join(teams))},
+  {"role": "user", "content": ticket}]` and call the model at most `max_steps` times.
+- Read each reply with `first_json(reply)` (given): the first JSON object in it, or `None`. After every reply,
+  append it unchanged as an `"assistant"` message, then answer it with one `"user"` message:
+  - a **tool request** naming a tool in `tools`, with `args` a dict (missing `args`: `{}`): run
+    `tools[name](**args)` and send `f"{name} -> {json.dumps(result)}"`;
+  - an **answer** whose `team` is a string naming one of `teams` — compared without regard to case and
+    surrounding spaces — ends the loop: return `{"team": <the spelling in teams>, "reason": str(reason)[:200]
+    (missing: ""), "source": "model", "tools": [...], "steps": <model calls made>}`;
+  - **anything else** — no JSON, an unknown tool, `args` that are not a dict, a tool that raises (wrong
+    arguments are a `TypeError`), a team that is not in `teams` or not a string, neither key: send a message that
+    starts with `"error: "` and says what was wrong, and go on (it used one of the steps).
+- `"tools"`: the names of the tools whose results went back to the model, in order.
+- After `max_steps` calls without a valid answer, or at once if `model` raises (the gateway is down, a
+  timeout): return `{"team": fallback(ticket), "reason": <what went wrong last, a sentence>, "source":
+  "fallback", "tools": [...], "steps": <model calls made, the failed one included>}`.
+- Do not change `teams` or `tools`.
+"""
+
+EX7_GIVEN = r'''
+import json
+
+ROUTER_PROMPT = (
+    "You route service-desk tickets to the team that should handle them. Teams: {teams}.\n"
+    "Tools you may ask for, one per reply: similar_tickets(text) -> the teams of the 5 most similar past tickets; "
+    "keyword_team(text) -> the team the keyword rules pick.\n"
+    'Reply with ONE JSON object and nothing else: {{"tool": "similar_tickets", "args": {{"text": "..."}}}} to ask '
+    'for a tool, or {{"team": "<a team from the list>", "reason": "<one sentence>"}} to answer.')
+
+
+def first_json(text):
+    """The first JSON object (a dict) in ``text``, or None: models wrap their JSON in prose and code fences."""
+    decoder = json.JSONDecoder()
+    for start, char in enumerate(str(text)):
+        if char == "{":
+            try:
+                value, _ = decoder.raw_decode(str(text)[start:])
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return None
+'''
+
+EX7_SOLUTION = r'''
+def llm_route(ticket, model, tools, teams, fallback, max_steps=3):
+    """Route one ticket with a model that may ask for tools; a valid team or the fallback's."""
+    ### BEGIN SOLUTION
+    messages = [{"role": "system", "content": ROUTER_PROMPT.format(teams=", ".join(teams))},
+                {"role": "user", "content": ticket}]
+    by_name = {t.strip().lower(): t for t in teams}
+    used, steps, problem = [], 0, "the model gave no valid answer"
+    while steps < max_steps:
+        steps += 1
+        try:
+            reply = model(messages)
+        except Exception as exc:
+            problem = f"the model failed: {type(exc).__name__}: {exc}"
+            break
+        messages.append({"role": "assistant", "content": reply})
+        data = first_json(reply)
+        if data is None:
+            problem = "the reply held no JSON object"
+        elif "tool" in data:
+            name, args = data["tool"], data.get("args", {})
+            if not isinstance(name, str) or name not in tools:
+                problem = f"there is no tool {name!r}; the tools are {', '.join(tools)}"
+            elif not isinstance(args, dict):
+                problem = "args must be a JSON object"
+            else:
+                try:
+                    result = tools[name](**args)
+                except Exception as exc:
+                    problem = f"{name} failed: {type(exc).__name__}: {exc}"
+                else:
+                    used.append(name)
+                    messages.append({"role": "user", "content": f"{name} -> {json.dumps(result)}"})
+                    continue
+        else:
+            team = data.get("team")
+            if isinstance(team, str) and team.strip().lower() in by_name:
+                return {"team": by_name[team.strip().lower()], "reason": str(data.get("reason", ""))[:200],
+                        "source": "model", "tools": used, "steps": steps}
+            problem = f"{team!r} is not one of the teams: {', '.join(teams)}"
+        messages.append({"role": "user", "content": f"error: {problem}"})
+    return {"team": fallback(ticket), "reason": problem, "source": "fallback", "tools": used, "steps": steps}
+    ### END SOLUTION
+'''
+
+EX7_TESTS = r'''
+# Visible tests (3 points). The "models" here are scripts: each reply depends only on the conversation so far.
+TEAMS = ["Billing", "Claims Intake", "Customer Portal"]
+TOOLS = {"similar_tickets": lambda text: ["Billing", "Billing", "Claims Intake"],
+         "keyword_team": lambda text: "Billing" if "invoice" in text.lower() else "Triage"}
+
+
+def to_triage(ticket):
+    return "Triage"
+
+
+def asks_then_answers(messages):
+    # asks for similar tickets first; answers with the majority team once the tool's result is there
+    if messages[-1]["content"].startswith("similar_tickets -> "):
+        teams_seen = json.loads(messages[-1]["content"].split(" -> ", 1)[1])
+        return json.dumps({"team": Counter(teams_seen).most_common(1)[0][0], "reason": "most similar tickets"})
+    return 'Let me look. {"tool": "similar_tickets", "args": {"text": "' + messages[1]["content"][:30] + '"}}'
+
+
+check_equal(llm_route("Invoice sent twice", asks_then_answers, TOOLS, TEAMS, to_triage),
+            {"team": "Billing", "reason": "most similar tickets", "source": "model", "tools": ["similar_tickets"],
+             "steps": 2}, label="a tool request, its result, then an answer")
+check_equal(llm_route("Portal login loops", lambda m: '{"team": " customer PORTAL ", "reason": "login"}', TOOLS, TEAMS,
+                      to_triage),
+            {"team": "Customer Portal", "reason": "login", "source": "model", "tools": [], "steps": 1},
+            label="an answer straight away (team spelled differently)")
+_wrong = llm_route("Invoice sent twice", lambda m: '{"team": "Finance", "reason": "money"}', TOOLS, TEAMS, to_triage)
+check_equal({k: _wrong[k] for k in ("team", "source", "tools", "steps")},
+            {"team": "Triage", "source": "fallback", "tools": [], "steps": 3},
+            label="a team that is not in the list, three times: the fallback")
+check_that(isinstance(_wrong["reason"], str) and _wrong["reason"], "The fallback's reason is empty.",
+           "say what went wrong last, e.g. that 'Finance' is not one of the teams.")
+print("Exercise 7: visible tests passed.")
+### BEGIN HIDDEN TESTS
+import random as _random
+
+from shiplab_checks import check_against
+
+
+def _ref_llm_route(ticket, model, tools, teams, fallback, max_steps=3):
+    _messages = [{"role": "system", "content": ROUTER_PROMPT.format(teams=", ".join(teams))},
+                 {"role": "user", "content": ticket}]
+    _names = {t.strip().lower(): t for t in teams}
+    _used, _steps, _problem = [], 0, "no valid answer"
+    while _steps < max_steps:
+        _steps += 1
+        try:
+            _reply = model(_messages)
+        except Exception as _exc:
+            _problem = f"model failed: {_exc}"
+            break
+        _messages.append({"role": "assistant", "content": _reply})
+        _data = first_json(_reply)
+        if _data is not None and "tool" in _data:
+            _name, _args = _data["tool"], _data.get("args", {})
+            if isinstance(_name, str) and _name in tools and isinstance(_args, dict):
+                try:
+                    _result = tools[_name](**_args)
+                except Exception as _exc:
+                    _problem = f"tool failed: {_exc}"
+                else:
+                    _used.append(_name)
+                    _messages.append({"role": "user", "content": f"{_name} -> {json.dumps(_result)}"})
+                    continue
+            else:
+                _problem = "bad tool request"
+        elif _data is not None:
+            _team = _data.get("team")
+            if isinstance(_team, str) and _team.strip().lower() in _names:
+                return {"team": _names[_team.strip().lower()], "reason": str(_data.get("reason", ""))[:200],
+                        "source": "model", "tools": _used, "steps": _steps}
+            _problem = "not a team"
+        else:
+            _problem = "no JSON"
+        _messages.append({"role": "user", "content": f"error: {_problem}"})
+    return {"team": fallback(ticket), "reason": _problem, "source": "fallback", "tools": _used, "steps": _steps}
+
+
+_TOOLS = {"similar_tickets": lambda text: ["Claims Intake", "Billing", "Claims Intake"],
+          "keyword_team": lambda text: "Billing" if "invoice" in text.lower() else "Triage",
+          "broken": lambda text: 1 / 0, "open_tickets": lambda: {"Billing": 12, "Claims Intake": 30}}
+
+
+def _scripted(ticket, replies, teams):
+    # the reply for turn n (the assistant messages so far); "?" replies depend on what the last message said,
+    # and every reply checks the conversation is as the exercise says — else it answers a team no one expects
+    def model(messages):
+        _ok = (messages[0] == {"role": "system", "content": ROUTER_PROMPT.format(teams=", ".join(teams))}
+               and messages[1] == {"role": "user", "content": ticket}
+               and len(messages) % 2 == 0
+               and all(m["role"] == ("assistant" if n % 2 == 0 else "user") and isinstance(m["content"], str)
+                       for n, m in enumerate(messages[2:])))
+        if not _ok:
+            return '{"team": "Claims Intake", "reason": "the conversation was not as the exercise says"}'
+        turn = (len(messages) - 2) // 2
+        reply = replies[min(turn, len(replies) - 1)]
+        if reply == "?":
+            last = messages[-1]["content"]
+            team = ("Customer Portal" if last.startswith("error: ") else "Billing" if " -> " in last else "nobody")
+            return json.dumps({"team": team, "reason": "read the last message"})
+        if reply == "!":
+            raise ConnectionError("gateway unreachable")
+        return reply
+    return model
+
+
+_REPLIES = ['{"tool": "similar_tickets", "args": {"text": "x"}}', '{"tool": "keyword_team", "args": {"text": "INVOICE"}}',
+            '{"tool": "keyword_team"}', '{"tool": "open_tickets"}', '{"tool": "open_tickets", "args": {"x": 1}}', '{"tool": "keyword_team", "args": {"txt": "x"}}',
+            '{"tool": "keyword_team", "args": "x"}', '{"tool": "broken", "args": {"text": "x"}}',
+            '{"tool": "delete_all", "args": {}}', '{"tool": 7}', '{"tool": "similar_tickets", "args": {"text": "x"}, '
+            '"team": "Billing"}', '{"team": "Billing", "reason": "invoice"}', '{"team": "billing"}',
+            'Sure! ```json\n{"team": "Claims Intake", "reason": "a claim"}\n```', '{"team": "Finance"}',
+            '{"team": 3}', '{"team": ["Billing"]}', '{"reason": "no idea"}', "Billing", "", '["Billing"]',
+            '{"team": "Customer Portal", "reason": ' + json.dumps("x" * 300) + '}', '{"team": "Billing", "reason": 42}',
+            "?", "?", "!"]
+
+
+def _route_cases(seed, n=150):
+    rng = _random.Random(seed)
+    for _ in range(n):
+        teams = rng.choice([["Billing", "Claims Intake", "Customer Portal"], ["Claims Intake", "Billing"],
+                            ["Customer Portal", "Billing", "Claims Intake", "Triage"]])
+        ticket = rng.choice(["Invoice sent twice", "Claim form loses attachments", "Cannot log in"])
+        yield ticket, [rng.choice(_REPLIES) for _ in range(rng.randint(1, 5))], teams, rng.randint(1, 4)
+
+
+def _outcome(func):
+    def run(ticket, replies, teams, max_steps):
+        got = func(ticket, _scripted(ticket, replies, teams), dict(_TOOLS), list(teams),
+                   lambda t: "Fallback:" + t[:8], max_steps)
+        if isinstance(got, dict) and got.get("source") == "fallback":
+            got = {**got, "reason": "(a sentence)" if isinstance(got.get("reason"), str) and got["reason"]
+                   else got.get("reason")}
+        return got
+    run.__name__ = "llm_route"
+    return run
+
+
+check_against(_outcome(llm_route), _outcome(_ref_llm_route), list(_route_cases(307)), mutation=False,
+              hint="replies are read with first_json; a 'tool' key makes a tool request; every reply goes back as "
+                   "an assistant message followed by one user message (the tool's result as 'name -> json', or "
+                   "'error: ...'); an answer needs a team string from teams (case and spaces ignored); at most "
+                   "max_steps model calls, the fallback at once when the model raises.")
+_teams, _tools = ["Billing", "Claims Intake"], dict(_TOOLS)
+llm_route("Invoice", _scripted("Invoice", [_REPLIES[0], "?"], _teams), _tools, _teams, to_triage)
+check_equal((_teams, sorted(_tools)), (["Billing", "Claims Intake"], sorted(_TOOLS)), secret=True,
+            hint="do not change teams or tools.")
+### END HIDDEN TESTS
+'''
+
+EXPLORE7 = r"""
+# explore: the LLM router on the newest tickets, beside your kNN router and the keyword rules on the SAME tickets.
+# The tools are real: your route_tickets' neighbours (exercise 5) and the warm-up's rules. A small local model is
+# slow (a few seconds per turn) and often wrong; on the hub your instructor may have pointed the gateway at a
+# capable, approved model — the line below says which one answered.
+from shiplab.rag.llm import chat_model_or_none
+
+llm = chat_model_or_none(max_tokens=80)
+all_teams = sorted(set(teams))
+known_unit = vectors[known_idx] / np.linalg.norm(vectors[known_idx], axis=1, keepdims=True)
+
+
+def similar_tickets(text):
+    query = np.asarray(embedder.embed_query(str(text)))
+    return [teams[known_idx[j]] for j in np.argsort(-(known_unit @ (query / np.linalg.norm(query))))[:5]]
+
+
+tools = {"similar_tickets": similar_tickets, "keyword_team": keyword_route}
+if llm is None:
+    print("No chat model here (or the notebook is being graded): the comparison is skipped.")
+else:
+    sample = new_idx[:8]  # a few: each ticket costs up to three model calls
+    results, answered_by = [], set()
+
+    def ask(messages):
+        reply = llm.invoke([(m["role"], m["content"]) for m in messages])
+        answered_by.add(reply.response_metadata.get("model_name", "?"))
+        return reply.content
+
+    for n, i in enumerate(sample, 1):
+        results.append(llm_route(ticket_text(tickets[i])[:400], ask, tools, all_teams,
+                                 fallback=lambda t, i=i: routed[new_idx.index(i)]))
+        print(f"  {n}/{len(sample)} {keys[i]}: {results[-1]['team']} ({results[-1]['source']}, "
+              f"{results[-1]['steps']} calls, tools {results[-1]['tools']})")
+    truth8 = [teams[i] for i in sample]
+    for name, guesses in (("LLM + tools", [r["team"] for r in results]),
+                          ("kNN (yours)", [routed[new_idx.index(i)] for i in sample]),
+                          ("keyword rules", [keyword_route(tickets[i].summary) for i in sample])):
+        print(f"{name:>14}: {sum(g == t for g, t in zip(guesses, truth8))}/{len(sample)} right")
+    print(f"answered by {', '.join(sorted(answered_by)) or 'no model'}; "
+          f"{sum(r['source'] == 'fallback' for r in results)} of {len(sample)} fell back to kNN")
+# Three routers on the same tickets: which one would you ship, and what would the LLM's extra calls cost per ticket?
+"""
+
 OWN = r"""
 # explore: possible duplicates in YOUR backlog (from ~/backlog/), or in a larger slice of the sample.
 try:
@@ -656,6 +954,11 @@ CELLS = [
     solution("routing_errors", EX6_SOLUTION),
     tests("test_routing_errors", EX6_TESTS, points=2),
     free("explore_confusions", EXPLORE6),
+    text("ex7_text", EX7),
+    code("router_prompt", EX7_GIVEN),
+    solution("llm_route", EX7_SOLUTION),
+    tests("test_llm_route", EX7_TESTS, points=3),
+    free("explore_llm_router", EXPLORE7),
     free("explore_own_backlog", OWN),
     text("wrap_up", WRAP),
 ]
