@@ -79,6 +79,8 @@ def _text(value: Any, field: str, max_len: int, required: bool = False) -> str:
     text = str(value).strip()
     if len(text) > max_len:
         raise _field(field, f"is {len(text)} characters long; at most {max_len} are allowed")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):  # a lone surrogate: JSON allows it, UTF-8 cannot store it
+        raise _field(field, "holds a lone surrogate (an escape such as \\ud800 that is half a character); send text")
     try:
         return clean_line(text)
     except ValueError as exc:
@@ -114,7 +116,10 @@ def parse_time(value: Any, field: str) -> dt.datetime | None:
         if text.endswith(" UTC"):  # GitLab's older style; strptime's %Z reads the name but sets no zone
             return when.replace(tzinfo=dt.UTC)
         raise _field(field, f"{text!r} has no time zone; add one, e.g. 2026-04-20T14:03:00Z")
-    return when.astimezone(dt.UTC)
+    try:
+        return when.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first instant a UTC time can hold
+        raise _field(field, f"{text!r} is outside the calendar a time can be kept in") from None
 
 
 def _object(value: Any, field: str) -> Mapping[str, Any]:

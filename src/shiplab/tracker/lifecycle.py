@@ -8,9 +8,11 @@ report, the deployment webhook and an edit of the plan.
 - once a plan has shipped or been killed, what its figures are measured against — the baseline, how it was
   measured, the target and the planned date — no longer changes.
 
-Open (attack-21 F2): a ship date before the day the plan was written is still accepted (the workshop's first day
-is the bound), since a participant may file the plan after shipping; the dashboard counts days from the
-workshop's last day, so a ship during the workshop reads as a negative day.
+A first plan may ship before the day it was written (the workshop's first day is the bound): a participant may file
+it after shipping. A next cycle may not (attack-31 F2): it is opened after the one before it closed, so it ships on
+or after the day it was opened — else one person could open cycle after cycle, each back-dated to the workshop and
+"14 days after shipping" at once, and outvote everyone in the after-shipping figures; the same rule keeps one
+old deployment from verifying each new cycle in turn (attack-31 F1).
 """
 
 from __future__ import annotations
@@ -51,11 +53,16 @@ def refuse_if_closed(session: Session, plan: ShipPlan) -> None:
 def ship_day_problem(session: Session, plan: ShipPlan, day: dt.date, facts: rules.CohortFacts,
                      previous_closed: dt.date | None) -> str | None:
     """What is wrong with ``day`` as the plan's ship date, in a sentence (None: nothing): before the previous cycle
-    closed (``previous_closed``). (Not yet: before the plan was created — a plan written down after its ship is
-    still taken, see the module's note.)"""
+    closed (``previous_closed``), or, for a next cycle, before the day it was opened (a first plan may be written
+    down after its ship, see the module's note)."""
     if previous_closed is not None and day < previous_closed:
         return (f"{day.isoformat()} is before your previous plan closed ({previous_closed.isoformat()}); a next "
                 "cycle ships after the one before it")
+    if plan.cycle > 1 and plan.created_at is not None:
+        opened = rules.local_date(facts, plan.created_at)
+        if day < opened:
+            return (f"{day.isoformat()} is before this plan was opened ({opened.isoformat()}); a next cycle ships "
+                    "on or after the day it was opened")
     return None
 
 

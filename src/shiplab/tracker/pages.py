@@ -140,6 +140,7 @@ def _plan_page(request: Request, user: HubUser, session: Session, now: dt.dateti
     series = metrics.readings_of(session, [p.id for p in plans])
     views = [{"plan": p, "out": service.plan_out(p, now), "history": service.checkins_of(session, p),
               "hook": webhooks.webhook_of(session, p.id), "hook_url": webhooks.hook_url(base_url, p.id),
+              "hook_key": request.app.state.webhook_key.key_id,
               "deployments": deployments_of(session, p, limit=20), **after_shipping(session, p, series[p.id], now)}
              for p in reversed(plans)]  # the newest cycle first
     day60 = {c.id: rules.day_date(service.cohort_facts(c), rules.WINDOW_DAYS) for c in open_cohorts}

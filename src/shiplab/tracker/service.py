@@ -226,11 +226,12 @@ def check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, now
 
 def _check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, now: dt.datetime) -> CheckIn:
     plan = _owned(session, user, plan_id)
-    if plan.shipped is not None:
+    if plan.shipped is not None or plan.verified is not None:  # self-reported or verified: the same life
         raise TrackerError(409, "already_shipped", "this plan has shipped; there is nothing left to check in.")
-    later = session.scalar(select(ShipPlan.id).where(ShipPlan.cohort_id == plan.cohort_id,
-                                                     ShipPlan.person_id == plan.person_id,
-                                                     ShipPlan.cycle > plan.cycle).limit(1))
+    later = lifecycle.successor(session, plan)
+    if later is None and plan.status == "killed":  # reopening it would unfreeze what its figures are measured by
+        raise TrackerError(409, "plan_closed", "this plan was killed, which closes it; open your next plan for "
+                                               "what comes next (its lesson stays on this one).")
     if later is not None:
         raise TrackerError(409, "next_cycle_open", f"this plan was followed by your next plan ({later}); check in "
                                                    "on that one.")

@@ -226,10 +226,11 @@ def accept(session: Session, plan_id: int, headers: Mapping[str, str], body: byt
     except TrackerError as exc:
         if hook.key_id == key.key_id:
             raise
-        raise TrackerError(exc.status, exc.code, exc.message + " The tracker's webhook key was replaced after this "
-                                                               "secret was made: the plan's owner must rotate the "
-                                                               "secret and give the deploying system the new one."
-                           ) from None
+        # told on the owner's plan page and in the log, never in the public answer: that would tell anyone which
+        # plan numbers have a webhook (attack-31 F6)
+        raise TrackerError(exc.status, exc.code, exc.message,
+                           log_message=f"{exc.message} (the tracker's webhook key was replaced after this secret was "
+                                       "made: the plan's owner must rotate it)") from None
     event = deployments.parse(headers, body)
     if event.ping:
         return 200, {"ok": True, "message": f"pong: the webhook of plan {plan.id} works ({how} checked). Deployment "
