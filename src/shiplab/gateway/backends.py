@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import logging
 import re
 import threading
@@ -262,6 +263,7 @@ class LocalLLM:
             prompt_style = "chat-template" if self.has_chat_template else "completion"
         self.model_name, self.prompt_style = model_name, prompt_style
         self._lock = threading.Lock()
+        self._grammars: dict[str, object] = {}
 
     @classmethod
     def from_setting(cls, name: str, models_dir: Path, threads: int = 2) -> LocalLLM:
@@ -275,11 +277,34 @@ class LocalLLM:
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
 
+    def structured(self, response_format: dict) -> object:
+        """The grammar that holds generation to ``response_format`` (:func:`shiplab.gateway.schemas.response_format`):
+        llama.cpp samples only tokens the JSON schema allows, so even a small model's answer parses. A schema
+        llama.cpp cannot turn into a grammar is a ``ValueError`` saying so."""
+        from llama_cpp import LlamaGrammar
+        from llama_cpp.llama_grammar import JSON_GBNF
+
+        schema = response_format.get("json_schema", {}).get("schema")
+        key = json.dumps(schema, sort_keys=True) if schema is not None else ""
+        with self._lock:
+            if key not in self._grammars:
+                try:
+                    grammar = (LlamaGrammar.from_json_schema(key, verbose=False) if schema is not None
+                               else LlamaGrammar.from_string(JSON_GBNF, verbose=False))
+                except Exception as exc:  # noqa: BLE001 -- llama.cpp's converter raises what it likes
+                    raise ValueError(f"the JSON schema cannot be followed by the local model "
+                                     f"({type(exc).__name__}: {str(exc)[:200]})") from None
+                if len(self._grammars) >= 64:
+                    self._grammars.clear()
+                self._grammars[key] = grammar
+            return self._grammars[key]
+
     def complete(self, messages: list[dict], max_tokens: int = 128, temperature: float = 0.0,
                  stop: list[str] | None = None, prompt_style: str | None = None,
-                 cancel: threading.Event | None = None) -> dict:
+                 cancel: threading.Event | None = None, grammar: object | None = None) -> dict:
         """The answer, cleaned (:func:`clean_answer`). ``cancel``: set by the gateway when the client went away;
-        generation stops at the next token and the answer so far comes back with ``finish_reason="cancelled"``."""
+        generation stops at the next token and the answer so far comes back with ``finish_reason="cancelled"``.
+        ``grammar`` (from :meth:`structured`): the answer is JSON that fits it, returned as generated."""
         style = prompt_style or self.prompt_style
         if style == "auto" or (style == "chat-template" and not self.has_chat_template):
             style = "chat-template" if self.has_chat_template else "completion"
@@ -287,6 +312,8 @@ class LocalLLM:
                     "repeat_penalty": REPEAT_PENALTY}
         if temperature <= 0:
             sampling["top_k"] = 1
+        if grammar is not None:
+            sampling["grammar"] = grammar
         with self._lock:
             if cancel is not None and cancel.is_set():
                 return {"text": "", "finish_reason": "cancelled", "prompt_tokens": 0, "completion_tokens": 0}
@@ -309,7 +336,7 @@ class LocalLLM:
             finish = choice.get("finish_reason") or finish
         raw = "".join(pieces)
         prompt = "".join(f"{m.get('role', 'user')}\n{m.get('content', '')}\n" for m in messages)
-        return {"text": clean_answer(raw), "finish_reason": finish,
+        return {"text": raw.strip() if "grammar" in sampling else clean_answer(raw), "finish_reason": finish,
                 "prompt_tokens": self.count_tokens(prompt) + 3 * len(messages),  # the template's markers, about
                 "completion_tokens": self.count_tokens(raw) if raw else 0}
 
@@ -324,13 +351,16 @@ class LocalLLM:
                 break
             choice = chunk["choices"][0]
             pieces.append(choice["text"])
-            text, ended = answer_so_far("".join(pieces))
+            if "grammar" in sampling:  # JSON held to a schema: it ends where the grammar ends it
+                text, ended = "".join(pieces), False
+            else:
+                text, ended = answer_so_far("".join(pieces))
             if ended:
                 finish = "stop"
                 break
             finish = choice.get("finish_reason") or finish
         raw = "".join(pieces)
-        return {"text": clean_answer(text), "finish_reason": finish,
+        return {"text": text.strip() if "grammar" in sampling else clean_answer(text), "finish_reason": finish,
                 "prompt_tokens": len(self._llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)),
                 "completion_tokens": self.count_tokens(raw) if raw else 0}
 
@@ -362,11 +392,15 @@ class ExternalProvider:
         return f"ExternalProvider({self.name!r}, {self.base_url!r}, model={self.model!r})"
 
     def complete(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0,
-                 stop: list[str] | None = None, cancel: threading.Event | None = None) -> dict:
-        """``cancel`` is accepted and not used: a provider's call, once sent, runs to its end (and is paid)."""
+                 stop: list[str] | None = None, cancel: threading.Event | None = None,
+                 response_format: dict | None = None) -> dict:
+        """``cancel`` is accepted and not used: a provider's call, once sent, runs to its end (and is paid).
+        ``response_format`` is passed on as the provider's own (OpenAI's shape)."""
         body = {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": temperature}
         if stop:
             body["stop"] = stop
+        if response_format:
+            body["response_format"] = response_format
         r = httpx.post(f"{self.base_url.rstrip('/')}/chat/completions", timeout=120,
                        headers={"Authorization": f"Bearer {self.api_key}"}, json=body)
         if r.status_code != 200:

@@ -107,6 +107,7 @@ async def chat(body: ChatRequest, request: Request, user: str = Depends(caller))
                    tokens=sum(len(t) // 4 for t in texts) + max_tokens)
     messages = [{**m.model_dump(), "content": t} for m, t in zip(body.messages, passed.texts)]
     headers = dict(passed.headers)
+    shape = _structured(backend, body.response_format) if body.response_format else {}
     try:
         ahead = gw.queue.admit(user, _max_wait(request, gw.max_wait))
     except Busy as busy:
@@ -119,7 +120,8 @@ async def chat(body: ChatRequest, request: Request, user: str = Depends(caller))
 
     def job(cancel):
         more = {"cancel": cancel} if cancellable else {}
-        return backend.complete(messages, max_tokens=max_tokens, stop=stop, temperature=temperature, **more)
+        return backend.complete(messages, max_tokens=max_tokens, stop=stop, temperature=temperature, **more,
+                                **shape)
 
     loop = asyncio.get_running_loop()
     queued_at = loop.time()
@@ -148,6 +150,29 @@ def _max_wait(request: Request, limit: float) -> float:
     except ValueError:
         return limit
     return min(limit, asked) if asked > 0 else limit
+
+
+def _structured(backend, response_format: dict) -> dict:
+    """How ``backend`` is held to ``response_format``: the local model by a grammar (every token it samples fits the
+    schema), a provider by passing it on; a backend that can do neither, or a schema the local model cannot
+    follow, is a 400 naming ``response_format``."""
+    if hasattr(backend, "structured"):
+        try:
+            return {"grammar": backend.structured(response_format)}
+        except ValueError as exc:
+            raise GatewayError(400, "invalid_input", f"response_format: {exc}", param="response_format") from None
+    if "response_format" in _parameters(backend.complete):
+        return {"response_format": response_format}
+    raise GatewayError(400, "invalid_input", "response_format: the model behind this gateway cannot hold its answer "
+                                             "to a format; leave response_format out and parse the text.",
+                       param="response_format")
+
+
+def _parameters(fn: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
 
 
 def _takes_cancel(fn: Callable) -> bool:

@@ -44,6 +44,13 @@ class ChatRequest(BaseModel):
     temperature: Temperature | None = None
     stop: list[str] | None = None
 
+    response_format: dict | None = None
+
+    @field_validator("response_format", mode="before")
+    @classmethod
+    def _response_format(cls, value):
+        return response_format(value)
+
     @field_validator("stop", mode="before")
     @classmethod
     def _stop(cls, value):
@@ -70,3 +77,31 @@ class EmbeddingsRequest(BaseModel):
         if len(texts) > MAX_INPUTS:
             raise ValueError(f"at most {MAX_INPUTS:,} texts per request; send batches")
         return texts
+
+
+MAX_SCHEMA = 16 * 1024  # characters of a response_format's JSON schema (a router's or an extractor's is ~1 KB)
+
+
+def response_format(value: Any) -> dict | None:
+    """OpenAI's ``response_format``, checked: None or ``{"type": "text"}`` (free text: None), ``{"type":
+    "json_object"}`` (any JSON object), or ``{"type": "json_schema", "json_schema": {"name", "schema", "strict"}}``
+    (JSON that fits the schema)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("type") not in ("text", "json_object", "json_schema"):
+        raise ValueError('must be {"type": "text"}, {"type": "json_object"} or {"type": "json_schema", '
+                         '"json_schema": {"name": ..., "schema": {...}}}')
+    if value["type"] == "text":
+        return None
+    if value["type"] == "json_object":
+        return {"type": "json_object"}
+    spec = value.get("json_schema")
+    if not isinstance(spec, dict) or not isinstance(spec.get("schema"), dict):
+        raise ValueError('a "json_schema" response_format needs "json_schema": {"name": ..., "schema": {...}}')
+    import json
+
+    text = json.dumps(spec["schema"])
+    if len(text) > MAX_SCHEMA:
+        raise ValueError(f"the schema is {len(text):,} characters of JSON; at most {MAX_SCHEMA:,} are taken")
+    return {"type": "json_schema", "json_schema": {"name": str(spec.get("name") or "answer")[:64],
+                                                   "schema": spec["schema"], "strict": bool(spec.get("strict"))}}

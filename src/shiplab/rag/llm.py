@@ -75,7 +75,26 @@ class GatewayChatModel(BaseChatModel):
             body["max_tokens"] = max_tokens
         if stop:
             body["stop"] = stop
+        if kwargs.get("response_format"):
+            body["response_format"] = kwargs["response_format"]
         return body
+
+    def with_structured_output(self, schema: Any, *, include_raw: bool = False, **kwargs: Any):
+        """Answers as ``schema`` — a pydantic model class (an instance comes back) or a JSON schema dict (a dict):
+        the gateway holds the model to the schema (for the local model a grammar: every token it samples fits), so
+        even a small model's answer parses; the reply is then validated against it."""
+        from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+
+        if include_raw or kwargs:
+            raise ValueError("with_structured_output() here takes only the schema")
+        is_model = isinstance(schema, type) and hasattr(schema, "model_json_schema")
+        if not is_model and not isinstance(schema, dict):
+            raise TypeError("schema must be a pydantic model class or a JSON schema dict")
+        json_schema = schema.model_json_schema() if is_model else schema
+        name = (schema.__name__ if is_model else str(schema.get("title") or "answer"))[:64]
+        bound = self.bind(response_format={"type": "json_schema", "json_schema": {
+            "name": name, "schema": json_schema, "strict": True}})
+        return bound | (PydanticOutputParser(pydantic_object=schema) if is_model else JsonOutputParser())
 
     def _headers(self) -> dict[str, str]:
         """What the governance policy reads: the data class declared and the use case (the gateway also detects);
