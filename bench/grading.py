@@ -70,8 +70,50 @@ def make_course(base: Path, lab_dir: Path) -> gradekit.Course:
         gradekit.FIXTURES = fixture
 
 
+def handed_in(lab: str) -> dict[str, str]:
+    """What a participant hands in beside the notebook: a lab with an "apply to my case" part
+    (``graders/<lab>/my-case.json``) gets its record, as ``Submit`` would send ``./my-case.json``; without it the
+    ``my_case`` test fails and no solution has full marks."""
+    record = REPO / "graders" / lab / "my-case.json"
+    return {record.name: record.read_text(encoding="utf-8")} if record.is_file() else {}
+
+
 def submit_all(course: gradekit.Course, n: int, answers: dict[str, str]) -> list[Path]:
-    return [gradekit.submit(course, f"p{k:02d}", answers) for k in range(n)]
+    files = handed_in(gradekit.LAB)
+    return [gradekit.submit(course, f"p{k:02d}", answers, files=files) for k in range(n)]
+
+
+def failing_tests(course: gradekit.Course) -> dict[str, list[str]]:
+    """participant -> 'grade id (score/max): first error line' for each test cell short of its points."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out: dict[str, list[str]] = {}
+    with Gradebook(f"sqlite:///{course.gradebook}", gradekit.COURSE) as gb:
+        for student in gb.students:
+            try:
+                nb = gb.find_submission_notebook(gradekit.LAB, gradekit.LAB, student.id)
+            except MissingEntry:
+                continue
+            short = {g.name: (g.score, g.max_score) for g in nb.grades if (g.score or 0) < (g.max_score or 0)}
+            if short:
+                errors = _errors(course, student.id)
+                out[student.id] = [f"{gid} ({got or 0:g}/{most:g}): {errors.get(gid, 'no error output')}"
+                                   for gid, (got, most) in sorted(short.items())]
+    return out
+
+
+def _errors(course: gradekit.Course, student: str) -> dict[str, str]:
+    path = course.root / "autograded" / student / gradekit.LAB / f"{gradekit.LAB}.ipynb"
+    if not path.is_file():
+        return {}
+    found = {}
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        for out in cell.get("outputs", []):
+            if gid and out.get("output_type") == "error":
+                first = (str(out.get("evalue", "")).splitlines() or [""])[0]
+                found[gid] = f"{out.get('ename')}: {first}"[:300]
+    return found
 
 
 def serial_nbgrader(course: gradekit.Course, folders: list[Path]) -> float:
@@ -147,7 +189,7 @@ def latency(course: gradekit.Course, n: int, parallel: int, answers: dict[str, s
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
-    gradekit.submit(course, "warmup", answers)
+    gradekit.submit(course, "warmup", answers, files=handed_in(gradekit.LAB))
     while queue.counts().get("done", 0) < 1:
         time.sleep(0.1)
     landed = {}
@@ -171,7 +213,7 @@ def latency(course: gradekit.Course, n: int, parallel: int, answers: dict[str, s
 def submit_all_template(course: gradekit.Course, answers: dict[str, str]) -> Path:
     template = course.root.parent.parent / "template"
     if not template.exists():
-        made = gradekit.submit(course, "template", answers)
+        made = gradekit.submit(course, "template", answers, files=handed_in(gradekit.LAB))
         made.rename(template)
     return template
 
@@ -210,8 +252,8 @@ def main() -> None:
 
         t_serial = serial_nbgrader(anchor, sorted(anchor.inbound.iterdir()))
         t_ours, summary, sandbox = shiplab_batch(ours, args.parallel)
-        ok = summary.graded == args.submissions and all(s == max(ours.scores().values())
-                                                       for s in ours.scores().values())
+        short = failing_tests(ours)
+        ok = summary.graded == args.submissions and not short
         same = anchor.scores() == ours.scores()
         execs = [o.execute_seconds for o in summary.outcomes.values()]
         released = os.path.join(ours.root, "autograded", "p00", gradekit.LAB)
@@ -230,6 +272,9 @@ def main() -> None:
         print(f"speed-up                  : {ratio:6.2f}x   goal >= {SPEEDUP_GOAL}x  "
               f"{'MET' if ratio >= SPEEDUP_GOAL else 'MISSED'}")
         print(f"scores equal to nbgrader's: {same}; all {summary.graded} graded full marks: {ok}")
+        for label, course, failing in (("shiplab", ours, short), ("nbgrader", anchor, failing_tests(anchor))):
+            for student, tests in sorted(failing.items()):
+                print(f"  {label} {student} ({course.scores().get(student)}): " + "; ".join(tests))
         print(f"per notebook, sandboxed execution: median {statistics.median(execs):.2f} s, p95 {pct(execs, .95):.2f} s "
               f"(kernel start + cells + sandbox set-up, {args.parallel} running at once)")
         print(f"per notebook, bare kernel start + cells (no sandbox, alone): {bare:.2f} s")
