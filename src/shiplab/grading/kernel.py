@@ -99,13 +99,15 @@ _FRESH_PATH: list[str] = []
 def fresh_sys_path() -> list[str]:
     """``sys.path`` of a new ``python`` of this environment, less the script's folder (as ipykernel_launcher does).
 
-    Asked once per fork server, with the sandbox's variables (no PYTHONPATH, no user site)."""
+    Asked once per fork server, with the sandbox's variables (no user site; the worker's PYTHONPATH if it had one,
+    so a kernel imports the same shiplab as the fork server)."""
     if not _FRESH_PATH:
         import subprocess
 
         out = subprocess.run([sys.executable, "-c", "import sys, json; print(json.dumps(sys.path[1:]))"],
                              capture_output=True, text=True, check=True, timeout=60,
-                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONNOUSERSITE": "1"})
+                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONNOUSERSITE": "1",
+                                  **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {})})
         _FRESH_PATH.extend(json.loads(out.stdout))
     return list(_FRESH_PATH)
 

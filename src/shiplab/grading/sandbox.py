@@ -212,7 +212,10 @@ def _start_context(preload: tuple[str, ...]) -> None:
     _CTX = ctx
 
 
-FORKSERVER_ENV = ("PATH", "LANG", "LC_ALL", "TZ")  # what the fork server keeps of the worker's environment
+# what the fork server keeps of the worker's environment. PYTHONPATH too: Python 3.11's fork server ignores the
+# worker's sys.path when it preloads, so a worker run from a checkout (PYTHONPATH=src) beside an installed copy
+# graded with the installed copy's shiplab, not the code it was started with
+FORKSERVER_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH")
 
 
 def _start_forkserver_clean() -> None:
@@ -266,6 +269,8 @@ def _sandbox_env(workdir: Path, token: str) -> dict[str, str]:
         # one thread per numeric library: fair sharing, and thread pools do not hit the process limit
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "SHIPLAB_SANDBOX_RUN": token,
+        # a worker run from a checkout grades with that checkout's code, in a kernel started fresh as in a forked one
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
     }
 
 
