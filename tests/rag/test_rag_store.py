@@ -133,3 +133,49 @@ def test_reopened_in_a_new_process_the_store_gives_the_same_top5(tmp_path, embed
     assert seen["ef"] == "ShiplabEmbeddingFunction"
     assert seen["top"] == expected
     assert seen["raw"] == expected
+
+
+class CountingEmbeddings:
+    """The session's model, counting the texts it embeds."""
+
+    def __init__(self, model):
+        self.model, self.texts = model, 0
+
+    def embed_documents(self, texts):
+        self.texts += len(texts)
+        return self.model.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.model.embed_query(text)
+
+
+def test_a_deferring_store_embeds_only_when_read_and_reads_what_an_eager_one_wrote(tmp_path, embeddings,
+                                                                                   monkeypatch):
+    """With SHIPLAB_DEFER_INDEXING=1 (the grading judge), does upsert_chunks embed nothing until the store is used,
+    and do a search and a listing then give what the same upserts give an ordinary store, stale chunks dropped?"""
+    docs = _corpus()
+    rechunked = chunk_recursive("A new single paragraph replaces case 0-0 entirely.", metadata={"doc_id": "case-0-0"})
+    eager = collection_for("eager", root=tmp_path, embeddings=embeddings)
+    monkeypatch.setenv("SHIPLAB_DEFER_INDEXING", "1")
+    counting = CountingEmbeddings(embeddings)
+    lazy = collection_for("lazy", root=tmp_path, embeddings=counting)
+    try:
+        old = [c for c in docs if c.metadata["doc_id"] == "case-0-0"]
+        for batch in (docs, rechunked):
+            upsert_chunks(eager, batch)
+        assert upsert_chunks(lazy, docs) == {"upserted": len(docs), "removed": 0}
+        retriever = VectorRetriever(store=lazy, k=5)  # building on the store is no use of it
+        assert counting.texts == 0
+        # the first write is done before the second finds the chunks it replaces
+        assert upsert_chunks(lazy, rechunked) == {"upserted": len(rechunked), "removed": len(old)}
+        assert counting.texts == len(docs)
+        hits = [(d.id, round(d.metadata["score"], 5)) for d in retriever.invoke("flooded kitchen")]
+        assert counting.texts == len(docs) + len(rechunked)
+        assert hits == [(d.id, round(d.metadata["score"], 5))
+                        for d in VectorRetriever(store=eager, k=5).invoke("flooded kitchen")]
+        assert sorted(d.id for d in stored_documents(lazy)) == sorted(d.id for d in stored_documents(eager))
+        monkeypatch.delenv("SHIPLAB_DEFER_INDEXING")
+        assert type(collection_for("plain", root=tmp_path, embeddings=embeddings)).__name__ == "Chroma"
+    finally:
+        for user in ("eager", "lazy", "plain"):
+            release(participant_dir(user, tmp_path))

@@ -403,7 +403,10 @@ class Sandbox:
                 if judge is not None:
                     judge_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work_root))
                     self._fill_workdir(judge_dir, judge.files, judge_account)
-                    judge_spec = {**spec, "workdir": str(judge_dir), "env": _sandbox_env(judge_dir, token),
+                    # the judge defines what the tests use; it builds no index nobody will search
+                    # (shiplab.rag.store: the kernel has built its own)
+                    judge_env = {**_sandbox_env(judge_dir, token), "SHIPLAB_DEFER_INDEXING": "1"}
+                    judge_spec = {**spec, "workdir": str(judge_dir), "env": judge_env,
                                   "hidden": hidden_folders(self.hidden, judge_dir),
                                   "uid": judge_account.uid if judge_account else None,
                                   "gid": judge_account.gid if judge_account else None}
