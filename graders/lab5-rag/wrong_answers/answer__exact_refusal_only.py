@@ -1,0 +1,21 @@
+# wrong because: the model's own refusal is recognised only when it is exactly REFUSAL, not any wording is_refusal knows
+# counterexample: model 'The documents do not say how much the excess is [policy-household-basic].' -> answered (refused False), should be a refusal
+def answer(question, retriever, llm, min_score):
+    """Answer from the retrieved chunks with citations, or refuse; see the task for the rules."""
+    def refusal(kept):
+        return {"answer": REFUSAL, "citations": [], "refused": True, "chunks": chunks}
+
+    chunks = [c for c in retriever.invoke(question) if not looks_like_injection(c.page_content)]
+    if should_refuse(chunks, min_score):
+        return refusal(chunks)
+    chain = PROMPT | llm | StrOutputParser()
+    text = chain.invoke({"context": format_context(chunks), "question": question}).strip()
+    valid_ids = {c.metadata.get("doc_id") for c in chunks}
+    for cited in citations(text):
+        if cited not in valid_ids:
+            text = text.replace(f"[{cited}]", "")
+    text = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"  +", " ", text)).strip()
+    cited = [c for c in citations(text) if c in valid_ids]
+    if text.strip() == REFUSAL or not cited or not check_answer(text, chunks).grounded:
+        return refusal(chunks)
+    return {"answer": text, "citations": cited, "refused": False, "chunks": chunks}
