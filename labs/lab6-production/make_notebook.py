@@ -283,19 +283,22 @@ Write `create_app(answer_fn, metrics, logger)` returning a FastAPI app with this
 - otherwise call `answer_fn(question)` (the stripped question). It returns a dict with at least `answer`,
   `citations`, `refused` (lab 5's `answer` also returns the chunks, which are not JSON, and may return more: send
   none of it) → `200 {"answer", "citations", "refused", "request_id"}`, exactly these four keys;
-- if `answer_fn` raises **any** exception → `503 {"error": {"code": "answer_unavailable", "message": "..."}}`: a
-  message for the user, **never** the exception's text (it may hold data, paths or keys) nor a traceback;
+- if `answer_fn` raises **any** exception (any `Exception`: a `KeyError` as much as a `RuntimeError`) →
+  `503 {"error": {"code": "answer_unavailable", "message": "..."}}`: a message for the user, **never** the
+  exception's text (it may hold data, paths or keys) nor a traceback;
 - every `/ask` response (200, 422, 503) carries a fresh `request_id` (`uuid.uuid4().hex`), also in the response
   header `X-Request-ID`; in the 422 and 503 bodies put it in `"error"` as `"request_id"`.
 
 **Logging** — for every `/ask` request, exactly **one** record on `logger`, whose message is a JSON object (use
 `json.dumps`) with the keys `"request_id"`, `"status"` (the HTTP status), `"latency_ms"`, `"refused"` (`null` unless
-status 200) and `"question_chars"` (the length of the stripped question, 0 when there is none); a 503 adds `"error"`:
+status 200: also on a 422 and a 503) and `"question_chars"` (the length of the stripped question, also on a 422 and
+a 503: `"  abc  "` is 3; 0 when there is no question string); a 503 adds `"error"`:
 the exception's **class name**. Level: `INFO` for 200, `WARNING` for 422, `ERROR` for 503. **Never log the question
 text or any request header** (questions carry personal data; headers carry tokens).
 
-**Metrics** — every 200 and 503 is observed: `metrics.observe(latency_s, refused=..., error=...)` (422 is the
-client's mistake, not the service's). **`GET /metrics`** → `200` with `metrics.snapshot()`.
+**Metrics** — every 200 and 503 is observed: `metrics.observe(latency_s, refused=..., error=...)`, the latency in
+**seconds** (part 1's `Metrics` turns it into milliseconds; the log line's `latency_ms` is the same time × 1000; 422
+is the client's mistake, not the service's). **`GET /metrics`** → `200` with `metrics.snapshot()`.
 
 Three test cells: the contract, errors and validation, logs and metrics (2 points each).
 """
@@ -516,6 +519,32 @@ def failing_value(question):
 r = client_for(failing_value).post("/ask", json={"question": "Refund?"})
 check_equal((r.status_code, "DE89" in r.text, bool(r.json()["error"].get("request_id"))), (503, False, True),
             "any exception: 503 with a request id, without its text.", secret=True)
+
+
+class _QuotaExceeded(Exception):
+    pass
+
+
+def _raiser(exc):
+    def _raising(question):
+        raise exc
+    return _raising
+
+
+for _exc in (KeyError("chunks"), TypeError("'NoneType' object is not subscriptable"), OSError("disk full"),
+             _QuotaExceeded("quota exceeded for key sk-live-77")):
+    _logger, _records = test_logger()
+    try:
+        r = client_for(_raiser(_exc), RecordingMetrics(), _logger).post("/ask", json={"question": "Refund?"})
+        _got = (r.status_code, r.json().get("error", {}).get("code") if isinstance(r.json(), dict) else None)
+    except Exception as _crash:                   # the exception escaped the app: the server would answer 500
+        _got = (500, type(_crash).__name__)
+    check_equal(_got, (503, "answer_unavailable"),
+                f"answer_fn raising {type(_exc).__name__}: any exception is a 503 answer_unavailable, not a 500 "
+                "(catch Exception, not a list of types).", secret=True)
+    _lines = [json.loads(rec.getMessage()) for rec in _records]
+    check_equal([line.get("error") for line in _lines], [type(_exc).__name__],
+                "the 503 log line names the exception's class.", secret=True)
 ### END HIDDEN TESTS
 """
 
@@ -570,6 +599,44 @@ check_equal([(bool(r), bool(e)) for _, r, e in metrics.calls], [(True, False)] *
             "refusals are observed with refused=True, error=False.", secret=True)
 check_equal(all(isinstance(t, (int, float)) and 0 <= t < 5 for t, _, _ in metrics.calls), True,
             "observe the latency in seconds.", secret=True)
+
+
+def _slow(question):
+    time.sleep(0.05)
+    return fake_answer(question)
+
+
+def _slow_failing(question):
+    time.sleep(0.05)
+    raise RuntimeError("timeout")
+
+
+for _fn in (_slow, _slow_failing):
+    metrics = RecordingMetrics()
+    logger, records = test_logger()
+    client_for(_fn, metrics, logger).post("/ask", json={"question": "Hotel nights?"})
+    _t = metrics.calls[0][0] if metrics.calls else None
+    _ms = json.loads(records[0].getMessage()).get("latency_ms") if records else None
+    check_equal(isinstance(_t, (int, float)) and 0.04 <= _t < 3, True,
+                "a request that takes about 50 ms is observed as about 0.05: metrics.observe takes the latency in "
+                "seconds (Metrics turns it into milliseconds).", secret=True)
+    check_equal(isinstance(_ms, (int, float)) and 40 <= _ms < 3000 and abs(_ms - _t * 1000) < 20, True,
+                "the log's latency_ms is the same latency in milliseconds (seconds x 1000).", secret=True)
+logger, records = test_logger()
+client = client_for(fake_answer, RecordingMetrics(), logger)
+client.post("/ask", json={"question": "  abc  "})
+client.post("/ask", json={"question": "\\t" + "x" * (MAX_QUESTION_CHARS + 1) + "\\n "})
+client.post("/ask", json={"question": "   "})
+client_for(failing, RecordingMetrics(), logger).post("/ask", json={"question": " Refund? \\n"})
+_lines = [json.loads(rec.getMessage()) for rec in records]
+check_equal([(line.get("status"), line.get("question_chars")) for line in _lines],
+            [(200, 3), (422, MAX_QUESTION_CHARS + 1), (422, 0), (503, 7)],
+            "question_chars is the length of the STRIPPED question, whatever the status ('  abc  ' is 3).",
+            secret=True)
+check_equal([("refused" in line, line.get("refused")) for line in _lines],
+            [(True, False), (True, None), (True, None), (True, None)],
+            'the "refused" key is in every line: false/true on a 200, null on a 422 and a 503 (there was no answer '
+            "to refuse).", secret=True)
 ### END HIDDEN TESTS
 """
 
@@ -824,6 +891,12 @@ check_returns(release_decision, all_done, dict(base, requests=0, error_rate=None
               base, expected=("ship", []), secret=True, hint="no live requests yet: ship.")
 check_returns(release_decision, all_done, dict(base, refusal_rate=None, p95_ms=2000.0), base,
               expected=("rollback", ["p95_ms"]), secret=True, hint="a None live value triggers nothing.")
+for _key in ("error_rate", "p95_ms", "refusal_rate"):
+    check_returns(release_decision, all_done, dict(base, **{_key: None}), base, expected=("keep", []), secret=True,
+                  hint=f"live {_key} None (everything else fine): it triggers nothing, and is no error - keep.")
+check_returns(release_decision, all_done, dict(base, p95_ms=None, error_rate=0.2), base,
+              expected=("rollback", ["error_rate"]), secret=True,
+              hint="a live p95_ms of None triggers nothing; the other rules still apply.")
 lower_base = dict(base, error_rate=0.0, p95_ms=400.0, refusal_rate=0.0)
 check_returns(release_decision, all_done, dict(base, error_rate=0.01, p95_ms=500.0, refusal_rate=0.05), lower_base,
               expected=("keep", []), secret=True, hint="compare with the baseline given, not with fixed numbers.")
@@ -848,15 +921,18 @@ def _ref_decision(checklist, live=None, baseline=None):
 def _releases(seed, n=250):
     rng = _random.Random(seed)
     for _ in range(n):
-        checklist = {item: rng.choice([True, True, True, True, False, "yes", 1]) for item in REQUIRED_CHECKS
-                     if rng.random() < 0.95}
+        if rng.random() < 0.5:                      # half the cases pass the checklist and reach the metrics
+            checklist = {item: True for item in REQUIRED_CHECKS}
+        else:
+            checklist = {item: rng.choice([True, True, True, True, False, "yes", 1]) for item in REQUIRED_CHECKS
+                         if rng.random() < 0.95}
         if rng.random() < 0.2:
             checklist["extra_item"] = False
         baseline = {"requests": 500, "error_rate": 0.25, "p95_ms": 200, "refusal_rate": 0.2}
-        live = rng.choice([None, {"requests": 0, "error_rate": None, "p95_ms": None, "refusal_rate": None},
-                           {"requests": rng.randint(1, 50), "error_rate": rng.choice([0.2, 0.26, 0.3, None]),
-                            "p95_ms": rng.choice([150, 300, 301, 400, None]),
-                            "refusal_rate": rng.choice([0.1, 0.25, 0.35, None])}])
+        live = rng.choice([None, {"requests": 0, "error_rate": None, "p95_ms": None, "refusal_rate": None}]
+                          + [{"requests": rng.randint(1, 50), "error_rate": rng.choice([0.2, 0.26, 0.3, None]),
+                             "p95_ms": rng.choice([150, 300, 301, 400, None]),
+                             "refusal_rate": rng.choice([0.1, 0.25, 0.35, None])}] * 2)
         yield (checklist, live, baseline)
 
 

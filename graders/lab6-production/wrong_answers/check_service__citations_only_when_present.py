@@ -1,0 +1,26 @@
+# wrong because: checks the keys only as a subset (answer, refused, request_id), so a body without citations passes
+# counterexample: broken('no_citations') passes
+def check_service(make_client):
+    """Contract tests for the assistant service; AssertionError when the service breaks the contract."""
+    c = make_client(fake_answer)
+    r = c.get("/health")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}, "health"
+    r = c.post("/ask", json={"question": "Hotel nights?"})
+    assert r.status_code == 200
+    body = r.json()
+    assert {"answer", "refused", "request_id"} <= set(body), body
+    assert body.get("citations", ["policy-travel-comfort"]) == ["policy-travel-comfort"]
+    assert r.headers.get("X-Request-ID") == body["request_id"], "X-Request-ID header"
+    r2 = c.post("/ask", json={"question": "Hotel nights?"})
+    assert r2.json()["request_id"] != body["request_id"], "fresh request id"
+    r = make_client(failing).post("/ask", json={"question": "What is my excess?"})
+    assert r.status_code == 503, r.status_code
+    assert "sk-live" not in r.text and "/srv/chroma" not in r.text and "Traceback" not in r.text
+    spy = Spy()
+    r = make_client(spy).post("/ask", json={"question": "   "})
+    assert r.status_code == 422 and spy.calls == []
+    r = make_client(fake_refusal).post("/ask", json={"question": "CEO?"})
+    assert r.status_code == 200 and r.json()["refused"] is True
+    spy = Spy()
+    make_client(spy).post("/ask", json={"question": "  Hotel nights?  "})
+    assert spy.calls == ["Hotel nights?"], spy.calls

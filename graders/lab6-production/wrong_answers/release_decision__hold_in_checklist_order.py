@@ -1,0 +1,18 @@
+# wrong because: the hold reasons follow the checklist's order, not REQUIRED_CHECKS'
+# counterexample: checklist {'owner_named': False, 'data_classified': False, ...True}: ['owner_named', 'data_classified'], should be ['data_classified', 'owner_named']
+REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
+                   "human_fallback", "rollback_tested", "owner_named"]
+
+
+def release_decision(checklist, live=None, baseline=None):
+    """("hold" | "ship" | "rollback" | "keep", reasons) from the governance checklist and live metrics."""
+    missing = [item for item in checklist if item in REQUIRED_CHECKS and checklist[item] is not True] + [i for i in REQUIRED_CHECKS if i not in checklist]
+    if missing:
+        return ("hold", missing)
+    if live is None or not live.get("requests"):
+        return ("ship", [])
+    e = live.get("error_rate") is not None and live["error_rate"] > baseline["error_rate"] + 0.02
+    p = live.get("p95_ms") is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]
+    f = live.get("refusal_rate") is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10
+    reasons = [name for name, hit in (("error_rate", e), ("p95_ms", p), ("refusal_rate", f)) if hit]
+    return ("rollback", reasons) if reasons else ("keep", [])
