@@ -852,13 +852,26 @@ check_equal((_teams, sorted(_tools)), (["Billing", "Claims Intake"], sorted(_TOO
 
 EXPLORE7 = r"""
 # explore: the LLM router on the newest tickets, beside your kNN router and the keyword rules on the SAME tickets.
-# The tools are real: your route_tickets' neighbours (exercise 5) and the warm-up's rules. A small local model is
-# slow (a few seconds per turn) and often wrong; on the hub your instructor may have pointed the gateway at a
-# capable, approved model — the line below says which one answered.
+# The tools are real: your route_tickets' neighbours (exercise 5) and the warm-up's rules. The gateway holds the
+# model to a JSON schema (response_format: a tool request OR an answer with a team from the list), so even a small
+# local model replies in the shape llm_route reads — whether it reasons well is another matter. A small model is
+# slow (seconds per turn); on the hub your instructor may have pointed the gateway at a capable, approved model —
+# the last line says which one answered.
 from shiplab.rag.llm import chat_model_or_none
 
-llm = chat_model_or_none(max_tokens=80)
 all_teams = sorted(set(teams))
+REPLY_SCHEMA = {"anyOf": [
+    {"type": "object", "properties": {"tool": {"enum": ["similar_tickets", "keyword_team"]},
+                                      "args": {"type": "object", "properties": {"text": {"type": "string",
+                                                                                         "maxLength": 200}},
+                                               "required": ["text"], "additionalProperties": False}},
+     "required": ["tool", "args"], "additionalProperties": False},
+    {"type": "object", "properties": {"team": {"enum": all_teams}, "reason": {"type": "string", "maxLength": 80}},
+     "required": ["team", "reason"], "additionalProperties": False}]}
+llm = chat_model_or_none(max_tokens=80)
+if llm is not None:
+    llm = llm.bind(response_format={"type": "json_schema", "json_schema": {"name": "router_reply",
+                                                                          "schema": REPLY_SCHEMA}})
 known_unit = vectors[known_idx] / np.linalg.norm(vectors[known_idx], axis=1, keepdims=True)
 
 
@@ -871,12 +884,15 @@ tools = {"similar_tickets": similar_tickets, "keyword_team": keyword_route}
 if llm is None:
     print("No chat model here (or the notebook is being graded): the comparison is skipped.")
 else:
-    sample = new_idx[:8]  # a few: each ticket costs up to three model calls
-    results, answered_by = [], set()
+    sample = new_idx[:5]  # a few: each ticket costs up to three model calls
+    results, answered_by, first_reply = [], set(), []
 
     def ask(messages):
         reply = llm.invoke([(m["role"], m["content"]) for m in messages])
         answered_by.add(reply.response_metadata.get("model_name", "?"))
+        if not first_reply:
+            first_reply.append(reply.content)
+            print(f"  the model's first reply: {reply.content[:120]}")
         return reply.content
 
     for n, i in enumerate(sample, 1):
@@ -884,11 +900,11 @@ else:
                                  fallback=lambda t, i=i: routed[new_idx.index(i)]))
         print(f"  {n}/{len(sample)} {keys[i]}: {results[-1]['team']} ({results[-1]['source']}, "
               f"{results[-1]['steps']} calls, tools {results[-1]['tools']})")
-    truth8 = [teams[i] for i in sample]
+    truth_sample = [teams[i] for i in sample]
     for name, guesses in (("LLM + tools", [r["team"] for r in results]),
                           ("kNN (yours)", [routed[new_idx.index(i)] for i in sample]),
                           ("keyword rules", [keyword_route(tickets[i].summary) for i in sample])):
-        print(f"{name:>14}: {sum(g == t for g, t in zip(guesses, truth8))}/{len(sample)} right")
+        print(f"{name:>14}: {sum(g == t for g, t in zip(guesses, truth_sample))}/{len(sample)} right")
     print(f"answered by {', '.join(sorted(answered_by)) or 'no model'}; "
           f"{sum(r['source'] == 'fallback' for r in results)} of {len(sample)} fell back to kNN")
 # Three routers on the same tickets: which one would you ship, and what would the LLM's extra calls cost per ticket?

@@ -95,6 +95,9 @@ class LazyLocalLLM:
     def complete(self, messages: list[dict], **kwargs: Any) -> dict:
         return self.load().complete(messages, **kwargs)
 
+    def structured(self, response_format: dict) -> object:
+        return self.load().structured(response_format)
+
 
 class InProcessGateway:
     """The gateway app with the settings' policy, budget and local model, answering in this process."""
