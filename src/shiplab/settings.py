@@ -199,6 +199,11 @@ SETTINGS: tuple[Setting, ...] = (
                              "properties": {"name": {"type": "string"}, "base_url": {"type": "string"},
                                             "model": {"type": "string"},
                                             "key_env": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"}}}}),
+    Setting("gateway.default_provider", "",
+            "Who answers a chat request that names no provider (the labs' chat_model(), an OpenAI client's default "
+            "model name): empty for the local model (the offline demo), or the name of one of "
+            "gateway.external_providers — the company's approved provider or inference server for a real workshop. "
+            "The governance policy still decides per request what may go to it.", type="string"),
     # ---- the shipping tracker (ship plans, check-ins, the 60-day figure) at /services/tracker/
     Setting("tracker.enabled", True,
             "Run the shipping tracker service: participants' ship plans and check-ins, managers' 60-day dashboard, "
@@ -413,6 +418,14 @@ def _check_combinations(flat: dict[str, Any], source: str) -> None:
             "but `hub.allow_remote_access` is false.",
             hint="keep 127.0.0.1, or set hub.allow_remote_access: true once TLS and a real auth.mode are in place.")
     _check_subdomain_host(flat, source, loopback)
+    default = flat["gateway.default_provider"]
+    names = [p["name"] for p in flat["gateway.external_providers"]]
+    if default and default not in names:
+        raise SettingsError(
+            f"{source}: `gateway.default_provider` = {default!r} is not one of `gateway.external_providers` "
+            f"({', '.join(names) or 'none configured'}).",
+            hint="add the provider to gateway.external_providers (name, base_url, model, key_env), or leave "
+                 "default_provider empty for the local model.")
     if not loopback and flat["auth.mode"] == "demo":
         raise SettingsError(
             f"{source}: `auth.mode` = 'demo' shares one password and is only allowed on loopback, "

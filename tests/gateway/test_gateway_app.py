@@ -202,3 +202,34 @@ def test_a_model_the_gateway_does_not_serve_is_named_not_swapped(tmp_path, embed
         "model": "gpt-3.5-turbo", "messages": [{"role": "user", "content": "hello"}]})
     assert r.status_code == 200 and r.json()["model"] == "gemma-3-270m"
     assert [(row["provider"], row["requests"]) for row in usage.summary()] == [("local", 1)]
+
+
+def test_the_approved_provider_can_answer_what_names_no_model(tmp_path, embedder):
+    """With gateway.default_provider set to the company's approved provider, is a request naming no provider (the
+    labs' chat_model(), an OpenAI client's default) answered by it — reported and logged under its real name, so the
+    labs can say which model answered — while the governance policy still holds for it (personal data redacted
+    before it leaves, as azure-openai-eu's rule says), and "local" stays reachable by no name at all?"""
+    usage = UsageLog(tmp_path / "usage.sqlite")
+    approved = RecordingProvider("azure-openai-eu")
+    client = TestClient(create_app(policy.load(REPO_ROOT / "hub_config" / "governance.yaml"), usage,
+                                   Backends(embedder=embedder, llm=FakeLocalLLM(), external={"azure-openai-eu": approved},
+                                            default="azure-openai-eu"),
+                                   Budget(tokens_per_day=2000, requests_per_day=5), identify))
+    for name in (None, "gpt-3.5-turbo", "local"):
+        body = {"messages": [{"role": "user", "content": "Summarise: Anna Berger, anna.berger@gmail.com, wrote in."}]}
+        r = client.post("/v1/chat/completions", headers=auth(), json=body | ({"model": name} if name else {}))
+        assert r.status_code == 200 and r.json()["model"] == "azure-openai-eu/gpt-test", (name, r.text)
+    assert len(approved.seen) == 3 and all("anna.berger@gmail.com" not in m[0]["content"] for m in approved.seen)
+    assert [(row["provider"], row["requests"]) for row in usage.summary()] == [("azure-openai-eu", 3)]
+
+
+def test_a_default_provider_must_be_one_that_is_configured():
+    """Is gateway.default_provider naming a provider the settings do not configure refused when the settings load,
+    naming what is configured?"""
+    from shiplab.settings import SettingsError, validate
+
+    with pytest.raises(SettingsError, match="not one of `gateway.external_providers` \\(none configured\\)"):
+        validate({"gateway": {"default_provider": "azure-openai-eu"}})
+    ok = validate({"gateway": {"default_provider": "azure-openai-eu", "external_providers": [
+        {"name": "azure-openai-eu", "base_url": "https://eu.example/v1", "model": "gpt-4o-mini", "key_env": "AZ_KEY"}]}})
+    assert ok["gateway.default_provider"] == "azure-openai-eu"

@@ -43,6 +43,14 @@ def build_app():
                         p["key_env"])
             continue
         backends.external[p["name"]] = ExternalProvider(p["name"], p["base_url"], key, p["model"])
+    if s["gateway.default_provider"] in backends.external:
+        backends.default = s["gateway.default_provider"]
+        log.info("requests naming no provider go to %s (%s)", backends.default,
+                 backends.external[backends.default].model)
+    elif s["gateway.default_provider"]:  # its key is missing: say so on every such request, never fall back quietly
+        backends.llm, backends.llm_error = None, (
+            f"the default provider {s['gateway.default_provider']!r} has no key in the hub's environment, so this "
+            "gateway answers no chat request that names no provider; tell the hub's operator.")
     hub_auth = HubOAuth(cache_max_age=60)
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/").rstrip("/")
     viewers = HubViewers(hub_auth, session_key(hub_auth.api_token or ""), prefix=prefix or "/") \

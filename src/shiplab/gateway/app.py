@@ -37,6 +37,7 @@ class Backends:
     llm: Any = None  # .complete(messages, max_tokens, temperature) -> dict ; .model_name
     external: dict[str, Any] = field(default_factory=dict)  # provider name -> ExternalProvider
     llm_error: str = ""  # why the configured local chat model is not loaded (e.g. its package is missing)
+    default: str = ""  # the external provider that answers requests naming none ("": the local model)
 
 
 class EmbeddingBatcher:

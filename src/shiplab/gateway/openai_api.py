@@ -76,8 +76,11 @@ async def embeddings(body: EmbeddingsRequest, request: Request, user: str = Depe
 
 def _backend(backends, requested: str):
     """(provider, backend) for the ``model`` asked for: ``<provider>/<model>`` is an external provider the hub's
-    settings configure; anything else is the local model."""
+    settings configure; anything else is the default provider (``gateway.default_provider``), else the local
+    model."""
     if "/" not in requested:
+        if backends.default:
+            return backends.default, backends.external[backends.default]
         return "local", backends.llm
     provider = requested.split("/", 1)[0]
     if provider not in backends.external:
@@ -98,9 +101,10 @@ async def chat(body: ChatRequest, request: Request, user: str = Depends(caller))
     provider, backend = _backend(gw.backends, requested)
     if backend is None:
         raise GatewayError(503, "no_model", gw.backends.llm_error or "no chat model is loaded on this gateway.")
-    # a bare name (an OpenAI client's default "gpt-3.5-turbo", "local", …) is the local model: answered and
-    # logged under the model that really answered, never under the name asked for
-    model = requested if provider != "local" else backend.model_name
+    # a bare name (an OpenAI client's default "gpt-3.5-turbo", "local", …) is the default provider or the local
+    # model: answered and logged under the model that really answered, never under the name asked for
+    model = (backend.model_name if provider == "local" else
+             requested if "/" in requested else f"{provider}/{backend.model}")
     max_tokens = min(body.max_tokens or DEFAULT_MAX_TOKENS, MAX_TOKENS_CAP)
     texts = [m.content for m in body.messages]
     passed = _gate(request, user, provider=provider, model=model, kind="chat", texts=texts,
