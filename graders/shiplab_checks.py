@@ -19,7 +19,18 @@ copy back, so editing it cannot change a grade). It uses the standard library on
 from __future__ import annotations
 
 __all__ = ["check_against", "check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that",
-           "NotDoneYet"]
+           "judge_side", "NotDoneYet"]
+
+JUDGE_SIDE: dict[int, object] = {}  # what judge_side marked, by id: read by the grading judge
+
+
+def judge_side(obj):
+    """``obj``, marked to stay with the tests when they are graded: the participant's code gets a stand-in whose
+    calls, attributes and items are done on ``obj`` where the tests run, so it cannot read ``obj``'s code, closure
+    or constants (a broken service's bug, a fake model's hidden replies). Mark the test doubles a hidden test hands
+    to the participant's functions. In a notebook (no grading) it changes nothing."""
+    JUDGE_SIDE[id(obj)] = obj
+    return obj
 
 
 class NotDoneYet(AssertionError):

@@ -747,6 +747,8 @@ except AssertionError as exc:
                          "your service breaks the contract (do the tests of part 2 pass?) or a check is stricter "
                          "than the contract: test what the task promises, not one implementation's wording.") from None
 
+from shiplab_checks import judge_side  # when graded, each broken service stays with the tests: you get a stand-in
+
 
 def broken(bug):
     # A service with one bug; everything else follows the contract. (No peeking needed: each is small.)
@@ -794,7 +796,7 @@ def broken(bug):
             return JSONResponse(body, headers={} if bug == "no_header" else {"X-Request-ID": rid})
 
         return TestClient(app)
-    return make
+    return judge_side(make)
 
 
 def catches(bug):

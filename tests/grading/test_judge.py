@@ -75,8 +75,10 @@ def _kernel(conn, source):
     remote.serve(namespace)
 
 
-def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: float = 10.0) -> dict[str, list]:
-    """Each test cell (grade id -> source) judged against ``source`` running in another process."""
+def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: float = 10.0,
+              names: list[str] = NAMES) -> dict[str, list]:
+    """Each test cell (grade id -> source) judged against ``source`` (defining ``names``) running in another
+    process."""
     ctx = multiprocessing.get_context("fork")
     ours, theirs = ctx.Pipe(duplex=True)
     proc = ctx.Process(target=_kernel, args=(theirs, source), daemon=True)
@@ -86,7 +88,7 @@ def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: fl
         client = judge.Client(ours, ready_by=time.monotonic() + 30)
         cells = [{"kind": "setup", "grade_id": "setup", "source": SETUP}]
         cells += [{"kind": "test", "grade_id": gid, "source": textwrap.dedent(src)} for gid, src in tests.items()]
-        return judge.judge(cells, NAMES, client, cell_timeout)
+        return judge.judge(cells, names, client, cell_timeout)
     finally:
         ours.send_bytes(b'{"op": "done"}')
         proc.join(10)

@@ -7,7 +7,8 @@ the participant's cells (and the *visible* part of each test cell, as on their s
 themselves — hidden part included — run here, in a process of another account, started from the instructor's
 **source** notebook: its locked set-up and helper cells, then each test cell in order. Every name a solution cell
 defines is a :class:`KernelProxy` here: calling it asks the kernel (:mod:`shiplab.grading.remote`) to call the
-participant's function with the test's arguments (``cloudpickle``: the tests' own helpers travel with them) and
+participant's function with the test's arguments (``cloudpickle``: the tests' own helpers travel with them, except
+the objects a test keeps here with ``judge_side``, which the kernel only gets proxies of: :mod:`.judgeside`) and
 answers with the value it returned, rebuilt from plain data only (:mod:`shiplab.grading.wire`). Arguments the call
 changed in place are changed here too (so "does not mutate its input" can be tested), what the participant's code
 logged on a logger the test passed is logged here, and an ASGI app the participant built is served to the test's
@@ -33,21 +34,14 @@ import os
 import signal
 import sys
 import time
-import traceback
 import types
 
-from shiplab.grading import wire
+from shiplab.grading import judgeside, wire
+from shiplab.grading.celloutputs import TIMEOUT_MESSAGE, CellTimedOut, cell_outputs  # noqa: F401 -- kept here
 
 MODULE = "__shiplab_judge__"  # the tests' namespace: what cloudpickle sends by value
 MAX_MESSAGE = 64 << 20
 PLAIN = "return str, list, dict, numbers, bool or None"
-TIMEOUT_MESSAGE = ("the tests ran longer than the per-cell time limit and were stopped: look for a loop that never "
-                   "ends in the function they test")
-
-
-class CellTimedOut(BaseException):
-    """The test cell ran past its time (raised by the alarm; never caught by a test's ``except Exception``); with a
-    message: what the time went on when it was not the tested function's own run (reading what it returned)."""
 
 
 class KernelGone(RuntimeError):
@@ -194,6 +188,7 @@ class Client:
         self.next_oid = 0
         self.namespace: dict = {}  # the tests' (set by judge())
         self.by_name: dict[int, tuple[str, object]] = {}  # set-up objects the kernel has its own of (a vector store)
+        self.exports = judgeside.Exports()  # objects the tests keep here, the kernel holding proxies of them
 
     def _oid(self) -> int:
         self.next_oid += 1
@@ -205,7 +200,7 @@ class Client:
             if left <= 0 or not self.conn.poll(left):
                 raise TimeoutError
             try:
-                message = wire.loads(self.conn.recv_bytes(MAX_MESSAGE))
+                message = wire.receive(self.conn, MAX_MESSAGE)
             except (EOFError, OSError) as exc:
                 raise KernelGone("the notebook's kernel ended while the tests ran (did the notebook exit, or "
                                  "run out of memory?)") from exc
@@ -213,6 +208,8 @@ class Client:
                 return message
             if want_id is not None and message.get("op") == "reply" and message.get("id") == want_id:
                 return message
+            if message.get("op") == "judge":  # the call's code uses a judge-side object: do it, and answer
+                self.conn.send_bytes(wire.dumps(self.exports.answer(message, self._handle)))
             # anything else (a late answer to a call that timed out) is skipped
 
     def _ensure_ready(self) -> None:
@@ -273,6 +270,8 @@ class Client:
                 if isinstance(obj, KernelProxy):
                     key = next(iter(obj._ref))
                     return ("k", key, obj._ref[key])
+                if client.exports.wanted(obj):  # kept here: the kernel gets a proxy (judgeside)
+                    return ("j", client.exports.ref(obj))
                 if isinstance(obj, logging.Logger) and not isinstance(obj, logging.RootLogger):
                     return ("log", client._keep_logger(obj), obj.name, obj.getEffectiveLevel())
                 if id(obj) in client.by_name and client.by_name[id(obj)][1] is obj:
@@ -329,6 +328,8 @@ class Client:
         return value
 
     def _handle(self, info: dict):
+        if "judge" in info:  # one of the tests' objects, given back
+            return self.exports.resolve(info["judge"])
         base = AsgiProxy if info.get("asgi") is True else KernelProxy
         kind, name = str(info.get("type", "object"))[:200], str(info.get("type", "")).rsplit(".", 1)[-1][:60]
         cls = _proxy_class(base, name if name.isidentifier() else "object")
@@ -407,37 +408,6 @@ def _kernel_has_its_own(namespace: dict) -> dict[int, tuple[str, object]]:
     return found
 
 
-READING_TIMED_OUT = ("your function returned, but reading what it returned as data ran past the time limit in a "
-                     "hidden test case (its object's own code kept running): return plain data: str, list, dict, "
-                     "numbers, bool, None")
-HIDDEN_MESSAGE = ("your code raised {ename} in a hidden test case (its message is not shown: it could hold the "
-                  "hidden test's inputs); look for the case your function does not handle")
-
-
-def _outputs(stdout: str, stderr: str, error: BaseException | None, cell_name: str,
-             hidden_from: int | None = None) -> list[dict]:
-    outputs = []
-    if stdout:
-        outputs.append({"output_type": "stream", "name": "stdout", "text": stdout})
-    if stderr:
-        outputs.append({"output_type": "stream", "name": "stderr", "text": stderr})
-    if error is not None:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == cell_name]
-        in_hidden = hidden_from is not None and (not frames or frames[-1].lineno >= hidden_from)
-        if isinstance(error, CellTimedOut):
-            ename, evalue = "CellTimeoutError", TIMEOUT_MESSAGE
-            if error.args:  # the kernel's words (it holds the hidden case's arguments): never under hidden tests
-                evalue = READING_TIMED_OUT if in_hidden else str(error.args[0])
-            lines = [f"{ename}: {evalue}"]
-        else:
-            ename, evalue = type(error).__name__, str(error)
-            if in_hidden and getattr(type(error), "__module__", "") == "participant":
-                evalue = HIDDEN_MESSAGE.format(ename=ename)
-            lines = [f"  line {f.lineno}: {f.line}" for f in frames[-3:]] + [f"{ename}: {evalue}"]
-        outputs.append({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
-    return outputs
-
-
 def judge(cells: list[dict], student_names: list[str], client: Client, cell_timeout: float) -> dict[str, list]:
     """Run the instructor's cells in order: read-only cells as set-up, test cells recorded; returns the outputs
     of each test cell by grade id."""
@@ -473,8 +443,8 @@ def judge(cells: list[dict], student_names: list[str], client: Client, cell_time
         if cell["kind"] == "test":
             marker = next((n for n, line in enumerate(cell["source"].splitlines(), 1) if "BEGIN HIDDEN TESTS" in line),
                           None)
-            results[cell["grade_id"]] = _outputs(out.getvalue()[-20000:], err.getvalue()[-20000:], error, name,
-                                                 marker)
+            results[cell["grade_id"]] = cell_outputs(out.getvalue()[-20000:], err.getvalue()[-20000:], error, name,
+                                                     marker)
     return results
 
 

@@ -14,6 +14,7 @@ test on what it receives (a wrong value fails, however it was produced).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 import itertools
 import json
@@ -21,6 +22,7 @@ import logging
 import pickle
 import signal
 import threading
+import time
 
 from shiplab.grading import wire
 
@@ -69,6 +71,77 @@ class _Relay(logging.Handler):
                              record.exc_info[1] is not None else None, "extra": extra})
 
 
+class _Hidden:
+    def __repr__(self):
+        return "<not shown>"
+
+
+HIDDEN = _Hidden()  # a judge-side function's defaults stay in the judge: its signature shows this instead
+
+
+class JudgeProxy:
+    """An object a test keeps in the judge (:mod:`shiplab.grading.judgeside`): each operation on it asks the judge,
+    while the kernel serves the judge's call. It holds a number, nothing of the object's code or data."""
+
+    __slots__ = ("_info", "_number", "_side")
+
+    def __init__(self, side: Kernel, number: int, info: dict):
+        object.__setattr__(self, "_side", side)
+        object.__setattr__(self, "_number", number)
+        object.__setattr__(self, "_info", info)
+
+    def _ask(self, do: str, *args, **fields):
+        return self._side.ask_judge(self._number, do, args, **fields)
+
+    def __call__(self, *args, **kwargs):
+        return self._side.ask_judge(self._number, "call", args, kwargs)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(f"{name!r} of a test's object is not for the participant's code")
+        return self._ask("getattr", attr=name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a test's object is read-only")
+
+    def __getitem__(self, key):
+        return self._ask("getitem", key)
+
+    def __contains__(self, item):
+        return bool(self._ask("contains", item))
+
+    def __iter__(self):
+        return iter(self._ask("iter"))
+
+    def __len__(self):
+        return self._ask("len")
+
+    def __bool__(self):
+        return bool(self._ask("bool"))
+
+    def __enter__(self):
+        return self._ask("enter")
+
+    def __exit__(self, *exc_info):
+        self._ask("exit")
+        return False
+
+    def __repr__(self):
+        return f"<{self._info.get('type', 'object')} of the tests>"
+
+    @property
+    def __signature__(self):
+        spec = self._info.get("signature")
+        if not isinstance(spec, list):
+            return None
+        try:
+            return inspect.Signature([inspect.Parameter(str(name), inspect._ParameterKind(kind),
+                                                        default=HIDDEN if default else inspect.Parameter.empty)
+                                      for name, kind, default in spec])
+        except (TypeError, ValueError):
+            return None
+
+
 class _Loader(pickle.Unpickler):
     def __init__(self, raw: bytes, side: Kernel):
         super().__init__(io.BytesIO(raw))
@@ -82,6 +155,8 @@ class _Loader(pickle.Unpickler):
             return self.side.kept[pid[1]]
         if kind == "log":
             return self.side.logger(pid[1], pid[2], pid[3])
+        if kind == "j":
+            return self.side.judge_proxy(pid[1])
         raise pickle.UnpicklingError(f"unknown reference {kind!r}")
 
 
@@ -96,6 +171,8 @@ class Kernel:
         self.sent_state: dict[int, str] = {}
         self.relays: dict[int, _Relay] = {}
         self._loggers: dict[int, logging.Logger] = {}
+        self.proxies: dict[int, JudgeProxy] = {}  # the tests' objects the judge keeps, by number
+        self.asked = 0
 
     # --- references
     def resolve(self, ref: dict):
@@ -107,6 +184,8 @@ class Kernel:
         return self.handles[int(ref["handle"])]
 
     def handle_of(self, obj) -> dict:
+        if isinstance(obj, JudgeProxy):  # the judge's own object, given back
+            return {"~h": {"judge": obj._number}}
         if len(self.handles) >= MAX_HANDLES:
             raise wire.WireError("too many objects held for the judge")
         key = len(self.handles) + 1
@@ -128,7 +207,58 @@ class Kernel:
             self._loggers[oid] = log
         return self._loggers[oid]
 
+    # --- the judge's objects
+    def judge_proxy(self, info: dict) -> JudgeProxy:
+        number = int(info["judge"])
+        if number not in self.proxies:
+            self.proxies[number] = JudgeProxy(self, number, info)
+        return self.proxies[number]
+
+    def _from_judge(self, info: dict):
+        if "judge" in info:
+            return self.judge_proxy(info)
+        if type(info.get("kernel")) is dict:
+            return self.resolve(info["kernel"])
+        raise wire.WireError("a bad reference from the judge")
+
+    def ask_judge(self, number: int, do: str, args: tuple = (), kwargs: dict | None = None, **fields):
+        """Have the judge do ``do`` on its object ``number``; the judge's questions meanwhile (its object calling
+        one of the participant's functions) are answered as they come."""
+        self.asked += 1
+        asked = self.asked
+        message = {"op": "judge", "id": asked, "target": number, "do": do, **fields}
+        if args or kwargs:
+            message["args"] = wire.encode(list(args), self.handle_of)
+            message["kwargs"] = wire.encode(dict(kwargs or {}), self.handle_of)
+        self.conn.send_bytes(wire.dumps(message))
+        while True:
+            incoming = wire.receive(self.conn, MAX_MESSAGE)
+            if incoming.get("op") == "judged" and incoming.get("id") == asked:
+                break
+            if incoming.get("op") == "done":
+                raise EOFError("the judge is done")
+            if incoming.get("op") != "judged":
+                self.reply_to(incoming)
+        if incoming.get("raise") is not None:
+            raise wire.decode_exception(incoming["raise"])
+        return wire.decode(incoming.get("value"), self._from_judge)
+
     # --- one question
+    def reply_to(self, message: dict) -> None:
+        """Answer ``message`` and send the answer; a call's time limit that was running (this question came while
+        the participant's code waited for the judge) runs on afterwards."""
+        outer = signal.getitimer(signal.ITIMER_REAL)[0]
+        started = time.monotonic()
+        reply = self.answer(message)
+        try:
+            self.conn.send_bytes(wire.dumps(reply))
+        except (ValueError, TypeError) as exc:  # an answer JSON cannot carry
+            self.conn.send_bytes(wire.dumps({"op": "reply", "id": message.get("id"),
+                                             "raise": {"mro": [["builtins", "TypeError"]],
+                                                       "message": f"the result could not be sent: {exc}"}}))
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+
     def answer(self, message: dict) -> dict:
         reply = {"op": "reply", "id": message.get("id")}
         try:
@@ -302,10 +432,9 @@ def serve(namespace: dict | None = None) -> None:
             return
         if message.get("op") == "done":
             return
-        reply = side.answer(message)
+        if message.get("op") == "judged":  # a late answer to a question whose call has timed out
+            continue
         try:
-            conn.send_bytes(wire.dumps(reply))
-        except (ValueError, TypeError) as exc:  # an answer JSON cannot carry
-            conn.send_bytes(wire.dumps({"op": "reply", "id": message.get("id"),
-                                        "raise": {"mro": [["builtins", "TypeError"]],
-                                                  "message": f"the result could not be sent: {exc}"}}))
+            side.reply_to(message)
+        except OSError:
+            return

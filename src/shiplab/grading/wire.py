@@ -13,7 +13,9 @@ answers come from a process the participant controls, so they are read as data a
 - anything else as a *handle*: a number the kernel keeps the object under, which the judge may ask about again.
 
 The other way (judge to kernel) needs no such care: the judge's arguments are the instructor's, and the kernel
-unpickles them (``cloudpickle``, so the tests' own helper functions travel too).
+unpickles them (``cloudpickle``, so the tests' own helper functions travel too), except the objects a test keeps
+in the judge (:mod:`shiplab.grading.judgeside`): the kernel's questions about those come this way too, and are read
+as data like every answer.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import datetime as dt
 import decimal
 import json
 import math
+import signal
 import sys
 
 ALLOWED_MODULES = ("shiplab.", "langchain_core.documents", "langchain_core.messages", "langchain_core.prompt_values")
@@ -397,6 +400,19 @@ def merged(old, new):
 
 def dumps(message: dict) -> bytes:
     return json.dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
+
+
+def receive(conn, limit: int) -> dict:
+    """The next message on ``conn`` (a multiprocessing connection), once one is there, read whole: a time limit's
+    alarm (SIGALRM) that strikes meanwhile waits until it is read, so a stop never leaves half a message on the
+    pipe for the next question to read."""
+    conn.poll(None)  # an alarm here has read nothing
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        raw = conn.recv_bytes(limit)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return loads(raw)
 
 
 def loads(raw: bytes) -> dict:
