@@ -59,6 +59,14 @@ def through_langchain(fn):
     from langchain_core.runnables import RunnableLambda
     return RunnableLambda(fn).invoke("x")
 
+def chain(llm, retriever, question):
+    from langchain_core.documents import Document  # noqa: F401 -- as in a lab's kernel: what comes back is rebuilt
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    prompt = ChatPromptTemplate.from_messages([("human", "{context} | {question}")])
+    context = " ".join(doc.page_content for doc in retriever.invoke(question))
+    return (prompt | llm | StrOutputParser()).invoke({"context": context, "question": question})
+
 def forever(x):
     while True:
         pass
@@ -68,7 +76,7 @@ def ask_forever(fn):
         fn(1)
 '''
 NAMES = ["use", "read", "method", "items", "handed", "catching", "sniff", "signature", "through_langchain",
-         "forever", "ask_forever"]
+         "chain", "forever", "ask_forever"]
 
 
 def judged(tests: dict[str, str], cell_timeout: float = 10.0) -> dict[str, list[str]]:
@@ -153,6 +161,24 @@ def test_the_participant_cannot_read_a_judge_side_functions_code_or_closure():
 def test_langchain_wraps_a_judge_side_function():
     """Does langchain's RunnableLambda (which reads the function's signature) run a judge-side function?"""
     assert judged({"lc": "check_equal(through_langchain(judge_side(lambda text: text * 2)), 'xx')"}) == {"lc": []}
+
+
+def test_a_judge_side_chat_model_and_retriever_in_a_langchain_chain():
+    """Does the participant's ``prompt | llm | StrOutputParser()`` run on a judge-side FakeListChatModel (its reply
+    an AIMessage by value), and ``retriever.invoke`` on a judge-side retriever give Documents?"""
+    assert judged({"lc": """
+        from langchain_core.documents import Document
+        from langchain_core.language_models.fake_chat_models import FakeListChatModel
+        from langchain_core.runnables import RunnableLambda
+        seen = []
+        def model(prompt_value):
+            seen.append(prompt_value.to_string())
+            return "EUR 225 [p]"
+        retriever = judge_side(RunnableLambda(lambda q: [Document(page_content="excess 225", metadata={"doc_id": "p"})]))
+        check_equal(chain(judge_side(FakeListChatModel(responses=["SECRET-REPLY"])), retriever, "q"), "SECRET-REPLY")
+        check_equal(chain(judge_side(RunnableLambda(model)), retriever, "excess?"), "EUR 225 [p]")
+        check_equal(seen, ["Human: excess 225 | excess?"])
+    """}) == {"lc": []}
 
 
 def test_time_limits_hold_through_a_judge_side_object():

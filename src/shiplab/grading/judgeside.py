@@ -54,6 +54,11 @@ def signature_of(obj) -> list | None:
     return [[p.name, int(p.kind), p.default is not inspect.Parameter.empty] for p in params]
 
 
+def _is_runnable(obj) -> bool:
+    runnables = sys.modules.get("langchain_core.runnables")
+    return runnables is not None and isinstance(obj, runnables.Runnable)
+
+
 class Exports:
     """The judge's objects the kernel holds proxies of, by number; answers the kernel's questions about them."""
 
@@ -123,8 +128,8 @@ class Exports:
         kwargs = wire.decode(message.get("kwargs", {"~d": {}}), on_handle)
         if type(args) is not list or type(kwargs) is not dict:
             raise wire.WireError("bad arguments")
-        if do == "call":
-            return obj(*args, **kwargs)
+        if do == "call":  # langchain makes a RunnableLambda of what is not a Runnable: a model's call is its invoke
+            return obj.invoke(*args, **kwargs) if _is_runnable(obj) and not callable(obj) else obj(*args, **kwargs)
         if do == "getitem" and len(args) == 1:
             return obj[args[0]]
         if do == "contains" and len(args) == 1:
