@@ -76,10 +76,11 @@ def _kernel(conn, source):
 
 
 def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: float = 10.0,
-              names: list[str] = NAMES) -> dict[str, list]:
+              names: list[str] = NAMES, start: str = "fork") -> dict[str, list]:
     """Each test cell (grade id -> source) judged against ``source`` (defining ``names``) running in another
-    process."""
-    ctx = multiprocessing.get_context("fork")
+    process (``start="spawn"``: one that holds nothing of this one's memory, as a graded kernel holds nothing of
+    the judge's)."""
+    ctx = multiprocessing.get_context(start)
     ours, theirs = ctx.Pipe(duplex=True)
     proc = ctx.Process(target=_kernel, args=(theirs, source), daemon=True)
     proc.start()

@@ -79,8 +79,21 @@ NAMES = ["use", "read", "method", "items", "handed", "catching", "sniff", "signa
          "chain", "forever", "ask_forever"]
 
 
+# The secret is spelled at run time, never as a literal of this module: the test kernel is forked from pytest, so
+# any constant of this file is in its memory, and the sniffing below would find the tests' own code, not a leak.
+SECRET = "".join(["SEC", "RET-"])
+
+
+def secret(source: str) -> str:
+    return source.replace("S3CRET-", SECRET)
+
+
+def run_secret(tests: dict[str, str], *args):
+    return run_tests({k: secret(v) for k, v in tests.items()}, *args)
+
+
 def judged(tests: dict[str, str], cell_timeout: float = 10.0) -> dict[str, list[str]]:
-    return {k: errors(v) for k, v in run_tests(tests, PARTICIPANT, cell_timeout, NAMES).items()}
+    return {k: errors(v) for k, v in run_secret(tests, PARTICIPANT, cell_timeout, NAMES).items()}
 
 
 def test_a_judge_side_function_is_called_in_the_judge():
@@ -90,8 +103,8 @@ def test_a_judge_side_function_is_called_in_the_judge():
             def fn(x, times=2):
                 return f"{secret}:{x * times}"
             return judge_side(fn)
-        check_equal(use(make("SECRET-1"), 3), "SECRET-1:6")
-        check_equal(use(make("SECRET-1"), 3, times=1), "SECRET-1:3")
+        check_equal(use(make("S3CRET-1"), 3), "S3CRET-1:6")
+        check_equal(use(make("S3CRET-1"), 3, times=1), "S3CRET-1:3")
     """}) == {"call": []}
 
 
@@ -146,16 +159,16 @@ def test_an_exception_raised_judge_side_arrives_as_an_exception():
 def test_the_participant_cannot_read_a_judge_side_functions_code_or_closure():
     """Does the participant's code find nothing of a judge-side function's closure, defaults, constants or code
     (no dunder attribute, no ``vars``, no object in its process holding the secret), and no signature default?"""
-    out = run_tests({"sniff": """
+    out = run_secret({"sniff": """
         def make(bug):
-            def fn(x, mode="SECRET-DEFAULT"):
-                return bug == "SECRET-BUG" and "SECRET-CONSTANT"
+            def fn(x, mode="S3CRET-DEFAULT"):
+                return bug == "S3CRET-BUG" and "S3CRET-CONSTANT"
             return judge_side(fn)
-        print(sniff(make("SECRET-BUG")))
-        check_equal(signature(make("SECRET-BUG")), [("x", True), ("mode", False)])
-    """}, PARTICIPANT, 10.0, NAMES)["sniff"]
+        print(sniff(make("S3CRET-BUG")))
+        check_equal(signature(make("S3CRET-BUG")), [("x", True), ("mode", False)])
+    """}, PARTICIPANT, 10.0, NAMES, "spawn")["sniff"]  # a fork would hold pytest's memory, these sources included
     assert errors(out) == []
-    assert "SECRET-" not in out[0]["text"], out[0]["text"][:3000]
+    assert SECRET not in out[0]["text"], out[0]["text"][:3000]
 
 
 def test_langchain_wraps_a_judge_side_function():
@@ -175,7 +188,7 @@ def test_a_judge_side_chat_model_and_retriever_in_a_langchain_chain():
             seen.append(prompt_value.to_string())
             return "EUR 225 [p]"
         retriever = judge_side(RunnableLambda(lambda q: [Document(page_content="excess 225", metadata={"doc_id": "p"})]))
-        check_equal(chain(judge_side(FakeListChatModel(responses=["SECRET-REPLY"])), retriever, "q"), "SECRET-REPLY")
+        check_equal(chain(judge_side(FakeListChatModel(responses=["S3CRET-REPLY"])), retriever, "q"), "S3CRET-REPLY")
         check_equal(chain(judge_side(RunnableLambda(model)), retriever, "excess?"), "EUR 225 [p]")
         check_equal(seen, ["Human: excess 225 | excess?"])
     """}) == {"lc": []}
@@ -199,7 +212,7 @@ def test_the_judge_refuses_what_a_hostile_kernel_asks_for_directly():
 
     exports = judgeside.Exports()
 
-    def make(bug="SECRET-BUG"):
+    def make(bug=secret("S3CRET-BUG")):
         def fn():
             yield bug
         return fn
@@ -214,6 +227,6 @@ def test_the_judge_refuses_what_a_hostile_kernel_asks_for_directly():
              {"do": "getattr", "target": 999, "attr": "x"}]
     replies = [exports.answer({"op": "judge", "id": i, **q}, lambda info: None) for i, q in enumerate(asked)]
     assert all("raise" in r and "value" not in r for r in replies), replies
-    assert "SECRET" not in wire.dumps({"r": replies}).decode()
+    assert SECRET not in wire.dumps({"r": replies}).decode()
     assert [wire.decode_exception(r["raise"]).__class__.__mro__[1].__name__ for r in replies] == [
         "AttributeError", "AttributeError", "AttributeError", "TypeError", "AttributeError", "WireError"]
