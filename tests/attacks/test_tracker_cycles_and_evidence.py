@@ -117,7 +117,8 @@ def test_the_delivery_that_verified_one_plan_does_not_verify_the_next(client):
     second = make_plan(client, "anna", use_case="Route claims by coverage")
     r = signed(client, second, secret_of(client, second), DELIVERY)
     assert r.status_code == 201 and r.json()["verified_now"] is False, r.text
-    assert "before this plan was opened" in r.json()["message"], r.json()
+    # the first plan counts from the delivery's arrival (19 days after it says it finished: attack-34 F4)
+    assert "before your previous plan closed (2026-04-20)" in r.json()["message"], r.json()
     assert client.get(f"/api/plans/{second}", headers=token("anna")).json()["verified"] is None
 
 

@@ -35,7 +35,7 @@ def team_bars(figs: Figures, width: int = 560, bar: int = 22) -> Markup:
         parts.append(f'<text x="{label_w - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end">{escape(team)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{span}" height="{bar}" class="track"/>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{span * share:.1f}" height="{bar}" class="bar">'
-                     f'<title>{escape(team)}: {g.shipped_within_60} of {g.plans - g.killed}</title></rect>')
+                     f'<title>{escape(team)}: {g.shipped_within_60} of {g.plans - g.killed + g.killed_after_60}</title></rect>')
         parts.append(f'<text x="{label_w + span + 6}" y="{y + bar * 0.7:.1f}">{_pct(g.share_within_60)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -43,6 +43,7 @@ from shiplab.tracker.models import CheckIn, Deployment, ShipPlan, VerifiedShip, 
 from shiplab.tracker.schemas import check_http_url, clean_line
 
 CLOCK_SKEW = dt.timedelta(minutes=5)  # a deploying system's clock may run this far ahead of ours
+LATE_ARRIVAL = dt.timedelta(days=3)  # a delivery older than this when it arrives counts at its arrival
 SUCCESS = "success"
 PLAIN_FIELDS = ("service", "environment", "status", "finished_at", "url", "id")
 
@@ -271,7 +272,7 @@ def record(session: Session, plan: ShipPlan, event: DeploymentEvent, digest: str
         try:
             with session.begin_nested():
                 session.add(VerifiedShip(plan_id=plan.id, deployment_id=row.id, url=row.url,
-                                         verified_at=min(row.finished_at, now)))
+                                         verified_at=verified_time(row.finished_at, now)))
                 session.flush()
             verified = True
         except IntegrityError:  # another production deployment verified the plan a moment ago: it stays first
@@ -286,13 +287,26 @@ def record(session: Session, plan: ShipPlan, event: DeploymentEvent, digest: str
     return row, verified
 
 
+def verified_time(finished: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """When a plan counts as verified by a deployment that says it finished at ``finished``, received ``now``: then,
+    if it arrived within :data:`LATE_ARRIVAL` (a CI job reports as it deploys; a redelivery comes soon after), else
+    at its arrival — the secret is the participant's to give their CI, so a delivery signed on day 150 saying "day
+    0" does not move a ship into the 60 days (attack-34 F4)."""
+    return min(finished, now) if now - finished <= LATE_ARRIVAL else now
+
+
 def verify_problem(session: Session, plan: ShipPlan, finished: dt.datetime) -> str | None:
     """Why a production deployment that finished at ``finished`` does not verify ``plan`` (None: it does): the
     plan's life as a self-report would meet it (:mod:`shiplab.tracker.lifecycle`)."""
     facts = lifecycle.cohort_facts(plan.cohort)
-    return lifecycle.closed_for_good(session, plan) or lifecycle.ship_day_problem(
+    why = lifecycle.closed_for_good(session, plan) or lifecycle.ship_day_problem(
         session, plan, rules.local_date(facts, finished), facts,
         lifecycle.previous_closed_on(session, plan) if plan.cycle > 1 else None)
+    if why is None and plan.cycle > 1 and plan.created_at is not None and finished < plan.created_at:
+        # the same day is not enough: a morning's deployment must not verify each cycle opened that afternoon
+        why = (f"the deployment finished at {finished:%Y-%m-%dT%H:%M:%SZ}, before this plan was opened "
+               f"({plan.created_at:%Y-%m-%dT%H:%M:%SZ}); a next cycle is verified by a deployment after it")
+    return why
 
 
 def outcome(row: Deployment, verified_now: bool, plan: ShipPlan, names: tuple[str, ...]) -> str:
@@ -301,8 +315,11 @@ def outcome(row: Deployment, verified_now: bool, plan: ShipPlan, names: tuple[st
     if why:
         return f"recorded; it does not verify the plan: {why}."
     if verified_now:
+        late = plan.verified is not None and plan.verified.verified_at > row.finished_at
         return (f"plan {plan.id} is now shipped — verified: {row.environment} deployment finished "
-                f"{row.finished_at:%Y-%m-%dT%H:%M:%SZ}.")
+                f"{row.finished_at:%Y-%m-%dT%H:%M:%SZ}" + (
+                    f"; it arrived more than {LATE_ARRIVAL.days} days later, so the plan counts as shipped when it "
+                    f"arrived ({plan.verified.verified_at:%Y-%m-%dT%H:%M:%SZ})." if late else "."))
     if row.status != SUCCESS:
         return f"recorded; status {row.status!r} is not {SUCCESS!r}, so it does not verify the plan."
     if not row.production:

@@ -36,6 +36,7 @@ class GroupFigures:
     open: int = 0
     overdue: int = 0
     killed: int = 0
+    killed_after_60: int = 0  # of the killed: killed after the window closed unshipped, so counted as misses
     blocked: dict[str, int] = field(default_factory=lambda: {k: 0 for k in BLOCKERS})
     with_after_value: int = 0
     moved_toward_target: int = 0
@@ -49,7 +50,7 @@ class Figures:
     by_cohort: dict[str, GroupFigures]
     by_team: dict[str, GroupFigures]
     shipped_by_day: list[int]  # cumulative plans shipped by day 0…60
-    eligible: int  # plans that count in the share (not killed)
+    eligible: int  # plans that count in the share (not killed within the 60 days)
     checkin_overdue: list[int] = field(default_factory=list)  # ids of open plans with a check-in overdue
     # reason (a key of LEFT_OUT) → ids of the plans it left out, or whose metric change it left out; every key present
     left_out: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in LEFT_OUT})
@@ -76,6 +77,7 @@ class _Derived(NamedTuple):
     has_after: bool
     toward: bool
     toward_pct: float | None = None
+    late_kill: bool = False  # killed after the 60 days, unshipped: in the share, as a miss
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,10 @@ def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived | None, bool, str | N
     # a ship date during a workshop of several days is day 0: no negative days in medians or the curve
     n = None if p.shipped_on is None else max((p.shipped_on - p.cohort.workshop_end).days, 0)
     killed = n is None and p.status == "killed"
+    # a plan killed within the 60 days leaves the share (stopping what does not pay is a decision); one killed
+    # after the window had closed unshipped stays in it as a miss — else a kill on day 75 rewrites the cohort
+    late_kill = killed and p.last_checkin_at is not None and day_number(
+        p.cohort, local_date(p.cohort, p.last_checkin_at)) > WINDOW_DAYS
     open_ = n is None and p.status not in CLOSED_STATUSES
     late_checkin = False
     if open_ and c.grace_passed:
@@ -116,7 +122,7 @@ def _derive(p: PlanFacts, c: _CohortNow) -> tuple[_Derived | None, bool, str | N
     return _Derived(n, killed, open_ and (c.today > p.planned_ship_date or c.past_window),
                     p.blocker if open_ and p.status == "blocked" else None,
                     metric_change_pct(p), p.after is not None and why != "value_out_of_range",
-                    bool(moved_toward_target(p)), change_toward_target_pct(p)), late_checkin, why
+                    bool(moved_toward_target(p)), change_toward_target_pct(p), late_kill), late_checkin, why
 
 
 def _group(items: list[_Derived]) -> GroupFigures:
@@ -124,6 +130,7 @@ def _group(items: list[_Derived]) -> GroupFigures:
     days: list[int] = []
     changes: list[float] = []
     towards: list[float] = []
+    late_kills = 0
     for d in items:
         if d.days is not None:
             g.shipped += 1
@@ -131,6 +138,7 @@ def _group(items: list[_Derived]) -> GroupFigures:
             g.shipped_within_60 += d.days <= WINDOW_DAYS
         elif d.killed:
             g.killed += 1
+            late_kills += d.late_kill
         else:
             g.open += 1
             g.overdue += d.overdue
@@ -142,7 +150,8 @@ def _group(items: list[_Derived]) -> GroupFigures:
             towards.append(d.toward_pct)
         g.with_after_value += d.has_after
         g.moved_toward_target += d.toward
-    eligible = g.plans - g.killed
+    g.killed_after_60 = late_kills
+    eligible = g.plans - g.killed + late_kills
     g.share_within_60 = g.shipped_within_60 / eligible if eligible else None
     g.median_days_to_ship = statistics.median(days) if days else None
     g.median_change_pct = round(statistics.median(changes), 1) if changes else None
@@ -198,7 +207,8 @@ def figures(plans: Iterable[PlanFacts], now: dt.datetime) -> Figures:
     return Figures(overall=overall,
                    by_cohort={k: _group(v) for k, v in sorted(by_cohort.items())},
                    by_team={k: _group(v) for k, v in sorted(by_team.items())},
-                   shipped_by_day=curve, eligible=overall.plans - overall.killed, checkin_overdue=late,
+                   shipped_by_day=curve, eligible=overall.plans - overall.killed + overall.killed_after_60,
+                   checkin_overdue=late,
                    left_out={k: sorted(v) for k, v in left.items()})
 
 
@@ -208,11 +218,11 @@ class _Tally:
     The same arithmetic as :func:`_group`, one plan at a time (a property test holds the two together)."""
 
     __slots__ = ("plans", "shipped", "within", "killed", "open", "overdue", "blocked", "with_after", "toward",
-                 "days", "changes", "towards")
+                 "days", "changes", "towards", "late_kills")
 
     def __init__(self):
         self.plans = self.shipped = self.within = self.killed = self.open = self.overdue = 0
-        self.with_after = self.toward = 0
+        self.with_after = self.toward = self.late_kills = 0
         self.blocked = {k: 0 for k in BLOCKERS}
         self.days: list[int] = []
         self.changes: list[float] = []
@@ -226,6 +236,7 @@ class _Tally:
             _place(self.days, d.days, sign, keep_sorted)
         elif d.killed:
             self.killed += sign
+            self.late_kills += sign * d.late_kill
         else:
             self.open += sign
             self.overdue += sign * d.overdue
@@ -239,12 +250,13 @@ class _Tally:
         self.toward += sign * d.toward
 
     def figures(self) -> GroupFigures:
-        eligible = self.plans - self.killed
+        eligible = self.plans - self.killed + self.late_kills
         return GroupFigures(
             plans=self.plans, shipped=self.shipped, shipped_within_60=self.within,
             share_within_60=self.within / eligible if eligible else None,
             median_days_to_ship=statistics.median(self.days) if self.days else None,
-            open=self.open, overdue=self.overdue, killed=self.killed, blocked=dict(self.blocked),
+            open=self.open, overdue=self.overdue, killed=self.killed, killed_after_60=self.late_kills,
+            blocked=dict(self.blocked),
             with_after_value=self.with_after, moved_toward_target=self.toward,
             median_change_pct=round(statistics.median(self.changes), 1) if self.changes else None,
             median_toward_target_pct=round(statistics.median(self.towards), 1) if self.towards else None)
@@ -307,7 +319,8 @@ class FigureBook:
             self._figures = Figures(overall=overall,
                                     by_cohort={k: v.figures() for k, v in sorted(self._cohorts.items())},
                                     by_team={k: v.figures() for k, v in sorted(self._teams.items())},
-                                    shipped_by_day=curve, eligible=overall.plans - overall.killed,
+                                    shipped_by_day=curve,
+                                    eligible=overall.plans - overall.killed + overall.killed_after_60,
                                     checkin_overdue=sorted(self._late),
                                     left_out={k: sorted(v) for k, v in self._left_out.items()})
         return self._figures

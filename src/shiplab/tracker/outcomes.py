@@ -141,19 +141,32 @@ def cycles(outcomes: Iterable[Outcome]) -> Cycles:
     for o in outcomes:
         by_person.setdefault((o.cohort, o.username), []).append(o)
     c = Cycles(people=len(by_person))
-    gaps = []
+    gaps: list[list[int]] = []
     for plans in by_person.values():
         plans.sort(key=lambda o: o.cycle)
         c.plans += len(plans)
         c.most_plans = max(c.most_plans, len(plans))
         c.on_later_cycle += len(plans) > 1
-        for a, b in zip(plans, plans[1:]):
-            if a.shipped_on is not None and b.shipped_on is not None and b.shipped_on >= a.shipped_on:
-                gaps.append((b.shipped_on - a.shipped_on).days)  # a stored next ship before the last is left out
+        gaps.append([(b.shipped_on - a.shipped_on).days for a, b in zip(plans, plans[1:])
+                     if a.shipped_on is not None and b.shipped_on is not None and b.shipped_on >= a.shipped_on])
+        # (a stored next ship before the last is left out)
     c.plans_per_person = round(c.plans / c.people, 2) if c.people else None
-    c.ship_to_next_ship = len(gaps)
-    c.median_days_ship_to_next_ship = statistics.median(gaps) if gaps else None
+    c.ship_to_next_ship = sum(len(g) for g in gaps)
+    # each person's own median gap, then the median of those: one person's burst of ships is one voice
+    per_person = [statistics.median(g) for g in gaps if g]
+    c.median_days_ship_to_next_ship = statistics.median(per_person) if per_person else None
     return c
+
+
+def first_shipped(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """Each person's earliest plan that shipped: what adoption and the changes after shipping count, so that one
+    person's many cycles are one voice, as in the 60-day figure (attack-34 F2)."""
+    first: dict[tuple[str, str], Outcome] = {}
+    for o in outcomes:
+        key = (o.cohort, o.username)
+        if o.shipped_on is not None and (key not in first or o.cycle < first[key].cycle):
+            first[key] = o
+    return list(first.values())
 
 
 @dataclass
@@ -169,5 +182,5 @@ class OutcomeFigures:
 
 
 def outcome_figures(outcomes: list[Outcome]) -> OutcomeFigures:
-    return OutcomeFigures(adoption_at_14(outcomes), change_after(outcomes, 30), change_after(outcomes, 60),
-                          cycles(outcomes))
+    first = first_shipped(outcomes)
+    return OutcomeFigures(adoption_at_14(first), change_after(first, 30), change_after(first, 60), cycles(outcomes))
