@@ -1,7 +1,7 @@
 """The figures of a set of plans at ``now`` (:func:`figures`), and a :class:`FigureBook` that keeps them current.
 
 What each figure means is defined in :mod:`.rules` (days, check-ins, plausible data, what is left out); this module
-only counts: overall, per cohort and per team — the share shipped within 60 days (killed plans left out of it), the
+only counts: overall, per cohort and per team — the share shipped within 60 days (plans killed within them left out of it), the
 median days to ship, open, overdue and killed plans, blocked plans by friction, the metric's change from baseline to
 after, and the cumulative number shipped by each day 0…60. Split from :mod:`.rules` (which re-exports these names) so
 that no module is over 500 lines.

@@ -11,8 +11,10 @@ and no check-in has been made since that day began; it is *overdue* three days l
 open after its planned ship date or, if it is the person's first plan of the cohort, after day 60.
 
 **Figures** (:func:`~shiplab.tracker.figurebook.figures`, counted in :mod:`.figurebook`) for any set of plans,
-overall, per cohort and per team: the share shipped within 60 days — killed plans are left out of that share,
-because stopping a use case that does not pay is a decision, not a failure —, the median days to ship, open, overdue and killed plans, blocked plans by friction, the metric's change
+overall, per cohort and per team: the share shipped within 60 days — plans killed within the 60 days are left out
+of that share, because stopping a use case that does not pay is a decision, not a failure (one killed after the
+window closed unshipped stays in it as a miss) —, the median days to ship, open, overdue and killed plans, blocked
+plans by friction, the metric's change
 from baseline to after, and the cumulative number shipped by each day 0…60.
 
 **Plausible data** (:func:`ship_date_problem`, :func:`planned_date_problem`, :func:`value_problem`). Every write is
