@@ -76,7 +76,7 @@ def _kernel(conn, source):
 
 
 def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: float = 10.0,
-              names: list[str] = NAMES, start: str = "fork") -> dict[str, list]:
+              names: list[str] | None = None, start: str = "fork") -> dict[str, list]:
     """Each test cell (grade id -> source) judged against ``source`` (defining ``names``) running in another
     process (``start="spawn"``: one that holds nothing of this one's memory, as a graded kernel holds nothing of
     the judge's)."""
@@ -89,7 +89,7 @@ def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: fl
         client = judge.Client(ours, ready_by=time.monotonic() + 30)
         cells = [{"kind": "setup", "grade_id": "setup", "source": SETUP}]
         cells += [{"kind": "test", "grade_id": gid, "source": textwrap.dedent(src)} for gid, src in tests.items()]
-        return judge.judge(cells, names, client, cell_timeout)
+        return judge.judge(cells, NAMES if names is None else names, client, cell_timeout)  # NAMES read now
     finally:
         ours.send_bytes(b'{"op": "done"}')
         proc.join(10)
