@@ -145,3 +145,54 @@ def test_a_delivery_received_on_day_150_does_not_verify_a_ship_on_day_0(make_tra
     r = signed(client, ben, hook, deploy(finished_at="2026-08-23T12:00:00Z", id="y"))  # two days late: its finish
     assert client.get(f"/api/plans/{ben}", headers=token("ben")).json()["verified"]["verified_at"].startswith(
         "2026-08-23T12:00"), r.text
+
+
+# ---- attack-35, a third fresh-eyes attack
+
+def test_a_killed_plan_cannot_be_reported_shipped_afterwards(make_tracker):
+    """Anna's first plan, unshipped by day 60, killed on day 75 (a miss in the share). Is a self-reported ship dated
+    day 9, sent after the kill, refused (409 plan_closed) — so the miss stays a miss — and is a deployment to it
+    kept without verifying it?"""
+    clock, c = make_tracker(dt.datetime(2026, 4, 1, 10, tzinfo=UTC))
+    anna, ben = make_plan(c, "anna"), make_plan(c, "ben")
+    secret = secret_of(c, anna)
+    assert c.post(f"/api/plans/{ben}/shipped", json={"evidence_url": "https://git.example/r/1"},
+                  headers=token("ben")).status_code == 201
+    clock.now = dt.datetime(2026, 6, 10, 10, tzinfo=UTC)  # day 75: the window closed on day 60
+    assert c.post(f"/api/plans/{anna}/checkins", json={"status": "killed"}, headers=token("anna")).status_code == 201
+    r = c.post(f"/api/plans/{anna}/shipped", json={"evidence_url": "https://git.example/r/2",
+                                                   "shipped_on": "2026-04-05"}, headers=token("anna"))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "plan_closed", r.text
+    r = signed(c, anna, secret, deploy(finished_at="2026-06-10T09:00:00Z", id="late"))
+    assert r.json()["verified_now"] is False and "was killed" in r.json()["message"], r.text
+    after = c.get("/api/figures", headers=token("marta")).json()["overall"]
+    assert after["share_within_60"] == 0.5 and after["killed_after_60"] == 1, after
+
+
+def test_one_persons_minute_of_killed_cycles_does_not_decide_plans_per_person(make_tracker):
+    """Does Anna opening and killing thirty cycles in a minute leave "plans per person" the median person's (1),
+    while "most plans" still shows her thirty?"""
+    clock, c = make_tracker(dt.datetime(2026, 4, 1, 10, tzinfo=UTC))
+    make_plan(c, "ben")
+    make_plan(c, "chloe")
+    for i in range(30):
+        r = c.post("/api/plans", json={**PLAN, "use_case": f"cycle {i + 1}"}, headers=token("anna"))
+        assert r.status_code == 201, r.text
+        c.post(f"/api/plans/{r.json()['id']}/checkins", json={"status": "killed"}, headers=token("anna"))
+        clock.now += dt.timedelta(seconds=2)
+    cycles = c.get("/api/figures", headers=token("marta")).json()["outcomes"]["cycles"]
+    assert (cycles["people"], cycles["plans_per_person"], cycles["most_plans"]) == (3, 1, 30), cycles
+
+
+def test_a_shipped_plans_metric_and_unit_no_longer_change(make_tracker):
+    """Shipped at 30 -> 25 min of handling time: is a rename of the metric to "claims per hour" refused, so the
+    manager never reads the same numbers as another metric?"""
+    clock, c = make_tracker(dt.datetime(2026, 4, 1, 10, tzinfo=UTC))
+    pid = make_plan(c, "anna")
+    assert c.post(f"/api/plans/{pid}/shipped", json={"evidence_url": "https://git.example/r/1", "after_value": 25},
+                  headers=token("anna")).status_code == 201
+    r = c.put(f"/api/plans/{pid}", json={**PLAN, "metric_name": "claims per hour", "unit": "claims/h"},
+              headers=token("anna"))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "plan_closed", r.text[:300]
+    plan = c.get(f"/api/plans/{pid}", headers=token("marta")).json()
+    assert (plan["metric_name"], plan["unit"]) == ("handling time", "min"), plan

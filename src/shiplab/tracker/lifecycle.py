@@ -5,8 +5,9 @@ report, the deployment webhook and an edit of the plan.
   gets a webhook secret;
 - a ship date is never before the person's previous cycle closed, whichever way it is reported, nor (for a
   self-report) before the production deployment that verified the plan;
-- once a plan has shipped or been killed, what its figures are measured against — the baseline, how it was
-  measured, the target and the planned date — no longer changes.
+- a killed plan is closed: it takes no check-in that would reopen it, no self-reported ship and no verification;
+- once a plan has shipped or been killed, what its figures are measured against — the metric and its unit, the
+  baseline, how it was measured, the target and the planned date — no longer changes.
 
 A first plan may ship before the day it was written (the workshop's first day is the bound): a participant may file
 it after shipping. A next cycle may not (attack-31 F2): it is opened after the one before it closed, so it ships on
@@ -26,7 +27,7 @@ from shiplab.tracker import rules
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import Cohort, ShipPlan
 
-FROZEN = ("baseline_value", "baseline_method", "target_value", "planned_ship_date")
+FROZEN = ("metric_name", "unit", "baseline_value", "baseline_method", "target_value", "planned_ship_date")
 
 
 def successor(session: Session, plan: ShipPlan) -> int | None:
@@ -37,17 +38,23 @@ def successor(session: Session, plan: ShipPlan) -> int | None:
 
 
 def closed_for_good(session: Session, plan: ShipPlan) -> str | None:
-    """Why ``plan`` can no longer ship (None: it can)."""
+    """Why ``plan`` can no longer ship (None: it can): a next cycle followed it, or it was killed."""
     later = successor(session, plan)
     if later is not None:
         return f"plan {plan.id} was followed by your next plan ({later}); it is closed and cannot ship"
+    if plan.status == "killed":
+        return f"plan {plan.id} was killed, which closes it; it cannot ship"
     return None
 
 
 def refuse_if_closed(session: Session, plan: ShipPlan) -> None:
-    why = closed_for_good(session, plan)
-    if why:
-        raise TrackerError(409, "next_cycle_open", f"{why}. Report shipping on plan {successor(session, plan)}.")
+    later = successor(session, plan)
+    if later is not None:
+        raise TrackerError(409, "next_cycle_open", f"{closed_for_good(session, plan)}. Report shipping on plan "
+                                                   f"{later}.")
+    if plan.status == "killed":  # a kill closes the plan: shipping it after all would rewrite the share (attack-35)
+        raise TrackerError(409, "plan_closed", "this plan was killed, which closes it; open your next plan for what "
+                                               "ships now (its lesson stays on this one).")
 
 
 def ship_day_problem(session: Session, plan: ShipPlan, day: dt.date, facts: rules.CohortFacts,

@@ -150,7 +150,8 @@ def cycles(outcomes: Iterable[Outcome]) -> Cycles:
         gaps.append([(b.shipped_on - a.shipped_on).days for a, b in zip(plans, plans[1:])
                      if a.shipped_on is not None and b.shipped_on is not None and b.shipped_on >= a.shipped_on])
         # (a stored next ship before the last is left out)
-    c.plans_per_person = round(c.plans / c.people, 2) if c.people else None
+    # the median person's count, not the mean: one person opening thirty cycles does not move it (attack-35 F2)
+    c.plans_per_person = statistics.median(len(p) for p in by_person.values()) if c.people else None
     c.ship_to_next_ship = sum(len(g) for g in gaps)
     # each person's own median gap, then the median of those: one person's burst of ships is one voice
     per_person = [statistics.median(g) for g in gaps if g]
