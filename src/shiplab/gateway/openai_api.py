@@ -120,7 +120,7 @@ async def chat(body: ChatRequest, request: Request, user: str = Depends(caller))
                                                           "expected_wait_s": round(busy.expected_wait, 1)},
                            headers={"Retry-After": str(busy.retry_after)}) from None
     temperature, stop = body.temperature or 0.0, body.stop or []
-    cancellable = _takes_cancel(backend.complete)
+    cancellable = _takes(backend.complete, "cancel")
 
     def job(cancel):
         more = {"cancel": cancel} if cancellable else {}
@@ -165,24 +165,18 @@ def _structured(backend, response_format: dict) -> dict:
             return {"grammar": backend.structured(response_format)}
         except ValueError as exc:
             raise GatewayError(400, "invalid_input", f"response_format: {exc}", param="response_format") from None
-    if "response_format" in _parameters(backend.complete):
+    if _takes(backend.complete, "response_format"):
         return {"response_format": response_format}
     raise GatewayError(400, "invalid_input", "response_format: the model behind this gateway cannot hold its answer "
                                              "to a format; leave response_format out and parse the text.",
                        param="response_format")
 
 
-def _parameters(fn: Callable) -> set[str]:
-    try:
-        return set(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return set()
-
-
-def _takes_cancel(fn: Callable) -> bool:
-    """Does a backend's ``complete`` accept ``cancel=`` (a threading.Event set when the client goes away)?"""
+def _takes(fn: Callable, name: str) -> bool:
+    """Does a backend's ``complete`` accept ``name=`` (``cancel``: a threading.Event set when the client goes away;
+    ``response_format``: a provider's own)?"""
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return False
-    return any(p.name == "cancel" or p.kind is p.VAR_KEYWORD for p in params)
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in params)

@@ -8,6 +8,7 @@ A body that does not fit is answered by the shared error handler (:mod:`shiplab.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -98,8 +99,6 @@ def response_format(value: Any) -> dict | None:
     spec = value.get("json_schema")
     if not isinstance(spec, dict) or not isinstance(spec.get("schema"), dict):
         raise ValueError('a "json_schema" response_format needs "json_schema": {"name": ..., "schema": {...}}')
-    import json
-
     text = json.dumps(spec["schema"])
     if len(text) > MAX_SCHEMA:
         raise ValueError(f"the schema is {len(text):,} characters of JSON; at most {MAX_SCHEMA:,} are taken")

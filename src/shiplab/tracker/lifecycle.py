@@ -47,14 +47,16 @@ def closed_for_good(session: Session, plan: ShipPlan) -> str | None:
     return None
 
 
-def refuse_if_closed(session: Session, plan: ShipPlan) -> None:
+def refuse_if_closed(session: Session, plan: ShipPlan, action: str = "report shipping") -> None:
+    """A 409 when ``plan`` is closed for good — followed by a next cycle (``next_cycle_open``, naming it) or
+    killed (``plan_closed``: reopening or shipping it would rewrite the share, attack-35) — for ``action``."""
     later = successor(session, plan)
     if later is not None:
-        raise TrackerError(409, "next_cycle_open", f"{closed_for_good(session, plan)}. Report shipping on plan "
-                                                   f"{later}.")
-    if plan.status == "killed":  # a kill closes the plan: shipping it after all would rewrite the share (attack-35)
+        raise TrackerError(409, "next_cycle_open", f"this plan was followed by your next plan ({later}); "
+                                                   f"{action} on that one.")
+    if plan.status == "killed":
         raise TrackerError(409, "plan_closed", "this plan was killed, which closes it; open your next plan for what "
-                                               "ships now (its lesson stays on this one).")
+                                               "comes next (its lesson stays on this one).")
 
 
 def ship_day_problem(session: Session, plan: ShipPlan, day: dt.date, facts: rules.CohortFacts,

@@ -228,13 +228,7 @@ def _check_in(session: Session, user: HubUser, plan_id: int, data: CheckInIn, no
     plan = _owned(session, user, plan_id)
     if plan.shipped is not None or plan.verified is not None:  # self-reported or verified: the same life
         raise TrackerError(409, "already_shipped", "this plan has shipped; there is nothing left to check in.")
-    later = lifecycle.successor(session, plan)
-    if later is None and plan.status == "killed":  # reopening it would unfreeze what its figures are measured by
-        raise TrackerError(409, "plan_closed", "this plan was killed, which closes it; open your next plan for "
-                                               "what comes next (its lesson stays on this one).")
-    if later is not None:
-        raise TrackerError(409, "next_cycle_open", f"this plan was followed by your next plan ({later}); check in "
-                                                   "on that one.")
+    lifecycle.refuse_if_closed(session, plan, "check in")  # reopening a killed plan would unfreeze its figures
     row = CheckIn(plan_id=plan.id, at=now, status=data.status, blocker=data.blocker, note=data.note,
                   evidence_url=data.evidence_url)
     plan.status, plan.blocker, plan.last_checkin_at = data.status, data.blocker, now

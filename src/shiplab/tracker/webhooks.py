@@ -131,7 +131,7 @@ def create_secret(session: Session, user: HubUser, plan_id: int, now: dt.datetim
     (``rotate`` True; 404 without one). Returns the plan, its webhook and the secret — shown this once."""
     with service.writing(session):
         plan = service.owned_plan(session, user, plan_id)
-        lifecycle.refuse_if_closed(session, plan)
+        lifecycle.refuse_if_closed(session, plan, "make the webhook")
         hook = webhook_of(session, plan.id)
         if hook is None and rotate:
             raise TrackerError(404, "no_webhook", "this plan has no deployment webhook yet; create one first.")
