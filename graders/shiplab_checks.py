@@ -18,10 +18,21 @@ copy back, so editing it cannot change a grade). It uses the standard library on
 
 from __future__ import annotations
 
-__all__ = ["check_against", "check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that",
+__all__ = ["case_rng", "check_against", "check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that",
            "judge_side", "NotDoneYet"]
 
 JUDGE_SIDE: dict[int, object] = {}  # what judge_side marked, by id: read by the grading judge
+CASE_SALT = 0  # set by the grading judge, fresh for each graded notebook (0: the seeds as written)
+
+
+def case_rng(seed: int):
+    """The random generator of a hidden test's generated cases. In a notebook and in the course's own checks it is
+    ``random.Random(seed)``, the same cases every time; when the worker grades a submission the judge sets
+    :data:`CASE_SALT` anew, so each submission meets other cases. Feedback may show one failing case: collected over
+    resubmissions, those cases are of no use on the next one."""
+    import random
+
+    return random.Random(seed if not CASE_SALT else f"{seed}:{CASE_SALT}")
 
 
 def judge_side(obj):

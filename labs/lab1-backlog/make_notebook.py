@@ -134,9 +134,7 @@ _q = profile_backlog(_odd)
 check_equal((_q["open"], _q["no_description"], _q["by_type"]), (3, 2, {"Bug": 4}), secret=True,
             hint="a status alone does not resolve an item; empty and whitespace-only descriptions both count.")
 check_equal(profile_backlog([])["count"], 0, secret=True, hint="an empty backlog has count 0.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_profile(items):
@@ -148,7 +146,7 @@ def _ref_profile(items):
 
 
 def _backlogs(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     texts = ["Broken.", "", "   ", "\n\t ", "\u00a0", " a ", "x"]
     for case in range(n):
         items = []
@@ -183,9 +181,7 @@ check_close(profile_backlog(_even)["median_days_to_resolve"], 1.6, tol=1e-9, sec
 _days = [(i.resolved - i.created).total_seconds() / 86400 for i in sample if i.resolved]
 check_close(profile_backlog(sample)["median_days_to_resolve"], round(statistics.median(_days), 1), tol=1e-9,
             secret=True, hint="the median over the sample's resolved items, in days with fractions.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_median(items):  # (the counts cell's generator may not have run: this cell stands alone)
@@ -194,7 +190,7 @@ def _ref_median(items):  # (the counts cell's generator may not have run: this c
 
 
 def _resolved(seed, n=150):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for case in range(n):
         yield ([ticket(f"M-{case}-{k}", resolved_after=rng.choice([None, rng.randint(1, 2000) / 96
                                                                   + rng.randint(1, 59) / 1440]))
@@ -270,9 +266,7 @@ check_that(_expected == _restricted, "Sample items with personal data and items 
            "check both the summary and the description with pii.detect, and nothing else.")
 check_that(sum(classify_item(i) == "confidential" for i in sample) > 100,
            "Too few sample items are classed confidential.", "security labels and the Fraud Analytics component.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_classify(item):
@@ -284,7 +278,7 @@ def _ref_classify(item):
 
 
 def _items(seed, n=150):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     personal = ["", "", "Ring Jonas Weber back.", "Mail to petra.koch@nordlicht-mail.de", "IBAN DE89 3704 0044 0532 "
                 "0130 00 on file", "Call 0176 12345678 tomorrow", "Version 4.6.6 fails", "See NVA-80 and NVA-81"]
     firsts, lasts = ["Call back Anna", "Ask Jonas"], ["Berger about the refund.", "Weber is on leave."]
@@ -393,9 +387,7 @@ check_equal((_s["PERSON"]["fp"], _s["IBAN"]["fn"]), (1, 1), secret=True,
             hint="the right span with the wrong type is a false positive of the found type and a miss of the "
                  "planted one.")
 check_close(_s["IBAN"]["precision"], 1.0, secret=True, hint="nothing claimed: precision 1.0.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_scores(records, detect):
@@ -414,7 +406,7 @@ def _ref_scores(records, detect):
 
 
 def _detections(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     kinds = ["EMAIL", "PHONE", "PERSON", "IBAN"]
     for case in range(n):
         records, answers = [], {}
@@ -554,9 +546,7 @@ check_equal(_r.classification, "confidential", secret=True, hint="re-classify: a
 _plain = ticket("H-2", description="Batch job fails at 02:00 after release 4.6.6.")
 check_equal((redact_item(_plain).description, redact_item(_plain).summary), (_plain.description, _plain.summary),
             secret=True, hint="text without personal data stays as it is.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_redact(item):
@@ -565,7 +555,7 @@ def _ref_redact(item):
 
 
 def _to_redact(seed, n=60):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     texts = ["", "Ring Jonas Weber back on 0176 12345678.", "petra.koch@nordlicht-mail.de asked twice",
              "IBAN DE89 3704 0044 0532 0130 00 is wrong", "Batch job fails at 02:00", "See NVA-80",
              "  Indented: call 0176 12345678\n", " plain text with spaces  "]
@@ -662,9 +652,7 @@ for _prov in list(_hub["providers"]) + ["unknown"]:
     for _cls in CLASSES:
         check_returns(decide, _hub, _prov, _cls, expected=_gw.decide(_prov, _cls).action, secret=True,
                       hint="on the hub's own policy, decide as the gateway does.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_decide(policy, provider, data_class):
@@ -682,7 +670,7 @@ def _ref_decide(policy, provider, data_class):
 
 
 def _decisions(seed, n=200):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     order = ["public", "internal", "confidential", "restricted"]
     for case in range(n):
         providers = {}

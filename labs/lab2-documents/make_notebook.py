@@ -178,9 +178,7 @@ for _d in [d for d in documents if d.format == "pdf"][:4]:
     check_that("\x7f" not in _once and "  " not in _once, "A cleaned sample PDF still has bullets or double spaces.")
     check_that(len(_once.split()) >= len(_d.text.split()) * 0.9, "Cleaning a sample PDF lost words.",
                "clean, do not delete: only whitespace and bullet characters change.")
-import random as _random
-
-from shiplab_checks import check_against, check_call
+from shiplab_checks import case_rng, check_against, check_call
 
 
 def _ref_clean(text):
@@ -194,7 +192,7 @@ def _ref_clean(text):
 
 
 def _pdf_texts(seed, n=200):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     pieces = ["Claims", "cover", "the excess", "Über", "übernommen", "Vertrag", "exam-", "ple", "pre-", "Capital",
               "well-known", "A.", "b.", "x", "•", "▪", "●", "\x7f", "\uf0b7", "-", "—", "1.", "EUR 150"]
     gaps = [" ", "  ", "\t", "\u00a0", "\n", "\n\n", "\n\n\n", "\n \n", "\n\t\n", " \n", "\n  ", "\u00a0\n", "\n\u00a0"]
@@ -282,9 +280,7 @@ check_that(all(c.page_content in _by_id[c.metadata["doc_id"]].text for c in _chu
            "A chunk of a non-PDF document is not a piece of its text.", "change only PDF text.")
 check_that(len(chunk_corpus(documents[:6], max_chars=300)) > len(chunk_corpus(documents[:6], max_chars=1500)),
            "A smaller max_chars should give more chunks.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_chunks(docs, max_chars=800):
@@ -299,7 +295,7 @@ def _ref_chunks(docs, max_chars=800):
 
 
 def _corpora(seed, n=25):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     plain = Document(id="plain-1", title="Plain", format="md", doc_type="memo",
                      text="No headings here.\nCall the\nhotline.\n\n\x7f a point", sections=[])
     scanned = Document(id="scan-2", title="Scan", format="pdf", doc_type="letter",
@@ -498,9 +494,7 @@ check_equal(ClaimFields.model_validate({**good, "amount_eur": 0}).amount_eur, 0,
 _valid = sum(not rejects(**c["expected"]) for c in claims)
 check_that(_valid == len(claims), "Some labelled sample claims do not validate.",
            "every correct answer in datasets/extraction must pass your schema.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 class _RefClaim(BaseModel):
@@ -586,7 +580,7 @@ def _validated(schema):
 
 
 def _claims(seed, n=250):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     today = date.today()
     values = {
         "policy_number": ["NV-MOT-1234567", " nv-hh-7654321 ", "NV-LIA-0000001", "NV-TRV-1234567\n", "NV-CAR-1234567",
@@ -694,9 +688,7 @@ check_equal(_got["incident_date"], "2024-03-12", secret=True, hint="the incident
 check_returns(extract_with_rules, "Nothing useful here.", secret=True, hint="no finds: every field is None.",
               expected=dict.fromkeys(["policy_number", "claimant_name", "incident_date", "claim_type", "amount_eur",
                                       "iban", "email", "phone"]))
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_rules(text):
@@ -713,7 +705,7 @@ def _ref_rules(text):
 
 
 def _letters(seed, n=80):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     parts = ["Dear Sir or Madam,", "My policy number is NV-HH-7654321.", "Policy NV-LIA-1234567 applies.",
              "Ref NV-TRV-0000042.", "On 03.07.2024 the pipe burst.", "It happened on March 3rd, 2024.",
              "Since 2024-01-15 the roof leaks.", "The estimate is 2.345,67 EUR.", "I paid €99.", "EUR 1,200.50 total.",
@@ -851,9 +843,7 @@ _f, _s = extract_claim(claims[5]["text"], _RecordingModel(responses=[json.dumps(
 check_equal(_s, "llm", secret=True, hint="a valid answer is used as it is.")
 check_that(_seen and any(claims[5]["text"] in str(m.content) for m in _seen[0]), "The claim text did not reach the model.",
            "pass EXTRACTION_PROMPT.format_messages(text=text) to llm.invoke.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_extract(text, llm):
@@ -877,7 +867,7 @@ def _dumped(func):
 
 
 def _model_answers(seed, n=60):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     full = json.loads(answer)
     texts = [letter, "Please call me back. Thanks!",
              "Policy NV-TRV-7654321\nOn 03.06.2024 my bag was lost.\nCall 030 9876543.\nBest,\nEva de Vries"]
@@ -988,9 +978,7 @@ _r = evaluate_extraction(_truth, claims[:40])
 check_that(all(abs(v - 1.0) < 1e-9 for v in _r["accuracy"].values()), "The labels themselves do not score 100%.",
            "compare dates as ISO strings, amounts within 0.01, None with None.")
 check_close(_r["minutes_saved"], 40 * 3.5, secret=True, hint="perfect extraction saves 3.5 minutes per claim.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_evaluate(results, labelled):
@@ -1012,7 +1000,7 @@ def _ref_evaluate(results, labelled):
 
 
 def _evaluations(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         labelled, results = [], []
         for c in rng.sample(claims, rng.randint(1, 6)):

@@ -142,9 +142,7 @@ check_that(all(len(v) == 5 and k_ not in v for k_, v in _s.items()), "On the sam
 _n = keys.index(keys[17])
 _order = [keys[j] for j in np.argsort(-_sims[_n], kind="stable") if j != _n][:5]
 check_equal(_s[keys[17]], _order, secret=True, hint="on the sample: the 5 most similar, most similar first.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_suggest(sims, keys, k=3):
@@ -154,7 +152,7 @@ def _ref_suggest(sims, keys, k=3):
 
 
 def _similarity_sets(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         size = rng.randint(1, 7)
         sims = np.full((size, size), -1.0)
@@ -277,9 +275,7 @@ for _row, _th in zip(_mine, _t):
     _flag = {frozenset((keys[a], keys[b])) for a, b in zip(*_iu) if _sims[a, b] >= _th}
     check_equal(_row["flagged"], len(_flag), secret=True, hint="on the sample: pairs at or above the threshold.")
     check_close(_row["recall"], len(_flag & _true) / len(_true), secret=True, hint="recall on the sample.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_report(sims, keys, true_pairs, thresholds):
@@ -299,7 +295,7 @@ def _ref_report(sims, keys, true_pairs, thresholds):
 
 
 def _reports(seed, n=80):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         size = rng.randint(2, 6)
         keys = [f"K{i}" for i in range(size)]
@@ -334,9 +330,7 @@ check_equal(choose_threshold(rows, 0.9)["threshold"], 0.8, secret=True, hint="th
 _tied = rows + [{"threshold": 0.75, "precision": 0.85, "recall": 0.6, "f1": 0.7, "flagged": 3}]
 check_equal(choose_threshold(_tied, 0.75)["threshold"], 0.75, secret=True, hint="equal recall: the higher threshold.")
 check_equal(choose_threshold([], 0.5), None, secret=True, hint="no rows: None.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_choose(report, min_precision):
@@ -345,7 +339,7 @@ def _ref_choose(report, min_precision):
 
 
 def _choices(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         rows = [{"threshold": t, "precision": rng.choice([0.4, 0.595, 0.6, 0.61, 0.8, 1.0]),
                  "recall": rng.choice([0.2, 0.5, 0.5, 0.9]), "f1": 0.5, "flagged": rng.randint(0, 9)}
@@ -463,9 +457,7 @@ _mine = route_tickets(vectors[new_idx], vectors[known_idx], [teams[n] for n in k
 _agree = sum(a == b for a, b in zip(_mine, _ref)) / len(_ref)
 check_that(_agree >= 0.97, "On the sample, the routes differ from a weighted 5-nearest-neighbour vote.",
            "k most similar known tickets, similarity-weighted vote, ties by name.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_route(new_vectors, known_vectors, known_teams, k=5):
@@ -483,7 +475,7 @@ def _ref_route(new_vectors, known_vectors, known_teams, k=5):
 
 
 def _route_cases(seed, n=80):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         dim, known = rng.randint(2, 3), rng.randint(2, 6)
         vec = lambda: [rng.choice([-1.0, 0.0, 0.5, 1.0, 2.0, 3.0]) for _ in range(dim)]
@@ -535,9 +527,7 @@ check_equal(sum(c for _, c in _errs), sum(a != r for a, r in zip(_act, _pred)), 
 check_equal(_errs, sorted(Counter((a, p) for a, p in zip(_act, _pred) if a != p).items(),
                           key=lambda x: (-x[1], x[0])), secret=True, hint="on a longer list: same rules.")
 check_that(all(a != p for (a, p), _ in _errs), "Correct routes must not be listed.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_errors(actual, predicted):
@@ -546,7 +536,7 @@ def _ref_errors(actual, predicted):
 
 
 def _routes(seed, n=150):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     teams = ["Billing", "Claims Intake", "Portal", "billing"]
     for _ in range(n):
         size = rng.randint(0, 10)
@@ -734,9 +724,7 @@ check_that(isinstance(_wrong["reason"], str) and _wrong["reason"], "The fallback
            "say what went wrong last, e.g. that 'Finance' is not one of the teams.")
 print("Exercise 7: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_llm_route(ticket, model, tools, teams, fallback, max_steps=3):
@@ -818,7 +806,7 @@ _REPLIES = ['{"tool": "similar_tickets", "args": {"text": "x"}}', '{"tool": "key
 
 
 def _route_cases(seed, n=150):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         teams = rng.choice([["Billing", "Claims Intake", "Customer Portal"], ["Claims Intake", "Billing"],
                             ["Customer Portal", "Billing", "Claims Intake", "Triage"]])

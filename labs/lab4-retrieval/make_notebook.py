@@ -163,15 +163,13 @@ check_returns(recall_at_k, ["x", "y", "a", "b", "c"], {"a", "b", "c"}, 4, expect
 check_returns(recall_at_k, ["a"], ("a",), 10, expected=1.0, secret=True, hint="k may be larger than the list.")
 check_returns(recall_at_k, [], {"a"}, 5, expected=0.0, secret=True, hint="nothing retrieved: recall 0.")
 check_raises(recall_at_k, ["a"], {"a"}, 0, raises=ValueError, secret=True, hint="k must be at least 1.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 _IDS = ["adr-001", "adr-002", "adr-010", "Q999", "Q1000", "q1000", "runbook", "runbook-claims", "a", "b"]
 
 
 def _rankings(seed, n=200, k_from=1):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         retrieved = [rng.choice(_IDS) for _ in range(rng.randint(0, 9))]
         relevant = rng.choices(_IDS, k=rng.randint(1, 4))  # a list may name an id twice
@@ -219,15 +217,13 @@ check_returns(reciprocal_rank, ["x", "y", "a"], {"a"}, k=3, expected=1 / 3, secr
 check_returns(reciprocal_rank, [], {"a"}, expected=0.0, secret=True, hint="nothing retrieved: 0.0.")
 check_returns(reciprocal_rank, ["x", "a", "a"], ["a"], expected=0.5, secret=True,
               hint="relevant may be a list as well as a set.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 _IDS = ["adr-001", "adr-002", "adr-010", "Q999", "Q1000", "q1000", "runbook", "runbook-claims", "a", "b"]
 
 
 def _rankings(seed, n=200, k_from=1):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         retrieved = [rng.choice(_IDS) for _ in range(rng.randint(0, 9))]
         relevant = rng.choices(_IDS, k=rng.randint(1, 4))  # a list may name an id twice
@@ -348,9 +344,7 @@ check_equal(check_call(evaluate_retriever, _by_question(answers), hidden_gold, k
             "k is a parameter: with k=6 the 6th chunk counts.", secret=True)
 check_raises(evaluate_retriever, _by_question(answers), [hidden_gold[2]], raises=ValueError, secret=True,
              hint="no answerable question: there is nothing to average, raise ValueError.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_evaluate(retrieve, gold, k=5):
@@ -378,7 +372,7 @@ def _retriever(answers):
 
 
 def _gold_sets(seed, n=60):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     passages = ["the excess is EUR 150", "four hotel nights", "call the hotline", "two weeks", "Subrogation"]
     for _ in range(n):
         gold, answers = [], {}
@@ -398,6 +392,8 @@ def _gold_sets(seed, n=60):
                 doc_id = src["doc_id"] if src else rng.choice(["adr-001", "adr-010", "policy-1"])
                 text = (f"Note: {src['passage'].upper() if rng.random() < 0.3 else src['passage']}  here" if src
                         else rng.choice(["nothing", "the excess", "hotel"]))
+                if src and len(sources) > 1 and rng.random() < 0.3:  # it holds two passages: labelled by the first
+                    text += " and " + rng.choice(sources)["passage"]
                 chunks.append(Document(page_content=text, metadata={"doc_id": doc_id}))
             answers[item["question"]] = chunks
         if any(g["answerable"] and g["sources"] for g in gold):
@@ -513,10 +509,9 @@ check_raises(add_gold_question, base, "Which trip?", "x", "doc-a", "per journey"
              contains="doc-a", secret=True, hint="a passage that is not in the document is refused.")
 check_equal(check_call(add_gold_question, [], "First?", "a", "doc-b", "Other", texts, secret=True)[0]["id"], "Q001",
             "an empty gold set starts at Q001.", secret=True)
-import random as _random
 import re as _re
 
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_add(gold, question, answer, doc_id, passage, texts):
@@ -535,7 +530,7 @@ def _ref_add(gold, question, answer, doc_id, passage, texts):
 
 
 def _additions(seed, n=150):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     texts = {"adr-001": "We chose PostgreSQL\\nfor the claims core.", "runbook": "Restart   the  worker, then\\ncheck."}
     for _ in range(n):
         ids = rng.sample(["Q001", "Q009", "Q010", "Q099", "Q998", "Q999", "Q1000", "X7", "Q12a", "q005"],
@@ -647,9 +642,7 @@ kept = [d.id for d in check_call(backlog_documents, more, secret=True)
         if where_matches({"$and": [{"source": "backlog"}, {"type": "Story"}]}, d.metadata)]
 check_equal(kept, [i.key for i in more if i.type == "Story" and not is_copy(i)],
             "filters on source and type must work on every ticket.", secret=True)
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_backlog(items):
@@ -665,7 +658,7 @@ def _ref_backlog(items):
 
 
 def _tickets(seed, n=80):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for case in range(n):
         items = []
         for k in range(rng.randint(0, 5)):
@@ -740,9 +733,7 @@ check_returns(rrf, [["b", "a"], ["a", "b"]], top_n=2, expected=["b", "a"], secre
 check_returns(rrf, [], top_n=3, expected=[], secret=True, hint="no rankings: an empty list.")
 check_returns(rrf, [["a", "b", "c"], ["c", "b", "a"]], top_n=10, expected=["a", "c", "b"], secret=True,
               hint="top_n larger than the number of ids: all of them.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_rrf(rankings, k=60, top_n=5):
@@ -758,7 +749,7 @@ def _ref_rrf(rankings, k=60, top_n=5):
 
 
 def _fusions(seed, n=200):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     ids = ["a", "b", "c", "d", "e", "Q999", "Q1000"]
     for _ in range(n):  # one or two lists: a sum of two terms is the same in any order, so ties are exact
         lists = [[rng.choice(ids) for _ in range(rng.randint(0, 6))] for _ in range(rng.randint(0, 2))]
@@ -830,13 +821,13 @@ check_equal(classes_kept("Confidential"), {"public", "internal", "confidential"}
 check_equal(classes_kept("restricted"), {"public", "internal", "confidential", "restricted"},
             "restricted clearance sees everything.", secret=True)
 check_raises(allowed_filter, "", raises=ValueError, secret=True, hint="an empty clearance is unknown.")
-import random as _random
+from shiplab_checks import case_rng
 
 from chromadb.api.types import validate_where as _validate_where
 
 _metas = [{"classification": c} for c in CLASSES] + [{}, {"classification": "Internal"}, {"classification": None},
                                                       {"classification": "secret"}]
-_rng = _random.Random(109)
+_rng = case_rng(109)
 for _c in ["public", "internal", "confidential", "restricted", " Internal ", "PUBLIC\\n", "\\tconfidential "]:
     _where = check_call(allowed_filter, _c)
     try:

@@ -192,9 +192,7 @@ ticket = Document(page_content="x", metadata={"doc_id": "d", "title": "T"})
 check_returns(format_context, [ticket, a], expected="[d] T\\nx\\n\\n[policy-household-basic] Household Basic — "
               "Excess\\nThe standard excess is EUR 225.", secret=True,
               hint="a chunk without a 'section' key is a chunk with an empty section: '[doc_id] title'.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_context(chunks):
@@ -208,7 +206,7 @@ def _ref_context(chunks):
 
 
 def _contexts(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         docs = []
         for _ in range(rng.randint(0, 4)):
@@ -262,9 +260,7 @@ check_returns(should_refuse, scored(0.2, 0.3, 0.9), 0.5, expected=False, secret=
               hint="the BEST score decides, wherever it is in the list.")
 check_returns(should_refuse, scored(0.45), 0.45, expected=False, secret=True, hint="equal to min_score: answer.")
 check_returns(should_refuse, scored(0.6, 0.1), 0.65, expected=True, secret=True, hint="min_score is a parameter.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_refuse(chunks, min_score):
@@ -273,7 +269,7 @@ def _ref_refuse(chunks, min_score):
 
 
 def _gates(seed, n=200):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     levels = [0.0, 0.2, 0.35, 0.5, 0.5, 0.65, 0.8, 1.0, -0.1]
     for _ in range(n):
         chunks = [Document(page_content="x", metadata={"doc_id": f"d{i}", "score": rng.choice(levels)})
@@ -333,9 +329,7 @@ check_returns(pick_threshold, [(0.55, False), (0.6, True), (0.41, False), (0.9, 
               expected=0.6, secret=True, hint="questions come in any order; refuse below t, answer at t and above.")
 check_returns(pick_threshold, [(0.35, False), (0.35, True), (0.8, True)], expected=0.35, secret=True,
               hint="a threshold equal to a score answers that question.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_pick(scored):
@@ -346,7 +340,7 @@ def _ref_pick(scored):
 
 
 def _golds(seed, n=200):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         share = rng.choice([0.0, 0.2, 0.5, 0.8, 1.0])
         yield ([(rng.choice([0.1, 0.25, 0.3, 0.3, 0.45, 0.6, 0.75, 0.9]), rng.random() < share)
@@ -538,9 +532,7 @@ got = hidden_answer("q", fixed_retriever(_tagged), FakeListChatModel(
 check_equal((got["refused"], got["citations"]), (True, []),
             "a chunk's id (Document.id, chunk_id) is not its doc_id: that citation is made up, so nothing valid "
             "is left.", secret=True)
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 _model_calls = []
 
@@ -582,7 +574,7 @@ def _outcome(func):
 
 
 def _answer_cases(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     tagged = Document(id="policy-household-basic#0", page_content=excess.page_content, metadata=dict(excess.metadata))
     replies = ["The standard excess per claim is EUR 225 [policy-household-basic].",
                "  The standard excess per claim is EUR 225 [policy-household-basic].  \\n",
@@ -809,9 +801,7 @@ check_equal((r["refusal_recall"], r["false_refusal_rate"]), (None, 0.0),
 r = check_call(evaluate_rag, canned(table), [small[2]], secret=True)
 check_equal((r["groundedness"], r["citation_accuracy"]), (None, None),
             "nothing answered: groundedness and citation accuracy are None.", secret=True)
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_evaluate(answer_fn, gold):
@@ -834,7 +824,7 @@ def _answers_from(table):
 
 
 def _rag_runs(seed, n=100):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     answered = [({"answer": "The standard excess per claim is EUR 225 [policy-household-basic].",
                   "citations": ["policy-household-basic"], "refused": False, "chunks": [excess]}),
                 ({"answer": "Cats are purple [policy-household-basic].", "citations": ["policy-household-basic"],
@@ -962,9 +952,7 @@ for _reply, _verdict in [("Correct.", True), ("  CORRECT\\n", True), ("**INCORRE
 for _refusal in ["Not in the documents.", "I cannot find this in the context."]:
     check_returns(judge_correct, "q", "EUR 225", _refusal, RunnableLambda(not_for_refusals), expected=False,
                   secret=True, hint="any refusal wording (is_refusal): False, without calling the model.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_judge(question, gold_answer, candidate, llm):
@@ -978,7 +966,7 @@ def _ref_judge(question, gold_answer, candidate, llm):
 
 
 def _judge_cases(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     replies = ["CORRECT", "INCORRECT", "correct", "Incorrect.", "CORRECT: same amount", "INCORRECT, it says 150",
                "Yes", "No", "", "   ", "The answer is correct", "**CORRECT**", "incorrect!", "(CORRECT)",
                '"Incorrect"', "[correct]", "<INCORRECT>", "Correctness is unclear", "Correctly answered.",
@@ -1052,9 +1040,7 @@ check_equal(check_call(judge_agreement, [False, True, False], [True, True, True]
 check_raises(judge_agreement, [], [], raises=ValueError, secret=True, hint="no labels: ValueError.")
 check_raises(judge_agreement, [True, False], [True], raises=ValueError, secret=True,
              hint="more verdicts than labels is a length mismatch too: ValueError (zip would cut it short).")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_agreement(judge_labels, human_labels):
@@ -1068,7 +1054,7 @@ def _ref_agreement(judge_labels, human_labels):
 
 
 def _label_sets(seed, n=150):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         size = rng.randint(0, 8)
         judge = [rng.choice([True, False, None]) for _ in range(size)]

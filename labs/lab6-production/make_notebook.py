@@ -178,9 +178,7 @@ check_equal(m.snapshot()["refusal_rate"], 1.0, "3 refusals of 3 answered request
 check_equal(Metrics().snapshot()["requests"], 0,
             "each Metrics() starts from zero (no shared class state).", secret=True)
 import math as _math
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_snapshot(observations):
@@ -201,7 +199,7 @@ def _snapshot_after(observations):
 
 
 def _observations(seed, n=120):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         yield ([(rng.choice([0.0123, 0.1, 0.1234, 0.2, 0.35, 1.5, 2.0004]), rng.random() < 0.3, rng.random() < 0.25)
                 for _ in range(rng.randint(0, 12))],)
@@ -902,9 +900,7 @@ check_returns(release_decision, all_done, dict(base, p95_ms=None, error_rate=0.2
 lower_base = dict(base, error_rate=0.0, p95_ms=400.0, refusal_rate=0.0)
 check_returns(release_decision, all_done, dict(base, error_rate=0.01, p95_ms=500.0, refusal_rate=0.05), lower_base,
               expected=("keep", []), secret=True, hint="compare with the baseline given, not with fixed numbers.")
-import random as _random
-
-from shiplab_checks import check_against
+from shiplab_checks import case_rng, check_against
 
 
 def _ref_decision(checklist, live=None, baseline=None):
@@ -921,7 +917,7 @@ def _ref_decision(checklist, live=None, baseline=None):
 
 
 def _releases(seed, n=250):
-    rng = _random.Random(seed)
+    rng = case_rng(seed)
     for _ in range(n):
         if rng.random() < 0.5:                      # half the cases pass the checklist and reach the metrics
             checklist = {item: True for item in REQUIRED_CHECKS}

@@ -202,13 +202,19 @@ def scores(lab):
 @course.command("wrong-answers")
 @click.argument("labs", nargs=-1)
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds one wrong answer may run.")
+@click.option("--salt", type=int, default=None,
+              help="Generate the hidden random cases as one graded submission with this salt meets them (the worker "
+                   "draws a fresh salt per submission; the default runs the seeds as written).")
 @friendly
-def wrong_answers(labs, timeout):
+def wrong_answers(labs, timeout, salt):
     """Run the plausible wrong answers of LABS (default: every lab that has some) against their tests and print
     the share caught per exercise. Exits 3 when a lab catches under 95% or its own solution fails a test.
     Wrong answers live in graders/<lab-id>/wrong_answers/<grade_id>__<what-is-wrong>.py."""
     from shiplab.course.wronganswers import answers_dir
     from shiplab.errors import ShiplabError
+
+    if salt is not None:
+        os.environ["SHIPLAB_CASE_SALT"] = str(salt)
 
     chosen = list(labs) or [lab for lab in paths.lab_ids() if answers_dir(lab).is_dir()]
     failed = False

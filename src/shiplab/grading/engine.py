@@ -132,6 +132,9 @@ class SandboxStep(NbGraderPreprocessor):
             self.outcome.reason = result.reason
             log.warning("%s/%s: %s", info["student"], info["assignment"], result.reason)
             return nbformat.from_dict(safe_notebook(fail_every_test(nb, result.reason))), resources
+        if "case_salt" in result.extra:  # to reproduce this grade: SHIPLAB_CASE_SALT (shiplab_checks.case_rng)
+            log.info("%s/%s: hidden cases salted with %s", info["student"], info["assignment"],
+                     result.extra["case_salt"])
         stuck = result.extra.get("stuck")
         if stuck:
             self.outcome.reason = f"CellTimeoutError: {stuck}"

@@ -31,6 +31,7 @@ import io
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
 import time
@@ -41,6 +42,7 @@ from shiplab.grading.celloutputs import TIMEOUT_MESSAGE, CellTimedOut, cell_outp
 
 MODULE = "__shiplab_judge__"  # the tests' namespace: what cloudpickle sends by value
 MAX_MESSAGE = 64 << 20
+CASE_SALT_ENV = "SHIPLAB_CASE_SALT"
 PLAIN = "return str, list, dict, numbers, bool or None"
 
 
@@ -448,6 +450,22 @@ def judge(cells: list[dict], student_names: list[str], client: Client, cell_time
     return results
 
 
+def case_salt() -> int:
+    """A fresh salt for one graded notebook's generated hidden cases (``shiplab_checks.case_rng``), so that cases
+    shown in feedback cannot be collected over resubmissions; ``SHIPLAB_CASE_SALT`` pins it (0: the seeds as
+    written, as the course's own checks run them)."""
+    pinned = os.environ.get(CASE_SALT_ENV, "").strip()
+    return int(pinned) if pinned.lstrip("-").isdigit() else secrets.randbits(62) + 1
+
+
+def _salt_cases(salt: int) -> None:
+    import shiplab_checks  # the instructor's copy, first on the path
+
+    if hasattr(shiplab_checks, "CASE_SALT"):
+        shiplab_checks.CASE_SALT = salt
+    print(f"judge: case salt {salt}", file=sys.__stderr__, flush=True)  # the run's log: a grade can be reproduced
+
+
 def run(spec: dict, job: dict, conn, result) -> None:
     """The fork server's target: the sandbox's set-up as the judge's account, then :func:`judge`; sends
     ``{"cells": {grade_id: outputs}}`` (or ``{"error": …}``) to the worker, and tells the kernel it is done."""
@@ -458,6 +476,7 @@ def run(spec: dict, job: dict, conn, result) -> None:
         runner.enter_sandbox(spec)
         faulthandler.enable(file=sys.__stderr__)
         sys.path[:0] = [spec["workdir"]]  # the instructor's shiplab_checks.py
+        _salt_cases(int(job.get("case_salt") or 0))
         client = Client(conn, ready_by=time.monotonic() + float(job["ready_within"]))
         cells = judge(job["cells"], job["names"], client, float(job["cell_timeout"]))
         answer = {"cells": cells}

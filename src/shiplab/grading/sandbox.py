@@ -457,7 +457,7 @@ class Sandbox:
             verdict_in, verdict_out = ctx.Pipe(duplex=False)
             job = {"cells": judge.cells, "names": judge.names,
                    "cell_timeout": float(spec["execute"].get("timeout") or 60),
-                   "ready_within": max(5.0, self.limits.total_timeout - 10)}
+                   "ready_within": max(5.0, self.limits.total_timeout - 10), "case_salt": judging.case_salt()}
             judge_proc = ctx.Process(target=judging.run, args=(judge_spec, job, judge_end, verdict_out),
                                      name=RUN_NAME)
             judge_proc.start()
@@ -476,7 +476,10 @@ class Sandbox:
         send.close()
         requests_out.close()
         try:
-            return self._collect(proc, receive, notebook, judge_proc, verdict_in)
+            result = self._collect(proc, receive, notebook, judge_proc, verdict_in)
+            if judge_spec is not None:
+                result.extra["case_salt"] = job["case_salt"]
+            return result
         finally:  # the kernel is the runner's to stop; whatever is left of it goes now (its own process group)
             for child in (kernel_proc, judge_proc):
                 if child is not None and child.is_alive():
