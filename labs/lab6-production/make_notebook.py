@@ -28,9 +28,9 @@ and a switch back to the previous version — is something you can ship. You bui
 |---|---|---|
 | 0 | set-up; FastAPI in five minutes | 3 + 4 min |
 | 1 | `Metrics`: request counts, error and refusal rates, p50/p95 latency (3 points) | 8 min |
-| 2 | `create_app`: the FastAPI service — contract, errors, logs, metrics (2 + 2 + 2 points) | 22 min |
+| 2 | `create_app`: the FastAPI service — contract, errors, logs, metrics (2 + 2 + 2 points) | 20 min |
 | 3 | `check_service`: contract tests that catch broken services (3 points) | 15 min |
-| 4 | `release_decision`: ship, hold or roll back (3 points) | 8 min |
+| 4 | `release_decision`: ship, hold or roll back, cost included (3 points) | 10 min |
 | 5 | **your case:** your repository (your chain, your index, token, clearance, timeout, flag), its CI, one real rollback | 15 min |
 | 6 | **your case:** your ship plan, filed in the tracker | 15 min |
 
@@ -264,7 +264,7 @@ for body in ({"question": "Hotel nights?"}, {}, 42, ["list"]):
 """
 
 EX2 = """
-## 2. The service (22 minutes)
+## 2. The service (20 minutes)
 
 Write `create_app(answer_fn, metrics, logger)` returning a FastAPI app with this contract:
 
@@ -822,7 +822,7 @@ for bug, why in [("500", "a failing answer_fn must give 503, not 500."),
 """
 
 EX4 = """
-## 4. Ship, hold or roll back (8 minutes)
+## 4. Ship, hold or roll back (10 minutes)
 
 Before launch, the **governance checklist** decides; after launch, the **metrics against the baseline** do. Write
 `release_decision(checklist, live=None, baseline=None)` returning `(decision, reasons)`:
@@ -830,13 +830,26 @@ Before launch, the **governance checklist** decides; after launch, the **metrics
 1. `checklist` maps items to `True`/`False`. If any item of `REQUIRED_CHECKS` (below) is missing or not `True` →
    `("hold", [those items, in the order of REQUIRED_CHECKS])`. This comes first, also after launch.
 2. Else, if `live` is `None` or has no requests yet (`live["requests"] == 0`) → `("ship", [])`.
-3. Else compare `live` (a `Metrics.snapshot()`) with `baseline` (the same keys, measured before the change) and roll
-   back when **any** of these holds, naming each that does, in this order:
+3. Else compare `live` (a `Metrics.snapshot()`, or your service's `/metrics`: see below) with `baseline` (the same
+   keys, measured before the change) and roll back when **any** of these holds, naming each that does, in this order:
    - `"error_rate"`: live error rate above the baseline's **plus 0.02** (2 percentage points);
    - `"p95_ms"`: live p95 above **1.5 ×** the baseline's;
    - `"refusal_rate"`: live refusal rate above the baseline's **plus 0.10**;
-   → `("rollback", [names])`. A live value that is `None` triggers nothing.
+   - `"cost_per_request"`: the live p95 cost `live["cost_per_request"]["p95"]` above the operator's budget
+     `live["cost_budget"]["max_per_request"]`, **or** above **1.5 ×** the baseline's
+     `baseline["cost_per_request"]["p95"]` — named once when both hold. Without a budget only the baseline half
+     applies, without a baseline p95 cost only the budget half. A budget or a baseline p95 cost of 0 counts (the
+     course's `local` model costs nothing): any live cost above 0 then rolls back;
+   → `("rollback", [names])`. A live value that is `None` triggers nothing. For the cost, a value counts as not
+   there when it, or the dict holding it, is missing or `None` (your part-1 `Metrics` has no cost keys at all).
 4. Otherwise `("keep", [])`.
+
+Where the cost comes from: your repository's service (part 5) prices every answered request from the operator's
+price table, and its `/metrics` adds to your `Metrics`' keys `"cost_per_request": {"p50": …, "p95": …, "total": …,
+"priced": …, "unpriced": …}` (nearest-rank percentiles of the answered requests' cost; `"p95": None` before any
+answer was priced) and `"cost_budget": {"max_per_request": …, …}` (the operator's `ASSISTANT_MAX_COST_PER_REQUEST`,
+`None` when unset). Once live, over budget rolls back here; the repository's `python -m assistant.production budget`
+says *hold* for the same budget, because you run it before rolling out any further.
 """
 
 EX4_SOLUTION = '''
@@ -857,6 +870,12 @@ def release_decision(checklist, live=None, baseline=None):
              ("refusal_rate", lambda now, before: now > before + 0.10)]
     reasons = [name for name, worse in rules
                if live.get(name) is not None and baseline.get(name) is not None and worse(live[name], baseline[name])]
+    cost = (live.get("cost_per_request") or {}).get("p95")
+    budget = (live.get("cost_budget") or {}).get("max_per_request")
+    cost_before = (baseline.get("cost_per_request") or {}).get("p95")
+    if cost is not None and ((budget is not None and cost > budget)
+                             or (cost_before is not None and cost > 1.5 * cost_before)):
+        reasons.append("cost_per_request")
     return ("rollback", reasons) if reasons else ("keep", [])
     ### END SOLUTION
 '''
@@ -872,6 +891,16 @@ check_returns(release_decision, all_done, dict(base, error_rate=0.05), base, exp
               hint="0.05 > 0.01 + 0.02: roll back.")
 check_returns(release_decision, all_done, dict(base, p95_ms=1000.0), base, expected=("keep", []),
               hint="1000 ms is within 1.5 x 900 ms: keep.")
+# With your service's /metrics: cost per answered request (p95 by nearest rank) and the operator's budget.
+priced = dict(base, cost_per_request={"p50": 0.001, "p95": 0.002, "total": 1.25, "priced": 500, "unpriced": 0},
+              cost_budget={"max_per_request": 0.004})
+check_returns(release_decision, all_done, dict(priced, cost_per_request=dict(priced["cost_per_request"], p95=0.0035)),
+              priced, expected=("rollback", ["cost_per_request"]),
+              hint="p95 cost 0.0035 is under the budget 0.004 but above 1.5 x the baseline's 0.002 = 0.003: roll back.")
+check_returns(release_decision, all_done, dict(priced, cost_per_request=dict(priced["cost_per_request"], p95=0.0045)),
+              dict(priced, cost_per_request=dict(priced["cost_per_request"], p95=0.004)),
+              expected=("rollback", ["cost_per_request"]),
+              hint="p95 cost 0.0045 is over the budget 0.004 (within 1.5 x the baseline's 0.004): roll back.")
 print("release_decision: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 check_returns(release_decision, {"owner_named": True, "data_classified": True}, expected=(
@@ -900,6 +929,70 @@ check_returns(release_decision, all_done, dict(base, p95_ms=None, error_rate=0.2
 lower_base = dict(base, error_rate=0.0, p95_ms=400.0, refusal_rate=0.0)
 check_returns(release_decision, all_done, dict(base, error_rate=0.01, p95_ms=500.0, refusal_rate=0.05), lower_base,
               expected=("keep", []), secret=True, hint="compare with the baseline given, not with fixed numbers.")
+
+
+def _costs(p95, budget=0.004, **more):  # base as /metrics gives it: cost per request and the operator's budget
+    if p95 is None:  # no answer priced yet
+        cost = {"p50": None, "p95": None, "total": 0.0, "priced": 0, "unpriced": 500}
+    else:
+        cost = {"p50": min(p95, 0.001), "p95": p95, "total": 1.25, "priced": 500, "unpriced": 0}
+    return dict(base, cost_per_request=cost, cost_budget={"max_per_request": budget}, **more)
+
+
+cost_base = _costs(0.002)  # baseline p95 cost 0.002: the growth half fires above 0.003
+for _p95, _want, _why in [(0.003, ("keep", []), "exactly 1.5 x the baseline's p95 cost is not above it"),
+                          (0.0031, ("rollback", ["cost_per_request"]), "just above 1.5 x the baseline's p95 cost"),
+                          (0.0029, ("keep", []), "under 1.5 x the baseline and under the budget")]:
+    check_returns(release_decision, all_done, _costs(_p95), cost_base, expected=_want, secret=True,
+                  hint=f"live p95 cost {_p95} against baseline 0.002, budget 0.004: {_why}.")
+check_returns(release_decision, all_done, _costs(0.004), _costs(0.004), expected=("keep", []), secret=True,
+              hint="a p95 cost exactly at the budget is not over it.")
+check_returns(release_decision, all_done, _costs(0.004001), _costs(0.004), expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="a p95 cost just over the budget rolls back (the growth is within 1.5 x).")
+check_returns(release_decision, all_done, _costs(None), cost_base, expected=("keep", []), secret=True,
+              hint="a live p95 cost of None (no answer priced yet) triggers nothing.")
+check_returns(release_decision, all_done, dict(base, cost_budget={"max_per_request": 0.004}), cost_base,
+              expected=("keep", []), secret=True,
+              hint="live without cost_per_request (your Metrics' snapshot): the cost triggers nothing, and is no error.")
+check_returns(release_decision, all_done, dict(base, cost_per_request=None, cost_budget={"max_per_request": 0.004}),
+              cost_base, expected=("keep", []), secret=True, hint="a live cost_per_request of None triggers nothing.")
+_no_budget = {k: v for k, v in _costs(0.0031).items() if k != "cost_budget"}
+check_returns(release_decision, all_done, _no_budget, cost_base, expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="without a budget (no cost_budget in live) the baseline half still applies.")
+check_returns(release_decision, all_done, dict(_no_budget, cost_per_request=dict(_no_budget["cost_per_request"],
+                                                                                 p95=0.0029)),
+              cost_base, expected=("keep", []), secret=True,
+              hint="without a budget, a p95 cost within 1.5 x the baseline's: keep (no error).")
+check_returns(release_decision, all_done, _costs(0.0031, budget=None), cost_base,
+              expected=("rollback", ["cost_per_request"]), secret=True,
+              hint="a budget of None (ASSISTANT_MAX_COST_PER_REQUEST unset): the baseline half still applies.")
+check_returns(release_decision, all_done, dict(_costs(0.0029), cost_budget=None), cost_base, expected=("keep", []),
+              secret=True, hint="a cost_budget of None is no budget (and no error).")
+check_returns(release_decision, all_done, _costs(0.0045), base, expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="a baseline without a p95 cost: the budget half still applies (0.0045 > 0.004).")
+check_returns(release_decision, all_done, _costs(0.0035), base, expected=("keep", []), secret=True,
+              hint="a baseline without a p95 cost and a live p95 cost under the budget: keep (no error).")
+check_returns(release_decision, all_done, _costs(0.0045), _costs(None), expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="a baseline p95 cost of None: the budget half still applies.")
+check_returns(release_decision, all_done, _costs(0.0), _costs(0.0), expected=("keep", []), secret=True,
+              hint="a live p95 cost of 0 against a baseline of 0 is not above it.")
+check_returns(release_decision, all_done, _costs(0.0001), _costs(0.0), expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="a baseline p95 cost of 0: any live cost above 0 rolls back.")
+check_returns(release_decision, all_done, _costs(0.0001, budget=0.0), base, expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="a budget of 0 is a budget: any live cost above it rolls back.")
+check_returns(release_decision, all_done, _costs(0.01), cost_base, expected=("rollback", ["cost_per_request"]),
+              secret=True, hint="over the budget and over 1.5 x the baseline: named once.")
+check_returns(release_decision, all_done, _costs(0.01, error_rate=0.05), cost_base,
+              expected=("rollback", ["error_rate", "cost_per_request"]), secret=True,
+              hint="the cost comes after the error rate (and p95_ms and refusal_rate): in the order of the rules.")
+check_returns(release_decision, all_done, _costs(0.01, error_rate=0.031, p95_ms=1351.0, refusal_rate=0.23), cost_base,
+              expected=("rollback", ["error_rate", "p95_ms", "refusal_rate", "cost_per_request"]), secret=True,
+              hint="name every rule that fires, the cost last.")
+check_returns(release_decision, dict(all_done, human_fallback=False), _costs(0.01), cost_base,
+              expected=("hold", ["human_fallback"]), secret=True,
+              hint="the checklist comes first, also when the cost is over the budget.")
+check_returns(release_decision, all_done, _costs(0.01, requests=0, error_rate=None, p95_ms=None, refusal_rate=None),
+              cost_base, expected=("ship", []), secret=True, hint="no live requests yet: ship, whatever the cost says.")
 from shiplab_checks import case_rng, check_against
 
 
@@ -913,6 +1006,16 @@ def _ref_decision(checklist, live=None, baseline=None):
               ("p95_ms", lambda now, before: now > 1.5 * before),
               ("refusal_rate", lambda now, before: now > before + 0.10)]
     _why = [n for n, worse in _rules if live.get(n) is not None and worse(live[n], baseline[n])]
+
+    def _known(metrics, outer, inner):
+        return (metrics.get(outer) or {}).get(inner)
+
+    _cost = _known(live, "cost_per_request", "p95")
+    _limits = [_known(live, "cost_budget", "max_per_request"), None]
+    if _known(baseline, "cost_per_request", "p95") is not None:
+        _limits[1] = 1.5 * _known(baseline, "cost_per_request", "p95")
+    if _cost is not None and any(limit is not None and _cost > limit for limit in _limits):
+        _why.append("cost_per_request")
     return ("rollback", _why) if _why else ("keep", [])
 
 
@@ -927,10 +1030,21 @@ def _releases(seed, n=250):
         if rng.random() < 0.2:
             checklist["extra_item"] = False
         baseline = {"requests": 500, "error_rate": 0.25, "p95_ms": 200, "refusal_rate": 0.2}
+        if rng.random() < 0.7:                      # a baseline measured with cost (p95 0.002: limit 0.003)
+            baseline["cost_per_request"] = rng.choice([{"p50": 0.001, "p95": 0.002}, {"p50": 0.0, "p95": 0.0},
+                                                       {"p50": None, "p95": None}])
         live = rng.choice([None, {"requests": 0, "error_rate": None, "p95_ms": None, "refusal_rate": None}]
                           + [{"requests": rng.randint(1, 50), "error_rate": rng.choice([0.2, 0.26, 0.3, None]),
                              "p95_ms": rng.choice([150, 300, 301, 400, None]),
                              "refusal_rate": rng.choice([0.1, 0.25, 0.35, None])}] * 2)
+        if live is not None and rng.random() < 0.7:  # a /metrics: cost and budget, each maybe unknown
+            live = dict(live)
+            p95 = rng.choice([None, 0.0, 0.001, 0.003, 0.0031, 0.004, 0.0045])
+            live["cost_per_request"] = rng.choice([None, {"p50": None if p95 is None else min(p95, 0.001),
+                                                          "p95": p95}] + [{"p50": 0.0005, "p95": p95}] * 3)
+            if rng.random() < 0.8:
+                live["cost_budget"] = rng.choice([None, {"max_per_request": None}, {"max_per_request": 0.0},
+                                                  {"max_per_request": 0.004}, {"max_per_request": 0.004}])
         yield (checklist, live, baseline)
 
 
@@ -938,7 +1052,8 @@ check_against(release_decision, _ref_decision, list(_releases(113)),
               hint="hold for every required item missing or not exactly True (in REQUIRED_CHECKS' order), before "
                    "anything else; ship without live requests; rollback naming each rule broken, in order "
                    "(error rate above baseline + 0.02, p95 above 1.5 x baseline, refusal rate above baseline + "
-                   "0.10; a None live value breaks nothing); else keep.")
+                   "0.10, p95 cost per request over the live budget or above 1.5 x the baseline's p95 cost; a "
+                   "None or missing value breaks nothing); else keep.")
 ### END HIDDEN TESTS
 """
 

@@ -1,3 +1,5 @@
+# wrong because: rolls back at exactly the limit (>=) of the error-rate, p95 and refusal rules
+# counterexample: live error_rate 0.03, p95_ms 1350, refusal_rate 0.22 against base: rollback, should keep
 REQUIRED_CHECKS = ["data_classified", "personal_data_out_of_logs", "model_approved_for_data_class",
                    "human_fallback", "rollback_tested", "owner_named"]
 
@@ -14,5 +16,10 @@ def release_decision(checklist, live=None, baseline=None):
              ("refusal_rate", lambda now, before: now >= before + 0.10)]
     reasons = [name for name, worse in rules
                if live.get(name) is not None and baseline.get(name) is not None and worse(live[name], baseline[name])]
+    cost = (live.get("cost_per_request") or {}).get("p95")
+    budget = (live.get("cost_budget") or {}).get("max_per_request")
+    cost_before = (baseline.get("cost_per_request") or {}).get("p95")
+    if cost is not None and ((budget is not None and cost > budget)
+                             or (cost_before is not None and cost > 1.5 * cost_before)):
+        reasons.append("cost_per_request")
     return ("rollback", reasons) if reasons else ("keep", [])
-    ### END SOLUTION

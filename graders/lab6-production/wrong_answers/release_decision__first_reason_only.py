@@ -14,5 +14,11 @@ def release_decision(checklist, live=None, baseline=None):
     e = live.get("error_rate") is not None and live["error_rate"] > baseline["error_rate"] + 0.02
     p = live.get("p95_ms") is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]
     f = live.get("refusal_rate") is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10
-    reasons = ["error_rate"] if e else ["p95_ms"] if p else ["refusal_rate"] if f else []
+    cost = (live.get("cost_per_request") or {}).get("p95")
+    budget = (live.get("cost_budget") or {}).get("max_per_request")
+    cost_before = (baseline.get("cost_per_request") or {}).get("p95")
+    c = cost is not None and ((budget is not None and cost > budget)
+                              or (cost_before is not None and cost > 1.5 * cost_before))
+    reasons = (["error_rate"] if e else ["p95_ms"] if p else ["refusal_rate"] if f
+               else ["cost_per_request"] if c else [])
     return ("rollback", reasons) if reasons else ("keep", [])

@@ -15,6 +15,12 @@ def release_decision(checklist, live=None, baseline=None):
             reasons.append("p95_ms")
         if live.get("refusal_rate") is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10:
             reasons.append("refusal_rate")
+        cost = (live.get("cost_per_request") or {}).get("p95")
+        budget = (live.get("cost_budget") or {}).get("max_per_request")
+        cost_before = (baseline.get("cost_per_request") or {}).get("p95")
+        if cost is not None and ((budget is not None and cost > budget)
+                                 or (cost_before is not None and cost > 1.5 * cost_before)):
+            reasons.append("cost_per_request")
         if reasons:
             return ("rollback", reasons)
     if missing:

@@ -15,4 +15,10 @@ def release_decision(checklist, live=None, baseline=None):
     p = live.get("p95_ms") is not None and live["p95_ms"] > 1.5 * baseline["p95_ms"]
     f = live.get("refusal_rate") is not None and live["refusal_rate"] > baseline["refusal_rate"] + 0.10
     reasons = [name for name, hit in (("error_rate", e), ("p95_ms", p), ("refusal_rate", f)) if hit]
+    cost = (live.get("cost_per_request") or {}).get("p95")
+    budget = (live.get("cost_budget") or {}).get("max_per_request")
+    cost_before = (baseline.get("cost_per_request") or {}).get("p95")
+    if cost is not None and ((budget is not None and cost > budget)
+                             or (cost_before is not None and cost > 1.5 * cost_before)):
+        reasons.append("cost_per_request")
     return ("rollback", reasons) if reasons else ("keep", [])
