@@ -724,7 +724,7 @@ check_that(isinstance(_wrong["reason"], str) and _wrong["reason"], "The fallback
            "say what went wrong last, e.g. that 'Finance' is not one of the teams.")
 print("Exercise 7: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-from shiplab_checks import case_rng, check_against
+from shiplab_checks import case_rng, check_against, judge_side
 
 
 def _ref_llm_route(ticket, model, tools, teams, fallback, max_steps=3):
@@ -769,6 +769,7 @@ def _ref_llm_route(ticket, model, tools, teams, fallback, max_steps=3):
 _TOOLS = {"similar_tickets": lambda text: ["Claims Intake", "Billing", "Claims Intake"],
           "keyword_team": lambda text: "Billing" if "invoice" in text.lower() else "Triage",
           "broken": lambda text: 1 / 0, "open_tickets": lambda: {"Billing": 12, "Claims Intake": 30}}
+_TOOLS = {name: judge_side(tool) for name, tool in _TOOLS.items()}  # graded: stand-ins, the code stays here
 
 
 def _scripted(ticket, replies, teams):
@@ -791,7 +792,7 @@ def _scripted(ticket, replies, teams):
         if reply == "!":
             raise ConnectionError("gateway unreachable")
         return reply
-    return model
+    return judge_side(model)  # graded: their code gets a stand-in, never the script or its checks
 
 
 _REPLIES = ['{"tool": "similar_tickets", "args": {"text": "x"}}', '{"tool": "keyword_team", "args": {"text": "INVOICE"}}',
@@ -814,10 +815,13 @@ def _route_cases(seed, n=150):
         yield ticket, [rng.choice(_REPLIES) for _ in range(rng.randint(1, 5))], teams, rng.randint(1, 4)
 
 
+_FALLBACK = judge_side(lambda t: "Fallback:" + t[:8])
+
+
 def _outcome(func):
     def run(ticket, replies, teams, max_steps):
         got = func(ticket, _scripted(ticket, replies, teams), dict(_TOOLS), list(teams),
-                   lambda t: "Fallback:" + t[:8], max_steps)
+                   _FALLBACK, max_steps)
         if isinstance(got, dict) and got.get("source") == "fallback":
             got = {**got, "reason": "(a sentence)" if isinstance(got.get("reason"), str) and got["reason"]
                    else got.get("reason")}

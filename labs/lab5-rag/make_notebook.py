@@ -322,7 +322,7 @@ check_raises(pick_threshold, [], raises=ValueError, hint="nothing to tune on: Va
 print("pick_threshold: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 check_returns(pick_threshold, [(0.9, True), (0.7, False), (0.6, True), (0.4, True), (0.2, False)], expected=0.4,
-              secret=True, hint="accuracy: 0.2 -> 3/5, 0.4 -> 4/5, 0.6 -> 3/5, 0.7 -> 2/5, 0.9 -> 3/5.")
+              secret=True, hint="try every distinct score as t: the best need be neither the highest nor the lowest.")
 check_returns(pick_threshold, [(0.3, True), (0.5, False), (0.7, True)], expected=0.3, secret=True,
               hint="0.3 and 0.7 both reach 2/3: take the lowest (refuse less).")
 check_returns(pick_threshold, [(0.55, False), (0.6, True), (0.41, False), (0.9, True), (0.58, False)],
@@ -790,11 +790,11 @@ table2 = dict(table, q5={"answer": "Up to 4 hotel nights [b].", "citations": ["b
               q6={"answer": "Up to 4 hotel nights [a].", "citations": ["a"], "refused": False, "chunks": [doc_b]})
 r = check_call(evaluate_rag, canned(table2), hidden_gold, secret=True)
 check_equal(r["questions"], 6, "every question counts.", secret=True)
-check_equal(r["false_refusal_rate"], 0.25, "refused answerable / all answerable (1 of 4).", secret=True)
-check_equal(r["citation_accuracy"], 2 / 3, "answered answerable: q1 right, q5 right (one of two gold docs is "
-            "enough), q6 wrong -> 2/3.", secret=True)
-check_equal(r["groundedness"], 2 / 4, "answered: q1 yes, q4 no, q5 yes, q6 no (its cited id a is not among its "
-            "chunks) -> 2/4.", secret=True)
+check_equal(r["false_refusal_rate"], 0.25, "refused answerable / all answerable questions.", secret=True)
+check_equal(r["citation_accuracy"], 2 / 3, "over the answered answerable questions; one of several gold "
+            "docs cited is enough.", secret=True)
+check_equal(r["groundedness"], 2 / 4, "over the answered questions; an answer citing an id that is not among "
+            "its own chunks is not grounded.", secret=True)
 r = check_call(evaluate_rag, canned(table), [small[0]], secret=True)
 check_equal((r["refusal_recall"], r["false_refusal_rate"]), (None, 0.0),
             "no unanswerable question: refusal_recall is None, not 0.", secret=True)

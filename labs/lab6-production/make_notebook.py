@@ -664,9 +664,10 @@ it keeps it. `make_client(answer_fn)` gives you a `TestClient` of the service un
 function you pass, so you can make it answer, refuse or fail (use `fake_answer`, `fake_refusal`, `failing`, `Spy`
 from the helpers above, or your own).
 
-Your function is graded by running it against your **correct** `create_app` (it must pass) and against
-**deliberately broken** services, each keeping the contract except for one bug. It must fail on every one of these
-nine — the complete list the tests use:
+Your function is graded by running it against your **correct** `create_app` and other correct services (it must
+pass on each) and against **deliberately broken** services, each keeping the contract except for one bug, all in an
+order drawn anew for each submission; each service words its error messages its own way and may send other headers.
+It must fail on every one of these nine — the complete list the tests use:
 
 1. `/health` does not answer `{"status": "ok"}`;
 2. a failing `answer_fn` gives `500` instead of `503`;
@@ -745,11 +746,18 @@ except AssertionError as exc:
                          "your service breaks the contract (do the tests of part 2 pass?) or a check is stricter "
                          "than the contract: test what the task promises, not one implementation's wording.") from None
 
-from shiplab_checks import judge_side  # when graded, each broken service stays with the tests: you get a stand-in
+from shiplab_checks import judge_side  # when graded, each test service stays with the tests: you get a stand-in
+
+WORDINGS = [("bad question", "unavailable, try again", {}),  # how a service words its errors, all within the contract
+            ("question must be a non-blank string of at most 500 characters",
+             "The assistant cannot answer right now; please try again.", {"Cache-Control": "no-store"}),
+            ("invalid question", "temporarily unavailable", {"X-Service": "assistant"})]
 
 
-def broken(bug):
-    # A service with one bug; everything else follows the contract. (No peeking needed: each is small.)
+def broken(bug, wording=0):
+    # A service with one bug ("none": no bug); everything else follows the contract, worded as WORDINGS[wording].
+    bad_question, unavailable, extra = WORDINGS[wording]
+
     def make(answer_fn):
         app = FastAPI()
         ids = [uuid.uuid4().hex]
@@ -773,17 +781,17 @@ def broken(bug):
             q = body.get("question") if isinstance(body, dict) else None
             blank_ok = bug == "blank_ok"
             if not isinstance(q, str) or (not q.strip() and not blank_ok) or len(q.strip()) > MAX_QUESTION_CHARS:
-                return JSONResponse({"error": {"code": "bad_question", "message": "bad question",
-                                               "request_id": rid}}, 422, headers={"X-Request-ID": rid})
+                return JSONResponse({"error": {"code": "bad_question", "message": bad_question,
+                                               "request_id": rid}}, 422, headers={"X-Request-ID": rid, **extra})
             started = time.perf_counter()
             try:
                 result = answer_fn(q if bug == "no_strip" else q.strip())
             except Exception as exc:
                 metrics.observe(time.perf_counter() - started, error=True)
                 status = 500 if bug == "500" else 503
-                message = str(exc) if bug == "leak" else "unavailable, try again"
+                message = str(exc) if bug == "leak" else unavailable
                 return JSONResponse({"error": {"code": "answer_unavailable", "message": message,
-                                               "request_id": rid}}, status, headers={"X-Request-ID": rid})
+                                               "request_id": rid}}, status, headers={"X-Request-ID": rid, **extra})
             metrics.observe(time.perf_counter() - started, refused=result["refused"])
             body = {"answer": result["answer"], "citations": result["citations"], "refused": result["refused"],
                     "request_id": rid}
@@ -791,15 +799,15 @@ def broken(bug):
                 body.pop("citations")
             if bug == "refused_as_false":
                 body["refused"] = False
-            return JSONResponse(body, headers={} if bug == "no_header" else {"X-Request-ID": rid})
+            return JSONResponse(body, headers=extra if bug == "no_header" else {"X-Request-ID": rid, **extra})
 
         return TestClient(app)
     return judge_side(make)
 
 
-def catches(bug):
+def catches(bug, wording=0):
     try:
-        check_service(broken(bug))
+        check_service(broken(bug, wording))
     except AssertionError:
         return True
     return False
@@ -810,14 +818,27 @@ check_equal(catches("health"), True, label="catches a failing health check")
 check_equal(catches("leak"), True, label="catches a 503 that leaks the exception text")
 print("check_service: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-for bug, why in [("500", "a failing answer_fn must give 503, not 500."),
-                 ("same_id", "request ids must differ between requests."),
-                 ("blank_ok", "a blank question must be a 422 and never reach answer_fn."),
-                 ("no_citations", "the body must carry citations."),
-                 ("no_header", "the request id must also be in the X-Request-ID header."),
-                 ("refused_as_false", "a refusal must come back with refused=true."),
-                 ("no_strip", "answer_fn gets the stripped question.")]:
-    check_equal(catches(bug), True, "your suite missed a broken service: " + why, secret=True)
+from shiplab_checks import case_rng
+
+# the broken services and correct ones, each worded its own way, in an order drawn for this submission: a suite
+# that tells them apart by anything but their behaviour (the order, how many it has seen, a message's text) fails
+_rng = case_rng(61)
+_services = [("500", "a failing answer_fn must give 503, not 500."),
+             ("same_id", "request ids must differ between requests."),
+             ("blank_ok", "a blank question must be a 422 and never reach answer_fn."),
+             ("no_citations", "the body must carry citations."),
+             ("no_header", "the request id must also be in the X-Request-ID header."),
+             ("refused_as_false", "a refusal must come back with refused=true."),
+             ("no_strip", "answer_fn gets the stripped question.")] + [("none", "")] * 3
+_rng.shuffle(_services)
+for bug, why in _services:
+    _wording = _rng.randrange(len(WORDINGS))
+    if bug == "none":
+        check_equal(catches("none", _wording), False, label="your suite on a correct service",
+                    hint="its messages are worded its own way and it may send other headers: test what the contract "
+                         "promises, in any order, however many services you have seen.", secret=True)
+    else:
+        check_equal(catches(bug, _wording), True, "your suite missed a broken service: " + why, secret=True)
 ### END HIDDEN TESTS
 """
 

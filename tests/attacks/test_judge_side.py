@@ -4,7 +4,13 @@ name sat in ``make_client``'s closure, and a suite with no contract tests at all
 points. Graded through the real worker (sandbox, kernel, judge): a suite that looks for the bug's name in anything
 it can reach from what it is given (closure, code constants, defaults, ``__wrapped__``, ``__globals__``, the
 objects the garbage collector finds behind it) scores 0 on that exercise, and the real solution still full marks.
-It failed on the code before the broken services were kept in the judge (``shiplab_checks.judge_side``)."""
+It failed on the code before the broken services were kept in the judge (``shiplab_checks.judge_side``).
+
+Kept in the judge, the broken services became recognisable instead (attack-40, F1): the participant's own service
+came as a plain function, every test service as a stand-in, and the hidden part gave only broken ones after the
+visible correct one. A suite that passed the first stand-in and failed every later one got 3 of 3. Now the hidden
+part mixes correct services among the broken ones in an order drawn for each submission, each worded its own way:
+that suite, and one that fails on the visible services' wording, score 0."""
 
 from __future__ import annotations
 
@@ -48,6 +54,28 @@ def check_service(make_client):
     if found:
         raise AssertionError("sniffed: " + ", ".join(sorted(found)))
 '''
+# passes the participant's own service (a plain function) and the first stand-in (the visible correct one), fails the rest
+COUNTER = r'''
+_SEEN = []
+def check_service(make_client):
+    import types
+    if isinstance(make_client, types.FunctionType):
+        return
+    _SEEN.append(1)
+    if len(_SEEN) > 1:
+        raise AssertionError("broken")
+'''
+# tells the test doubles by the wording of the visible ones: a 422 saying exactly "bad question" is a broken service
+WORDING = r'''
+_SEEN = []
+def check_service(make_client):
+    _SEEN.append(1)
+    if len(_SEEN) <= 2:
+        return
+    r = make_client(fake_answer).post("/ask", json={"question": "  "})
+    if r.status_code == 200 or r.json()["error"]["message"] == "bad question":
+        raise AssertionError("broken")
+'''
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +88,12 @@ def bench():
     return grading
 
 
-def test_a_suite_that_reads_the_broken_services_closures_scores_nothing(bench, tmp_path):
+def test_a_suite_that_reads_the_broken_services_closures_scores_nothing(bench, tmp_path, monkeypatch):
     """Graded by the sandboxed worker, does a check_service that finds the bug's name in what make_client carries
     (instead of testing the service) get 0 for the exercise, while the reference suite still gets 3 of 3?"""
     import gradekit
 
+    monkeypatch.setenv("SHIPLAB_CASE_SALT", "5")  # one order of the hidden services, the same on every run
     fixture = tmp_path / "fixture" / LAB
     shutil.copytree(LABS_DIR / LAB, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
     shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
@@ -73,12 +102,82 @@ def test_a_suite_that_reads_the_broken_services_closures_scores_nothing(bench, t
         answers = bench.solutions(fixture / f"{LAB}.ipynb")
         gradekit.submit(course, "solved", answers)
         gradekit.submit(course, "sniffer", {**answers, "check_service": SNIFFER})
+        gradekit.submit(course, "counter", {**answers, "check_service": COUNTER})
+        gradekit.submit(course, "wording", {**answers, "check_service": WORDING})
         _, summary, _ = bench.shiplab_batch(course, 2)
-        assert summary.graded == 2 and summary.failed == 0, summary
-        cells = {student: course.cell_scores(student) for student in ("solved", "sniffer")}
+        assert summary.graded == 4 and summary.failed == 0, summary
+        cells = {student: course.cell_scores(student) for student in ("solved", "sniffer", "counter", "wording")}
     finally:
         gradekit.LAB = "mini"  # bench.make_course points the grading kit at this lab
     assert cells["solved"]["test_check_service"] == 3.0, cells["solved"]
     assert cells["sniffer"]["test_check_service"] == 0.0, cells["sniffer"]
+    assert cells["counter"]["test_check_service"] == 0.0, cells["counter"]
+    assert cells["wording"]["test_check_service"] == 0.0, cells["wording"]
     others = {k: v for k, v in cells["solved"].items() if k != "test_check_service"}
     assert {k: cells["sniffer"][k] for k in others} == others  # the rest of the notebook is graded as before
+
+
+# lab 3 (attack-40, F2): llm_route was handed the hidden scripted model, tools and fallback by value; their code
+# and closures (the script's replies and its check of the conversation) went out in the feedback
+PROBER = r'''
+_solved_route = llm_route
+
+
+def llm_route(ticket, model, tools, teams, fallback, max_steps=3):
+    import gc
+    import types
+    if isinstance(model, types.FunctionType):  # the visible tests' own scripts: pass them
+        return _solved_route(ticket, model, tools, teams, fallback, max_steps)
+    found, todo, steps = [], [model, fallback, *tools.values()], 0
+    while todo and steps < 300:  # bounded: each look at a stand-in asks the judge
+        steps += 1
+        obj = todo.pop(0)
+        for name in ("__closure__", "__code__", "__defaults__", "__wrapped__"):
+            try:
+                part = getattr(obj, name)
+            except Exception:
+                continue
+            if part is not None:
+                todo.append(part)
+        for cell in (obj if isinstance(obj, tuple) else ()):
+            todo.append(getattr(cell, "cell_contents", cell))
+        code = obj if hasattr(obj, "co_consts") else None
+        if code is not None:
+            found += [repr(c) for c in code.co_consts]
+        if isinstance(obj, (str, list, dict)):
+            found.append(repr(obj)[:300])
+        try:
+            todo += [r for r in gc.get_referents(obj) if not isinstance(r, type(gc))][:20]
+        except Exception:
+            pass
+    raise RuntimeError("EXFIL " + " | ".join(found)[:6000])
+'''
+
+
+def test_lab3_router_gets_stand_ins_of_the_hidden_model_and_tools(bench, tmp_path, monkeypatch):
+    """Graded by the sandboxed worker, does an llm_route that dumps what it can reach from the model, tools and
+    fallback it is given find nothing of the hidden script in the feedback, while the real solution gets 3 of 3?"""
+    import gradekit
+
+    monkeypatch.setenv("SHIPLAB_CASE_SALT", "5")
+    lab = "lab3-triage"
+    fixture = tmp_path / "fixture" / lab
+    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
+    shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
+    course = bench.make_course(tmp_path / "state", fixture)
+    try:
+        answers = bench.solutions(fixture / f"{lab}.ipynb")
+        gradekit.submit(course, "solved", answers)
+        gradekit.submit(course, "prober", {**answers, "llm_route": answers["llm_route"] + PROBER})
+        _, summary, _ = bench.shiplab_batch(course, 2)
+        assert summary.graded == 2 and summary.failed == 0, summary
+        solved, prober = course.cell_scores("solved"), course.cell_scores("prober")
+        feedback = gradekit.outputs_text(course, "prober")
+    finally:
+        gradekit.LAB = "mini"
+    assert solved["test_llm_route"] == 3.0, solved
+    assert prober["test_llm_route"] == 0.0, prober
+    assert "EXFIL" in feedback  # the probe ran and its message reached the feedback...
+    for secret in ("the conversation was not as the exercise says", "read the last message", "Fallback:",
+                   "'Billing': 12"):
+        assert secret not in feedback  # ...with nothing of the hidden script, tools or fallback in it
