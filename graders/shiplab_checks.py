@@ -19,7 +19,7 @@ copy back, so editing it cannot change a grade). It uses the standard library on
 from __future__ import annotations
 
 __all__ = ["case_rng", "check_against", "check_call", "check_close", "check_equal", "check_returns", "check_raises", "check_that",
-           "judge_side", "NotDoneYet"]
+           "judge_side", "judge_side_runnable", "NotDoneYet"]
 
 JUDGE_SIDE: dict[int, object] = {}  # what judge_side marked, by id: read by the grading judge
 CASE_SALT = 0  # set by the grading judge, fresh for each graded notebook (0: the seeds as written)
@@ -42,6 +42,33 @@ def judge_side(obj):
     to the participant's functions. In a notebook (no grading) it changes nothing."""
     JUDGE_SIDE[id(obj)] = obj
     return obj
+
+
+class _KeptRunnable:
+    """A runnable a test hands over (a fake chat model, a scripted retriever), as the participant's code uses one:
+    ``.invoke``, ``.batch``, or a call (what ``prompt | model`` makes of it). Its fields are private, so a stand-in
+    of it shows nothing but what these return."""
+
+    __slots__ = ("_runnable",)
+
+    def __init__(self, runnable):
+        self._runnable = runnable
+
+    def invoke(self, input, config=None, **kwargs):
+        return self._runnable.invoke(input, config, **kwargs)
+
+    def batch(self, inputs, config=None, **kwargs):
+        return self._runnable.batch(inputs, config, **kwargs)
+
+    def __call__(self, input):
+        return self._runnable.invoke(input)
+
+
+def judge_side_runnable(runnable):
+    """:func:`judge_side` for a langchain runnable (``FakeListChatModel``, ``RunnableLambda``): the participant's
+    chain can invoke it or pipe into it, and when graded it never gets the runnable's replies, script or chunks —
+    only what each call returns."""
+    return judge_side(_KeptRunnable(runnable))
 
 
 class NotDoneYet(AssertionError):

@@ -458,8 +458,12 @@ check_equal(result["refused"], False, label='result["refused"]',
             hint="fill PROMPT with context=format_context(chunks) and the question.")
 print("answer (happy path): visible tests passed.")
 ### BEGIN HIDDEN TESTS
-def hidden_answer(*args):
-    return check_call(answer, *args, secret=True)
+from shiplab_checks import judge_side_runnable
+
+
+def hidden_answer(question, retriever, llm, min_score):  # graded: the retriever and the model stay with the tests
+    return check_call(answer, question, judge_side_runnable(retriever), judge_side_runnable(llm), min_score,
+                      secret=True)
 
 two = "Hotel nights: up to 4 [policy-travel-comfort]. The excess is EUR 225 [policy-household-basic]."
 got = hidden_answer("q", fixed_retriever(excess, hotel), FakeListChatModel(responses=["  " + two + "\\n"]), 0.5)
@@ -485,8 +489,12 @@ check_equal(result["refused"], True, label='result["refused"]',
             hint="the answer's words are not in the chunk it cites: not grounded, so refuse (check_answer).")
 print("answer (refusals): visible tests passed.")
 ### BEGIN HIDDEN TESTS
-def hidden_answer(*args):
-    return check_call(answer, *args, secret=True)
+from shiplab_checks import judge_side_runnable
+
+
+def hidden_answer(question, retriever, llm, min_score):  # graded: the retriever and the model stay with the tests
+    return check_call(answer, question, judge_side_runnable(retriever), judge_side_runnable(llm), min_score,
+                      secret=True)
 
 got = hidden_answer("q", fixed_retriever(excess), FakeListChatModel(responses=["Not in the documents."]), 0.5)
 check_equal((got["refused"], got["answer"]), (True, REFUSAL), "the model's own refusal is a refusal.", secret=True)
@@ -514,8 +522,12 @@ check_equal(result["refused"], True, label='result["refused"]',
             hint="its only citation was made up: nothing valid is left, so refuse.")
 print("answer (citations): visible tests passed.")
 ### BEGIN HIDDEN TESTS
-def hidden_answer(*args):
-    return check_call(answer, *args, secret=True)
+from shiplab_checks import judge_side_runnable
+
+
+def hidden_answer(question, retriever, llm, min_score):  # graded: the retriever and the model stay with the tests
+    return check_call(answer, question, judge_side_runnable(retriever), judge_side_runnable(llm), min_score,
+                      secret=True)
 
 got = hidden_answer("q", fixed_retriever(hotel, excess), FakeListChatModel(
     responses=["Up to 4 hotel nights [adr-999] [policy-travel-comfort] and EUR 225 [policy-household-basic]."]), 0.5)
@@ -564,7 +576,8 @@ def _counted_model(reply):
 def _outcome(func):
     def run(question, chunks, reply, min_score):
         _model_calls.clear()
-        got = func(question, fixed_retriever(*chunks), _counted_model(reply), min_score)
+        got = func(question, judge_side_runnable(fixed_retriever(*chunks)), judge_side_runnable(_counted_model(reply)),
+                   min_score)
         text = re.sub(r"\\s+", " ", re.sub(r"\\s+([.,;:!?])", r"\\1", got["answer"])).strip()
         return {"answer": text, "citations": got["citations"], "refused": got["refused"],
                 "chunks": [(c.metadata["doc_id"], c.page_content) for c in got["chunks"]],
@@ -629,8 +642,12 @@ check_equal([c.metadata["doc_id"] for c in result["chunks"]], ["policy-household
             label='doc ids of result["chunks"]', hint='the poisoned chunk is not among the returned "chunks".')
 print("answer (poisoned document): visible tests passed.")
 ### BEGIN HIDDEN TESTS
-def hidden_answer(*args):
-    return check_call(answer, *args, secret=True)
+from shiplab_checks import judge_side_runnable
+
+
+def hidden_answer(question, retriever, llm, min_score):  # graded: the retriever and the model stay with the tests
+    return check_call(answer, question, judge_side_runnable(retriever), judge_side_runnable(llm), min_score,
+                      secret=True)
 
 got = hidden_answer("q", fixed_retriever(excess, hotel, poisoned), RunnableLambda(obedient), 0.5)
 check_equal(("memo-claims-desk" in got["answer"] or "approved" in got["answer"], got["citations"]),

@@ -181,3 +181,56 @@ def test_lab3_router_gets_stand_ins_of_the_hidden_model_and_tools(bench, tmp_pat
     for secret in ("the conversation was not as the exercise says", "read the last message", "Fallback:",
                    "'Billing': 12"):
         assert secret not in feedback  # ...with nothing of the hidden script, tools or fallback in it
+
+
+# lab 5 (attack-40, F2): answer() was handed the hidden fake models and retrievers by value, replies and chunks of
+# cases a correct chain never asks included; judge_agreement (graded later) raised them out in the feedback
+RECORDER = r'''
+_RECORD = []
+_solved_answer = answer
+
+
+def answer(question, retriever, llm, min_score):
+    for double in (retriever, llm):
+        for name in ("responses", "func", "_runnable"):
+            try:
+                found = getattr(double, name)
+            except Exception:
+                continue
+            _RECORD.append(repr(found)[:300])
+            for cell in getattr(found, "__closure__", None) or ():
+                _RECORD.append(repr(cell.cell_contents)[:300])
+    return _solved_answer(question, retriever, llm, min_score)
+'''
+RAISER = r'''
+
+def judge_agreement(judge_labels, human_labels):
+    seen = list(dict.fromkeys(_RECORD))  # feedback keeps about 4 kB: the first (visible) doubles, then the last
+    raise RuntimeError("EXFIL " + " | ".join(seen)[:1000] + " ... " + " | ".join(seen)[-2500:])
+'''
+
+
+def test_lab5_answer_gets_stand_ins_of_the_hidden_models_and_retrievers(bench, tmp_path, monkeypatch):
+    """Graded by the sandboxed worker, does an answer() that records what the models and retrievers it is given
+    hold, shown later in the feedback, show the visible tests' doubles but none of the hidden ones?"""
+    import gradekit
+
+    monkeypatch.setenv("SHIPLAB_CASE_SALT", "5")
+    lab = "lab5-rag"
+    fixture = tmp_path / "fixture" / lab
+    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
+    shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
+    course = bench.make_course(tmp_path / "state", fixture)
+    try:
+        answers = bench.solutions(fixture / f"{lab}.ipynb")
+        gradekit.submit(course, "recorder", {**answers, "answer": answers["answer"] + RECORDER,
+                                             "judge_agreement": answers["judge_agreement"] + RAISER})
+        _, summary, _ = bench.shiplab_batch(course, 1)
+        assert summary.graded == 1 and summary.failed == 0, summary
+        feedback = gradekit.outputs_text(course, "recorder")
+    finally:
+        gradekit.LAB = "mini"
+    exfil = feedback[feedback.index("EXFIL"):]
+    assert "EUR 225" in exfil  # the visible tests' fake models were read...
+    for hidden in ("[adr-999]", "[Household Basic]", "ab12cd34", "IGNORE ALL PREVIOUS", "on the claim form"):
+        assert hidden not in feedback  # ...and nothing of the hidden ones
