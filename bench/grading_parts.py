@@ -122,6 +122,7 @@ def main() -> None:
     answers = grading.solutions(next(lab_dir.glob("*.ipynb")))
     work = Path(tempfile.mkdtemp(prefix="shiplab-bench-parts-"))
     try:
+        grading.ensure_sample_embeddings()
         checks = grading.REPO / "graders" / "shiplab_checks.py"
         if not (lab_dir / checks.name).exists():
             copy = work / "labs" / lab_dir.name

@@ -154,6 +154,9 @@ class Course:
         self._guard(lab, [self.dir / "release" / lab], "the participant version")
         fill_language_info(self.dir / "release" / lab)  # else JupyterLab shows it unsaved on opening
         students.sync_roster(self.state, self.id)  # the first build makes the gradebook: the roster's names in it
+        cached = cache_sample_embeddings(self.labs_dir, [lab])
+        if cached and not cached.endswith("up to date"):
+            report.note(lab, cached)
         report.ok.append(lab)
         return report
 
@@ -303,6 +306,23 @@ def ensure_course(course_id: str | None = None, state: Path | None = None) -> Co
     course = Course(state, course_id)
     course.ensure()
     return course
+
+
+def cache_sample_embeddings(labs_dir: Path, labs: list[str]) -> str | None:
+    """For labs whose notebooks embed texts: the read-only cache of the sample texts' vectors that every kernel looks
+    up instead of running the model (:mod:`shiplab.rag.embcache`), made or refreshed; safe to re-run. What it did, in
+    a sentence (``…: up to date`` when nothing changed); a cache that cannot be written is said, never raised: the
+    kernels then embed those texts themselves, as without one."""
+    if not any("shiplab.rag" in nb.read_text(encoding="utf-8", errors="replace")
+               for lab in labs for nb in (labs_dir / lab).glob("*.ipynb")):
+        return None
+    from shiplab.rag.embcache import EmbeddingCacheError, ensure_sample_cache
+
+    try:
+        done = ensure_sample_cache()
+    except EmbeddingCacheError as exc:
+        return f"sample embeddings not cached (every kernel will embed them): {exc}"
+    return str(done) + ("" if done.written else ": up to date")
 
 
 def _venv_tools_on_path() -> None:

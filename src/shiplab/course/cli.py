@@ -45,6 +45,19 @@ def _as_grader(s: dict) -> None:
     sys.exit(proc.returncode)
 
 
+def _cache_embeddings_as_root(s: dict, labs: tuple[str, ...]) -> None:
+    """Before handing over to the grader: root makes the sample texts' embedding cache beside the sample data, where
+    the grader may not write and participants and the grading sandbox only read (``Course.build`` then finds it)."""
+    from shiplab.hub.config import spawner_mode
+
+    if os.geteuid() == 0 and spawner_mode(s, True) == "unix-users" and not os.environ.get("SHIPLAB_AS_GRADER"):
+        from shiplab.course.build import cache_sample_embeddings
+
+        said = cache_sample_embeddings(paths.LABS_DIR, _labs(labs))
+        if said:
+            click.echo(said, err=True)
+
+
 def _emit(reports: list[StepReport]) -> None:
     failed = False
     for r in reports:
@@ -78,6 +91,7 @@ def build(labs):
     """Check LABS (default: every lab in labs/), copy them into the course and generate the participant
     version: solutions replaced by stubs, hidden tests removed, lab added to the gradebook."""
     s = settings_mod.load()
+    _cache_embeddings_as_root(s, labs)
     _as_grader(s)
     c = _course(s)
     _emit([c.build(lab) for lab in _labs(labs)])
@@ -90,6 +104,7 @@ def release(labs):
     """Build and release LABS (default: every lab) to participants: they see them in the Assignments tab.
     Re-releasing replaces the earlier version."""
     s = settings_mod.load()
+    _cache_embeddings_as_root(s, labs)
     _as_grader(s)
     c = _course(s)
     _emit([c.release(lab) for lab in _labs(labs)])

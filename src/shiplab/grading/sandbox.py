@@ -274,6 +274,8 @@ def _sandbox_env(workdir: Path, token: str) -> dict[str, str]:
         "SHIPLAB_SANDBOX_RUN": token,
         # a worker run from a checkout grades with that checkout's code, in a kernel started fresh as in a forked one
         **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
+        # where the instructor's read-only cache of sample vectors is, when the worker was told (shiplab.rag.embcache)
+        **{k: v for k, v in os.environ.items() if k == "SHIPLAB_EMBED_CACHE"},
     }
 
 

