@@ -240,3 +240,23 @@ def test_a_graded_kernel_reads_the_instructors_cache_not_the_submissions(sample,
         assert np.array_equal(np.float32(said["vector"]), uncached().embed_array([texts[0]])[0][:8])
     finally:
         shutil.rmtree(place, ignore_errors=True)
+
+
+def test_the_course_build_makes_the_cache_and_never_fails_for_it(tmp_path, monkeypatch):
+    """Does building a lab that embeds make the cache (a lab that does not leave it alone), say "up to date" the
+    second time, and is a cache that cannot be written a sentence, never a failed build?"""
+    from shiplab.course.build import cache_sample_embeddings
+
+    labs = tmp_path / "labs"
+    for lab, body in (("rag", "from shiplab.rag import default_embeddings"), ("plain", "print(1)")):
+        (labs / lab).mkdir(parents=True)
+        (labs / lab / f"{lab}.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "source": body}]}))
+    monkeypatch.setattr(embcache, "sample_texts", lambda: OWN)
+    monkeypatch.setenv(embcache.CACHE_ENV, str(tmp_path / "course" / embcache.FILE_NAME))
+    assert cache_sample_embeddings(labs, ["plain"]) is None and not (tmp_path / "course").exists()
+    assert f"{len(OWN)} embedded now" in cache_sample_embeddings(labs, ["rag"])
+    assert cache_sample_embeddings(labs, ["rag"]).endswith("up to date")
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv(embcache.CACHE_ENV, str(tmp_path / "a-file" / "sub" / embcache.FILE_NAME))
+    said = cache_sample_embeddings(labs, ["rag"])
+    assert said.startswith("sample embeddings not cached") and "How to fix" in said
