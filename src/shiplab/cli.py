@@ -159,6 +159,17 @@ def settings_show():
         click.echo(f"    {s.help}")
 
 
+@settings.command("env")
+def settings_env():
+    """Every SHIPLAB_* environment variable: who sets it and what it does (settings belong in the file)."""
+    from shiplab.envvars import all_variables
+
+    for v in all_variables():
+        click.secho(v.name, bold=True, nl=False)
+        click.echo(f"  (set by {v.set_by})")
+        click.echo(f"    {v.help}")
+
+
 @settings.command("check")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @friendly

@@ -512,8 +512,9 @@ def load(path: str | os.PathLike | None = None) -> dict[str, Any]:
     return validate(raw, source=str(path))
 
 
-def state_dir(settings: dict[str, Any]) -> Path:
-    """The state folder: SHIPLAB_STATE, else hub.state_dir relative to the repository."""
+def state_dir(settings: dict[str, Any] | None = None) -> Path:
+    """The state folder: SHIPLAB_STATE, else hub.state_dir (of ``settings``, or of the settings file in use, read
+    only when needed); relative to the repository either way. Every room asks here."""
     env = os.environ.get("SHIPLAB_STATE")
-    p = Path(env) if env else Path(settings["hub.state_dir"])
+    p = Path(env) if env else Path((settings if settings is not None else load())["hub.state_dir"])
     return (p if p.is_absolute() else REPO_ROOT / p).resolve()

@@ -27,12 +27,9 @@ DEFAULT_COURSE = "workshop"
 
 def state_dir() -> Path:
     """The runtime state folder: ``SHIPLAB_STATE``, else the settings file's ``hub.state_dir``."""
-    env = os.environ.get("SHIPLAB_STATE")
-    if env:
-        return Path(env).resolve()
     from shiplab import settings
 
-    return settings.state_dir(settings.load())
+    return settings.state_dir()
 
 
 def course_id(given: str | None = None) -> str:

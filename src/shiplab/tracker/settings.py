@@ -30,8 +30,15 @@ def _hub_default(key: str):
     return BY_KEY[key].default
 
 
+def _state() -> Path:
+    """The state folder, as every room resolves it (:func:`shiplab.settings.state_dir`)."""
+    from shiplab.settings import state_dir
+
+    return state_dir()
+
+
 def _default_db() -> str:
-    state = Path(os.environ.get("SHIPLAB_STATE", "state")).resolve()
+    state = _state()
     return f"sqlite:///{state / 'tracker' / 'tracker.sqlite'}"
 
 
@@ -132,13 +139,13 @@ class TrackerSettings(BaseModel):
             return Path(self.webhook_key_file)
         if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
             return Path(self.database_url.removeprefix("sqlite:///")).parent / "webhook.key"
-        return Path(os.environ.get("SHIPLAB_STATE", "state")).resolve() / "tracker" / "webhook.key"
+        return _state() / "tracker" / "webhook.key"
 
     def roster_file(self) -> Path | None:
         """The roster to follow: the configured file, else ``<state>/roster.json`` if it exists."""
         if self.roster:
             return Path(self.roster)
-        default = Path(os.environ.get("SHIPLAB_STATE", "state")).resolve() / "roster.json"
+        default = _state() / "roster.json"
         return default if default.exists() else None
 
     @classmethod
