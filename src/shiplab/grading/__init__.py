@@ -9,7 +9,8 @@ preprocessors and gradebook and changes the three things around them:
                worker's jobs go back to the queue; a resubmission supersedes an older one);
 ``sandbox``    runs *only the execution step* in a subprocess as an unprivileged per-slot account, in a fresh
                folder, without network, under memory/CPU/process/file-size limits and time limits
-               (``runner`` is the code on the far side of that boundary);
+               (``runner`` is the code on the far side of that boundary; ``forkserver`` forks each run's processes
+               ready, ``processes`` stops whatever a run left);
 ``engine``     the trusted steps around it — nbgrader's ``Autograde`` converter with its ``Execute`` step replaced
                by the sandbox, then feedback generated and released to the exchange;
 ``worker``     N executions at once, one gradebook writer at a time, crash-safe; ``cli`` its commands.

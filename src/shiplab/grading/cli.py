@@ -127,7 +127,7 @@ def _preload_setting() -> list[str]:
     try:
         return list(settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)["grading.preload"])
     except ShiplabError:  # a broken settings file is reported where it is used; grading goes on with the default
-        from shiplab.grading.sandbox import DEFAULT_PRELOAD
+        from shiplab.grading.forkserver import DEFAULT_PRELOAD
 
         return list(DEFAULT_PRELOAD)
 

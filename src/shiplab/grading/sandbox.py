@@ -33,7 +33,6 @@ import copy
 import fcntl
 import json
 import logging
-import multiprocessing
 import os
 import pwd
 import shutil
@@ -47,14 +46,13 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shiplab.grading import GradingError
+from shiplab.grading import GradingError, forkserver, processes
 
 log = logging.getLogger("shiplab.grading.sandbox")
 
 ACCOUNT_PREFIX = "shiplab-sandbox-"
 JUDGE_PREFIX = "shiplab-judge-"  # the judge of each slot runs the tests as an account of its own
 DEFAULT_WORK_ROOT = Path(tempfile.gettempdir()) / "shiplab-sandbox"
-_CTX = None
 
 
 @dataclass(frozen=True)
@@ -174,86 +172,8 @@ def ensure_work_root(path: Path, mode: int = 0o711) -> Path:
     return path
 
 
-RUN_NAME = "shiplab-sandbox-run"
 # one lock file per sandbox account, whatever the work root; in root's /run (not the world-writable /run/lock)
 SLOT_LOCKS = "/run/shiplab-sandbox"
-
-
-def _default_preload() -> tuple[str, ...]:
-    from shiplab.settings import BY_KEY
-
-    return tuple(BY_KEY["grading.preload"].default)
-
-
-DEFAULT_PRELOAD = _default_preload()  # the setting grading.preload's default
-
-
-def _context(preload: tuple[str, ...] = DEFAULT_PRELOAD):
-    """One fork server per worker process, holding the runner's and the kernel's imports (nbclient, nbgrader's
-    Execute, IPython, ipykernel) and the course's heavy libraries (``preload``: the first Sandbox's list wins, the
-    fork server being one per process). A module that fails to import is left out (multiprocessing skips it)."""
-    global _CTX
-    with _CTX_LOCK:
-        if _CTX is None:
-            _start_context(preload)
-    return _CTX
-
-
-_CTX_LOCK = threading.Lock()
-
-
-def _start_context(preload: tuple[str, ...]) -> None:
-    global _CTX
-    _keep_main_out_of_runs()
-    ctx = multiprocessing.get_context("forkserver")
-    # shiplab.grading.kernel first: it pins numeric libraries to one thread before any of them loads
-    ctx.set_forkserver_preload(["shiplab.grading.runner", "shiplab.grading.kernel", *preload])
-    _start_forkserver_clean()
-    _CTX = ctx
-
-
-# what the fork server keeps of the worker's environment. PYTHONPATH too: Python 3.11's fork server ignores the
-# worker's sys.path when it preloads, so a worker run from a checkout (PYTHONPATH=src) beside an installed copy
-# graded with the installed copy's shiplab, not the code it was started with
-FORKSERVER_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH")
-
-
-def _start_forkserver_clean() -> None:
-    """Start the fork server with an environment of its own: every graded kernel is forked from it, never exec'd,
-    so its ``/proc/self/environ`` is the fork server's, and a worker's environment holds its hub token (and,
-    with containers, a database password). The worker's environment is swapped out only while the fork server
-    starts (it runs before any grading thread)."""
-    from multiprocessing import forkserver
-
-    saved = dict(os.environ)
-    try:
-        os.environ.clear()
-        os.environ.update({k: v for k, v in saved.items() if k in FORKSERVER_ENV})
-        os.environ.update({"PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-        forkserver.ensure_running()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def _keep_main_out_of_runs() -> None:
-    """multiprocessing re-imports the caller's ``__main__`` in every child (the CLI, pytest, a script): costly, and
-    a script without a main guard would run again inside the sandbox. Sandbox runs need only the runner module."""
-    from multiprocessing import spawn
-
-    original = spawn.get_preparation_data
-    if getattr(original, "_shiplab", False):
-        return
-
-    def preparation_data(name):
-        data = original(name)
-        if name == RUN_NAME:
-            data.pop("init_main_from_path", None)
-            data.pop("init_main_from_name", None)
-        return data
-
-    preparation_data._shiplab = True
-    spawn.get_preparation_data = preparation_data
 
 
 def _sandbox_env(workdir: Path, token: str) -> dict[str, str]:
@@ -298,7 +218,7 @@ class Sandbox:
 
     def __init__(self, slots: int = 1, limits: Limits | None = None, work_root: Path = DEFAULT_WORK_ROOT,
                  isolate_network: bool = True, prestart_kernel: bool = True,
-                 preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD, hidden: list[Path] | None = None):
+                 preload: tuple[str, ...] | list[str] = forkserver.DEFAULT_PRELOAD, hidden: list[Path] | None = None):
         """``hidden``: folders other accounts can write to that a graded notebook must not even see (the exchange,
         developer-mode homes); every participant account's home is hidden too (:func:`hidden_folders`)."""
         self.hidden = [Path(p) for p in hidden or []]
@@ -331,11 +251,11 @@ class Sandbox:
     def warm_up(self) -> int:
         """Start the fork server now, so the first submission does not wait while it imports the runner, the kernel
         and ``grading.preload`` (a few seconds with chromadb); returns its pid. Safe to call again."""
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver as mp_forkserver
 
-        _context(self.preload)
-        forkserver.ensure_running()
-        return forkserver._forkserver._forkserver_pid
+        forkserver.context(self.preload)
+        mp_forkserver.ensure_running()
+        return mp_forkserver._forkserver._forkserver_pid
 
     @property
     def isolation(self) -> str:
@@ -383,7 +303,7 @@ class Sandbox:
             token = uuid.uuid4().hex
             for acct in (account, judge_account):  # leftovers of a worker killed mid-run: processes and folders
                 if acct:
-                    _kill_everything(acct, token)
+                    processes.kill_everything(acct, token)
                     for stale in self.work_root.glob("run-*"):
                         with contextlib.suppress(FileNotFoundError):
                             if stale.stat().st_uid == acct.uid:
@@ -414,11 +334,11 @@ class Sandbox:
                                   "gid": judge_account.gid if judge_account else None}
                 result = self._run(spec, notebook, workdir, judge, judge_spec)
             finally:
-                _kill_everything(account, token)
+                processes.kill_everything(account, token)
                 log_tail = _tail(workdir / ".runner.log")
                 shutil.rmtree(workdir, ignore_errors=True)
                 if judge_spec is not None:
-                    _kill_everything(judge_account, token)
+                    processes.kill_everything(judge_account, token)
                     log_tail += _tail(Path(judge_spec["workdir"]) / ".runner.log")
                     shutil.rmtree(judge_spec["workdir"], ignore_errors=True)
                 with self._count_lock:
@@ -445,10 +365,10 @@ class Sandbox:
         from shiplab.grading import judge as judging
         from shiplab.grading import kernel, runner
 
-        ctx = _context(self.preload)
+        ctx = forkserver.context(self.preload)
         receive, send = ctx.Pipe(duplex=False)
         if not self.prestart_kernel:
-            proc = ctx.Process(target=runner.run, args=(spec, notebook, send), name=RUN_NAME)
+            proc = ctx.Process(target=runner.run, args=(spec, notebook, send), name=forkserver.RUN_NAME)
             proc.start()
             send.close()
             return self._collect(proc, receive, notebook)
@@ -461,19 +381,19 @@ class Sandbox:
                    "cell_timeout": float(spec["execute"].get("timeout") or 60),
                    "ready_within": max(5.0, self.limits.total_timeout - 10), "case_salt": judging.case_salt()}
             judge_proc = ctx.Process(target=judging.run, args=(judge_spec, job, judge_end, verdict_out),
-                                     name=RUN_NAME)
+                                     name=forkserver.RUN_NAME)
             judge_proc.start()
             judge_end.close()
             verdict_out.close()
         # the kernel process (it never sees the notebook), then the runner, told where the kernel waits
         requests_in, requests_out = ctx.Pipe(duplex=False)
-        kernel_proc = ctx.Process(target=kernel.serve, args=(spec, requests_in, kernel_end), name=RUN_NAME)
+        kernel_proc = ctx.Process(target=kernel.serve, args=(spec, requests_in, kernel_end), name=forkserver.RUN_NAME)
         kernel_proc.start()
         requests_in.close()
         if kernel_end is not None:
             kernel_end.close()
         proc = ctx.Process(target=runner.run, args=(spec, notebook, send, (kernel_proc.pid, requests_out)),
-                           name=RUN_NAME)
+                           name=forkserver.RUN_NAME)
         proc.start()
         send.close()
         requests_out.close()
@@ -574,44 +494,3 @@ def _tail(path: Path, limit: int = 2000) -> str:
         return ""
     finally:
         os.close(fd)
-
-
-def _processes():
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            yield int(entry.name)
-
-
-def _owned_by(pid: int, uid: int) -> bool:
-    """Is ``pid`` a live (not zombie) process whose real uid is ``uid``?"""
-    try:
-        with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
-            fields = dict(line.split(":", 1) for line in fh if ":" in line)
-    except OSError:
-        return False
-    return fields.get("State", "").split()[:1] not in (["Z"], ["X"]) and int(fields["Uid"].split()[0]) == uid
-
-
-def _carries_token(pid: int, token: str) -> bool:
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as fh:
-            return f"SHIPLAB_SANDBOX_RUN={token}".encode() in fh.read()
-    except OSError:
-        return False
-
-
-def _kill_everything(account: Account | None, token: str) -> None:
-    """Kill every process the run left: all of the slot's account (root), else all carrying the run's token."""
-    me = os.getpid()
-    for _ in range(50):
-        if account:
-            victims = [p for p in _processes() if p != me and _owned_by(p, account.uid)]
-        else:
-            victims = [p for p in _processes() if p != me and _carries_token(p, token)]
-        if not victims:
-            return
-        for pid in victims:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.02)
-    log.error("processes of a sandbox run survived 50 kill rounds: %s", victims)
