@@ -219,9 +219,13 @@ class Sandbox:
     def __init__(self, slots: int = 1, limits: Limits | None = None, work_root: Path = DEFAULT_WORK_ROOT,
                  isolate_network: bool = True, prestart_kernel: bool = True,
                  preload: tuple[str, ...] | list[str] = forkserver.DEFAULT_PRELOAD, hidden: list[Path] | None = None):
-        """``hidden``: folders other accounts can write to that a graded notebook must not even see (the exchange,
-        developer-mode homes); every participant account's home is hidden too (:func:`hidden_folders`)."""
-        self.hidden = [Path(p) for p in hidden or []]
+        """``hidden``: folders other accounts write to that a graded notebook must not even see (the exchange,
+        developer homes); every participant's home is hidden too (:func:`hidden_folders`), and so are this checkout's
+        instructor sources (solutions, hidden tests, wrong answers, history) whatever their modes: a fresh clone's
+        are world-readable until the hub's first start protects them."""
+        from shiplab.course.protect import private_paths
+        from shiplab.settings import REPO_ROOT
+        self.hidden = [Path(p) for p in hidden or []] + private_paths(REPO_ROOT)
         self.limits = limits or Limits()
         self.preload = tuple(preload)
         self.prestart_kernel = prestart_kernel  # False: each kernel starts from scratch (bench/grading.py compares)
