@@ -1,0 +1,76 @@
+"""Who may import whom between the package's rooms (``docs/ARCHITECTURE.md``): the rooms' import graph, lazy imports
+inside functions included, is the one written below. A new import from one room into another fails here until it is
+added to ``ALLOWED`` (and the document) on purpose; the cycles the redesign still has to remove (issue 20: the web kit
+that services take from ``hub/``, course <-> hub, rag <-> gateway) are listed apart, and none may be added."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+from shiplab.course.paths import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "src" / "shiplab"
+BOTTOM = {"errors", "settings", "clitools", "namespaces"}  # anyone may import these
+ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
+    "cli": {"hub", "envvars"},
+    "envvars": {"tracker"},  # the tracker's variables come from its settings model
+    "data": set(),
+    "samplegen": set(),
+    "rag": {"data"},
+    "gateway": {"data"},
+    "course": {"data", "rag"},
+    "grading": {"course"},
+    "tracker": set(),
+    "progress": {"grading"},
+    "labext": {"course", "grading"},
+    "hub": {"course", "tracker"},
+}
+# to remove (issue 20): services take the web kit (webservice, listen, service_secrets, roster, origins) from hub/;
+# course/cli and course/students use the hub's accounts and roster; rag/local and gateway/backends share the model
+KNOWN_CYCLES = {("course", "hub"), ("tracker", "hub"), ("progress", "hub"), ("gateway", "hub"), ("grading", "hub"),
+                ("labext", "hub"), ("rag", "gateway"), ("gateway", "rag")}
+
+
+def _room(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _edges() -> dict[tuple[str, str], set[str]]:
+    """(room, room it imports) -> the files that do it."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        here = _room(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + ([f"shiplab.{a.name}" for a in node.names] if node.module == "shiplab" else [])
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "shiplab" and len(parts) > 1 and parts[1] != here:
+                    found[(here, parts[1])].add(str(path.relative_to(PACKAGE)))
+    return found
+
+
+def test_rooms_import_only_what_the_architecture_allows():
+    """Does every import between rooms follow ALLOWED, BOTTOM or a known cycle (nothing new)?"""
+    unexpected = {f"{a} -> {b}": sorted(files) for (a, b), files in _edges().items()
+                  if b not in BOTTOM and b not in ALLOWED.get(a, set()) and (a, b) not in KNOWN_CYCLES}
+    assert unexpected == {}, f"new imports between rooms (allow them in ALLOWED and docs/ARCHITECTURE.md): {unexpected}"
+
+
+def test_the_known_cycles_are_still_there_or_gone_from_the_list():
+    """Is each listed cycle still in the code? (Once one is removed, take it off KNOWN_CYCLES so it stays gone.)"""
+    edges = _edges()
+    stale = sorted(f"{a} -> {b}" for a, b in KNOWN_CYCLES if (a, b) not in edges)
+    assert stale == [], f"removed from the code: take these off KNOWN_CYCLES: {stale}"
+
+
+def test_bottom_rooms_import_no_other_room():
+    """Do errors, settings, clitools and namespaces stand alone (so anyone may import them)?"""
+    up = {f"{a} -> {b}": sorted(files) for (a, b), files in _edges().items() if a in BOTTOM and b not in BOTTOM}
+    assert up == {}, up
