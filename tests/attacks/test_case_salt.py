@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import sys
 
+import gradedlab
 import pytest
-
-from shiplab.course.paths import CHECKS_MODULE, LABS_DIR, REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.root,
               pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the worker's sandbox runs kernels as "
@@ -39,52 +36,32 @@ def profile_backlog(items):
 SHOWN = re.compile(r"profile_backlog\(\[.*?\]\) returned .*?, expected .*?\}")
 
 
-@pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(REPO_ROOT / "bench"))
-    try:
-        import grading
-    finally:
-        sys.path.remove(str(REPO_ROOT / "bench"))
-    return grading
-
-
-def _shown_cases(bench, tmp_path, name: str, students: list[str]) -> dict[str, str]:
+def _shown_cases(tmp_path, name: str, students: list[str]) -> dict[str, str]:
     """Grade ``TABLE`` for each of ``students`` through the worker; the generated case each one's feedback shows."""
-    import gradekit
-
-    fixture = tmp_path / name / "fixture" / LAB
-    shutil.copytree(LABS_DIR / LAB, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
-    shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
-    course = bench.make_course(tmp_path / name / "state", fixture)
-    try:
-        answers = bench.solutions(fixture / f"{LAB}.ipynb")
+    def table(answers):
         grade_id = next(g for g, source in answers.items() if "def profile_backlog" in source)
-        for student in students:
-            gradekit.submit(course, student, {**answers, grade_id: TABLE})
-        _, summary, _ = bench.shiplab_batch(course, 2)
-        assert summary.graded == len(students) and summary.failed == 0, summary
-        shown = {}
-        for student in students:
-            found = SHOWN.findall(gradekit.outputs_text(course, student))
-            assert len(found) == 1, f"{student}: expected one generated case in the feedback, got {found}"
-            shown[student] = found[0]
-        return shown
-    finally:
-        gradekit.LAB = "mini"  # bench.make_course points the grading kit at this lab
+        return {**answers, grade_id: TABLE}
+
+    graded = gradedlab.grade(tmp_path / name, LAB, {student: table for student in students})
+    shown = {}
+    for student, got in graded.items():
+        found = SHOWN.findall(got.feedback)
+        assert len(found) == 1, f"{student}: expected one generated case in the feedback, got {found}"
+        shown[student] = found[0]
+    return shown
 
 
-def test_a_resubmission_meets_other_generated_cases(bench, tmp_path, monkeypatch, caplog):
+def test_a_resubmission_meets_other_generated_cases(tmp_path, monkeypatch, caplog):
     """Is the failing case shown to an answer that is wrong on unseen cases another one on the next submission,
     while a pinned salt shows the same one again (so an instructor can reproduce a grade, from the salt the worker
     logs)?"""
     monkeypatch.setenv("SHIPLAB_CASE_SALT", "11")
     with caplog.at_level("INFO", logger="shiplab.grading.engine"):
-        first = _shown_cases(bench, tmp_path, "salt-11", ["ada", "bo"])
+        first = _shown_cases(tmp_path, "salt-11", ["ada", "bo"])
     assert first["ada"] == first["bo"], first
     assert "ada/lab1-backlog: hidden cases salted with 11" in caplog.text
     monkeypatch.setenv("SHIPLAB_CASE_SALT", "12")
-    again = _shown_cases(bench, tmp_path, "salt-12", ["ada"])
+    again = _shown_cases(tmp_path, "salt-12", ["ada"])
     assert again["ada"] != first["ada"], (again, first)
 
 

@@ -15,12 +15,9 @@ that suite, and one that fails on the visible services' wording, score 0."""
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 
+import gradedlab
 import pytest
-
-from shiplab.course.paths import CHECKS_MODULE, LABS_DIR, REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.root,
               pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the worker's sandbox runs kernels as "
@@ -54,7 +51,8 @@ def check_service(make_client):
     if found:
         raise AssertionError("sniffed: " + ", ".join(sorted(found)))
 '''
-# passes the participant's own service (a plain function) and the first stand-in (the visible correct one), fails the rest
+# passes the participant's own service (a plain function) and the first stand-in (the visible correct one), fails
+# the rest
 COUNTER = r'''
 _SEEN = []
 def check_service(make_client):
@@ -78,37 +76,15 @@ def check_service(make_client):
 '''
 
 
-@pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(REPO_ROOT / "bench"))
-    try:
-        import grading
-    finally:
-        sys.path.remove(str(REPO_ROOT / "bench"))
-    return grading
-
-
-def test_a_suite_that_reads_the_broken_services_closures_scores_nothing(bench, tmp_path, monkeypatch):
+def test_a_suite_that_reads_the_broken_services_closures_scores_nothing(tmp_path, monkeypatch):
     """Graded by the sandboxed worker, does a check_service that finds the bug's name in what make_client carries
     (instead of testing the service) get 0 for the exercise, while the reference suite still gets 3 of 3?"""
-    import gradekit
-
     monkeypatch.setenv("SHIPLAB_CASE_SALT", "5")  # one order of the hidden services, the same on every run
-    fixture = tmp_path / "fixture" / LAB
-    shutil.copytree(LABS_DIR / LAB, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
-    shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
-    course = bench.make_course(tmp_path / "state", fixture)
-    try:
-        answers = bench.solutions(fixture / f"{LAB}.ipynb")
-        gradekit.submit(course, "solved", answers)
-        gradekit.submit(course, "sniffer", {**answers, "check_service": SNIFFER})
-        gradekit.submit(course, "counter", {**answers, "check_service": COUNTER})
-        gradekit.submit(course, "wording", {**answers, "check_service": WORDING})
-        _, summary, _ = bench.shiplab_batch(course, 2)
-        assert summary.graded == 4 and summary.failed == 0, summary
-        cells = {student: course.cell_scores(student) for student in ("solved", "sniffer", "counter", "wording")}
-    finally:
-        gradekit.LAB = "mini"  # bench.make_course points the grading kit at this lab
+    graded = gradedlab.grade(tmp_path, LAB, {
+        "solved": lambda answers: answers,
+        **{student: (lambda answers, suite=suite: {**answers, "check_service": suite})
+           for student, suite in (("sniffer", SNIFFER), ("counter", COUNTER), ("wording", WORDING))}})
+    cells = {student: got.cells for student, got in graded.items()}
     assert cells["solved"]["test_check_service"] == 3.0, cells["solved"]
     assert cells["sniffer"]["test_check_service"] == 0.0, cells["sniffer"]
     assert cells["counter"]["test_check_service"] == 0.0, cells["counter"]
@@ -154,27 +130,14 @@ def llm_route(ticket, model, tools, teams, fallback, max_steps=3):
 '''
 
 
-def test_lab3_router_gets_stand_ins_of_the_hidden_model_and_tools(bench, tmp_path, monkeypatch):
+def test_lab3_router_gets_stand_ins_of_the_hidden_model_and_tools(tmp_path, monkeypatch):
     """Graded by the sandboxed worker, does an llm_route that dumps what it can reach from the model, tools and
     fallback it is given find nothing of the hidden script in the feedback, while the real solution gets 3 of 3?"""
-    import gradekit
-
     monkeypatch.setenv("SHIPLAB_CASE_SALT", "5")
-    lab = "lab3-triage"
-    fixture = tmp_path / "fixture" / lab
-    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
-    shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
-    course = bench.make_course(tmp_path / "state", fixture)
-    try:
-        answers = bench.solutions(fixture / f"{lab}.ipynb")
-        gradekit.submit(course, "solved", answers)
-        gradekit.submit(course, "prober", {**answers, "llm_route": answers["llm_route"] + PROBER})
-        _, summary, _ = bench.shiplab_batch(course, 2)
-        assert summary.graded == 2 and summary.failed == 0, summary
-        solved, prober = course.cell_scores("solved"), course.cell_scores("prober")
-        feedback = gradekit.outputs_text(course, "prober")
-    finally:
-        gradekit.LAB = "mini"
+    graded = gradedlab.grade(tmp_path, "lab3-triage", {
+        "solved": lambda answers: answers,
+        "prober": lambda answers: {**answers, "llm_route": answers["llm_route"] + PROBER}})
+    solved, prober, feedback = graded["solved"].cells, graded["prober"].cells, graded["prober"].feedback
     assert solved["test_llm_route"] == 3.0, solved
     assert prober["test_llm_route"] == 0.0, prober
     assert "EXFIL" in feedback  # the probe ran and its message reached the feedback...
@@ -210,26 +173,14 @@ def judge_agreement(judge_labels, human_labels):
 '''
 
 
-def test_lab5_answer_gets_stand_ins_of_the_hidden_models_and_retrievers(bench, tmp_path, monkeypatch):
+def test_lab5_answer_gets_stand_ins_of_the_hidden_models_and_retrievers(tmp_path, monkeypatch):
     """Graded by the sandboxed worker, does an answer() that records what the models and retrievers it is given
     hold, shown later in the feedback, show the visible tests' doubles but none of the hidden ones?"""
-    import gradekit
-
     monkeypatch.setenv("SHIPLAB_CASE_SALT", "5")
-    lab = "lab5-rag"
-    fixture = tmp_path / "fixture" / lab
-    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
-    shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
-    course = bench.make_course(tmp_path / "state", fixture)
-    try:
-        answers = bench.solutions(fixture / f"{lab}.ipynb")
-        gradekit.submit(course, "recorder", {**answers, "answer": answers["answer"] + RECORDER,
-                                             "judge_agreement": answers["judge_agreement"] + RAISER})
-        _, summary, _ = bench.shiplab_batch(course, 1)
-        assert summary.graded == 1 and summary.failed == 0, summary
-        feedback = gradekit.outputs_text(course, "recorder")
-    finally:
-        gradekit.LAB = "mini"
+    graded = gradedlab.grade(tmp_path, "lab5-rag", {
+        "recorder": lambda answers: {**answers, "answer": answers["answer"] + RECORDER,
+                                     "judge_agreement": answers["judge_agreement"] + RAISER}}, parallel=1)
+    feedback = graded["recorder"].feedback
     exfil = feedback[feedback.index("EXFIL"):]
     assert "EUR 225" in exfil  # the visible tests' fake models were read...
     for hidden in ("[adr-999]", "[Household Basic]", "ab12cd34", "IGNORE ALL PREVIOUS", "on the claim form"):
