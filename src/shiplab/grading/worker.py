@@ -59,6 +59,7 @@ class Worker:
         self.on_outcome = on_outcome or (lambda job, outcome: None)
         self.id = new_worker_id()
         self.in_flight: dict[int, Future] = {}
+        self._closing: set[int] = set()  # jobs this worker is recording: a heartbeat that misses them lost nothing
         self.summary = Summary()
         self._lock = threading.Lock()
 
@@ -118,11 +119,14 @@ class Worker:
     def _reap(self) -> None:
         for job_id in [j for j, f in self.in_flight.items() if f.done()]:
             self.in_flight.pop(job_id).result()
+            self._closing.discard(job_id)
 
     def _heartbeat(self, stop: threading.Event) -> None:
         while not stop.wait(self.lease / 3):
             for job_id in list(self.in_flight):
-                if not self.queue.heartbeat(job_id, self.id, self.lease):
+                if job_id in self._closing or self.queue.heartbeat(job_id, self.id, self.lease):
+                    continue
+                if job_id not in self._closing:  # recorded while we asked: done, not lost
                     log.warning("job %d is no longer this worker's (lease lost); its result will not be recorded",
                                 job_id)
 
@@ -130,11 +134,13 @@ class Worker:
         """One job, start to end; never raises (a bug in one job must not stop the others)."""
         try:
             if not self.queue.is_latest(job.id):
+                self._closing.add(job.id)
                 self.queue.supersede_running(job.id, self.id)
                 self._count("superseded", job, None)
                 return
             outcome = self.engine.grade_and_release(job.lab, job.student, Path(job.source), job.sort_key or None)
             reason = "; ".join(x for x in [outcome.reason, *outcome.notes] if x) or None
+            self._closing.add(job.id)
             if not self.queue.finish(job.id, self.id, ok=outcome.ok, score=outcome.score,
                                      max_score=outcome.max_score, reason=reason):
                 log.warning("job %d finished after its lease was lost; the new owner records it", job.id)
@@ -144,6 +150,7 @@ class Worker:
             self._count("graded" if outcome.ok else "failed", job, outcome)
         except Exception as exc:  # noqa: BLE001 -- logged with its traceback; the job fails, the worker goes on
             log.exception("grading job %d (%s/%s) failed", job.id, job.student, job.lab)
+            self._closing.add(job.id)
             self.queue.finish(job.id, self.id, ok=False, reason=f"internal error: {type(exc).__name__}: {exc}")
             self._count("failed", job, None)
 
