@@ -122,7 +122,9 @@ def test_submit_in_the_browser_then_queued_grading_and_the_score_appear_by_thems
         lab.locator("button[data-action=submit]").wait_for(timeout=60_000)
         ulla = hub.login("qa-ulla")
         hub.spawn(ulla, "qa-ulla")  # running already: this only logs the client in to her server
-        _answer(ulla, "qa-ulla", solutions(LABS_DIR / "demo" / "demo.ipynb"))
+        # a few seconds of grading (a sleep in a solution cell), so the tab's poll meets the grading state however
+        # fast the worker is that day (a run once went from queued to graded between two polls)
+        _answer(ulla, "qa-ulla", solutions(LABS_DIR / "demo" / "demo.ipynb", "\nimport time\ntime.sleep(4)"))
         # record every state the tab shows, as it shows it
         page.evaluate("""() => { window.seen = [];
             new MutationObserver(() => { for (const n of document.querySelectorAll(
