@@ -116,7 +116,9 @@ def _trusted_datasets() -> Path | None:
     env = os.environ.get("SHIPLAB_DATASETS")
     if env:
         return Path(env)
-    repo = Path(__file__).resolve().parents[3] / "datasets"  # src/shiplab/rag/embcache.py -> the repository
+    from shiplab.settings import REPO_ROOT
+
+    repo = REPO_ROOT / "datasets"
     return repo if (repo / "documents").is_dir() else None
 
 
