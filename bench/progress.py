@@ -48,7 +48,7 @@ def build(state: Path, participants: int, labs: int, cells: int, seed: int = 7):
 
     from shiplab.grading.engine import ensure_venv_tools_on_path
     from shiplab.grading.queue import Queue, new_worker_id
-    from shiplab.hub import roster
+    from shiplab import roster
 
     ensure_venv_tools_on_path()
     rng = random.Random(seed)

@@ -5,7 +5,7 @@ with ten check-ins each, about 40 % shipped, reminders), then measures the real 
 replaced by a table of tokens:
 
 1. in-process (FastAPI TestClient, one request at a time): each page and API call N times, p50/p95;
-2. over HTTP: the service's own server (:func:`shiplab.tracker.__main__.serve`, uvicorn) in its own process,
+2. over HTTP: the service's own server (:func:`shiplab.web.serve.run`, uvicorn) in its own process,
    C concurrent httpx clients for D seconds, each starting at a random moment and pausing about T seconds between
    requests as a person does (``--think 0`` for back-to-back requests: that measures saturation, where latency is
    just clients / throughput), a mix of participants checking in and reading their plan, managers opening their
@@ -172,7 +172,7 @@ def tok(name: str) -> dict:
 
 
 def serve(url: str, port: int) -> None:
-    from shiplab.tracker.__main__ import serve as serve_tracker
+    from shiplab.web.serve import run as serve_tracker
 
     serve_tracker(make_app(url), "127.0.0.1", port, log_level="warning")
 

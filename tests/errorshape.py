@@ -2,7 +2,7 @@
 model): an error is JSON with exactly the documented keys, the status in the body matches the response's, and no
 traceback, token or SQL is in it.
 
-Two shapes, one handler (:func:`shiplab.hub.webservice.render_error`):
+Two shapes, one handler (:func:`shiplab.web.errors.render_error`):
 
 - ``"shiplab"`` — ``{"error": {"status", "code", "message"}}``: the tracker, the progress board, the gateway's
   pages and usage JSON;
@@ -15,7 +15,7 @@ Two shapes, one handler (:func:`shiplab.hub.webservice.render_error`):
 
 from __future__ import annotations
 
-from shiplab.hub.webservice import openai_error_type
+from shiplab.web.errors import openai_error_type
 
 SHAPES = {"shiplab": {"status", "code", "message"}, "openai": {"message", "type", "param", "code"}}
 NEVER = ("Traceback", "File \"", "sqlalchemy", "SELECT ", "token=")

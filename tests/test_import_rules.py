@@ -1,7 +1,8 @@
 """Who may import whom between the package's rooms (``docs/ARCHITECTURE.md``): the rooms' import graph, lazy imports
 inside functions included, is the one written below. A new import from one room into another fails here until it is
-added to ``ALLOWED`` (and the document) on purpose; the cycles the redesign still has to remove (issue 20: the web kit
-that services take from ``hub/``, course <-> hub, rag <-> gateway) are listed apart, and none may be added."""
+added to ``ALLOWED`` (and the document) on purpose; the one cycle the redesign still has to remove (rag <-> gateway:
+the local models) is listed apart, and none may be added. Only the command line (and ``hub_config/``) assembles the
+hub, so only it imports ``shiplab.hub``."""
 
 from __future__ import annotations
 
@@ -14,23 +15,23 @@ from shiplab.course.paths import REPO_ROOT
 PACKAGE = REPO_ROOT / "src" / "shiplab"
 BOTTOM = {"errors", "settings", "clitools", "namespaces"}  # anyone may import these
 ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
-    "cli": {"hub", "envvars"},
+    "cli": {"hub", "envvars", "roster"},
     "envvars": {"tracker"},  # the tracker's variables come from its settings model
-    "data": set(),
+    "web": set(),  # the kit every service shares: anyone may import it
+    "roster": set(),
+    "data": {"web"},  # one rule for CSV cells (web.sheets)
     "samplegen": set(),
     "rag": {"data"},
-    "gateway": {"data"},
-    "course": {"data", "rag"},
+    "gateway": {"data", "web", "roster"},
+    "course": {"data", "rag", "roster"},
     "grading": {"course"},
-    "tracker": set(),
-    "progress": {"grading"},
-    "labext": {"course", "grading"},
-    "hub": {"course", "tracker"},
+    "tracker": {"web", "roster"},
+    "progress": {"grading", "web", "roster"},
+    "labext": {"course", "grading", "web"},
+    "hub": {"course", "tracker", "web", "roster"},
 }
-# to remove (issue 20): services take the web kit (webservice, listen, service_secrets, roster, origins) from hub/;
-# course/cli and course/students use the hub's accounts and roster; rag/local and gateway/backends share the model
-KNOWN_CYCLES = {("course", "hub"), ("tracker", "hub"), ("progress", "hub"), ("gateway", "hub"), ("grading", "hub"),
-                ("labext", "hub"), ("rag", "gateway"), ("gateway", "rag")}
+# to remove (issue 20): rag/local and gateway/backends share the local models
+KNOWN_CYCLES = {("rag", "gateway"), ("gateway", "rag")}
 
 
 def _room(path: Path) -> str:
@@ -73,4 +74,16 @@ def test_the_known_cycles_are_still_there_or_gone_from_the_list():
 def test_bottom_rooms_import_no_other_room():
     """Do errors, settings, clitools and namespaces stand alone (so anyone may import them)?"""
     up = {f"{a} -> {b}": sorted(files) for (a, b), files in _edges().items() if a in BOTTOM and b not in BOTTOM}
+    assert up == {}, up
+
+
+def test_only_the_command_line_assembles_the_hub():
+    """Does no room but ``cli`` import ``shiplab.hub`` (the services take their kit from ``shiplab.web``)?"""
+    importers = sorted({a for (a, b) in _edges() if b == "hub"})
+    assert importers == ["cli"], importers
+
+
+def test_the_web_kit_imports_only_the_bottom_rooms():
+    """Does ``shiplab.web`` stand on errors and settings alone, so every room may use it without a cycle?"""
+    up = {f"web -> {b}": sorted(files) for (a, b), files in _edges().items() if a == "web" and b not in BOTTOM}
     assert up == {}, up

@@ -65,7 +65,8 @@ def main():
 @friendly
 def up(roster_file):
     """Start the hub in the foreground (imports the demo roster on first run). Stop with Ctrl-C."""
-    from shiplab.hub import launch, roster
+    from shiplab import roster
+    from shiplab.hub import launch
 
     s = settings_mod.load()
     launch.check_ports(s)
@@ -136,7 +137,7 @@ def roster_import(path):
 @friendly
 def roster_show():
     """List the imported roster."""
-    from shiplab.hub import roster as roster_mod
+    from shiplab import roster as roster_mod
 
     people = roster_mod.load(settings_mod.state_dir(settings_mod.load()))
     if not people:

@@ -518,3 +518,11 @@ def state_dir(settings: dict[str, Any] | None = None) -> Path:
     env = os.environ.get("SHIPLAB_STATE")
     p = Path(env) if env else Path((settings if settings is not None else load())["hub.state_dir"])
     return (p if p.is_absolute() else REPO_ROOT / p).resolve()
+
+
+def spawner_mode(settings: dict[str, Any], is_root: bool) -> str:
+    """The spawner mode in effect: `auto` resolves to unix-users as root, developer otherwise."""
+    mode = settings["spawner.mode"]
+    if mode == "auto":
+        return "unix-users" if is_root else "developer"
+    return mode

@@ -197,7 +197,7 @@ def test_with_own_origins_the_participant_submits_and_the_instructor_opens_board
     from playwright.sync_api import sync_playwright
 
     from browser import CHROMIUM_ARGS, chromium_path, log_in, screenshot
-    from shiplab.hub.origins import service_url
+    from shiplab.web.origins import service_url
 
     hub = start_hub(FLOW_ROSTER, subdomains=True, extra_settings={
         "grading": {"enabled": True, "poll": 0.5}, "tracker": {"enabled": True}, "progress": {"enabled": True}})

@@ -7,9 +7,10 @@ import pytest
 from datahelp import FIXTURES
 
 from shiplab.data import load_backlog
-from shiplab.data.export import items_to_csv, safe_cell, unsafe_cell, write_atomic, write_records
+from shiplab.data.export import items_to_csv, write_atomic, write_records
+from shiplab.web.sheets import safe_cell, unsafe_cell
 
-EVIL = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "'=1"]
+EVIL = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "'=1", "'plain"]
 
 
 @pytest.mark.parametrize("value", EVIL)
@@ -21,7 +22,7 @@ def test_formula_starts_get_an_apostrophe_and_come_back(value):
 
 def test_plain_cells_untouched():
     """Are ordinary values, numbers and None left as they are?"""
-    assert [safe_cell(v) for v in ("plain", "a=b", "NVA-1", 42, None, "")] == ["plain", "a=b", "NVA-1", "42", "", ""]
+    assert [safe_cell(v) for v in ("plain", "a=b", "NVA-1", 42, None, "")] == ["plain", "a=b", "NVA-1", 42, "", ""]
 
 
 def test_exported_csv_has_no_live_formula():

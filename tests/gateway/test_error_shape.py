@@ -1,5 +1,5 @@
 """The gateway's errors on the shared contract: OpenAI's shape under /v1/ and the shared shape elsewhere, from the
-one handler of shiplab.hub.webservice; a body that does not fit is a 400 naming the field, never a 500; a bug is a
+one handler of shiplab.web; a body that does not fit is a 400 naming the field, never a 500; a bug is a
 500 with a reference that is in the log and nothing else; a login's 502 keeps its cause for the log.
 
 Real app, policy and usage log; the chat model and the hub's token check are the edges."""

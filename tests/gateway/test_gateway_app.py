@@ -168,7 +168,7 @@ def test_provider_key_never_in_responses_or_logs(gw, caplog):
 def test_gateway_listens_where_its_url_says():
     """Does the gateway bind its URL's address, and all interfaces when the URL names a host (the hub's Kubernetes
     service), never a name it cannot bind?"""
-    from shiplab.gateway.__main__ import bind_host
+    from shiplab.web.listen import bind_host
 
     assert bind_host("127.0.0.1") == "127.0.0.1" and bind_host("localhost") == "127.0.0.1"
     assert bind_host("10.1.2.3") == "10.1.2.3" and bind_host(None) == "127.0.0.1"

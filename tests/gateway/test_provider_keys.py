@@ -6,7 +6,7 @@ import stat
 
 from traitlets.config import Config
 
-from shiplab.hub import provider_keys
+from shiplab.web import provider_keys
 from shiplab.hub.config import HubContext, apply_config
 
 PROVIDERS = [{"name": "azure", "base_url": "https://example.invalid/v1", "model": "gpt", "key_env": "AZ_KEY"}]

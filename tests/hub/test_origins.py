@@ -1,5 +1,5 @@
 """hub.subdomain_host on an in-memory Config: an origin per user and per service, and shiplab's links between rooms
-built for it (shiplab.hub.origins). The attack it stops runs in tests/attacks/test_same_origin.py."""
+built for it (shiplab.web.origins). The attack it stops runs in tests/attacks/test_same_origin.py."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from shiplab import settings
 from shiplab.errors import SettingsError
 from shiplab.hub.config import HubContext, apply_config
 from shiplab.hub.launch import banner
-from shiplab.hub.origins import hub_origin, server_side_service_url, service_url, user_origin
+from shiplab.web.origins import hub_origin, server_side_service_url, service_url, user_origin
 
 SUB = {"hub": {"subdomain_host": "http://localhost:8000"}}
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from shiplab.errors import RosterError
-from shiplab.hub import roster
+from shiplab import roster
 
 GOOD = """username,full_name,email,role,team,manager
 ines,Ines Wagner,ines@x.example,instructor,,

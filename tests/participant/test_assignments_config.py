@@ -6,7 +6,7 @@ from pathlib import Path
 from traitlets.config import Config
 
 from shiplab import settings
-from shiplab.hub import roster
+from shiplab import roster
 from shiplab.hub.config import HubContext, apply_config
 from shiplab.labext import LABEXTENSION
 

@@ -10,7 +10,7 @@ from traitlets.config import Config
 
 from shiplab import settings
 from shiplab.errors import SettingsError
-from shiplab.hub import roster
+from shiplab import roster
 from shiplab.hub.config import HubContext, apply_config
 
 PEOPLE = roster.parse("""username,full_name,email,role,team,manager

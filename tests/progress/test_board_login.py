@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 from jupyterhub.services.auth import HubOAuth
 from tornado.web import HTTPError
 
-from shiplab.hub import roster
-from shiplab.hub.webservice import Signer
-from shiplab.progress.app import BoardConfig, FixedUsers, create_app, mount_at
+from shiplab import roster
+from shiplab.web.login import Signer
+from shiplab.progress.app import BoardConfig, FixedUsers, create_app
+from shiplab.web.serve import mount_at
 from shiplab.progress.auth import HubIdentity
 
 PREFIX = "/services/progress/"

@@ -9,7 +9,7 @@ import time
 from boardkit import T0, Course, hub_user
 from fastapi.testclient import TestClient
 
-from shiplab.hub.prestart import Started
+from shiplab.web.hubrest import Started
 
 ACTION = {"X-Shiplab-Action": "start-servers"}
 

@@ -203,7 +203,7 @@ def test_the_demo_shows_readings_adoption_lessons_and_next_cycles_once(app, clie
     next cycles — made once, however often the demo is ensured?"""
     from pathlib import Path
 
-    from shiplab.hub.roster import parse
+    from shiplab.roster import parse
     from shiplab.tracker.demo import ensure_demo_data
 
     roster = parse((Path(__file__).resolve().parents[2] / "hub_config" / "demo_roster.csv").read_text("utf-8"))

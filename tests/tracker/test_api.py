@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from shiplab.hub.roster import parse
+from shiplab.roster import parse
 from shiplab.tracker.demo import DEMO_COHORT, ensure_demo_data
 from shiplab.tracker.models import CohortMember, Person
 from trackerkit import UTC, make_plan, token
@@ -126,7 +126,7 @@ def test_demo_data_is_made_once(app, clock):
 def test_the_service_starts_like_the_hub_starts_it(tmp_path, monkeypatch):
     """With the hub's environment, does `python -m shiplab.tracker`'s app serve under the service prefix, make the
     demo cohort from the imported roster, and send anonymous browsers to the hub login?"""
-    from shiplab.hub import roster
+    from shiplab import roster
     from shiplab.tracker.__main__ import build_app
 
     roster.save(parse(DEMO_ROSTER.read_text(encoding="utf-8")), tmp_path)

@@ -20,8 +20,9 @@ import pytest
 from fastapi.testclient import TestClient
 from jupyterhub.services.auth import HubOAuth
 
-from shiplab.hub.webservice import Signer
-from shiplab.tracker.app import create_app, mount_at
+from shiplab.web.login import Signer
+from shiplab.tracker.app import create_app
+from shiplab.web.serve import mount_at
 from shiplab.tracker.auth import HubOAuthIdentity, HubUser
 from trackerkit import UTC, Clock
 

@@ -13,7 +13,7 @@ from traitlets.config import Config
 
 from shiplab import settings
 from shiplab.errors import SettingsError
-from shiplab.hub import roster
+from shiplab import roster
 from shiplab.hub.config import HubContext, apply_config
 from shiplab.tracker.hubservice import SECRETS_PREFIX, tracker_secrets
 from shiplab.tracker.settings import TrackerSettings
@@ -96,7 +96,7 @@ def test_secrets_come_from_the_hubs_environment_and_never_reach_the_hubs_databas
     import os
     import stat
 
-    from shiplab.hub import service_secrets
+    from shiplab.web import secrets as service_secrets
     from shiplab.tracker import __main__ as tracker_main
 
     raw = {"tracker": {"db_url": "postgresql://shiplab@db/shiplab", "webhook_url_env": "SLACK_HOOK"}}
@@ -163,7 +163,7 @@ def test_under_kubernetes_the_tracker_listens_where_the_proxy_pod_reaches_it():
     name make it listen on every interface of the pod, and does it get the database password?"""
     import yaml
 
-    from shiplab.tracker.__main__ import bind_host
+    from shiplab.web.listen import bind_host
 
     values = yaml.safe_load((Path(__file__).resolve().parents[2] / "hub_config" / "k8s" / "values.yaml").read_text())
     raw = yaml.safe_load(values["hub"]["extraFiles"]["shiplab-settings"]["stringData"])

@@ -9,7 +9,7 @@ import os
 
 from sqlalchemy import select
 
-from shiplab.hub import roster as hub_roster
+from shiplab import roster as hub_roster
 from shiplab.tracker.models import Cohort, CohortMember, Person
 from shiplab.tracker.roster_sync import RosterFollower
 from shiplab.tracker.settings import TrackerSettings

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from shiplab.errors import SettingsError
-from shiplab.hub.webservice import safe_next
+from shiplab.web.login import safe_next
 from shiplab.tracker.settings import TrackerSettings
 from trackerkit import BASELINE, browser, csrf_of, make_plan, token
 

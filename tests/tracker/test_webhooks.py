@@ -346,7 +346,7 @@ def test_the_demo_shows_a_verified_ship_and_is_safe_to_rerun(tmp_path):
     self-reported ones — made once however often the demo data is ensured, even on a database made before?"""
     from sqlalchemy import func, select
 
-    from shiplab.hub.roster import parse
+    from shiplab.roster import parse
     from shiplab.tracker.db import ensure_database, session_factory
     from shiplab.tracker.demo import ensure_demo_data, ensure_demo_deployment
     from shiplab.tracker.models import Deployment, VerifiedShip

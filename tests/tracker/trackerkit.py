@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shiplab.hub.roster import Person as RosterPerson
+from shiplab.roster import Person as RosterPerson
 from shiplab.tracker.auth import HubUser
 
 UTC = dt.timezone.utc

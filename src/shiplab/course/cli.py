@@ -29,8 +29,8 @@ def _course(s: dict) -> Course:
 
 def _as_grader(s: dict) -> None:
     """Re-run this command as the grader account when started as root in unix-users mode."""
-    from shiplab.hub.config import spawner_mode
-    from shiplab.hub.formgrader import ensure_course_folders, ensure_grader_account
+    from shiplab.settings import spawner_mode
+    from shiplab.course.formgrader import ensure_course_folders, ensure_grader_account
 
     if os.geteuid() != 0 or spawner_mode(s, True) != "unix-users" or os.environ.get("SHIPLAB_AS_GRADER"):
         return
@@ -48,7 +48,7 @@ def _as_grader(s: dict) -> None:
 def _cache_embeddings_as_root(s: dict, labs: tuple[str, ...]) -> None:
     """Before handing over to the grader: root makes the sample texts' embedding cache beside the sample data, where
     the grader may not write and participants and the grading sandbox only read (``Course.build`` then finds it)."""
-    from shiplab.hub.config import spawner_mode
+    from shiplab.settings import spawner_mode
 
     if os.geteuid() == 0 and spawner_mode(s, True) == "unix-users" and not os.environ.get("SHIPLAB_AS_GRADER"):
         from shiplab.course.build import cache_sample_embeddings
@@ -124,7 +124,7 @@ def collect(lab):
 def _sandboxed(s: dict) -> bool:
     """Root on a hub with Unix accounts: participants' code must run in the grading sandbox, never as the grader
     account (which reads the gradebook and the labs' sources with their hidden tests)."""
-    from shiplab.hub.config import spawner_mode
+    from shiplab.settings import spawner_mode
 
     return os.geteuid() == 0 and spawner_mode(s, True) == "unix-users" and not os.environ.get("SHIPLAB_AS_GRADER")
 
@@ -277,7 +277,7 @@ def _set_aside_forged(s: dict) -> None:
     """As root on a hub with Unix accounts: submissions filed under another participant's id are moved out of
     the exchange before anything collects them, and reported."""
     from shiplab.course.exchange import reject_forged_submissions
-    from shiplab.hub.config import spawner_mode
+    from shiplab.settings import spawner_mode
 
     if os.geteuid() != 0 or spawner_mode(s, True) != "unix-users":
         return

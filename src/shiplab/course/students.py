@@ -17,7 +17,7 @@ import logging
 from pathlib import Path
 
 from shiplab.course import paths
-from shiplab.hub import roster
+from shiplab import roster
 
 log = logging.getLogger("shiplab.course")
 

@@ -1,9 +1,9 @@
 """Writing normalized records out — JSON Lines, and CSV a spreadsheet cannot turn into a formula — atomically.
 
-**Formula injection**: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a
+**Formula injection**: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a line break is run as a
 formula by Excel and LibreOffice (``=HYPERLINK(...)`` in a ticket summary becomes a link that leaks data). Such
-cells get a leading apostrophe, which spreadsheets show as text. A cell that already starts with an apostrophe gets
-one more, so :func:`unsafe_cell` can undo it exactly and an exported CSV imports back to the same items.
+cells get a leading apostrophe, by the rule every shiplab CSV follows (:mod:`shiplab.web.sheets`), which
+:func:`~shiplab.web.sheets.unsafe_cell` undoes exactly, so an exported CSV imports back to the same items.
 
 **Atomic writes**: the output goes to a temporary file beside the target and is renamed over it, so a reader (or a
 crash) never sees half a file.
@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from shiplab.data.model import BacklogItem, Document
+from shiplab.web.sheets import safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ITEM_COLUMNS = ["key", "summary", "description", "type", "status", "priority", "components", "labels", "created",
                 "resolved", "links", "parent", "assignee", "reporter", "comments", "classification", "source", "format",
                 "row", "line", "original_id"]
@@ -29,17 +29,6 @@ OPTIONAL_COLUMNS = ("comments",)  # absent from exports written before they exis
 DOC_COLUMNS = ["id", "title", "format", "doc_type", "classification", "text"]
 LIST_SEP = "; "
 LINK_SEP = ": "
-
-
-def safe_cell(value) -> str:
-    """The value as a spreadsheet-inert cell: formula starts (and apostrophes) get a leading apostrophe."""
-    s = "" if value is None else str(value)
-    return "'" + s if s.startswith(FORMULA_STARTS + ("'",)) else s
-
-
-def unsafe_cell(s: str) -> str:
-    """Undo :func:`safe_cell`."""
-    return s[1:] if s.startswith("'") and s[1:].startswith(FORMULA_STARTS + ("'",)) else s
 
 
 def item_row(it: BacklogItem) -> list:

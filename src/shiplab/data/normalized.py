@@ -11,7 +11,8 @@ import json
 from datetime import datetime
 
 from shiplab.data.errors import ImportProblem, ProblemList
-from shiplab.data.export import ITEM_COLUMNS, LINK_SEP, LIST_SEP, OPTIONAL_COLUMNS, unsafe_cell
+from shiplab.data.export import ITEM_COLUMNS, LINK_SEP, LIST_SEP, OPTIONAL_COLUMNS
+from shiplab.web.sheets import unsafe_cell
 from shiplab.data.model import CLASSES, BacklogItem, Provenance
 from shiplab.data.readers import read_table, require_items
 

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
-from urllib.parse import urlparse
 
-import uvicorn
 from jupyterhub.services.auth import HubOAuth
 
 from shiplab import settings as settings_mod
-from shiplab.hub import provider_keys
-from shiplab.hub.listen import bind_host
+from shiplab.web import provider_keys
 from shiplab.errors import ShiplabError
 from shiplab.gateway import policy as policy_mod
 from shiplab.gateway.app import Backends, create_app
 from shiplab.gateway.backends import ExternalProvider, LocalEmbedder, LocalLLM
 from shiplab.gateway.hubauth import HubViewers, hub_identify, session_key
 from shiplab.gateway.usage import Budget, UsageLog
+from shiplab.web.serve import mount_at, serve, service_prefix
 
 log = logging.getLogger("shiplab.gateway")
 
@@ -52,31 +49,18 @@ def build_app():
             f"the default provider {s['gateway.default_provider']!r} has no key in the hub's environment, so this "
             "gateway answers no chat request that names no provider; tell the hub's operator.")
     hub_auth = HubOAuth(cache_max_age=60)
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/").rstrip("/")
+    prefix = service_prefix().rstrip("/")
     viewers = HubViewers(hub_auth, session_key(hub_auth.api_token or ""), prefix=prefix or "/") \
         if hub_auth.api_token else None
     app = create_app(pol, UsageLog(state / "gateway" / "usage.sqlite"), backends,
                      Budget(s["gateway.daily_tokens"], s["gateway.daily_requests"],
                             s["gateway.daily_embedding_tokens"]), hub_identify(hub_auth),
                      viewers=viewers)
-    if prefix:
-        from fastapi import FastAPI
-
-        outer = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-        outer.mount(prefix, app)
-        return outer
-    return app
+    return mount_at(app, prefix)
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="[%(levelname)s %(asctime)s %(name)s] %(message)s")
-    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8095"))
-    try:
-        app = build_app()
-    except ShiplabError as exc:  # e.g. a broken governance policy: say what, no traceback
-        log.error("the model gateway cannot start: %s", exc)
-        raise SystemExit(exc.exit_code) from None
-    uvicorn.run(app, host=bind_host(url.hostname), port=url.port or 8095, log_level="info", access_log=False)
+    serve("model gateway", build_app, 8095)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""The gateway's errors, on the contract every shiplab web service shares (:mod:`shiplab.hub.webservice`).
+"""The gateway's errors, on the contract every shiplab web service shares (:mod:`shiplab.web`).
 
-A :class:`GatewayError` is a :class:`~shiplab.hub.webservice.WebError`: status, a stable code, the sentence for the
+A :class:`GatewayError` is a :class:`~shiplab.web.errors.WebError`: status, a stable code, the sentence for the
 person, detail for the log. One handler renders them all: under ``/v1/`` in OpenAI's shape
 (``{"error": {"message", "type", "param", "code"}}``, plus ``queue_position`` and ``expected_wait_s`` for a
 ``busy``), elsewhere in the shared shape (``{"error": {"status", "code", "message"}}``) or, for a browser, the page
@@ -14,7 +14,7 @@ import logging
 
 from fastapi import FastAPI, Request
 
-from shiplab.hub.webservice import ErrorStyle, WebError, install_error_pages
+from shiplab.web.errors import ErrorStyle, WebError, install_error_pages
 
 log = logging.getLogger("shiplab.gateway")
 

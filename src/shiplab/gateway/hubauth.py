@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 
 from fastapi import Request
 from jupyterhub.services.auth import HubAuth
 
 from shiplab.gateway.errors import GatewayError
 from shiplab.gateway.instructors import Viewer
-from shiplab.hub.webservice import HubLogin, LoginTexts, bearer_token
+from shiplab.web.login import HubLogin, LoginTexts, bearer_token, derive_key
 
 LOGIN_TEXTS = LoginTexts(noun="model gateway", no_access="the hub has not given {name} access to the model gateway.")
 
@@ -37,7 +35,7 @@ class HubViewers:
     """Who opens the instructors' usage view (:mod:`shiplab.gateway.instructors`), checked with the hub.
 
     A hub token in ``Authorization`` (scripts, the tracker) or a browser session from an OAuth login with PKCE
-    against the hub — the login every shiplab web service uses (:class:`shiplab.hub.webservice.HubLogin`), its
+    against the hub — the login every shiplab web service uses (:class:`shiplab.web.login.HubLogin`), its
     cookies signed for the purposes ``session`` and ``oauth-state`` with the gateway's own key. The hub's answer for
     any token carries the user's groups (its *identify* scopes), so group membership needs no extra scope for the
     gateway. A hub service's token (the tracker's) becomes a ``kind="service"`` viewer when the hub gave that
@@ -77,4 +75,4 @@ class HubViewers:
 def session_key(api_token: str) -> bytes:
     """The key that signs browser sessions: derived from the service's own hub token, so it survives restarts of
     the gateway and is known to nobody else."""
-    return hmac.new(api_token.encode(), b"shiplab-gateway-session", hashlib.sha256).digest()
+    return derive_key(api_token, "shiplab-gateway-session")

@@ -3,7 +3,7 @@
 ``GET /instructor/usage.json`` — :meth:`shiplab.gateway.usage.UsageLog.report` (the shape is documented there):
 every participant, per provider, requests and tokens today and in total, refusals by rule.
 ``GET /instructor/usage`` — the same as a page. Both are for members of the course's instructors group
-(:data:`shiplab.hub.roster.ROLE_GROUPS`) only; everyone else gets 403, and a request without identity gets 401
+(:data:`shiplab.roster.ROLE_GROUPS`) only; everyone else gets 403, and a request without identity gets 401
 (JSON) or is sent to the hub's login (the page). The JSON is also for the hub services named in ``readers`` — the
 shipping tracker, which shows instructors each participant's model use next to their ship plan, calling with its
 own hub token (the hub gives it ``access:services!service=gateway`` and nothing else; :func:`shiplab.hub.roles.
@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from shiplab.gateway.errors import GatewayError
-from shiplab.hub.roster import ROLE_GROUPS
+from shiplab.roster import ROLE_GROUPS
 
 INSTRUCTORS = ROLE_GROUPS["instructor"]
 

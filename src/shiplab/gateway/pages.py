@@ -16,25 +16,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from shiplab.gateway.errors import GatewayError
 from shiplab.gateway.instructors import INSTRUCTORS, here
-from shiplab.hub.webservice import bearer_token
+from shiplab.web.pages import service_templates
+from shiplab.web.login import bearer_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def templates() -> Jinja2Templates:
-    """The gateway's templates: autoescaped, and a missing name is an error, not an empty string."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters["num"] = lambda count: f"{count:,}"
-    env.filters["n"] = lambda count, noun: f"{count:,} {noun}{'' if count == 1 else 's'}"
-    return Jinja2Templates(env=env)
+    """The gateway's templates, on the page every service shares."""
+    return service_templates(TEMPLATES, {"num": lambda count: f"{count:,}",
+                                         "n": lambda count, noun: f"{count:,} {noun}{'' if count == 1 else 's'}"})
 
 
 def wants_html(request: Request) -> bool:

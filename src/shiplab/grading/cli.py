@@ -78,7 +78,7 @@ def submission_owners():
     import os
 
     from shiplab import settings
-    from shiplab.hub.config import spawner_mode
+    from shiplab.settings import spawner_mode
 
     conf = settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)
     mode = spawner_mode(conf, True)

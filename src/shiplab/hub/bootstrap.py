@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 from shiplab import settings as settings_mod
-from shiplab.hub import roster
-from shiplab.hub.config import HubContext, apply_config, spawner_mode
-from shiplab.hub.formgrader import ensure_course_folders
+from shiplab import roster
+from shiplab.hub.config import HubContext, apply_config
+from shiplab.settings import spawner_mode
+from shiplab.course.formgrader import ensure_course_folders
 from shiplab.hub.state import ensure_state, read_secrets
 from shiplab.hub.unix import is_root
 
@@ -42,11 +43,11 @@ def configure(c) -> dict:
     s = settings_mod.load()
     ctx = context(s)
     if s["gateway.enabled"]:  # provider keys reach the gateway through the state's secrets, not its environment
-        from shiplab.hub import provider_keys
+        from shiplab.web import provider_keys
 
         provider_keys.store(ctx.state, s["gateway.external_providers"], ctx.environ)
     if s["tracker.enabled"]:  # the tracker's SMTP password, webhook URL, cookie key, PGPASSWORD: the same way
-        from shiplab.hub import service_secrets
+        from shiplab.web import secrets as service_secrets
         from shiplab.tracker.hubservice import SECRETS_PREFIX, tracker_secrets
 
         service_secrets.store(ctx.state, SECRETS_PREFIX, tracker_secrets(s, ctx.environ))
@@ -54,7 +55,7 @@ def configure(c) -> dict:
     ensure_course_folders(ctx.state, s["course.id"], as_root=as_root)
     if as_root:  # participants' accounts share this machine: solutions and hidden tests must be out of their reach
         from shiplab.course.protect import protect_sources
-        from shiplab.hub.formgrader import ensure_grader_account
+        from shiplab.course.formgrader import ensure_grader_account
 
         protect_sources(ctx.repo_root, ensure_grader_account().pw_gid)
     apply_config(s, c, ctx, roster.load(ctx.state))

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from shiplab.errors import SettingsError
+from shiplab.settings import spawner_mode
 from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
-from shiplab.hub.formgrader import formgrader_service
-from shiplab.hub.origins import LoginElsewhereRefused, server_side_service_url, service_origin
+from shiplab.course.formgrader import formgrader_service
+from shiplab.web.origins import LoginElsewhereRefused, server_side_service_url, service_origin
 from shiplab.hub.limits import parse_bytes
-from shiplab.hub.roster import Person, groups_of
+from shiplab.roster import Person, groups_of
 from shiplab.hub.state import ensure_private_sqlite
 from shiplab.tracker.hubservice import tracker_service
 
@@ -38,14 +39,6 @@ class HubContext:
     settings_path: Path = Path("hub_config/shiplab.yaml")
 
 
-def spawner_mode(settings: dict[str, Any], is_root: bool) -> str:
-    """The spawner mode in effect: `auto` resolves to unix-users as root, developer otherwise."""
-    mode = settings["spawner.mode"]
-    if mode == "auto":
-        return "unix-users" if is_root else "developer"
-    return mode
-
-
 def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Person]) -> None:
     """Set JupyterHub configuration on ``c`` from shiplab settings, the roster and the machine facts."""
     bindir = Path(ctx.python).parent
@@ -58,7 +51,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
     c.JupyterHub.concurrent_spawn_limit = settings["hub.concurrent_spawn_limit"]
     c.JupyterHub.cleanup_servers = settings["hub.cleanup_servers"]
     c.JupyterHub.oauth_require_pkce = True
-    if settings["hub.subdomain_host"]:  # an origin per user and per service (shiplab.hub.origins)
+    if settings["hub.subdomain_host"]:  # an origin per user and per service (shiplab.web.origins)
         c.JupyterHub.subdomain_host = settings["hub.subdomain_host"]
         # the Services menu's links with the port (JupyterHub's service.href leaves it out)
         c.JupyterHub.template_paths = [str(ctx.repo_root / "hub_config" / "templates")]

@@ -15,10 +15,10 @@ import httpx
 
 from shiplab import settings as settings_mod
 from shiplab.errors import ShiplabError
-from shiplab.hub import roster
+from shiplab import roster
 from shiplab.hub.bootstrap import proxy_command
-from shiplab.hub.config import spawner_mode
-from shiplab.hub.origins import hub_origin, service_url
+from shiplab.settings import spawner_mode
+from shiplab.web.origins import hub_origin, service_url
 from shiplab.hub.state import ensure_state
 from shiplab.hub.unix import ensure_unix_user, is_root
 

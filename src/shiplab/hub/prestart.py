@@ -8,7 +8,8 @@ at once (each slot waits until its server is ready before the next starts), so t
 it works. A server the idle culler stops inside that window is started again; after ``prestart.until`` the service
 only waits for the next day. It uses one least-privilege role (``servers`` of the participants' group only).
 
-:func:`start_servers` is the same bounded start, for an instructor's "start everyone".
+The bounded start itself is :func:`shiplab.web.hubrest.start_servers`, which the board's "start everyone"
+uses too.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import logging
 import os
 import time
 import zoneinfo
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from urllib.parse import quote
+from dataclasses import dataclass
 
 import httpx
+
+from shiplab.web.hubrest import hub_client, start_servers
 
 log = logging.getLogger("shiplab.prestart")
 GROUP = "participants"
@@ -53,69 +54,12 @@ class Window:
                    dt.time.fromisoformat(conf["prestart.until"]), zoneinfo.ZoneInfo(conf["tracker.timezone"]))
 
 
-@dataclass
-class Started:
-    """What one round did: servers started (seconds each until ready), already running, failed (name -> why)."""
-
-    ready: dict[str, float] = field(default_factory=dict)
-    running: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-
-
 def participants(client: httpx.Client) -> list[str]:
     r = client.get(f"/groups/{GROUP}")
     if r.status_code == 404:
         return []
     r.raise_for_status()
     return sorted(r.json().get("users", []))
-
-
-def _server(client: httpx.Client, name: str) -> dict | None:
-    r = client.get(f"/users/{quote(name)}")
-    r.raise_for_status()
-    return (r.json().get("servers") or {}).get("")
-
-
-def start_one(client: httpx.Client, name: str, timeout: float = 180) -> float | None:
-    """Start ``name``'s default server and wait until it is ready; seconds it took, None if it already ran."""
-    server = _server(client, name)
-    if server and server.get("ready"):
-        return None
-    began = time.monotonic()
-    if not server:  # not pending already
-        r = client.post(f"/users/{quote(name)}/server")
-        if r.status_code == 400 and "already" in r.text:  # started by its owner meanwhile
-            return None
-        r.raise_for_status()
-    while time.monotonic() - began < timeout:
-        server = _server(client, name)
-        if server and server.get("ready"):
-            return time.monotonic() - began
-        if not server or not server.get("pending") and not server.get("ready"):
-            if time.monotonic() - began > 5:  # the spawn failed: the hub forgot the server
-                raise RuntimeError("the server stopped while starting (see the hub's log)")
-        time.sleep(0.5)
-    raise TimeoutError(f"not ready after {timeout:.0f} s")
-
-
-def start_servers(client: httpx.Client, names: list[str], parallel: int = 4, timeout: float = 180) -> Started:
-    """Start the servers of ``names`` that are not running, ``parallel`` at a time; never raises for one person."""
-    out = Started()
-
-    def one(name: str) -> None:
-        try:
-            took = start_one(client, name, timeout)
-        except (httpx.HTTPError, RuntimeError, TimeoutError) as exc:
-            out.failed[name] = str(exc) or type(exc).__name__
-            return
-        if took is None:
-            out.running.append(name)
-        else:
-            out.ready[name] = took
-
-    with ThreadPoolExecutor(max(1, parallel), thread_name_prefix="prestart") as pool:
-        list(pool.map(one, names))
-    return out
 
 
 def run(client: httpx.Client, window: Window, parallel: int, every: float = 30.0,
@@ -137,7 +81,6 @@ def run(client: httpx.Client, window: Window, parallel: int, every: float = 30.0
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="[%(levelname)s %(asctime)s %(name)s] %(message)s")
     from shiplab import settings as settings_mod
-    from shiplab.hub.sync import hub_client
 
     conf = settings_mod.load(os.environ.get("SHIPLAB_SETTINGS") or None)
     window = Window.from_settings(conf)

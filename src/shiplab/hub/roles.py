@@ -13,7 +13,7 @@ Services get their own roles (idle culler, roster sync, progress board: read-onl
 
 from __future__ import annotations
 
-from shiplab.hub.roster import ROLE_GROUPS
+from shiplab.roster import ROLE_GROUPS
 
 
 def group_roles(*, course_id: str, participant_services: list[str], instructor_services: list[str],

@@ -18,8 +18,9 @@ from urllib.parse import quote
 
 import httpx
 
-from shiplab.hub import roster
-from shiplab.hub.roster import ROLE_GROUPS
+from shiplab import roster
+from shiplab.roster import ROLE_GROUPS
+from shiplab.web.hubrest import hub_client
 
 log = logging.getLogger("shiplab.roster-sync")
 
@@ -70,10 +71,6 @@ def _paged(client: httpx.Client, path: str) -> list[dict]:
         if not nxt:
             return items
         offset = nxt["offset"]
-
-
-def hub_client(api_url: str, token: str) -> httpx.Client:
-    return httpx.Client(base_url=api_url.rstrip("/"), headers={"Authorization": f"token {token}"}, timeout=30)
 
 
 def watch(state: Path, client: httpx.Client, every: float = 2.0) -> None:

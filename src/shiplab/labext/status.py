@@ -19,7 +19,7 @@ from jupyterhub.services.auth import HubAuth
 from tornado import ioloop, web
 
 from shiplab.grading.status import own_submissions, queue_path
-from shiplab.hub.listen import bind_host
+from shiplab.web.listen import bind_host
 
 log = logging.getLogger("shiplab.labext.status")
 

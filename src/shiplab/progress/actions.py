@@ -1,7 +1,7 @@
 """The board's one action: an instructor's "start everyone" (``POST /api/start-servers``).
 
 It starts the server of every participant who has none, ``prestart.parallel`` at a time, each waiting until it is
-ready (:func:`shiplab.hub.prestart.start_servers`, the same bounded start the prestart service makes before the
+ready (:func:`shiplab.web.hubrest.start_servers`, the same bounded start the prestart service makes before the
 day), in the background: the answer (202) says how many will start, the grid shows them coming up. One run at a
 time; a second press while it runs answers 409 with what the first is doing.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from shiplab.hub.roster import ROLE_GROUPS
+from shiplab.roster import ROLE_GROUPS
 from shiplab.progress.errors import BoardError
 
 log = logging.getLogger("shiplab.progress")
@@ -32,7 +32,7 @@ router = APIRouter()
 class StartRun:
     """What the current (or last) "start everyone" does; ``starter(names)`` runs in a thread of its own."""
 
-    starter: object = None  # callable(list[str]) -> shiplab.hub.prestart.Started
+    starter: object = None  # callable(list[str]) -> shiplab.web.hubrest.Started
     running: bool = False
     wanted: list[str] = field(default_factory=list)
     result: object = None
@@ -60,8 +60,7 @@ class StartRun:
 
 def hub_starter(parallel: int):
     """Start servers with the board's own hub token (its role: ``servers!group=participants``)."""
-    from shiplab.hub.prestart import start_servers
-    from shiplab.hub.sync import hub_client
+    from shiplab.web.hubrest import hub_client, start_servers
 
     def starter(names):
         with hub_client(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"]) as client:

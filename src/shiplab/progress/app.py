@@ -11,7 +11,7 @@ Routes (under the hub's ``/services/progress/``):
 ``/participants/<name>``       one participant: submissions, scores, failing tests, feedback and formgrader links
 ``/participants/<name>/feedback/<lab>/<notebook>.html``  the feedback nbgrader released to them
 ``/export.csv``                the grades (``?team=``)
-``/login``, ``/oauth_callback``  the hub login (:func:`shiplab.hub.webservice.login_routes`)
+``/login``, ``/oauth_callback``  the hub login (:func:`shiplab.web.login.login_routes`)
 
 Tests build the real app with a controlled clock and, for in-process checks, a token table at the edge::
 
@@ -26,15 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import jinja2
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from shiplab.hub import roster
-from shiplab.hub.roster import ROLE_GROUPS
-from shiplab.hub.webservice import login_routes
+from shiplab import roster
+from shiplab.roster import ROLE_GROUPS
+from shiplab.web.pages import service_templates
+from shiplab.web.login import login_routes
 from shiplab.progress import actions, errors, model
 from shiplab.progress.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
 from shiplab.progress.errors import BoardError
@@ -65,9 +64,9 @@ class BoardConfig:
 
 
 def _formgrader_prefix(settings: dict) -> str:
-    """The formgrader's path on the board's origin; its own origin under hub.subdomain_host (shiplab.hub.origins)."""
+    """The formgrader's path on the board's origin; its own origin under hub.subdomain_host (shiplab.web.origins)."""
     if settings.get("hub.subdomain_host"):
-        from shiplab.hub.origins import service_url
+        from shiplab.web.origins import service_url
 
         return service_url(settings, settings["course.id"])
     return f"/services/{settings['course.id']}/"
@@ -109,12 +108,9 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
     app.state.hub_users = hub_users
     app.state.clock = clock
     app.state.start_run = actions.StartRun(starter=starter or actions.hub_starter(config.start_parallel))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters["ago"] = model.ago
-    env.filters["hhmm"] = lambda t: t.astimezone(UTC).strftime("%H:%M UTC") if t else "—"
-    env.filters["num"] = lambda x: "—" if x is None else f"{x:g}"
-    app.state.templates = Jinja2Templates(env=env)
+    app.state.templates = service_templates(TEMPLATES, {
+        "ago": model.ago, "hhmm": lambda t: t.astimezone(UTC).strftime("%H:%M UTC") if t else "—",
+        "num": lambda x: "—" if x is None else f"{x:g}"})
     errors.install(app)
 
     @app.middleware("http")
@@ -133,16 +129,6 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
     app.include_router(router)
     app.include_router(actions.router)
     return app
-
-
-def mount_at(app: FastAPI, prefix: str) -> FastAPI:
-    """``app`` served under ``prefix`` (the hub's ``/services/progress/``)."""
-    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
-    if not prefix:
-        return app
-    outer = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    outer.mount(prefix, app)
-    return outer
 
 
 # ---- what every route needs

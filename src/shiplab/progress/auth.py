@@ -1,6 +1,6 @@
 """Who is looking: hub users, through a browser login (OAuth with PKCE) or a hub token — and only instructors.
 
-The login is the one every shiplab web service uses (:mod:`shiplab.hub.webservice`): ``/login`` keeps a PKCE
+The login is the one every shiplab web service uses (:mod:`shiplab.web`): ``/login`` keeps a PKCE
 verifier in HubOAuth's server-side state under a random state id that also goes into a short-lived signed cookie;
 ``/oauth_callback`` accepts the code only with the matching state, trades code + verifier for a hub token and keeps
 it in a signed, HttpOnly, SameSite=Lax cookie scoped to the service's path. Scripts send
@@ -14,14 +14,12 @@ no forms and needs no CSRF tokens; its responses are never cached.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Protocol
 
 from fastapi import Request
 
-from shiplab.hub.roster import ROLE_GROUPS
-from shiplab.hub.webservice import HubLogin, HubPerson, LoginTexts, bearer_token
+from shiplab.roster import ROLE_GROUPS
+from shiplab.web.login import HubLogin, HubPerson, LoginTexts, bearer_token, derive_key
 from shiplab.progress.errors import BoardError
 
 LOGIN_TEXTS = LoginTexts(noun="board", no_access="the hub has not given {name} access to the progress board; it is "
@@ -47,7 +45,7 @@ class Identity(Protocol):
 
 
 class HubIdentity(HubLogin):
-    """The real identity: the shared hub login (:class:`shiplab.hub.webservice.HubLogin`) in the board's words,
+    """The real identity: the shared hub login (:class:`shiplab.web.login.HubLogin`) in the board's words,
     letting only instructors finish a login. Its own signing purposes keep the board's cookies apart from other
     services' (and changing them would log everyone out)."""
 
@@ -78,4 +76,4 @@ def signing_key(hub_token: str) -> bytes:
 
         raise SettingsError("the progress board has no key to sign cookies with.",
                             hint="run it as a hub service (`shiplab up`): the hub sets JUPYTERHUB_API_TOKEN.")
-    return hmac.new(hub_token.encode(), b"shiplab-progress-cookie", hashlib.sha256).digest()
+    return derive_key(hub_token, "shiplab-progress-cookie")

@@ -10,20 +10,10 @@ import csv
 import io
 
 from shiplab.progress.model import Board
+from shiplab.web.sheets import safe_cell
 
 COLUMNS = ("username", "full_name", "team", "lab", "state", "score", "max_score", "exercises_passed",
            "exercises", "submitted_at", "note", "my_case")
-
-
-def safe_cell(value) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def grades_csv(board: Board) -> str:

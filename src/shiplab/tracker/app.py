@@ -7,7 +7,7 @@ signer, the templates), so tests build the real app with a fake identity at the 
 
 Under the hub, :mod:`shiplab.tracker.__main__` builds it with :class:`~shiplab.tracker.auth.HubOAuthIdentity`
 and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: ``/login`` and ``/oauth_callback`` from
-:func:`shiplab.hub.webservice.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
+:func:`shiplab.web.login.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
 ``/api/openapi.json``; its HTML reference at ``/api/docs``, drawn by :mod:`.apidocs` with nothing from a CDN),
 deployment webhooks and their secrets in :mod:`.webhook_routes`, the metric over time, adoption, retrospectives and
 the lessons page in :mod:`.outcome_routes`.
@@ -24,12 +24,11 @@ import secrets
 from pathlib import Path
 from typing import Callable, Iterator
 
-import jinja2
 from fastapi import Depends, FastAPI, Request
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from shiplab.hub.webservice import login_routes
+from shiplab.web.pages import service_templates
+from shiplab.web.login import login_routes
 from shiplab.tracker import errors
 from shiplab.tracker.auth import LOGIN_TEXTS, Csrf, HubOAuthIdentity, HubUser, Identity
 from shiplab.tracker.db import ensure_database, session_factory
@@ -115,11 +114,9 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.state.model_use = model_use
     if follower:
         follower.sync(app.state.sessions)  # people and cohort are in place before the first request
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters["pct"] = lambda x: "–" if x is None else f"{x * 100:.0f}%"
-    env.filters["days"] = lambda x: "–" if x is None else f"{x:g}"  # a median of days: 21, 53, 21.5 — never 53.0
-    app.state.templates = Jinja2Templates(env=env)
+    app.state.templates = service_templates(TEMPLATES, {
+        "pct": lambda x: "–" if x is None else f"{x * 100:.0f}%",
+        "days": lambda x: "–" if x is None else f"{x:g}"})  # a median of days: 21, 53, 21.5 — never 53.0
     errors.install(app)
 
     @app.middleware("http")
@@ -138,16 +135,6 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     app.include_router(outcome_routes.router)  # metric over time, adoption, retrospectives, lessons
     app.include_router(apidocs.router)  # /api/docs, drawn here: no CDN
     return app
-
-
-def mount_at(app: FastAPI, prefix: str) -> FastAPI:
-    """``app`` served under ``prefix`` (the hub's ``/services/<name>/``), its lifespan kept."""
-    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
-    if not prefix:
-        return app
-    outer = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=app.router.lifespan_context)
-    outer.mount(prefix, app)
-    return outer
 
 
 def _error_model():

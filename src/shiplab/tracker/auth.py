@@ -1,7 +1,7 @@
 """Who is asking the tracker: JupyterHub users, through a browser login (OAuth) or a hub token.
 
 The login itself — OAuth with PKCE for browsers, ``Authorization: token <JUPYTERHUB_API_TOKEN>`` for scripts and
-notebooks, the signed session cookie — is the one every shiplab web service uses (:mod:`shiplab.hub.webservice`);
+notebooks, the signed session cookie — is the one every shiplab web service uses (:mod:`shiplab.web`);
 :class:`HubOAuthIdentity` gives it the tracker's words and its cookie signing purposes.
 
 The hub says who the token belongs to and their groups; the role comes from the groups ``instructors``,
@@ -20,7 +20,7 @@ from typing import Protocol
 
 from fastapi import Request
 
-from shiplab.hub.webservice import SESSION_MAX_AGE, HubLogin, HubPerson, LoginTexts, Signer, bearer_token
+from shiplab.web.login import SESSION_MAX_AGE, HubLogin, HubPerson, LoginTexts, Signer, bearer_token
 from shiplab.tracker.errors import TrackerError
 
 ROLE_BY_GROUP = (("instructors", "instructor"), ("managers", "manager"), ("participants", "participant"))
@@ -85,7 +85,7 @@ class Identity(Protocol):
 
 
 class HubOAuthIdentity(HubLogin):
-    """The real identity: the shared hub login (:class:`shiplab.hub.webservice.HubLogin`) in the tracker's words,
+    """The real identity: the shared hub login (:class:`shiplab.web.login.HubLogin`) in the tracker's words,
     making tracker users (:class:`HubUser`). The signing purposes are the tracker's cookie format since its first
     release: changing them would log everyone out."""
 

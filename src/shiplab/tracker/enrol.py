@@ -1,6 +1,6 @@
 """Cohorts and their people, made from the hub's roster; every function is safe to run again.
 
-The roster (:mod:`shiplab.hub.roster`) says who takes part, in which role and team, and who their manager is.
+The roster (:mod:`shiplab.roster`) says who takes part, in which role and team, and who their manager is.
 :func:`ensure_people` brings the tracker's people in line with it — new people are added, changed ones updated,
 people no longer on it marked inactive (their plans stay in the figures) — and enrols the roster's participants and
 instructors in a cohort.

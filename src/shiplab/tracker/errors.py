@@ -7,7 +7,7 @@ JSON clients (everything under ``/api/``, or a request that does not accept HTML
 Browsers get the same three facts on an HTML page (``templates/error.html``). Bugs become ``500 internal_error``
 with a reference number that is also in the service's log beside the traceback; no traceback, token or SQL ever
 reaches a response. The shape and its rendering are shared by the hub's web services
-(:mod:`shiplab.hub.webservice`); the tracker adds its exception type and its advice for a bug.
+(:mod:`shiplab.web`); the tracker adds its exception type and its advice for a bug.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import logging
 
 from fastapi import FastAPI
 
-from shiplab.hub.webservice import WebError, install_error_pages
+from shiplab.web.errors import WebError, install_error_pages
 
 log = logging.getLogger("shiplab.tracker")
 
@@ -26,5 +26,5 @@ class TrackerError(WebError):
 
 
 def install(app: FastAPI) -> None:
-    """Route every failure through :func:`shiplab.hub.webservice.render_error`."""
+    """Route every failure through :func:`shiplab.web.errors.render_error`."""
     install_error_pages(app, log=log, bug_advice="Try again, and tell your instructor the reference if it persists.")

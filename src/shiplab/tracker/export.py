@@ -14,23 +14,11 @@ import datetime as dt
 import io
 
 from shiplab.tracker import rules
+from shiplab.web.sheets import safe_cell
 
 COLUMNS = ("plan_id", "username", "team", "cohort", "backlog_ref", "metric", "status", "blocker", "planned_ship_date",
            "shipped_on",
            "days_to_ship", "shipped_within_60_days", "overdue", "baseline", "target", "after", "change_pct")
-
-
-def safe_cell(value) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
-        return "'" + text
-    return text
 
 
 def plans_csv(plans: list[rules.PlanFacts], now: dt.datetime) -> str:

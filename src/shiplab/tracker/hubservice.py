@@ -15,7 +15,7 @@ What the service gets, and why:
 - Environment: the ``SHIPLAB_TRACKER_*`` variables :class:`shiplab.tracker.settings.TrackerSettings` reads, none of
   them secret. The secrets (SMTP password, webhook URL, cookie key, ``PGPASSWORD``) are read from the hub's
   environment by the variable names the settings give (:func:`tracker_secrets`) and handed over through the
-  state's secrets folder at hub start (:mod:`shiplab.hub.service_secrets`): JupyterHub keeps a service's
+  state's secrets folder at hub start (:mod:`shiplab.web.secrets`): JupyterHub keeps a service's
   environment in its own database, so they are never put there.
 """
 

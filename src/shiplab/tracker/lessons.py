@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from shiplab.tracker import service
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
-from shiplab.tracker.export import safe_cell
+from shiplab.web.sheets import safe_cell
 from shiplab.tracker.models import BLOCKERS, Cohort, Person, Retrospective, ShipPlan
 from shiplab.tracker.schemas import LessonOut, RetroIn
 

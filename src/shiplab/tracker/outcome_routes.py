@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from shiplab.hub.webservice import bearer_token
+from shiplab.web.login import bearer_token
 from shiplab.tracker import lessons as lessons_mod
 from shiplab.tracker import metrics, service
 from shiplab.tracker.api import WRITER

@@ -25,8 +25,8 @@ log = logging.getLogger("shiplab.tracker.roster")
 
 
 def read_roster(path: Path) -> list:
-    """The people of an imported roster (``roster.json`` as :mod:`shiplab.hub.roster` saves it)."""
-    from shiplab.hub.roster import Person
+    """The people of an imported roster (``roster.json`` as :mod:`shiplab.roster` saves it)."""
+    from shiplab.roster import Person
 
     data = json.loads(path.read_text(encoding="utf-8"))
     return [Person(**p) for p in data["people"]]

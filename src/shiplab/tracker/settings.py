@@ -163,9 +163,7 @@ class TrackerSettings(BaseModel):
 
     def signing_key(self, environ: Mapping[str, str] | None = None) -> bytes:
         """The key for cookies and CSRF tokens: the configured secret, else one derived from the hub's token."""
-        import hashlib
-        import hmac
-
+                
         environ = os.environ if environ is None else environ
         if self.cookie_secret:
             return self.cookie_secret.encode()
@@ -174,7 +172,9 @@ class TrackerSettings(BaseModel):
             raise SettingsError("the tracker has no key to sign cookies with.",
                                 hint=f"run it as a hub service (the hub sets JUPYTERHUB_API_TOKEN) or set "
                                      f"{PREFIX}COOKIE_SECRET to 32+ random characters.")
-        return hmac.new(hub_token.encode(), b"shiplab-tracker-cookie", hashlib.sha256).digest()
+        from shiplab.web.login import derive_key
+
+        return derive_key(hub_token, "shiplab-tracker-cookie")
 
 
 def _describe(err: dict) -> str:

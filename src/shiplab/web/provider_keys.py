@@ -1,5 +1,5 @@
 """External model providers' API keys: from the hub's environment to the gateway, never through a settings file,
-a log, a notebook or the hub's database (see :mod:`shiplab.hub.service_secrets`).
+a log, a notebook or the hub's database (see :mod:`shiplab.web.secrets`).
 
 At every hub start :func:`store` copies each configured provider's key (named by ``key_env`` in
 ``gateway.external_providers``) from the hub's environment into ``<state>/secrets/provider-<KEY_ENV>``, and the
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from shiplab.hub import service_secrets
+from shiplab.web import secrets as service_secrets
 
 PREFIX = "provider-"
 
