@@ -118,9 +118,9 @@ def main() -> None:
     from fastapi.testclient import TestClient
     from nbgrader.api import Gradebook
 
-    from shiplab.progress.app import BoardConfig, FixedUsers, create_app
-    from shiplab.progress.auth import TokenTable, Viewer
-    from shiplab.progress.sources import CoursePaths, read_queue
+    from shiplab.board.app import BoardConfig, FixedUsers, create_app
+    from shiplab.board.auth import TokenTable, Viewer
+    from shiplab.board.sources import CoursePaths, read_queue
 
     state = Path(tempfile.mkdtemp(prefix="bench-progress-"))
     try:

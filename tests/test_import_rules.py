@@ -26,7 +26,7 @@ ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
     "course": {"data", "rag", "roster"},
     "grading": {"course"},
     "tracker": {"web", "roster"},
-    "progress": {"grading", "web", "roster"},
+    "board": {"grading", "web", "roster"},
     "labext": {"course", "grading", "web"},
     "hub": {"course", "tracker", "web", "roster"},
 }

@@ -181,7 +181,7 @@ def test_grading_worker_runs_as_a_sidecar_of_the_hub_pod():
     """Does a container of the hub's pod run `python -m shiplab.grading` from the hub's image, with the hub's state
     and exchange volumes at the hub's paths, the settings file where SHIPLAB_SETTINGS says, and the course of the
     settings?"""
-    from shiplab.progress.sources import CoursePaths
+    from shiplab.board.sources import CoursePaths
 
     v = k8s_values()
     s = k8s_settings()

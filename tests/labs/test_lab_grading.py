@@ -159,9 +159,9 @@ def test_board_shows_my_case_not_done_for_the_stub_and_done_for_the_solution(cou
     """Does the progress board, reading what the grader wrote, show "my case: not done" for the untouched notebook
     (no my-case.json handed in) and "my case: done" for the solution handed in with its record?"""
     grade(lab)
-    from shiplab.progress.model import build_board
-    from shiplab.progress.model import Member
-    from shiplab.progress.sources import CoursePaths, CourseReader
+    from shiplab.board.model import build_board
+    from shiplab.board.model import Member
+    from shiplab.board.sources import CoursePaths, CourseReader
 
     assert course.dir == CoursePaths(course.state, course.id).root
     labs, graded = CourseReader(CoursePaths(course.state, course.id)).grades()

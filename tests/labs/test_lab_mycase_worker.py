@@ -15,8 +15,8 @@ import pytest
 
 from labkit import lab_ids, meta, read
 from shiplab.course.paths import CHECKS_MODULE, GRADERS_DIR, LABS_DIR, REPO_ROOT
-from shiplab.progress.model import Member, build_board
-from shiplab.progress.sources import CoursePaths, CourseReader
+from shiplab.board.model import Member, build_board
+from shiplab.board.sources import CoursePaths, CourseReader
 
 pytestmark = pytest.mark.slow
 MY_CASE_LABS = [lab for lab in lab_ids() if any(meta(c).get("grade") and meta(c).get("grade_id", "")

@@ -26,7 +26,7 @@ the ``required`` fields, none of them the sample company's). The notebook has th
    ``from shiplab.course.mycase import check_part`` then ``check_part("<lab>", MY_CASE_ROWS)``, which raises :class:`MyCaseNotDone` saying what is missing (``my case
    not done: 7 of 10 …``). The stub's ``raise NotImplementedError()`` leaves ``MY_CASE_ROWS`` undefined, so an
    untouched notebook is "not done";
-3. nothing else: the board learns it from the gradebook like any test cell (:mod:`shiplab.progress.model` shows
+3. nothing else: the board learns it from the gradebook like any test cell (:mod:`shiplab.board.model` shows
    test cells named ``my_case*`` as the lab's "my case: done / not done"). It never opens ``my-case.json``: the
    file is read only inside the participant's own kernel and the grader's sandbox, and a submission counts only
    for the account that handed it in, so nobody can mark another's part done or see their rows.

@@ -113,7 +113,7 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
                                         environ=ctx.environ, base_env=service_env))
     if settings["progress.enabled"]:  # instructors only; reads the queue, gradebook and hub activity
         services.append({"name": "progress", "url": settings["progress.url"], "environment": service_env,
-                         "command": [ctx.python, "-m", "shiplab.progress"], "oauth_no_confirm": True,
+                         "command": [ctx.python, "-m", "shiplab.board"], "oauth_no_confirm": True,
                          "display": True, "info": {"description": "Live progress board for instructors"}})
     if settings["gateway.enabled"]:
         services.append({"name": "gateway", "url": settings["gateway.url"], "environment": service_env,

@@ -20,7 +20,7 @@ from fastapi import Request
 
 from shiplab.roster import ROLE_GROUPS
 from shiplab.web.login import HubLogin, HubPerson, LoginTexts, bearer_token, derive_key
-from shiplab.progress.errors import BoardError
+from shiplab.board.errors import BoardError
 
 LOGIN_TEXTS = LoginTexts(noun="board", no_access="the hub has not given {name} access to the progress board; it is "
                                                   "for the course's instructors.")

@@ -34,11 +34,11 @@ from shiplab import roster
 from shiplab.roster import ROLE_GROUPS
 from shiplab.web.pages import service_templates
 from shiplab.web.login import login_routes
-from shiplab.progress import actions, errors, model
-from shiplab.progress.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
-from shiplab.progress.errors import BoardError
-from shiplab.progress.export import grades_csv
-from shiplab.progress.sources import CourseReader, CoursePaths, Homes, fetched_labs, members_from
+from shiplab.board import actions, errors, model
+from shiplab.board.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
+from shiplab.board.errors import BoardError
+from shiplab.board.export import grades_csv
+from shiplab.board.sources import CourseReader, CoursePaths, Homes, fetched_labs, members_from
 
 TEMPLATES = Path(__file__).parent / "templates"
 UTC = dt.timezone.utc
@@ -94,8 +94,8 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
 
         from jupyterhub.services.auth import HubOAuth
 
-        from shiplab.progress.auth import HubIdentity, signing_key
-        from shiplab.progress.hubapi import HubUsers
+        from shiplab.board.auth import HubIdentity, signing_key
+        from shiplab.board.hubapi import HubUsers
 
         if identity is None:
             identity = HubIdentity(HubOAuth(cache_max_age=60), signing_key(os.environ.get("JUPYTERHUB_API_TOKEN", "")),

@@ -1,4 +1,4 @@
-"""Run the progress board as a hub-managed service: ``python -m shiplab.progress``.
+"""Run the progress board (the hub service ``progress``) as a hub-managed service: ``python -m shiplab.board``.
 
 The hub starts it with ``JUPYTERHUB_SERVICE_URL`` (where to listen), ``JUPYTERHUB_SERVICE_PREFIX`` (the path the
 proxy forwards, ``/services/progress/``), its API token and the OAuth variables; ``SHIPLAB_SETTINGS`` and
@@ -12,7 +12,7 @@ from shiplab.web.serve import mount_at, serve, service_prefix
 
 def build_app():
     from shiplab import settings
-    from shiplab.progress.app import BoardConfig, create_app
+    from shiplab.board.app import BoardConfig, create_app
 
     flat = settings.load()
     config = BoardConfig.from_settings(flat, settings.state_dir(flat))

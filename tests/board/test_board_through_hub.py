@@ -154,10 +154,10 @@ def test_running_server_and_activity_come_from_the_hub_and_stuck_follows_the_clo
 
     from fastapi.testclient import TestClient
 
-    from shiplab.progress.app import BoardConfig, create_app
-    from shiplab.progress.auth import TokenTable, Viewer
-    from shiplab.progress.hubapi import HubUsers
-    from shiplab.progress.model import Rules
+    from shiplab.board.app import BoardConfig, create_app
+    from shiplab.board.auth import TokenTable, Viewer
+    from shiplab.board.hubapi import HubUsers
+    from shiplab.board.model import Rules
 
     token = demo_hub.user_token(ines, "ines")
     now = dt.datetime.now(UTC)

@@ -21,9 +21,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from shiplab.roster import ROLE_GROUPS
-from shiplab.progress.errors import BoardError
+from shiplab.board.errors import BoardError
 
-log = logging.getLogger("shiplab.progress")
+log = logging.getLogger("shiplab.board")
 HEADER, VALUE = "x-shiplab-action", "start-servers"
 router = APIRouter()
 
@@ -71,7 +71,7 @@ def hub_starter(parallel: int):
 
 @router.post("/api/start-servers")
 async def start_servers_route(request: Request):
-    from shiplab.progress.app import instructor
+    from shiplab.board.app import instructor
 
     viewer = await instructor(request)
     if request.headers.get(HEADER) != VALUE:

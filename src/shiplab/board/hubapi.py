@@ -3,7 +3,7 @@
 The service's role (``shiplab-progress`` in :mod:`shiplab.hub.roles`) holds only ``list:users``,
 ``read:users:name``, ``read:users:groups``, ``read:users:activity`` and ``read:servers``: the user models it gets
 carry names, groups, last activity and server status — no admin flag, no tokens. The one thing it may change is
-starting a participant's server (``servers!group=participants``, for "start everyone": :mod:`shiplab.progress.actions`).
+starting a participant's server (``servers!group=participants``, for "start everyone": :mod:`shiplab.board.actions`).
 The list is paginated (the hub answers at most ``api_page_max_limit`` users at once), so every page is fetched.
 """
 
@@ -15,7 +15,7 @@ import time
 
 import httpx
 
-log = logging.getLogger("shiplab.progress")
+log = logging.getLogger("shiplab.board")
 PAGINATED = "application/jupyterhub-pagination+json"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from shiplab.progress.model import Board
+from shiplab.board.model import Board
 from shiplab.web.sheets import safe_cell
 
 COLUMNS = ("username", "full_name", "team", "lab", "state", "score", "max_score", "exercises_passed",

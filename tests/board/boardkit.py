@@ -17,9 +17,9 @@ from nbgrader.api import Gradebook
 from shiplab.grading.engine import ensure_venv_tools_on_path
 from shiplab.grading.queue import Queue, new_worker_id
 from shiplab import roster
-from shiplab.progress.app import BoardConfig, FixedUsers, create_app
-from shiplab.progress.auth import TokenTable, Viewer
-from shiplab.progress.model import Rules
+from shiplab.board.app import BoardConfig, FixedUsers, create_app
+from shiplab.board.auth import TokenTable, Viewer
+from shiplab.board.model import Rules
 
 COURSE = "workshop"
 LAB = "demo"

@@ -28,9 +28,9 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from shiplab.progress.model import Attempt, Exercise, Graded, Lab, Member
+from shiplab.board.model import Attempt, Exercise, Graded, Lab, Member
 
-log = logging.getLogger("shiplab.progress")
+log = logging.getLogger("shiplab.board")
 UTC = dt.timezone.utc
 MAX_MESSAGE = 300
 

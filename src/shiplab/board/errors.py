@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from shiplab.web.errors import WebError, install_error_pages
 
-log = logging.getLogger("shiplab.progress")
+log = logging.getLogger("shiplab.board")
 
 
 class BoardError(WebError):

@@ -11,7 +11,7 @@ import pytest
 from boardkit import LAB, T0, Course, hub_user
 from fastapi.testclient import TestClient
 
-from shiplab.progress.model import Rules
+from shiplab.board.model import Rules
 
 MIN = dt.timedelta(minutes=1)
 EVIL = '<script>alert("x")</script>'
@@ -200,8 +200,8 @@ def test_board_without_hub_or_gradebook_still_answers(tmp_path):
                  roster.Person("anna", "Anna", "a@x.example", "participant", "claims")], state)
     from boardkit import TOKENS
 
-    from shiplab.progress.app import BoardConfig, FixedUsers, create_app
-    from shiplab.progress.auth import TokenTable
+    from shiplab.board.app import BoardConfig, FixedUsers, create_app
+    from shiplab.board.auth import TokenTable
 
     app = create_app(BoardConfig(state=state, course="workshop"), clock=lambda: T0, identity=TokenTable(TOKENS),
                      hub_users=FixedUsers(None))

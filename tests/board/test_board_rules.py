@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shiplab.progress import model
-from shiplab.progress.model import Attempt, Exercise, Graded, Lab, Member, Rules
+from shiplab.board import model
+from shiplab.board.model import Attempt, Exercise, Graded, Lab, Member, Rules
 
 UTC = dt.timezone.utc
 T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

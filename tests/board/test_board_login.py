@@ -16,9 +16,9 @@ from tornado.web import HTTPError
 
 from shiplab import roster
 from shiplab.web.login import Signer
-from shiplab.progress.app import BoardConfig, FixedUsers, create_app
+from shiplab.board.app import BoardConfig, FixedUsers, create_app
 from shiplab.web.serve import mount_at
-from shiplab.progress.auth import HubIdentity
+from shiplab.board.auth import HubIdentity
 
 PREFIX = "/services/progress/"
 ACCESS = "access:services!service=progress"

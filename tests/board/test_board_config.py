@@ -35,7 +35,7 @@ def test_board_is_a_managed_service_with_a_least_privilege_role():
     c = configured({"progress": {"url": "http://127.0.0.1:9123", "stuck_after": 15}})
     service = next(s for s in c.JupyterHub.services if s["name"] == "progress")
     assert service["url"] == "http://127.0.0.1:9123"
-    assert service["command"] == ["/repo/.venv/bin/python", "-m", "shiplab.progress"]
+    assert service["command"] == ["/repo/.venv/bin/python", "-m", "shiplab.board"]
     assert service["environment"]["SHIPLAB_STATE"] == "/srv/state"
     role = next(r for r in c.JupyterHub.load_roles if r.get("services") == ["progress"])
     assert set(role["scopes"]) == BOARD_SCOPES | {"servers!group=participants"}
