@@ -51,4 +51,5 @@ def test_settings_env_prints_the_table():
     for v in all_variables():
         assert v.name in result.output
     assert "The nbgrader course id the process works on." in result.output
-    assert "SHIPLAB_TRACKER_TIMEZONE" in result.output
+    assert "SHIPLAB_TRACKER_SMTP_PASSWORD" in result.output
+    assert "SHIPLAB_TRACKER_TIMEZONE" not in result.output  # a setting (tracker.timezone), not a variable

@@ -16,7 +16,7 @@ PACKAGE = REPO_ROOT / "src" / "shiplab"
 BOTTOM = {"errors", "settings", "clitools", "namespaces"}  # anyone may import these
 ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
     "cli": {"hub", "envvars", "roster"},
-    "envvars": {"tracker"},  # the tracker's variables come from its settings model
+    "envvars": set(),
     "web": set(),  # the kit every service shares: anyone may import it
     "roster": set(),
     "data": {"web"},  # one rule for CSV cells (web.sheets)

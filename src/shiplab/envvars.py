@@ -3,10 +3,10 @@
 Settings belong in the settings file (``hub_config/shiplab.yaml``, :mod:`shiplab.settings`). Environment variables
 are how one process tells another where things are — the hub tells its services where the state and the settings
 file are, the spawner tells a participant's server where the gateway is, the grading worker tells a sandboxed
-kernel what it may skip — plus a few switches for developers and tests. The tracker service's own
-``SHIPLAB_TRACKER_*`` variables are its settings model's fields (:class:`shiplab.tracker.settings.TrackerSettings`),
-each with its help text there; :func:`all_variables` lists them with these. ``shiplab settings env`` prints the table,
-and ``tests/test_envvars.py`` fails on a ``SHIPLAB_*`` name in ``src/`` that is declared nowhere.
+kernel what it may skip — plus a few switches for developers and tests, and secrets, which never go in the settings
+file. (The tracker, like every service, reads its settings from the settings file; only its secrets are variables.)
+``shiplab settings env`` prints the table, and ``tests/test_envvars.py`` fails on a ``SHIPLAB_*`` name in ``src/``
+that is declared nowhere.
 """
 
 from __future__ import annotations
@@ -70,26 +70,19 @@ _DECLARED = [
     # secrets named by the settings (the variable's name is a setting, so operators may choose another)
     Variable("SHIPLAB_OAUTH_CLIENT_SECRET", "the operator (auth.oauth_client_secret_env names it)",
              "The OAuth client secret of the company's identity provider."),
-    Variable("SHIPLAB_TRACKER_WEBHOOK_URL", "the operator (tracker.webhook_url_env names it)",
+    Variable("SHIPLAB_TRACKER_WEBHOOK_URL", "the operator (tracker.webhook_url_env names it); the tracker reads it",
              "Where the tracker posts its notices (a chat webhook); a secret URL."),
+    Variable("SHIPLAB_TRACKER_SMTP_PASSWORD", "the operator (tracker.smtp_password_env names it); the tracker reads it",
+             "The password of tracker.smtp_user on tracker.smtp_host, for e-mail reminders."),
+    Variable("SHIPLAB_TRACKER_COOKIE_SECRET", "the operator (optional); the tracker reads it",
+             "The key (32+ characters) that signs the tracker's login cookie and CSRF tokens; unset: derived from "
+             "the tracker's hub token."),
 ]
 VARIABLES: dict[str, Variable] = {v.name: v for v in _DECLARED}
-# names used as prefixes in code: each variable under them is declared above or by the tracker's settings
-PREFIXES = {"SHIPLAB_TRACKER_": "the tracker service's settings (TrackerSettings)",
-            "SHIPLAB_GATEWAY": "the gateway client's variables (SHIPLAB_GATEWAY_URL, SHIPLAB_GATEWAY_TOKEN)"}
-
-
-def tracker_variables() -> list[Variable]:
-    """The tracker service's ``SHIPLAB_TRACKER_*`` variables, from its settings model."""
-    from shiplab.tracker.settings import PREFIX, TrackerSettings
-
-    return [Variable(PREFIX + name.upper(), "the hub, for the tracker service (tracker.* settings)",
-                     (field.description or "").strip())
-            for name, field in TrackerSettings.model_fields.items()]
+# names used as prefixes in code: each variable under them is declared above
+PREFIXES = {"SHIPLAB_GATEWAY": "the gateway client's variables (SHIPLAB_GATEWAY_URL, SHIPLAB_GATEWAY_TOKEN)"}
 
 
 def all_variables() -> list[Variable]:
-    """Every variable, declared here or by the tracker's settings, by name."""
-    found = {v.name: v for v in tracker_variables()}
-    found.update(VARIABLES)  # a tracker variable set by an operator is described here
-    return sorted(found.values(), key=lambda v: v.name)
+    """Every declared variable, by name."""
+    return sorted(VARIABLES.values(), key=lambda v: v.name)

@@ -235,7 +235,7 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=30),
     Setting("tracker.smtp_host", "", "SMTP server for check-in reminders (days 14, 30, 45, 60); empty: no e-mail."),
     Setting("tracker.smtp_port", 25, "SMTP port (587 with STARTTLS, 25 on a local relay).", type="integer",
-            minimum=1),
+            minimum=1, extra={"maximum": 65535}),
     Setting("tracker.smtp_from", "shiplab@localhost", "From address of reminder e-mails."),
     Setting("tracker.smtp_starttls", False, "Upgrade the SMTP connection with STARTTLS.", type="boolean"),
     Setting("tracker.smtp_user", "", "SMTP login; empty: none."),
@@ -249,7 +249,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Deployment environments that count as production (compared without regard to case): the first "
             "successful deployment to one of them, reported by GitHub, GitLab or a plain JSON call to a plan's "
             "signed webhook after the workshop began, marks the plan 'shipped — verified'.", type="array",
-            extra={"items": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^,]+$"}, "minItems": 1}),
+            extra={"items": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^,]*[^,\\s][^,]*$"},
+                   "minItems": 1}),
     Setting("tracker.count_shipped", "both",
             "What the 60-day figure counts as shipped. both: verified deployments and self-reported ships (the "
             "dashboard shows the two apart); verified: only plans a production deployment verified.",

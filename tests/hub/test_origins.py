@@ -10,6 +10,7 @@ from shiplab import settings
 from shiplab.errors import SettingsError
 from shiplab.hub.config import HubContext, apply_config
 from shiplab.hub.launch import banner
+from shiplab.tracker.settings import TrackerSettings
 from shiplab.web.origins import hub_origin, server_side_service_url, service_url, user_origin
 
 SUB = {"hub": {"subdomain_host": "http://localhost:8000"}}
@@ -28,8 +29,7 @@ def test_subdomain_host_reaches_jupyterhub_and_services_move_to_their_own_origin
     c = configured(SUB)
     assert c.JupyterHub.subdomain_host == "http://localhost:8000"
     assert c.JupyterHub.template_paths == ["/repo/hub_config/templates"]
-    tracker = next(s for s in c.JupyterHub.services if s["name"] == "tracker")
-    public = tracker["environment"]["SHIPLAB_TRACKER_BASE_URL"]
+    public = TrackerSettings.from_settings(settings.validate(SUB), Path("/srv/state"), {}).base_url
     assert public == "http://tracker--service.localhost:8000/services/tracker/"
     env = c.Spawner.environment
     assert env["SHIPLAB_GATEWAY_URL"] == "http://127.0.0.1:8095/services/gateway/v1"

@@ -130,7 +130,8 @@ def test_the_service_starts_like_the_hub_starts_it(tmp_path, monkeypatch):
     from shiplab.tracker.__main__ import build_app
 
     roster.save(parse(DEMO_ROSTER.read_text(encoding="utf-8")), tmp_path)
-    env = {"SHIPLAB_STATE": str(tmp_path), "SHIPLAB_TRACKER_DEMO": "1", "SHIPLAB_TRACKER_REMINDER_INTERVAL_S": "0",
+    (tmp_path / "shiplab.yaml").write_text("tracker:\n  demo_cohort: true\n", encoding="utf-8")
+    env = {"SHIPLAB_STATE": str(tmp_path), "SHIPLAB_SETTINGS": str(tmp_path / "shiplab.yaml"),
            "JUPYTERHUB_SERVICE_PREFIX": "/services/tracker/", "JUPYTERHUB_API_TOKEN": "a" * 16 + "b" * 16,
            "JUPYTERHUB_API_URL": "http://127.0.0.1:9/hub/api", "JUPYTERHUB_CLIENT_ID": "service-tracker",
            "JUPYTERHUB_SERVICE_NAME": "tracker"}

@@ -1,4 +1,4 @@
-"""The tracker in the hub's configuration: a managed service with least privilege, settings passed by environment.
+"""The tracker in the hub's configuration: a managed service with least privilege, reading the one settings file.
 
 Configuration only (no hub): :func:`shiplab.hub.config.apply_config` on an in-memory ``Config``, and the real
 JupyterHub ``Service`` class loading the entry. The through-the-hub tests start a real one.
@@ -58,35 +58,80 @@ def test_tracker_holds_no_hub_scopes_and_its_logins_only_identify():
     c = configured()
     assert [r["scopes"] for r in c.JupyterHub.load_roles if "tracker" in r.get("services", [])] == [
         ["access:services!service=gateway"]]
-    assert tracker(c)["environment"]["SHIPLAB_TRACKER_GATEWAY_URL"] == "http://127.0.0.1:8095/services/gateway/"
+    assert from_settings().gateway_url == "http://127.0.0.1:8095/services/gateway/"
     c = configured({"gateway": {"enabled": False}})
     assert not [r for r in c.JupyterHub.load_roles if "tracker" in r.get("services", [])]
-    assert "SHIPLAB_TRACKER_GATEWAY_URL" not in tracker(c)["environment"]
+    assert from_settings({"gateway": {"enabled": False}}).gateway_url == ""
     svc = tracker(c)
     assert set(svc["oauth_client_allowed_scopes"]) == {ACCESS, "read:users:name!user", "read:users:groups!user"}
     assert svc["oauth_no_confirm"] is True
 
 
-def test_environment_carries_the_settings_and_the_tracker_reads_them():
-    """Do the tracker.* settings reach the service as SHIPLAB_TRACKER_* variables that TrackerSettings accepts?"""
-    c = configured({"tracker": {"cohort": "2026-11-claims", "workshop_start": "2026-11-26",
-                                "workshop_end": "2026-11-27", "timezone": "Europe/Berlin", "smtp_host": "mail.example",
-                                "smtp_port": 587, "smtp_starttls": True}})
+def from_settings(raw=None, environ=None) -> TrackerSettings:
+    return TrackerSettings.from_settings(settings.validate(raw or {}), Path("/srv/state"), environ or {})
+
+
+def test_the_service_gets_the_settings_file_and_the_state_and_no_tracker_variables(tmp_path):
+    """Does the hub start the tracker with SHIPLAB_SETTINGS and SHIPLAB_STATE, as the board and the gateway, and no
+    SHIPLAB_TRACKER_* variable (its settings come from the file; its secrets through the state's secrets folder)?"""
+    path = tmp_path / "shiplab.yaml"
+    c = Config()
+    ctx = HubContext(state=tmp_path / "state", repo_root=Path("/repo"), is_root=False, python="/py",
+                     settings_path=path)
+    apply_config(settings.validate({}), c, ctx, PEOPLE)
     env = tracker(c)["environment"]
-    assert env["SHIPLAB_TRACKER_DATABASE_URL"] == "sqlite:////srv/state/tracker/tracker.sqlite"
-    assert env["SHIPLAB_TRACKER_ROSTER"] == "/srv/state/roster.json"
-    assert env["SHIPLAB_TRACKER_BASE_URL"] == "http://127.0.0.1:8000/services/tracker/"
-    s = TrackerSettings.from_env({**env, "SHIPLAB_TRACKER_COOKIE_SECRET": "c" * 20 + "0123456789abcd"})
-    assert (s.cohort, str(s.workshop_end), s.timezone, s.demo) == ("2026-11-claims", "2026-11-27", "Europe/Berlin",
-                                                                   False)
+    board = next(s for s in c.JupyterHub.services if s["name"] == "progress")["environment"]
+    assert env == {"SHIPLAB_SETTINGS": str(path), "SHIPLAB_STATE": str(tmp_path / "state")} == board
+    assert [k for k in env if k.startswith("SHIPLAB_TRACKER_")] == []
+
+
+def test_the_tracker_reads_the_tracker_settings_from_the_file_unchanged(tmp_path, monkeypatch):
+    """Does a tracker.reminder_every (and the cohort, its dates, time zone and SMTP server) written in the settings
+    file reach the settings of the tracker the hub starts, unchanged, with the database, roster and public URL the
+    state and hub.bind_url give?"""
+    import os
+
+    from shiplab.tracker import __main__ as tracker_main
+
+    path = tmp_path / "shiplab.yaml"
+    path.write_text("tracker:\n  reminder_every: 45\n  cohort: 2026-11-claims\n  workshop_start: '2026-11-26'\n"
+                    "  workshop_end: '2026-11-27'\n  timezone: Europe/Berlin\n  smtp_host: mail.example\n"
+                    "  smtp_port: 587\n  smtp_starttls: true\n", encoding="utf-8")
+    c = Config()
+    ctx = HubContext(state=tmp_path / "state", repo_root=Path("/repo"), is_root=False, python="/py",
+                     settings_path=path)
+    apply_config(settings.load(path), c, ctx, PEOPLE)
+    monkeypatch.setattr(os, "environ", dict(tracker(c)["environment"]))
+    seen = {}
+    monkeypatch.setattr(tracker_main, "create_app", lambda s, roster=None: seen.setdefault("s", s))
+    monkeypatch.setattr(tracker_main, "mount_at", lambda app, prefix: app)
+    s = tracker_main.build_app()
+    assert s.reminder_interval_s == 45
+    assert (s.cohort, str(s.workshop_start), str(s.workshop_end), s.timezone, s.demo) == (
+        "2026-11-claims", "2026-11-26", "2026-11-27", "Europe/Berlin", False)
     assert (s.smtp_host, s.smtp_port, s.smtp_starttls) == ("mail.example", 587, True)
+    state = (tmp_path / "state").resolve()
+    assert s.database_url == f"sqlite:///{state / 'tracker' / 'tracker.sqlite'}"
+    assert (s.roster, s.base_url) == (str(state / "roster.json"), "http://127.0.0.1:8000/services/tracker/")
 
 
 def test_demo_cohort_by_default():
-    """Does the default hub (the demo) give the tracker the demo cohort?"""
-    env = tracker(configured())["environment"]
-    assert env["SHIPLAB_TRACKER_DEMO"] == "1"
-    assert TrackerSettings.from_env({**env, "SHIPLAB_TRACKER_COOKIE_SECRET": "q" * 24 + "0123456789"}).demo
+    """Does the default hub (the demo) give the tracker the demo cohort, and a configured cohort none?"""
+    assert from_settings().demo
+    raw = {"tracker": {"cohort": "spring", "workshop_start": "2026-11-26", "workshop_end": "2026-11-27"}}
+    assert not from_settings(raw).demo
+
+
+def test_a_bad_secret_is_refused_naming_its_variable():
+    """Is a placeholder SMTP password or a short cookie key in the tracker's environment refused, naming the
+    variable (the secrets are the only tracker settings outside the settings file)?"""
+    with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_SMTP_PASSWORD: is a placeholder"):
+        from_settings(environ={"SHIPLAB_TRACKER_SMTP_PASSWORD": "changeme"})
+    with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_COOKIE_SECRET: must be at least 32"):
+        from_settings(environ={"SHIPLAB_TRACKER_COOKIE_SECRET": "short-but-real-9"})
+    with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_WEBHOOK_URL: must be an http"):
+        from_settings(environ={"SHIPLAB_TRACKER_WEBHOOK_URL": "file:///etc/passwd"})
+    assert from_settings(environ={"SHIPLAB_TRACKER_COOKIE_SECRET": "k" * 20 + "0123456789ab"}).cookie_secret
 
 
 def test_secrets_come_from_the_hubs_environment_and_never_reach_the_hubs_database(tmp_path, monkeypatch):
@@ -95,6 +140,8 @@ def test_secrets_come_from_the_hubs_environment_and_never_reach_the_hubs_databas
     0600 through the state's secrets folder, and found there by the tracker at start?"""
     import os
     import stat
+
+    import yaml
 
     from shiplab.web import secrets as service_secrets
     from shiplab.tracker import __main__ as tracker_main
@@ -114,8 +161,9 @@ def test_secrets_come_from_the_hubs_environment_and_never_reach_the_hubs_databas
     files = sorted((tmp_path / "secrets").iterdir())
     assert len(files) == 4 and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     # the tracker process, started by the hub with only its plain environment, finds them
-    env = {k: v for k, v in tracker(c)["environment"].items()}
-    monkeypatch.setattr(os, "environ", {**env, "SHIPLAB_STATE": str(tmp_path)})
+    path = tmp_path / "shiplab.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    monkeypatch.setattr(os, "environ", {"SHIPLAB_SETTINGS": str(path), "SHIPLAB_STATE": str(tmp_path)})
     seen = {}
     monkeypatch.setattr(tracker_main, "create_app", lambda s, roster=None: seen.setdefault("s", s))
     monkeypatch.setattr(tracker_main, "mount_at", lambda app, prefix: app)

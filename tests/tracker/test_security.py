@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
+from shiplab import settings
 from shiplab.errors import SettingsError
 from shiplab.web.login import safe_next
 from shiplab.tracker.settings import TrackerSettings
@@ -127,17 +129,16 @@ def test_login_redirects_stay_on_this_site():
 
 
 def test_settings_refuse_placeholder_secrets():
-    """Are a placeholder SMTP password and a short cookie secret refused, naming the variable?"""
+    """Are a placeholder SMTP password, a short cookie secret and a webhook URL that is not http(s) refused, naming
+    the variable, and is a signing key refused without a secret or a hub token?"""
+    flat = settings.validate({"tracker": {"smtp_host": "mail.example", "smtp_port": 587, "smtp_starttls": True}})
     with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_SMTP_PASSWORD"):
-        TrackerSettings.from_env({"SHIPLAB_TRACKER_SMTP_PASSWORD": "changeme"})
+        TrackerSettings.from_settings(flat, Path("/srv/state"), {"SHIPLAB_TRACKER_SMTP_PASSWORD": "changeme"})
     with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_COOKIE_SECRET"):
-        TrackerSettings.from_env({"SHIPLAB_TRACKER_COOKIE_SECRET": "short-but-real-9"})
-    with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_SMTP_PORT"):
-        TrackerSettings.from_env({"SHIPLAB_TRACKER_SMTP_PORT": "seventy"})
+        TrackerSettings.from_settings(flat, Path("/srv/state"), {"SHIPLAB_TRACKER_COOKIE_SECRET": "short-but-real-9"})
     with pytest.raises(SettingsError, match="WEBHOOK_URL"):
-        TrackerSettings.from_env({"SHIPLAB_TRACKER_WEBHOOK_URL": "file:///etc/passwd"})
-    s = TrackerSettings.from_env({"SHIPLAB_TRACKER_SMTP_HOST": "mail.example", "SHIPLAB_TRACKER_SMTP_PORT": "587",
-                                  "SHIPLAB_TRACKER_SMTP_STARTTLS": "true"})
+        TrackerSettings.from_settings(flat, Path("/srv/state"), {"SHIPLAB_TRACKER_WEBHOOK_URL": "file:///etc/passwd"})
+    s = TrackerSettings.from_settings(flat, Path("/srv/state"), {})
     assert (s.smtp_host, s.smtp_port, s.smtp_starttls) == ("mail.example", 587, True)
     with pytest.raises(SettingsError, match="JUPYTERHUB_API_TOKEN"):
         s.signing_key({})

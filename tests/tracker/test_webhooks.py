@@ -317,16 +317,14 @@ def test_the_webhook_is_in_the_api_docs(client):
 
 def test_settings_are_declared_once_and_reach_the_service():
     """Do the hub's tracker.production_environments and tracker.count_shipped (defaults: production, prod, live;
-    both) reach the service as variables the tracker reads, and is a bad value refused naming the variable?"""
+    both) reach the tracker's settings from the settings file, and is a bad value refused there, naming the
+    setting?"""
     from shiplab import settings as hub_settings
     from shiplab.errors import SettingsError
-    from shiplab.tracker.hubservice import tracker_environment
 
     flat = hub_settings.validate({"tracker": {"production_environments": ["Prod-EU", "live"],
                                               "count_shipped": "verified"}})
-    env = tracker_environment(flat, state=Path("/srv/state"), public_url="http://h",
-                              environ={})
-    s = TrackerSettings.from_env({**env, "SHIPLAB_TRACKER_COOKIE_SECRET": "w" * 20 + "0123456789abcd"})
+    s = TrackerSettings.from_settings(flat, Path("/srv/state"), {})
     assert s.production_environments == ("prod-eu", "live") and s.count_shipped == "verified"
     default = TrackerSettings()
     assert default.production_environments == ("production", "prod", "live") and default.count_shipped == "both"
@@ -335,10 +333,10 @@ def test_settings_are_declared_once_and_reach_the_service():
         hub_settings.validate({"tracker": {"count_shipped": "self"}})
     with pytest.raises(SettingsError, match="tracker.production_environments"):
         hub_settings.validate({"tracker": {"production_environments": ["prod,live"]}})
-    with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_COUNT_SHIPPED"):
-        TrackerSettings.from_env({"SHIPLAB_TRACKER_COUNT_SHIPPED": "all"})
-    with pytest.raises(SettingsError, match="SHIPLAB_TRACKER_PRODUCTION_ENVIRONMENTS"):
-        TrackerSettings.from_env({"SHIPLAB_TRACKER_PRODUCTION_ENVIRONMENTS": " , "})
+    with pytest.raises(SettingsError, match="tracker.production_environments"):
+        hub_settings.validate({"tracker": {"production_environments": [" "]}})
+    with pytest.raises(SettingsError, match="tracker.smtp_port"):
+        hub_settings.validate({"tracker": {"smtp_port": 70000}})
 
 
 def test_the_demo_shows_a_verified_ship_and_is_safe_to_rerun(tmp_path):

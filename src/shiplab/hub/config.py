@@ -18,7 +18,7 @@ from shiplab.settings import spawner_mode
 from shiplab.hub import roles
 from shiplab.hub.container_config import apply_docker, apply_kubernetes
 from shiplab.course.formgrader import formgrader_service
-from shiplab.web.origins import LoginElsewhereRefused, server_side_service_url, service_origin
+from shiplab.web.origins import LoginElsewhereRefused, server_side_service_url
 from shiplab.hub.limits import parse_bytes
 from shiplab.roster import Person, groups_of
 from shiplab.hub.state import ensure_private_sqlite
@@ -107,10 +107,8 @@ def apply_config(settings: dict[str, Any], c, ctx: HubContext, people: list[Pers
         services.append({"name": "shiplab-prestart", "command": [ctx.python, "-m", "shiplab.hub.prestart"],
                          "environment": service_env})
     if settings["tracker.enabled"]:  # no role: it needs no hub API scopes (see shiplab.tracker.hubservice)
-        # its public URL (e-mails, webhooks) is the tracker's own origin when users and services have their own
-        services.append(tracker_service(settings, python=ctx.python, state=state,
-                                        public_url=service_origin(settings, "tracker"),
-                                        environ=ctx.environ, base_env=service_env))
+        # like the board and the gateway, it reads its settings from the settings file (secrets: tracker_secrets)
+        services.append(tracker_service(settings, python=ctx.python, base_env=service_env))
     if settings["progress.enabled"]:  # instructors only; reads the queue, gradebook and hub activity
         services.append({"name": "progress", "url": settings["progress.url"], "environment": service_env,
                          "command": [ctx.python, "-m", "shiplab.board"], "oauth_no_confirm": True,

@@ -109,7 +109,7 @@ def ensure_database(url: str) -> Engine:
         upgrade(engine)
     except OperationalError as exc:
         raise ShiplabError(f"cannot open or upgrade the tracker database at {engine.url!r}: {exc.orig}",
-                           hint="check the path or server in SHIPLAB_TRACKER_DATABASE_URL and its permissions.",
+                           hint="check the path or server in tracker.db_url (the settings file) and its permissions.",
                            log_message=str(exc)) from None
     return engine
 

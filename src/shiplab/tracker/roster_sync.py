@@ -4,8 +4,8 @@
 hub's groups in line with it, and :class:`RosterFollower` does the same for the tracker: everyone on the roster
 becomes (or stays) a tracker person with their role, team and manager (:func:`~.enrol.ensure_people`), people
 dropped from it become inactive (their plans stay in the figures), and the participants and instructors are
-enrolled in the configured cohort — ``SHIPLAB_TRACKER_COHORT`` with its dates — or, without one, in the demo cohort
-when ``SHIPLAB_TRACKER_DEMO`` is on. Every step is safe to repeat; a roster file that cannot be read is reported
+enrolled in the configured cohort — ``tracker.cohort`` with its dates — or, without one, in the demo cohort
+when ``tracker.demo_cohort`` is on. Every step is safe to repeat; a roster file that cannot be read is reported
 in the log and the last good one stays in force.
 """
 
