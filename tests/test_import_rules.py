@@ -13,7 +13,7 @@ from pathlib import Path
 from shiplab.course.paths import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "src" / "shiplab"
-BOTTOM = {"errors", "settings", "clitools", "namespaces"}  # anyone may import these
+BOTTOM = {"errors", "settings", "settingrules", "clitools", "namespaces"}  # anyone may import these
 ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
     "cli": {"hub", "envvars", "roster"},
     "envvars": set(),
