@@ -1,9 +1,26 @@
-"""Writing a lab's notebook as Python, so a review reads as code and a diff reads as a diff.
+"""Writing a lab's notebook as a Python file in percent format, so a review reads as code and a diff as a diff.
 
-Each lab keeps its notebook's source in ``labs/<lab-id>/make_notebook.py``: a list of cells made with
-:func:`text`, :func:`code`, :func:`solution` and :func:`tests`, handed to :func:`main`. ``python
-labs/<lab-id>/make_notebook.py`` rewrites ``labs/<lab-id>/<lab-id>.ipynb`` (committed without outputs); the lab
-tests check that the two agree (:func:`render` is deterministic).
+Each lab keeps its notebook's source in ``labs/<lab-id>/<lab-id>.pct.py``: cells separated by ``# %%`` lines, as
+jupytext's percent format and VS Code / PyCharm / Spyder write them (the editors highlight each cell as Python and
+run it on its own). ``shiplab course render [LAB…]`` writes ``labs/<lab-id>/<lab-id>.ipynb`` from it (committed
+without outputs); ``--check`` only says whether they agree, as the lab tests do (:func:`render` is deterministic).
+The source holds the solutions and hidden tests: the course build never copies it (:data:`SOURCE_GLOB`).
+
+Each cell starts with one header line; what follows it, up to the next header, is the cell's text (leading and
+trailing blank lines dropped). A markdown cell's lines are comments (``# `` before each line, ``#`` alone for an
+empty one), so the whole file is valid Python and a linter reads the code cells in notebook order:
+
+=====================================  =============================================================================
+``# %% [markdown] <grade_id>``          task text participants cannot edit away (:func:`text`: locked markdown)
+``# %% code <grade_id>``                code participants run as given: imports, data, helpers (:func:`code`: locked)
+``# %% free <grade_id>``                code participants may change: exploration, scratch (:func:`free`: unlocked)
+``# %% solution <grade_id>``            the instructor's answer between the solution markers (:func:`solution`)
+``# %% tests <grade_id> points=<n>``    an autograded, locked test cell worth ``n`` points (:func:`tests`)
+=====================================  =============================================================================
+
+``<grade_id>`` is nbgrader's grade id (also the cell's id, with ``-`` for ``_``). The lines before the first header
+are the file's docstring and notes, not part of the notebook; one of them may read ``# shiplab: judge=false``
+(:func:`notebook`'s ``judge``).
 
 Conventions shared by every lab (checked by ``tests/labs``):
 
@@ -18,14 +35,25 @@ Conventions shared by every lab (checked by ``tests/labs``):
 
 from __future__ import annotations
 
-import sys
+import re
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from shiplab.errors import ShiplabError
+
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SOURCE_SUFFIX = ".pct.py"
+SOURCE_GLOB = "*" + SOURCE_SUFFIX  # what every copy of a lab folder leaves out: solutions and hidden tests
+HEADER = re.compile(r"^# ?%%(?=$|\s)")  # as the editors read it: `# %%` or `#%%` opens a cell
+JUDGE_OFF = "# shiplab: judge=false"
+GRADE_ID = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+class SourceError(ShiplabError):
+    """A lab source that cannot be rendered; the message names the file and line."""
 
 
 def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
@@ -85,20 +113,148 @@ def notebook(cells: list, judge: bool = True) -> nbformat.NotebookNode:
 
 
 def render(cells: list, judge: bool = True) -> str:
-    """The notebook's file text: deterministic, so the committed file can be compared with its generator."""
+    """The notebook's file text: deterministic, so the committed file can be compared with its source."""
     nb = notebook(cells, judge)
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
 
 
-def notebook_path(generator: str | Path) -> Path:
-    """``labs/<lab-id>/<lab-id>.ipynb`` for the generator ``labs/<lab-id>/make_notebook.py``."""
-    folder = Path(generator).resolve().parent
+# ---- the percent-format source
+
+def source_path(lab_dir: str | Path) -> Path:
+    """``labs/<lab-id>/<lab-id>.pct.py``: the notebook's source in the lab folder ``lab_dir``."""
+    folder = Path(lab_dir)
+    return folder / f"{folder.name}{SOURCE_SUFFIX}"
+
+
+def notebook_path(lab_dir: str | Path) -> Path:
+    """``labs/<lab-id>/<lab-id>.ipynb``: the notebook rendered from the source in ``lab_dir``."""
+    folder = Path(lab_dir)
     return folder / f"{folder.name}.ipynb"
 
 
+def source_labs(labs_dir: Path) -> list[str]:
+    """Every lab folder of ``labs_dir`` that holds a percent-format source, sorted."""
+    return sorted(p.parent.name for p in labs_dir.glob(f"*/{SOURCE_GLOB}") if p.name == source_path(p.parent).name)
+
+
+def _header(line: str, where: str):
+    """(helper, grade id, options) for a cell's header line."""
+    words = HEADER.sub("", line).split()
+    if words[:1] == ["[markdown]"]:
+        kind, words = "text", words[1:]
+    else:
+        kind, words = (words[0], words[1:]) if words else ("", [])
+    if kind not in ("text", "code", "free", "solution", "tests"):
+        raise SourceError(f"{where}: {line.strip()!r} names no cell kind",
+                          hint="start the cell with `# %% [markdown] <id>`, `# %% code <id>`, `# %% free <id>`, "
+                               "`# %% solution <id>` or `# %% tests <id> points=<n>`")
+    if not words or not GRADE_ID.match(words[0]):
+        raise SourceError(f"{where}: the {kind} cell needs a grade id (letters, digits, _) after its kind")
+    options = dict(w.partition("=")[::2] for w in words[1:])
+    allowed = {"points"} if kind == "tests" else set()
+    if set(options) != allowed or any(not v for v in options.values()):
+        raise SourceError(f"{where}: a {kind} cell takes " + ("`points=<n>` and nothing else" if allowed
+                                                             else "no options") + f", not {words[1:]}")
+    if "points" in options:
+        try:
+            options["points"] = int(options["points"]) if options["points"].isdigit() else float(options["points"])
+        except ValueError:
+            raise SourceError(f"{where}: points={options['points']} is not a number") from None
+    return {"text": text, "code": code, "free": free, "solution": solution, "tests": tests}[kind], words[0], options
+
+
+def _markdown(lines: list[str], where: str, start: int) -> str:
+    out = []
+    for n, line in enumerate(lines, start):
+        if line and line != "#" and not line.startswith("# "):
+            raise SourceError(f"{where}, line {n}: a markdown cell's lines are comments (`# ` before the text)")
+        out.append(line[2:])
+    return "\n".join(out)
+
+
+def parse_source(source: str, name: str = "<source>") -> tuple[list, bool]:
+    """The cells of a percent-format source and its ``judge`` flag; a :class:`SourceError` says where it is wrong."""
+    lines = source.split("\n")
+    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
+    if not starts:
+        raise SourceError(f"{name} has no cells", hint="start each cell with a `# %% …` line (see "
+                                                      "shiplab.course.authoring)")
+    judge = JUDGE_OFF not in (line.strip() for line in lines[:starts[0]])
+    cells, seen = [], set()
+    for start, end in zip(starts, starts[1:] + [len(lines)]):
+        where = f"{name}, line {start + 1}"
+        helper, grade_id, options = _header(lines[start], where)
+        if grade_id in seen:
+            raise SourceError(f"{where}: grade id {grade_id!r} is used twice")
+        seen.add(grade_id)
+        body = lines[start + 1:end]
+        body = _markdown(body, name, start + 2) if helper is text else "\n".join(body)
+        try:
+            cells.append(helper(grade_id, body, **options))
+        except ValueError as exc:
+            raise SourceError(f"{where}: {exc}") from None
+    return cells, judge
+
+
+def read_source(path: str | Path) -> tuple[list, bool]:
+    """:func:`parse_source` of the file ``path``."""
+    path = Path(path)
+    return parse_source(path.read_text(encoding="utf-8"), str(path))
+
+
+def render_source(path: str | Path) -> str:
+    """The notebook text the percent-format source at ``path`` renders to."""
+    return render(*read_source(path))
+
+
+def _kind(cell) -> str:
+    """The header of ``cell`` (one the helpers made), e.g. ``tests test_x points=2``."""
+    meta = cell.metadata.get("nbgrader", {})
+    grade_id = meta.get("grade_id", "")
+    flags = (cell.cell_type, meta.get("grade"), meta.get("solution"), meta.get("locked"))
+    kinds = {("markdown", False, False, True): "[markdown]", ("code", False, False, True): "code",
+             ("code", False, False, False): "free", ("code", False, True, False): "solution",
+             ("code", True, False, True): "tests"}
+    if flags not in kinds or meta.get("task") or cell.get("id") != _cell_id(grade_id):
+        raise SourceError(f"cell {grade_id or cell.get('id')!r} is none of the kinds a source can write: {flags}")
+    kind = f"{kinds[flags]} {grade_id}"
+    return f"{kind} points={meta['points']!r}" if meta.get("grade") else kind
+
+
+def write_source(cells: list, judge: bool = True, preamble: str = "") -> str:
+    """The percent-format source of ``cells`` (as the helpers make them): :func:`parse_source` gives them back."""
+    parts = [preamble.strip() + "\n"] if preamble.strip() else []
+    if not judge:
+        parts.append(JUDGE_OFF + "\n")
+    for cell in cells:
+        lines = cell.source.split("\n")
+        if cell.cell_type == "markdown":
+            lines = [f"# {line}" if line else "#" for line in lines]
+        clash = [line for line in lines if HEADER.match(line)]
+        if clash:
+            raise SourceError(f"cell {cell.metadata['nbgrader']['grade_id']!r} has a line a source reads as a new "
+                              f"cell: {clash[0]!r}")
+        parts.append(f"# %% {_kind(cell)}\n" + "\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
+def render_lab(lab_dir: str | Path, *, check: bool = False) -> bool:
+    """Write the lab's notebook from its source (``check``: write nothing); whether the notebook was up to date."""
+    folder = Path(lab_dir)
+    source = source_path(folder)
+    if not source.is_file():
+        raise SourceError(f"{folder} has no notebook source {source.name}",
+                          hint=f"write the lab's cells in {source} (percent format, see shiplab.course.authoring)")
+    rendered = render_source(source)
+    target = notebook_path(folder)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if current != rendered and not check:
+        target.write_text(rendered, encoding="utf-8")
+    return current == rendered
+
+
 def main(generator: str | Path, cells: list, judge: bool = True) -> None:
-    """Write the lab's notebook next to its generator (call from ``if __name__ == "__main__"``)."""
-    path = notebook_path(generator)
-    path.write_text(render(cells, judge), encoding="utf-8")
-    print(f"wrote {path}", file=sys.stderr)
+    """The old generators' entry point (``labs/<lab>/make_notebook.py``), until they are removed."""
+    folder = Path(generator).resolve().parent
+    notebook_path(folder).write_text(render(cells, judge), encoding="utf-8")

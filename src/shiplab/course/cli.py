@@ -80,8 +80,36 @@ def course():
       shiplab course release demo     participants see the lab in their Assignments tab
       shiplab course grade demo       collect + autograde + feedback, then the scores
       shiplab course status           where every lab stands
-    Labs live in labs/<lab-id>/; course-wide nbgrader settings in graders/nbgrader_config.py.
+    Labs live in labs/<lab-id>/, each notebook written as labs/<lab-id>/<lab-id>.pct.py (`shiplab course render`
+    writes the .ipynb); course-wide nbgrader settings in graders/nbgrader_config.py.
     """
+
+
+@course.command()
+@click.argument("labs", nargs=-1)
+@click.option("--check", is_flag=True, help="Write nothing; exit 3 if a notebook differs from its source.")
+@friendly
+def render(labs, check):
+    """Write labs/<lab>/<lab>.ipynb from its source labs/<lab>/<lab>.pct.py for LABS (default: every lab that has
+    one). The source is percent format: `# %% [markdown] <id>`, `# %% code <id>`, `# %% free <id>`,
+    `# %% solution <id>`, `# %% tests <id> points=<n>` (see shiplab.course.authoring)."""
+    from shiplab.course import authoring, labcheck
+
+    chosen = list(labs) or authoring.source_labs(paths.LABS_DIR)
+    stale = []
+    for lab in chosen:
+        folder = labcheck.find_lab(lab, paths.LABS_DIR)
+        same = authoring.render_lab(folder, check=check)
+        where = authoring.notebook_path(folder).relative_to(paths.LABS_DIR.parent)
+        if same:
+            click.echo(f"render {lab}: {where} is up to date")
+        elif check:
+            click.secho(f"render {lab}: {where} differs from its source: run `shiplab course render {lab}`", fg="red")
+            stale.append(lab)
+        else:
+            click.secho(f"render {lab}: wrote {where}", fg="green")
+    if stale:
+        sys.exit(Exit.SOME_FAILED)
 
 
 @course.command()
