@@ -45,6 +45,8 @@ sys.path.insert(0, str(REPO / "tests" / "grading"))
 
 import gradekit  # noqa: E402
 
+from shiplab.course.paths import LAB_SOURCE_GLOB  # noqa: E402 -- the notebook's source: never in a course
+
 SPEEDUP_GOAL, P95_GOAL = 1.8, 10.0
 
 
@@ -255,7 +257,7 @@ def main() -> None:
         checks = REPO / "graders" / "shiplab_checks.py"
         if not (lab_dir / checks.name).exists() and checks.exists():  # a course lab: released with its checks
             copy = work / "labs" / lab_dir.name
-            shutil.copytree(lab_dir, copy, ignore=shutil.ignore_patterns("make_notebook.py", "README.md"))
+            shutil.copytree(lab_dir, copy, ignore=shutil.ignore_patterns(LAB_SOURCE_GLOB, "README.md"))
             shutil.copy(checks, copy)
             lab_dir = copy
         anchor = make_course(work / "anchor", lab_dir)

@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grading  # noqa: E402 -- first: it puts tests/grading on the path
 import gradekit  # noqa: E402
 
+from shiplab.course.paths import LAB_SOURCE_GLOB  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -126,7 +128,7 @@ def main() -> None:
         checks = grading.REPO / "graders" / "shiplab_checks.py"
         if not (lab_dir / checks.name).exists():
             copy = work / "labs" / lab_dir.name
-            shutil.copytree(lab_dir, copy, ignore=shutil.ignore_patterns("make_notebook.py", "README.md"))
+            shutil.copytree(lab_dir, copy, ignore=shutil.ignore_patterns(LAB_SOURCE_GLOB, "README.md"))
             shutil.copy(checks, copy)
             lab_dir = copy
         course = grading.make_course(work / "state", lab_dir)

@@ -45,7 +45,7 @@ Prompt styles (a model gets those that apply to it):
   context and question; through the GGUF's own chat template when it has one, completion-style when it has none
   (as the gateway serves it: llama.cpp's fallback chat format only made a base model echo).
 - ``chat-cite`` — ``chat`` asking for the document id in square brackets.
-- ``lab5`` — lab 5's own ``PromptTemplate`` (read from ``labs/lab5-rag/make_notebook.py``) filled with its
+- ``lab5`` — lab 5's own ``PromptTemplate`` (read from its source, ``labs/lab5-rag/lab5-rag.pct.py``) filled with its
   ``format_context`` blocks and sent as the one user message ``PROMPT | llm`` sends, in the model's own style:
   what the lab's chain gets from the gateway.
 
@@ -228,8 +228,8 @@ def context_block(item: dict) -> str:
 
 
 def lab5_prompt() -> str:
-    """Lab 5's PromptTemplate text, from its set-up cell in ``labs/lab5-rag/make_notebook.py``."""
-    source = (REPO / "labs" / "lab5-rag" / "make_notebook.py").read_text(encoding="utf-8")
+    """Lab 5's PromptTemplate text, from its set-up cell in ``labs/lab5-rag/lab5-rag.pct.py``."""
+    source = (REPO / "labs" / "lab5-rag" / "lab5-rag.pct.py").read_text(encoding="utf-8")
     block = re.search(r"PROMPT = PromptTemplate\.from_template\(\n(.*?)\n\)", source, re.DOTALL).group(1)
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block)).encode().decode("unicode_escape")
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from shiplab.course.paths import CHECKS_MODULE, LABS_DIR, REPO_ROOT
+from shiplab.course.paths import CHECKS_MODULE, LAB_SOURCE_GLOB, LABS_DIR, REPO_ROOT
 
 
 def bench():
@@ -34,7 +34,7 @@ def grade(tmp_path: Path, lab: str, submissions: dict, parallel: int = 2) -> dic
 
     kit = bench()
     fixture = tmp_path / "fixture" / lab
-    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
+    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns(LAB_SOURCE_GLOB, "__pycache__"))
     shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
     course = kit.make_course(tmp_path / "state", fixture)
     try:

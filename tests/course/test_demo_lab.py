@@ -7,10 +7,13 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
-from demo_lab import NOTEBOOK, render
+from shiplab.course import authoring
 from shiplab.course.hidden import BEGIN, END, HIDDEN_RE
 from shiplab.course.labcheck import check_lab
 from shiplab.course.paths import GRADERS_DIR, LABS_DIR
+
+NOTEBOOK = LABS_DIR / "demo" / "demo.ipynb"
+SOURCE = LABS_DIR / "demo" / "demo.pct.py"
 
 STUB = "raise NotImplementedError()"
 
@@ -48,13 +51,13 @@ def test_notebook_passes_nbformat_and_nbgrader_validation(nb):
     assert check_lab("demo") == [NOTEBOOK]
 
 
-def test_committed_without_outputs_and_matches_its_generator(nb):
-    """Is the notebook committed without outputs, exactly as tests/course/demo_lab.py writes it?"""
+def test_committed_without_outputs_and_as_its_source_renders_it(nb):
+    """Is the notebook committed without outputs, byte for byte what its source labs/demo/demo.pct.py renders?"""
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, meta(cell).get("grade_id")
-    assert NOTEBOOK.read_text(encoding="utf-8") == render(), \
-        "labs/demo/demo.ipynb differs from tests/course/demo_lab.py: run `python tests/course/demo_lab.py`"
+    assert NOTEBOOK.read_text(encoding="utf-8") == authoring.render_source(SOURCE), \
+        "labs/demo/demo.ipynb differs from labs/demo/demo.pct.py: run `shiplab course render demo`"
 
 
 def test_every_exercise_has_visible_and_hidden_tests_worth_six_points(nb):

@@ -18,15 +18,15 @@ def as_user(user: str, *cmd: str) -> subprocess.CompletedProcess:
 
 
 def test_participant_account_cannot_read_solutions_but_can_use_the_environment(hub):
-    """After the hub started, is every lab source, wrong-answer set, test generator and .git unreadable to a
+    """After the hub started, is every lab notebook and notebook source, wrong-answer set and .git unreadable to a
     participant's account, while the venv's Python and datasets/ still work for it?"""
     if os.geteuid() != 0:
         pytest.skip("needs root: participants' Unix accounts")
     hub.spawn(hub.login("qa-anna"), "qa-anna")  # the account exists once their server has started
     user = f"{TEST_PREFIX}qa-anna"
-    secrets = [REPO_ROOT / "labs" / "demo" / "demo.ipynb", REPO_ROOT / "tests" / "course" / "demo_lab.py"]
+    secrets = [REPO_ROOT / "labs" / "demo" / "demo.ipynb", REPO_ROOT / "labs" / "demo" / "demo.pct.py"]
     secrets += [p for p in [REPO_ROOT / ".git" / "HEAD"] if p.exists()]  # a clone has it; an exported tree not
-    secrets += sorted((REPO_ROOT / "labs").glob("lab*/make_notebook.py"))[:1]
+    secrets += sorted((REPO_ROOT / "labs").glob("lab*/*.pct.py"))[:1]
     secrets += sorted((REPO_ROOT / "graders").glob("*/wrong_answers/*.py"))[:1]
     for path in secrets:
         proc = as_user(user, "cat", str(path))

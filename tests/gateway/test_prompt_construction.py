@@ -2,7 +2,7 @@
 answers come back without an "Answer:" echo or repeats, and a model with a chat template gets its own template.
 
 The unit tests pin :func:`shiplab.gateway.backends.chat_prompt` and :func:`clean_answer`; the slow ones send lab 5's
-own prompt (read from its notebook generator) to the real Gemma model, as the gateway and the in-process model do."""
+own prompt (read from the lab's source) to the real Gemma model, as the gateway and the in-process model do."""
 
 import importlib.util
 import re
@@ -12,12 +12,12 @@ import pytest
 from shiplab.gateway.backends import LocalLLM, answer_so_far, chat_prompt, clean_answer, is_completion_prompt
 from shiplab.settings import REPO_ROOT
 
-LAB5 = REPO_ROOT / "labs" / "lab5-rag" / "make_notebook.py"
+LAB5 = REPO_ROOT / "labs" / "lab5-rag" / "lab5-rag.pct.py"
 CULLER = REPO_ROOT / "tests" / "data" / "real" / "docs-tljh" / "docs" / "topic" / "idle-culler.md"
 
 
 def lab5_prompt() -> str:
-    """Lab 5's PromptTemplate text, as its set-up cell defines it (the string literal in make_notebook.py)."""
+    """Lab 5's PromptTemplate text, as its set-up cell defines it (the string literal in the lab's source)."""
     source = LAB5.read_text(encoding="utf-8")
     block = re.search(r"PROMPT = PromptTemplate\.from_template\(\n(.*?)\n\)", source, re.DOTALL).group(1)
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block)).encode().decode("unicode_escape")

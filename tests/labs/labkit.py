@@ -1,14 +1,14 @@
-"""What the lab tests share: which labs there are, their notebooks and generators, and a participant's submission
+"""What the lab tests share: which labs there are, their notebooks and sources, and a participant's submission
 made from the instructor's notebook (solutions filled in) or the released stub (left as it is)."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import nbformat
 
+from shiplab.course import authoring
 from shiplab.course.paths import GRADERS_DIR, LABS_DIR
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -31,13 +31,15 @@ def meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def generator(lab: str):
-    """The lab's ``make_notebook.py`` as a module (not run as __main__, so it writes nothing)."""
-    path = LABS_DIR / lab / "make_notebook.py"
-    spec = importlib.util.spec_from_file_location(f"make_notebook_{lab.replace('-', '_')}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def source_path(lab: str) -> Path:
+    """``labs/<lab>/<lab>.pct.py``: the notebook's source (percent format, :mod:`shiplab.course.authoring`)."""
+    return authoring.source_path(LABS_DIR / lab)
+
+
+def source_cells(lab: str) -> dict[str, str]:
+    """Each cell's text by grade id, as the lab's source writes it (and its notebook holds it)."""
+    cells, _ = authoring.read_source(source_path(lab))
+    return {meta(c)["grade_id"]: c.source for c in cells}
 
 
 def exercises(nb) -> list[tuple[object, list]]:

@@ -26,9 +26,9 @@ from shiplab.course.mycase import check_part
 from shiplab.course.paths import LABS_DIR
 from shiplab.data.api import datasets_dir
 
-from labkit import generator, unmarked
+from labkit import source_cells, unmarked
 
-LAB6 = generator("lab6-production")
+LAB6 = source_cells("lab6-production")  # cell text by grade id
 FAKES = (shipkit.TEMPLATE / "tests" / "fakes.py").read_text()
 
 
@@ -66,7 +66,7 @@ def write(shell, repo, home):
 
 @pytest.fixture(scope="module")
 def repo(home, tmp_path_factory):
-    shell = kernel(*(unmarked(s) for s in (LAB6.EX1_SOLUTION, LAB6.EX2_SOLUTION, LAB6.EX3_SOLUTION)))
+    shell = kernel(*(unmarked(s) for s in (LAB6["metrics"], LAB6["create_app"], LAB6["check_service"])))
     repo = tmp_path_factory.mktemp("repos") / "my-assistant"
     ns = write(shell, repo, home)
     assert ns["exit_code"] == 0, ns["output"]
@@ -89,8 +89,8 @@ def test_the_repository_holds_the_participants_code_and_its_ci_is_green(repo):
 
 def test_ci_is_red_when_the_service_breaks_its_contract(home, tmp_path):
     """With a create_app that lets a failing answer become a 500, does the repository's CI fail?"""
-    broken = unmarked(LAB6.EX2_SOLUTION).replace("except Exception as exc:", "except KeyError as exc:")
-    shell = kernel(unmarked(LAB6.EX1_SOLUTION), broken, unmarked(LAB6.EX3_SOLUTION))
+    broken = unmarked(LAB6["create_app"]).replace("except Exception as exc:", "except KeyError as exc:")
+    shell = kernel(unmarked(LAB6["metrics"]), broken, unmarked(LAB6["check_service"]))
     ns = write(shell, tmp_path / "broken", home)
     assert ns["exit_code"] != 0 and "test_the_service_keeps_its_contract" in ns["output"], ns["output"]
 
@@ -99,7 +99,7 @@ def test_an_edited_template_file_is_kept(repo, home):
     """Is a template file the participant changed in the repository kept when the cell runs again?"""
     dockerfile = repo / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "# mine\n")
-    shell = kernel(*(unmarked(s) for s in (LAB6.EX1_SOLUTION, LAB6.EX2_SOLUTION, LAB6.EX3_SOLUTION)))
+    shell = kernel(*(unmarked(s) for s in (LAB6["metrics"], LAB6["create_app"], LAB6["check_service"])))
     ns = write(shell, repo, home)
     assert "Dockerfile" in ns["made"]["kept"] and dockerfile.read_text().endswith("# mine\n")
 
@@ -115,7 +115,7 @@ def test_a_real_rollback_switches_to_the_previous_version_and_is_recorded(repo):
         "chain", "fallback", 200)
     assert json.loads((repo / "flags.json").read_text())["assistant"] is True  # rolled forward afterwards
     ns = {"Path": Path, "json": json}
-    exec(LAB6.MY_CASE_HELPERS, ns)
+    exec(LAB6["my_case_helpers"], ns)
     assert [r["step"] for r in ns["my_case_rows"](repo)] == ["repository", "rollback"]
     plan = {**shipkit.EXAMPLE_PLAN, "use_case": "Underwriters find the clause", "backlog_ref": "UW-7"}
     shipkit.keep_plan(repo, plan, ["baseline_method: still the example's"], "allow", "flag off")

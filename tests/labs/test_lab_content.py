@@ -1,5 +1,5 @@
-"""Every full-day lab as content, checked without running it: valid nbgrader metadata, committed as its generator
-writes it and without outputs, a README with time-box, goals, what to bring and expected times, and exercises
+"""Every full-day lab as content, checked without running it: valid nbgrader metadata, committed as its source
+renders it and without outputs, a README with time-box, goals, what to bring and expected times, and exercises
 that each have visible tests, hidden tests, points and a set of plausible wrong answers.
 
 Parameterized over ``labs/lab*``, so a new lab is checked as soon as its folder appears."""
@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
-from labkit import exercises, generator, lab_ids, meta, notebook_path, read
+from labkit import exercises, lab_ids, meta, notebook_path, read, source_path
 from shiplab.course import authoring
 from shiplab.course.hidden import BEGIN, END, HIDDEN_RE
 from shiplab.course.labcheck import check_lab
@@ -37,14 +37,14 @@ def test_notebook_passes_nbformat_nbgrader_and_lab_checks(lab):
 
 
 @pytest.mark.parametrize("lab", LABS)
-def test_committed_without_outputs_and_as_its_generator_writes_it(lab):
-    """Is the notebook committed without outputs, byte for byte what labs/<lab>/make_notebook.py renders?"""
+def test_committed_without_outputs_and_as_its_source_renders_it(lab):
+    """Is the notebook committed without outputs, byte for byte what its source labs/<lab>/<lab>.pct.py renders?"""
     for cell in read(lab).cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, meta(cell).get("grade_id")
-    rendered = authoring.render(generator(lab).CELLS, getattr(generator(lab), "JUDGE", True))
+    rendered = authoring.render_source(source_path(lab))
     assert notebook_path(lab).read_text(encoding="utf-8") == rendered, \
-        f"labs/{lab}/{lab}.ipynb differs from its generator: run `python labs/{lab}/make_notebook.py`"
+        f"labs/{lab}/{lab}.ipynb differs from labs/{lab}/{lab}.pct.py: run `shiplab course render {lab}`"
 
 
 @pytest.mark.parametrize("lab", LABS)

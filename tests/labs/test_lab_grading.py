@@ -15,6 +15,7 @@ import pytest
 from labkit import file_submission, lab_ids, meta, read
 from shiplab.course.build import Course
 from shiplab.course.hidden import assert_no_hidden, files_under
+from shiplab.course.paths import LABS_DIR
 from shiplab.course.wronganswers import REQUIRED_SHARE, start_lab
 
 pytestmark = pytest.mark.slow
@@ -67,12 +68,14 @@ def grade(course, wrong_answer_runs):
 
 
 @pytest.mark.parametrize("lab", LABS)
-def test_released_lab_has_no_solutions_hidden_tests_or_generator(course, grade, lab):
+def test_released_lab_has_no_solutions_hidden_tests_or_source(course, grade, lab):
     """Does the participant version hold stubs instead of solutions, no hidden tests, no outputs, and neither the
-    notebook's generator nor the wrong answers?"""
+    notebook's source (labs/<lab>/<lab>.pct.py) nor the wrong answers — in the release nor in the course's copy?"""
     grade(lab)
     released = course.dir / "release" / lab
-    assert not (released / "make_notebook.py").exists(), "the generator holds the solutions: never release it"
+    assert (LABS_DIR / lab / f"{lab}.pct.py").is_file()
+    for folder in (released, course.dir / "source" / lab):
+        assert not list(folder.glob("*.pct.py")), "the source holds the solutions: never copy it"
     assert_no_hidden(files_under(released), course.hidden_snippets(lab))
     nb = nbformat.read(str(released / f"{lab}.ipynb"), as_version=4)
     solutions = [c for c in nb.cells if meta(c).get("solution")]

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from labkit import lab_ids, meta, read
-from shiplab.course.paths import CHECKS_MODULE, GRADERS_DIR, LABS_DIR, REPO_ROOT
+from shiplab.course.paths import CHECKS_MODULE, GRADERS_DIR, LAB_SOURCE_GLOB, LABS_DIR, REPO_ROOT
 from shiplab.board.model import Member, build_board
 from shiplab.board.sources import CoursePaths, CourseReader
 
@@ -40,7 +40,7 @@ def test_worker_and_board_see_my_case_done_only_with_the_record_handed_in(bench,
     import gradekit
 
     fixture = tmp_path / "fixture" / lab
-    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns("make_notebook.py", "__pycache__"))
+    shutil.copytree(LABS_DIR / lab, fixture, ignore=shutil.ignore_patterns(LAB_SOURCE_GLOB, "__pycache__"))
     shutil.copy2(CHECKS_MODULE, fixture / CHECKS_MODULE.name)
     state = tmp_path / "state"
     course = bench.make_course(state, fixture)

@@ -4,7 +4,7 @@ Each lab keeps its notebook's source in ``labs/<lab-id>/<lab-id>.pct.py``: cells
 jupytext's percent format and VS Code / PyCharm / Spyder write them (the editors highlight each cell as Python and
 run it on its own). ``shiplab course render [LAB…]`` writes ``labs/<lab-id>/<lab-id>.ipynb`` from it (committed
 without outputs); ``--check`` only says whether they agree, as the lab tests do (:func:`render` is deterministic).
-The source holds the solutions and hidden tests: the course build never copies it (:data:`SOURCE_GLOB`).
+The source holds the solutions and hidden tests: no copy of a lab folder takes it (``paths.LAB_SOURCE_GLOB``).
 
 Each cell starts with one header line; what follows it, up to the next header, is the cell's text (leading and
 trailing blank lines dropped). A markdown cell's lines are comments (``# `` before each line, ``#`` alone for an
@@ -41,12 +41,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from shiplab.course.paths import LAB_SOURCE_GLOB, LAB_SOURCE_SUFFIX
 from shiplab.errors import ShiplabError
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-SOURCE_SUFFIX = ".pct.py"
-SOURCE_GLOB = "*" + SOURCE_SUFFIX  # what every copy of a lab folder leaves out: solutions and hidden tests
 HEADER = re.compile(r"^# ?%%(?=$|\s)")  # as the editors read it: `# %%` or `#%%` opens a cell
 JUDGE_OFF = "# shiplab: judge=false"
 GRADE_ID = re.compile(r"^[A-Za-z0-9_]+$")
@@ -124,7 +123,7 @@ def render(cells: list, judge: bool = True) -> str:
 def source_path(lab_dir: str | Path) -> Path:
     """``labs/<lab-id>/<lab-id>.pct.py``: the notebook's source in the lab folder ``lab_dir``."""
     folder = Path(lab_dir)
-    return folder / f"{folder.name}{SOURCE_SUFFIX}"
+    return folder / f"{folder.name}{LAB_SOURCE_SUFFIX}"
 
 
 def notebook_path(lab_dir: str | Path) -> Path:
@@ -135,7 +134,7 @@ def notebook_path(lab_dir: str | Path) -> Path:
 
 def source_labs(labs_dir: Path) -> list[str]:
     """Every lab folder of ``labs_dir`` that holds a percent-format source, sorted."""
-    return sorted(p.parent.name for p in labs_dir.glob(f"*/{SOURCE_GLOB}") if p.name == source_path(p.parent).name)
+    return sorted(p.parent.name for p in labs_dir.glob(f"*/{LAB_SOURCE_GLOB}") if p.name == source_path(p.parent).name)
 
 
 def _header(line: str, where: str):
@@ -253,8 +252,3 @@ def render_lab(lab_dir: str | Path, *, check: bool = False) -> bool:
         target.write_text(rendered, encoding="utf-8")
     return current == rendered
 
-
-def main(generator: str | Path, cells: list, judge: bool = True) -> None:
-    """The old generators' entry point (``labs/<lab>/make_notebook.py``), until they are removed."""
-    folder = Path(generator).resolve().parent
-    notebook_path(folder).write_text(render(cells, judge), encoding="utf-8")

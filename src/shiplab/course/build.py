@@ -122,7 +122,7 @@ class Course:
                 shutil.rmtree(dest)
             shutil.copytree(self.labs_dir / lab, dest,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc",
-                                                         "make_notebook.py"))  # holds solutions + hidden tests
+                                                         paths.LAB_SOURCE_GLOB))  # solutions + hidden tests
             if paths.CHECKS_MODULE.exists():  # released with the lab; autograde overwrites any edited copy
                 shutil.copy2(paths.CHECKS_MODULE, dest / paths.CHECKS_MODULE.name)
         return labs

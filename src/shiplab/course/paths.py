@@ -1,6 +1,7 @@
 """Where a course lives, per the course layout contract.
 
-- ``labs/<lab-id>/`` in the repository: the *source* of each lab (notebooks with solutions and hidden tests).
+- ``labs/<lab-id>/`` in the repository: the *source* of each lab (the notebook with solutions and hidden tests, and
+  ``<lab-id>.pct.py``, the notebook's source it is rendered from: :mod:`shiplab.course.authoring`).
 - ``graders/``: course-wide nbgrader settings and the helpers test cells import; read by path, as data.
 - ``<state>/courses/<course-id>/``: nbgrader's course directory (``source/``, ``release/``, ``submitted/``,
   ``autograded/``, ``feedback/``, ``gradebook.db``), private to the grader.
@@ -23,6 +24,8 @@ GRADERS_DIR = REPO_ROOT / "graders"
 GRADERS_CONFIG = GRADERS_DIR / "nbgrader_config.py"
 CHECKS_MODULE = GRADERS_DIR / "shiplab_checks.py"
 DEFAULT_COURSE = "workshop"
+LAB_SOURCE_SUFFIX = ".pct.py"  # labs/<lab-id>/<lab-id>.pct.py: the notebook's source (percent format)
+LAB_SOURCE_GLOB = "*" + LAB_SOURCE_SUFFIX  # what every copy of a lab folder leaves out: solutions, hidden tests
 
 
 def state_dir() -> Path:

@@ -1,8 +1,9 @@
 """Keep the instructors' sources out of participants' reach on a shared machine.
 
 Participants' servers run as their own Unix accounts on the hub's machine and must read the repository's ``.venv``
-and ``datasets/``; but ``labs/`` holds the instructor's notebooks (solutions, hidden tests) and their generators,
-``graders/<lab>/`` the wrong-answer sets, ``tests/`` the demo lab's generator, and ``.git`` all of it in history.
+and ``datasets/``; but ``labs/`` holds the instructor's notebooks (solutions, hidden tests) and their sources
+(``<lab>.pct.py``), ``graders/<lab>/`` the wrong-answer sets, ``tests/`` solutions in test fixtures, and ``.git`` all
+of it in history.
 Checked out by root with the usual umask, all of that is world-readable. :func:`protect_sources` (run at every hub
 start as root in unix-users mode) makes those folders readable by root and the grader account only — the grader
 builds and releases the labs — and leaves the rest as it is. Nothing is moved or deleted; it can run any number of

@@ -247,7 +247,7 @@ class WrongAnswerRun:
         self.tmp = Path(tempfile.mkdtemp(prefix=f"wrong-{lab}-"))
         work = self.tmp / lab
         shutil.copytree(labs_dir / lab, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
-                                                                            "make_notebook.py"))
+                                                                            paths.LAB_SOURCE_GLOB))
         checks = graders_dir / paths.CHECKS_MODULE.name
         checks = checks if checks.exists() else paths.CHECKS_MODULE
         if checks.exists():  # as the course build does: the test-cell helpers sit next to the notebook
