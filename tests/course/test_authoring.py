@@ -74,6 +74,7 @@ def test_a_source_reads_back_as_the_cells_it_was_written_from():
 
 @pytest.mark.parametrize("header, says", [
     ("# %% sollution area", "names no cell kind"),
+    ("# %% text intro", "names no cell kind"),
     ("# %% [markdown]", "needs a grade id"),
     ("# %% code my-id", "needs a grade id"),
     ("# %% tests test_area", "points=<n>"),

@@ -140,10 +140,8 @@ def source_labs(labs_dir: Path) -> list[str]:
 def _header(line: str, where: str):
     """(helper, grade id, options) for a cell's header line."""
     words = HEADER.sub("", line).split()
-    if words[:1] == ["[markdown]"]:
-        kind, words = "text", words[1:]
-    else:
-        kind, words = (words[0], words[1:]) if words else ("", [])
+    kind, words = (words[0], words[1:]) if words else ("", [])
+    kind = "text" if kind == "[markdown]" else ("" if kind == "text" else kind)
     if kind not in ("text", "code", "free", "solution", "tests"):
         raise SourceError(f"{where}: {line.strip()!r} names no cell kind",
                           hint="start the cell with `# %% [markdown] <id>`, `# %% code <id>`, `# %% free <id>`, "
