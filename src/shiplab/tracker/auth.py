@@ -15,7 +15,6 @@ carry a token in the ``Authorization`` header need none, because a browser never
 from __future__ import annotations
 
 import hmac
-import secrets
 from typing import Protocol
 
 from fastapi import Request
@@ -115,7 +114,3 @@ class StaticIdentity:
         if user is None:
             return None
         return HubUser(user.name, user.groups, user.admin, via=via, session=token if via == "cookie" else "")
-
-
-def random_token() -> str:
-    return secrets.token_urlsafe(24)
