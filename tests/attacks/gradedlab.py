@@ -4,6 +4,7 @@ with the attacker's cells in place, and the batch graded as the hub's worker doe
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -13,13 +14,14 @@ from shiplab.course.paths import CHECKS_MODULE, LAB_SOURCE_GLOB, LABS_DIR, REPO_
 
 
 def bench():
-    """``bench/grading.py`` as a module."""
-    sys.path.insert(0, str(REPO_ROOT / "bench"))
-    try:
-        import grading
-    finally:
-        sys.path.remove(str(REPO_ROOT / "bench"))
-    return grading
+    """``bench/grading.py`` as a module, loaded from its file (``bench/`` is scripts, not a package; a bare
+    ``import grading`` would also meet ``tests/grading``)."""
+    if "bench_grading" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench_grading", REPO_ROOT / "bench" / "grading.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # registered before it runs, as an import does
+        spec.loader.exec_module(module)
+    return sys.modules["bench_grading"]
 
 
 class Graded(NamedTuple):

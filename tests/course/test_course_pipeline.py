@@ -85,7 +85,7 @@ def test_problem_fixtures_match_the_lab_as_released(course):
         for cell in fixture.cells:
             if cell.metadata["nbgrader"]["locked"] and cell.id != "test-normalize-priority":
                 assert cell.source == released[cell.id], \
-                    f"{name}.ipynb is stale: run `python tests/course/fixtures/make_fixtures.py`"
+                    f"{name}.ipynb is stale: run `python tests/course/make_fixtures.py`"
 
 
 def test_solution_scores_full_and_stub_zero(course, graded):

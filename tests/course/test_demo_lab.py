@@ -1,6 +1,7 @@
 """The demo lab as content: valid nbgrader metadata, no outputs, a reference solution that passes every test and a
 stub that fails them (checked in-process, no kernel)."""
 
+import importlib.util
 import sys
 
 import nbformat
@@ -10,7 +11,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from shiplab.course import authoring
 from shiplab.course.hidden import BEGIN, END, HIDDEN_RE
 from shiplab.course.labcheck import check_lab
-from shiplab.course.paths import GRADERS_DIR, LABS_DIR
+from shiplab.course.paths import CHECKS_MODULE, LABS_DIR
 
 NOTEBOOK = LABS_DIR / "demo" / "demo.ipynb"
 SOURCE = LABS_DIR / "demo" / "demo.pct.py"
@@ -25,9 +26,14 @@ def nb():
 
 @pytest.fixture(autouse=True, scope="module")
 def checks_importable():
-    sys.path.insert(0, str(GRADERS_DIR))
-    yield
-    sys.path.remove(str(GRADERS_DIR))
+    """The lab's set-up cell imports ``shiplab_checks``, which a kernel finds beside the released notebook: here the
+    instructor's file (graders/ is data, not a package), for this module only."""
+    spec = importlib.util.spec_from_file_location("shiplab_checks", CHECKS_MODULE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "shiplab_checks", module)
+        yield
 
 
 def meta(cell) -> dict:

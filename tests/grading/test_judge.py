@@ -4,6 +4,7 @@ test cell sees of the participant's functions, and what the participant's code c
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import textwrap
 import time
 
@@ -63,12 +64,13 @@ def make_box(value):
 '''
 NAMES = ["add", "sort_in_place", "call_twice", "ask", "warn", "forever", "PriorityError", "strict", "liar", "Box",
          "make_box"]
-SETUP = f"import sys\nsys.path.insert(0, {str(GRADERS_DIR)!r})\nfrom shiplab_checks import *\n"
+SETUP = "from shiplab_checks import *\n"
 
 
 def _kernel(conn, source):
     from shiplab.grading import kernel, remote
 
+    sys.path[:0] = [str(GRADERS_DIR)]  # a kernel runs in the lab's folder, beside the instructor's shiplab_checks.py
     namespace = {"__name__": "__main__"}
     exec(compile(source, "<participant>", "exec"), namespace)  # noqa: S102 -- the test's own participant
     kernel.JUDGE["conn"] = conn
@@ -89,7 +91,9 @@ def run_tests(tests: dict[str, str], source: str = PARTICIPANT, cell_timeout: fl
         client = judge.Client(ours, ready_by=time.monotonic() + 30)
         cells = [{"kind": "setup", "grade_id": "setup", "source": SETUP}]
         cells += [{"kind": "test", "grade_id": gid, "source": textwrap.dedent(src)} for gid, src in tests.items()]
-        return judge.judge(cells, NAMES if names is None else names, client, cell_timeout)  # NAMES read now
+        with pytest.MonkeyPatch.context() as patch:  # the judge's path starts with the lab's folder (judge.run)
+            patch.syspath_prepend(str(GRADERS_DIR))
+            return judge.judge(cells, NAMES if names is None else names, client, cell_timeout)  # NAMES read now
     finally:
         ours.send_bytes(b'{"op": "done"}')
         proc.join(10)
@@ -201,8 +205,7 @@ def test_a_function_that_never_returns_times_out_and_the_next_test_still_runs():
 def test_a_test_cannot_be_rebound_by_the_participant():
     """Is a participant's module-level rebinding of the checks (in their process) without effect on the judge's?"""
     source = PARTICIPANT + "\nimport shiplab_checks\nshiplab_checks.check_equal = lambda *a, **k: None\n"
-    out = run_tests({"wrong": "check_returns(add, 2, 3, expected=6)"}, source=f"import sys\nsys.path.insert(0, "
-                    f"{str(GRADERS_DIR)!r})\n" + source)
+    out = run_tests({"wrong": "check_returns(add, 2, 3, expected=6)"}, source=source)
     assert errors(out["wrong"])
 
 
