@@ -73,7 +73,8 @@ def test_participant_fetches_fills_submits_and_gets_full_marks_and_feedback(rele
     assert r.status_code == 200, r.text[:300]
     assert validate(client, user) == {}, "the Validate button reports no failure for a correct notebook"
     result = action(client, user, "submit")
-    assert "success" not in result or result["success"], result
+    submitted = [(a["assignment_id"], a["status"]) for a in result["value"] if a.get("student_id") == user]
+    assert result["success"] is True and submitted == [("demo", "submitted")], result  # nbgrader's listing after it
 
     out = hub.cli("course", "grade", "demo", check=False)
     assert re.search(rf"{user}\s+6 / 6", out.stdout), out.stdout + out.stderr

@@ -4,6 +4,7 @@ only a choice that is really theirs?"""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 
@@ -82,9 +83,11 @@ def test_a_choice_that_is_not_yet_theirs_is_refused_and_nothing_is_written(tmp_p
 
 
 def test_a_link_planted_where_the_case_is_written_is_not_followed(tmp_path):
+    """Is a link planted at the temporary name refused (O_NOFOLLOW: ELOOP) rather than written through?"""
     target = tmp_path / "elsewhere"
     target.write_text("keep")
     (tmp_path / ".shiplab-case.json.tmp").symlink_to(target)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as refused:
         save_case(GOOD, BACKLOG, home=tmp_path)
+    assert refused.value.errno == errno.ELOOP
     assert target.read_text() == "keep"

@@ -3,6 +3,7 @@ not done, refuse the sample company's data, and keep the grader's run on the par
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 
@@ -102,8 +103,9 @@ def test_record_does_not_follow_a_planted_link(tmp_path):
     target = tmp_path / "elsewhere"
     target.write_text("keep", encoding="utf-8")
     (tmp_path / ".my-case.json.tmp").symlink_to(target)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as refused:
         record_part("lab2-documents", _docs(10), folder=tmp_path, home=tmp_path)
+    assert refused.value.errno == errno.ELOOP  # O_NOFOLLOW
     assert target.read_text(encoding="utf-8") == "keep"
 
 

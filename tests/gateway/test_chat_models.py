@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shiplab import settings
-from shiplab.errors import ShiplabError
+from shiplab.errors import SettingsError, ShiplabError
 from shiplab.gateway import backends, policy
 from shiplab.gateway.app import Backends, create_app
 from shiplab.gateway.backends import CHAT_MODELS, ChatModelSpec, LocalLLM, _file_in_package, locate_chat_model
@@ -39,7 +39,7 @@ def test_settings_offer_every_known_model():
     for name in [*CHAT_MODELS, "none"]:
         assert settings.validate({"gateway": {"chat_model": name}})["gateway.chat_model"] == name
     assert settings.validate({})["gateway.chat_model"] == "gemma-3-270m"
-    with pytest.raises(ShiplabError):
+    with pytest.raises(SettingsError, match="`gateway.chat_model` = 'gpt-5' is not valid"):
         settings.validate({"gateway": {"chat_model": "gpt-5"}})
     assert {spec.prompt_style for spec in CHAT_MODELS.values()} <= set(backends.PROMPT_STYLES)
 

@@ -15,7 +15,7 @@ def test_participant_sees_jupyterlab_in_chromium(hub, browser):
         log_in(page, hub.url, "qa-chloe", PASSWORD)
         page.wait_for_url("**/user/qa-chloe/lab**", timeout=120_000)
         page.wait_for_selector(".jp-Launcher", timeout=120_000)
-        assert "JupyterLab" in page.title() or page.locator(".jp-LabShell").count() == 1
+        assert page.title().endswith("JupyterLab") and page.locator(".jp-LabShell").count() == 1, page.title()
         shot = screenshot(page, "hub-participant-jupyterlab")
         assert shot.stat().st_size > 10_000
     finally:

@@ -11,7 +11,7 @@ import pytest
 
 from hubharness import TEST_PREFIX, start_hub
 from shiplab import settings as settings_mod
-from shiplab.errors import ShiplabError
+from shiplab.errors import SettingsError
 from shiplab.hub.prestart import Window
 
 ROSTER = """username,full_name,email,role,team,manager
@@ -46,9 +46,10 @@ def test_the_window_is_each_workshop_day_between_at_and_until_in_the_cohorts_tim
 
 
 def test_until_before_at_is_refused_with_a_hint(tmp_path):
+    """Is a pre-start window that ends before it starts a settings error naming both settings?"""
     path = tmp_path / "s.yaml"
     path.write_text("prestart:\n  at: '09:00'\n  until: '08:00'\n")
-    with pytest.raises(ShiplabError) as err:
+    with pytest.raises(SettingsError) as err:
         settings_mod.load(str(path))
     assert "`prestart.until` (08:00) is not after `prestart.at` (09:00)" in err.value.message
 

@@ -84,8 +84,7 @@ def test_the_status_api_answers_about_the_callers_own_submissions_only(grading_h
     call without a token — with no way to name another user?"""
     hub = grading_hub
     _action(slow_vic, "qa-vic", "submit")
-    vic_sub = _wait_state(slow_vic, "qa-vic", ("queued", "grading", "graded"))
-    assert vic_sub["state"] in ("queued", "grading", "graded")
+    _wait_state(slow_vic, "qa-vic", ("queued", "grading", "graded"))  # his job exists, in whatever state
     ulla = hub.login("qa-ulla")
     hub.spawn(ulla, "qa-ulla")
     mine = _status(ulla, "qa-ulla")
