@@ -15,7 +15,7 @@ from shiplab.course.paths import REPO_ROOT
 PACKAGE = REPO_ROOT / "src" / "shiplab"
 BOTTOM = {"errors", "settings", "settingrules", "clitools", "namespaces"}  # anyone may import these
 ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
-    "cli": {"hub", "envvars", "roster"},
+    "cli": {"hub", "envvars", "roster", "data", "course", "grading"},  # the rooms' command groups, and course.up
     "envvars": set(),
     "web": set(),  # the kit every service shares: anyone may import it
     "roster": set(),

@@ -1,7 +1,8 @@
 """The `shiplab` command: start the hub, manage the roster, check settings.
 
 Expected failures (a bad setting, a bad roster row, a port in use) print one sentence and how to fix it, and exit
-non-zero; anything else is a bug and keeps its traceback.
+with the table's code for it (:class:`shiplab.errors.Exit`, also in the README); anything else is a bug and keeps its
+traceback.
 
 Start-up stays short for every command: the settings module (jsonschema) is imported when a command reads the
 settings, and the rooms' command groups (`shiplab data`, `course`, `grade`, which bring nbgrader) when that group is
@@ -18,8 +19,18 @@ import click
 
 from shiplab.clitools import friendly
 
-ROOM_COMMANDS = {"data": ("shiplab.data.cli", "data"), "course": ("shiplab.course.cli", "course"),
-                 "grade": ("shiplab.grading.cli", "grade")}
+ROOM_COMMANDS = ("data", "course", "grade")
+
+
+def _room_group(name: str) -> click.Group:
+    """A room's command group, imported now: only when it is run or help lists it (see the module docstring)."""
+    if name == "data":
+        from shiplab.data.cli import data as group
+    elif name == "course":
+        from shiplab.course.cli import course as group
+    else:
+        from shiplab.grading.cli import grade as group
+    return group
 
 
 class _LazyModule:
@@ -47,8 +58,7 @@ class _Shiplab(click.Group):
     def _room(self, name):
         if name not in ROOM_COMMANDS:
             return None
-        module, attr = ROOM_COMMANDS[name]
-        group = getattr(importlib.import_module(module), attr)
+        group = _room_group(name)
         self.add_command(group, name)
         return group
 
@@ -66,6 +76,7 @@ def main():
 def up(roster_file):
     """Start the hub in the foreground (imports the demo roster on first run). Stop with Ctrl-C."""
     from shiplab import roster
+    from shiplab.course.up import before_hub_start
     from shiplab.hub import launch
 
     s = settings_mod.load()
@@ -75,21 +86,8 @@ def up(roster_file):
         path = roster_file or settings_mod.REPO_ROOT / s["course.roster"]
         summary = launch.import_roster(path, s)
         click.echo(f"Imported roster {path}: {summary['total']} people.")
-    for hook in _up_hooks():
-        hook(s)
+    before_hub_start(s)  # releases the labs of course.release_on_up
     sys.exit(launch.run_hub(s))
-
-
-def _up_hooks():
-    """Steps other rooms add to `shiplab up` (e.g. releasing the demo lab), run before the hub starts."""
-    hooks = []
-    for module in ("shiplab.course.up",):
-        try:
-            hooks.append(importlib.import_module(module).before_hub_start)
-        except ModuleNotFoundError as exc:
-            if not module.startswith(exc.name or "?"):
-                raise
-    return hooks
 
 
 @main.command()
