@@ -1,5 +1,6 @@
-"""One exit-code table for every shiplab command (shiplab.errors.Exit): the README documents exactly that table,
-no entry point exits with a literal number, and each code is what the commands really return."""
+"""One exit-code table for every shiplab command and ``python -m`` entry point (shiplab.errors.Exit): the README
+documents exactly that table, no entry point exits with a literal number, and each code is what the commands and
+the hub's services really return."""
 
 import os
 import re
@@ -31,10 +32,13 @@ def test_the_readme_documents_exactly_the_table():
 
 def test_no_entry_point_exits_with_a_literal_number():
     """Is every exit code in src/ taken from the table — no `sys.exit(2)`, `SystemExit(3)`, `exit_code=4` and no
-    `sys.exit("message")` (which exits 1, the code of a bug)?"""
+    `sys.exit("message")` (which exits 1, the code of a bug), no `return 0` from a main() that is the exit code?"""
     literal = re.compile(r"(sys\.exit|SystemExit)\(\s*(\d|[\"'f])|exit_code\s*=\s*\d")
+    returned = re.compile(r"^\s+return \d+\s*(#.*)?$")  # in a module whose main() is the exit code
     found = [f"{p.relative_to(REPO_ROOT)}:{n}: {line.strip()}" for p in SRC.rglob("*.py")
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if literal.search(line)]
+             for text in [p.read_text(encoding="utf-8")]
+             for n, line in enumerate(text.splitlines(), 1)
+             if literal.search(line) or ("sys.exit(main())" in text and returned.search(line))]
     assert found == []
 
 
@@ -56,6 +60,16 @@ def test_samplegen_refuses_a_folder_it_cannot_write_with_2(tmp_path):
     proc = run("-m", "shiplab.samplegen", "--out", str(blocker / "datasets"))
     assert proc.returncode == Exit.REFUSED, proc.stderr
     assert "cannot write to" in proc.stderr and "--out" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_samplegen_keeps_its_options_and_refuses_a_seed_that_is_not_a_number():
+    """Does the click version of samplegen offer --out and --seed as the argparse one did, and is `--seed lots`
+    click's usage error, 2, naming the option?"""
+    from shiplab.samplegen.__main__ import main
+
+    assert {p.name for p in main.params} == {"out", "seed"}
+    usage = CliRunner().invoke(main, ["--seed", "lots"])
+    assert usage.exit_code == Exit.REFUSED and "'--seed'" in usage.output and "not a valid integer" in usage.output
 
 
 def test_the_gateway_refuses_to_start_on_a_broken_policy_with_2(tmp_path):
@@ -88,3 +102,23 @@ def test_a_hidden_test_leak_is_4():
     from shiplab.course.hidden import HiddenTestsLeak
 
     assert HiddenTestsLeak("feedback showed hidden tests").exit_code == Exit.HIDDEN_TESTS == 4
+
+
+@pytest.mark.parametrize("module, says", [("shiplab.labext.status", "the submission status service cannot start"),
+                                          ("shiplab.grading", "the grading worker cannot start")])
+def test_a_hub_service_refuses_a_broken_settings_file_with_2(tmp_path, module, says):
+    """Does a hub-managed service (the Assignments tab's status, the grading worker) started on a settings file with
+    a bad value log its sentence and exit 2 — not a traceback and 1, the code of a bug?"""
+    settings = tmp_path / "s.yaml"
+    settings.write_text(yaml.safe_dump({"gateway": {"chat_model": "gpt-5"}}))
+    proc = run("-m", module, env={"SHIPLAB_SETTINGS": str(settings), "SHIPLAB_STATE": str(tmp_path)})
+    assert proc.returncode == Exit.REFUSED, proc.stderr[-2000:]
+    assert says in proc.stderr and "`gateway.chat_model` = 'gpt-5' is not valid" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_embedding_cache_with_nowhere_to_write_is_2():
+    """Does `python -m shiplab.rag.embcache` with the cache switched off say there is no place for it and exit 2?"""
+    proc = run("-m", "shiplab.rag.embcache", env={"SHIPLAB_EMBED_CACHE": "off"})
+    assert proc.returncode == Exit.REFUSED, proc.stderr[-2000:]
+    assert "No place for the embedding cache" in proc.stderr and "Traceback" not in proc.stderr

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 
-from shiplab.errors import ShiplabError
+from shiplab.errors import Exit, ShiplabError
 
 log = logging.getLogger("shiplab.grading.service")
 
@@ -38,7 +38,11 @@ def main() -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    conf = _settings()
+    try:
+        conf = _settings()
+    except ShiplabError as exc:  # a broken settings file: its sentence and the table's code, not a traceback
+        log.error("the grading worker cannot start: %s", exc)
+        return exc.exit_code
     course = paths.course_id(os.environ.get("SHIPLAB_COURSE") or conf["course.id"])
     parallel = conf["grading.parallel"] or None
     poll = float(conf["grading.poll"])
@@ -53,12 +57,12 @@ def main() -> int:
                 said = True
             stop.wait(5.0)
     else:
-        return 0
+        return Exit.OK
     engine.sandbox.warm_up()  # the fork server imports the labs' libraries now, not on the first submission
     log.info("grading %s: %d at once, watching %s (%s)", course, slots, inbound, engine.sandbox.isolation)
     summary = Worker(engine, queue, slots, inbound=inbound, poll=poll).run(stop)
     log.info("stopped: %d graded, %d failed", summary.graded, summary.failed)
-    return 0
+    return Exit.OK
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from jupyterhub.services.auth import HubAuth
 from tornado import ioloop, web
 
+from shiplab.errors import Exit, ShiplabError
 from shiplab.grading.status import own_submissions, queue_path
 from shiplab.web.listen import bind_host
 
@@ -73,7 +74,11 @@ def main() -> int:
     from shiplab import settings
     from shiplab.course import paths
 
-    conf = settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)
+    try:
+        conf = settings.load(os.environ.get("SHIPLAB_SETTINGS") or None)
+    except ShiplabError as exc:
+        log.error("the submission status service cannot start: %s", exc)
+        return exc.exit_code
     course = paths.course_id(os.environ.get("SHIPLAB_COURSE") or conf["course.id"])
     queue_db = queue_path(paths.state_dir(), course)
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
@@ -82,7 +87,7 @@ def main() -> int:
     app.listen(url.port, address=bind_host(url.hostname))
     log.info("submission status for %s from %s on %s", course, queue_db, url.geturl())
     ioloop.IOLoop.current().start()
-    return 0
+    return Exit.OK
 
 
 if __name__ == "__main__":

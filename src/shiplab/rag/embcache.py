@@ -42,6 +42,7 @@ import mmap
 import os
 import stat
 import struct
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shiplab.errors import ShiplabError
+from shiplab.errors import Exit, ShiplabError
 from shiplab.rag import embeddings as emb
 
 log = logging.getLogger("shiplab.rag.embcache")
@@ -325,5 +326,16 @@ def ensure_sample_cache(path: str | Path | None = None, texts: Sequence[str] | N
     return CacheReport(target, len(texts), len(todo), True)
 
 
-if __name__ == "__main__":  # python -m shiplab.rag.embcache: build or refresh the cache of the sample texts
-    print(ensure_sample_cache())
+def main() -> int:
+    """``python -m shiplab.rag.embcache``: build or refresh the cache of the sample texts; a cache it cannot write is
+    its sentence and the table's code (:class:`shiplab.errors.Exit`), not a traceback."""
+    try:
+        print(ensure_sample_cache())
+    except ShiplabError as exc:
+        print(f"sample embedding cache: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return Exit.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
