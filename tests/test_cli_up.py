@@ -13,7 +13,8 @@ def test_up_releases_the_listed_labs_before_the_hub_starts(tmp_path, monkeypatch
     """With a roster already imported, does `shiplab up` run `shiplab course release demo` (course.up) before it
     starts the hub, say so, and end with the hub's exit code?"""
     from shiplab.course import up
-    from shiplab.hub import launch, roster
+    from shiplab import roster
+    from shiplab.hub import launch
 
     settings = tmp_path / "s.yaml"
     settings.write_text(yaml.safe_dump({"spawner": {"mode": "developer"}, "course": {"release_on_up": ["demo"]}}))

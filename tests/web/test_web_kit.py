@@ -18,7 +18,7 @@ from shiplab.web.sheets import safe_cell, unsafe_cell
 SRC = Path(__file__).resolve().parents[2] / "src" / "shiplab"
 
 
-@pytest.mark.parametrize("service,brand", [("progress", "shiplab · progress board"),
+@pytest.mark.parametrize("service,brand", [("board", "shiplab · progress board"),
                                            ("tracker", "shiplab · shipping tracker"),
                                            ("gateway", "shiplab · model gateway")])
 def test_every_service_page_is_the_shared_layout_in_its_own_words(service, brand):
