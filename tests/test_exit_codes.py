@@ -105,7 +105,11 @@ def test_a_hidden_test_leak_is_4():
 
 
 @pytest.mark.parametrize("module, says", [("shiplab.labext.status", "the submission status service cannot start"),
-                                          ("shiplab.grading", "the grading worker cannot start")])
+                                          ("shiplab.grading", "the grading worker cannot start"),
+                                          ("shiplab.hub.sync", "roster sync cannot start"),
+                                          ("shiplab.hub.prestart", "prestart cannot start"),
+                                          ("shiplab.tracker", "the shipping tracker cannot start"),
+                                          ("shiplab.board", "the progress board cannot start")])
 def test_a_hub_service_refuses_a_broken_settings_file_with_2(tmp_path, module, says):
     """Does a hub-managed service (the Assignments tab's status, the grading worker) started on a settings file with
     a bad value log its sentence and exit 2 — not a traceback and 1, the code of a bug?"""

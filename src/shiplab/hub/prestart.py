@@ -82,8 +82,14 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="[%(levelname)s %(asctime)s %(name)s] %(message)s")
     from shiplab import settings as settings_mod
 
-    conf = settings_mod.load(os.environ.get("SHIPLAB_SETTINGS") or None)
-    window = Window.from_settings(conf)
+    from shiplab.errors import ShiplabError
+
+    try:
+        conf = settings_mod.load(os.environ.get("SHIPLAB_SETTINGS") or None)
+        window = Window.from_settings(conf)
+    except ShiplabError as exc:  # a broken settings file: its sentence and the table's code, not a traceback
+        log.error("prestart cannot start: %s", exc)
+        raise SystemExit(exc.exit_code) from None
     if window is None:
         log.info("prestart: no workshop days set (tracker.workshop_start); nothing to do")
         while True:

@@ -93,8 +93,13 @@ def watch(state: Path, client: httpx.Client, every: float = 2.0) -> None:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="[%(levelname)s %(asctime)s %(name)s] %(message)s")
     from shiplab import settings as settings_mod
+    from shiplab.errors import ShiplabError
 
-    state = settings_mod.state_dir(settings_mod.load())
+    try:
+        state = settings_mod.state_dir(settings_mod.load())
+    except ShiplabError as exc:  # a broken settings file: its sentence and the table's code, not a traceback
+        log.error("roster sync cannot start: %s", exc)
+        raise SystemExit(exc.exit_code) from None
     client = hub_client(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
     watch(state, client)
 
