@@ -13,7 +13,7 @@ from pathlib import Path
 from shiplab.course.paths import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "src" / "shiplab"
-BOTTOM = {"errors", "settings", "settingrules", "clitools", "namespaces"}  # anyone may import these
+BOTTOM = {"errors", "settings", "settingrules", "clitools", "namespaces", "footprint"}  # anyone may import these
 ALLOWED = {  # room -> the rooms (besides BOTTOM) it may import
     "cli": {"hub", "envvars", "roster", "data", "course", "grading"},  # the rooms' command groups, and course.up
     "envvars": set(),
@@ -72,7 +72,7 @@ def test_the_known_cycles_are_still_there_or_gone_from_the_list():
 
 
 def test_bottom_rooms_import_no_other_room():
-    """Do errors, settings, clitools and namespaces stand alone (so anyone may import them)?"""
+    """Do errors, settings, clitools, namespaces and footprint stand alone (so anyone may import them)?"""
     up = {f"{a} -> {b}": sorted(files) for (a, b), files in _edges().items() if a in BOTTOM and b not in BOTTOM}
     assert up == {}, up
 

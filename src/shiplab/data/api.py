@@ -31,6 +31,7 @@ from shiplab.data.errors import ImportProblem, Problem
 from shiplab.data.model import BacklogItem, Document
 from shiplab.data.options import ReadOptions, ReadResult
 from shiplab.data.readers import DEFAULT_LIMIT, decode, read_bytes
+from shiplab.footprint import release_freed_memory
 
 FORMATS = ("auto", "jira", "github", "azure", "csv", "shiplab")
 BACKLOG_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".tsv")
@@ -184,6 +185,7 @@ def load_documents(folder: str | os.PathLike, progress=None, *, skip_bad: bool =
     if classify:
         for d in docs:
             classify_record(d)
+    release_freed_memory()  # what parsing PDF, DOCX and HTML left behind (shiplab.footprint)
     return Documents(docs, skipped=skipped, problems=problems)
 
 

@@ -42,6 +42,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from shiplab.errors import ShiplabError
+from shiplab.footprint import release_freed_memory
 from shiplab.rag.chunking import retrieval_text
 from shiplab.rag.embeddings import ShiplabEmbeddingFunction, default_embeddings
 
@@ -223,6 +224,7 @@ def upsert_chunks(store, chunks: Iterable[Document], *, batch_size: int | None =
             collection.upsert(ids=ids[start : start + batch], embeddings=vectors,
                               documents=[c.page_content for c in part],
                               metadatas=[dict(c.metadata) or None for c in part])
+        release_freed_memory()  # the batches' vectors and JSON are garbage now (shiplab.footprint)
 
     if deferred is not None:
         deferred.append(write)
