@@ -7,10 +7,6 @@ score gate's threshold, per corpus, from its own gold questions). ``llm`` is the
 the same gateway in-process outside the hub: ``local``).
 """
 
-from shiplab.footprint import defer_iri_grammar
-
-defer_iri_grammar()  # before chromadb's first import of jsonschema: ~15 MB and ~1 s less per kernel (shiplab.footprint)
-
 from shiplab.rag.calibrate import Calibration, calibrate_on_gold, calibrate_threshold
 from shiplab.rag.chunking import (
     chunk_by_heading,
