@@ -154,9 +154,9 @@ class Course:
         self._guard(lab, [self.dir / "release" / lab], "the participant version")
         fill_language_info(self.dir / "release" / lab)  # else JupyterLab shows it unsaved on opening
         students.sync_roster(self.state, self.id)  # the first build makes the gradebook: the roster's names in it
-        cached = cache_sample_embeddings(self.labs_dir, [lab])
-        if cached and not cached.endswith("up to date"):
-            report.note(lab, cached)
+        for cached in (cache_sample_embeddings(self.labs_dir, [lab]), cache_sample_documents(self.labs_dir, [lab])):
+            if cached and not cached.endswith("up to date"):
+                report.note(lab, cached)
         report.ok.append(lab)
         return report
 
@@ -323,6 +323,22 @@ def cache_sample_embeddings(labs_dir: Path, labs: list[str]) -> str | None:
     except EmbeddingCacheError as exc:
         return f"sample embeddings not cached (every kernel will embed them): {exc}"
     return str(done) + ("" if done.written else ": up to date")
+
+
+def cache_sample_documents(labs_dir: Path, labs: list[str]) -> str | None:
+    """For labs whose notebooks load the sample documents: the read-only cache of what the PDF and DOCX readers make
+    of them, which every kernel looks up instead of importing pypdf and python-docx (:mod:`shiplab.data.doccache`),
+    made or refreshed; safe to re-run. What it did, in a sentence; a cache that cannot be written is said, never
+    raised: the kernels then read those files themselves, as without one."""
+    if not any("load_sample_documents" in nb.read_text(encoding="utf-8", errors="replace")
+               for lab in labs for nb in (labs_dir / lab).glob("*.ipynb")):
+        return None
+    from shiplab.data.doccache import DocumentCacheError, ensure_sample_cache
+
+    try:
+        return ensure_sample_cache()
+    except DocumentCacheError as exc:
+        return f"sample documents not cached (every kernel will read them): {exc}"
 
 
 def _venv_tools_on_path() -> None:

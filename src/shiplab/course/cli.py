@@ -46,16 +46,18 @@ def _as_grader(s: dict) -> None:
 
 
 def _cache_embeddings_as_root(s: dict, labs: tuple[str, ...]) -> None:
-    """Before handing over to the grader: root makes the sample texts' embedding cache beside the sample data, where
-    the grader may not write and participants and the grading sandbox only read (``Course.build`` then finds it)."""
+    """Before handing over to the grader: root makes the sample texts' embedding cache and the sample documents' cache
+    beside the sample data, where the grader may not write and participants and the grading sandbox only read
+    (``Course.build`` then finds them)."""
     from shiplab.settings import spawner_mode
 
     if os.geteuid() == 0 and spawner_mode(s, True) == "unix-users" and not os.environ.get("SHIPLAB_AS_GRADER"):
-        from shiplab.course.build import cache_sample_embeddings
+        from shiplab.course.build import cache_sample_documents, cache_sample_embeddings
 
-        said = cache_sample_embeddings(paths.LABS_DIR, _labs(labs))
-        if said:
-            click.echo(said, err=True)
+        for said in (cache_sample_embeddings(paths.LABS_DIR, _labs(labs)),
+                     cache_sample_documents(paths.LABS_DIR, _labs(labs))):
+            if said:
+                click.echo(said, err=True)
 
 
 def _emit(reports: list[StepReport]) -> None:

@@ -279,6 +279,58 @@ def _table_text(table) -> str:
     return "\n".join(r for r in rows if r.strip(" |"))
 
 
+def _pdf_parts(data: bytes) -> tuple[str, list[tuple[str, str]], dict[str, str]]:
+    """A PDF's text (its pages'), no sections, and its metadata (title, and the subject's tags)."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its own warnings are shiplab's message's business
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    meta = {"title": _pdf_title(reader, text)}
+    meta.update(_tagged(str((reader.metadata or {}).get("/Subject", "") or "")))
+    return text, [], meta
+
+
+def _docx_parts(data: bytes) -> tuple[str, list[tuple[str, str]], dict[str, str]]:
+    """A DOCX's text (paragraphs and tables in order), sections (by Heading/Title style) and core properties."""
+    import io
+
+    import docx
+
+    d = docx.Document(io.BytesIO(data))
+    lines, heading, buf, sections, meta = [], "", [], [], {}
+    for block in _docx_blocks(d):
+        if not hasattr(block, "style") or not hasattr(block, "runs"):  # a table: its rows, cells by " | "
+            t = _table_text(block)
+            lines.append(t)
+            buf.append(t)
+            continue
+        p = block
+        lines.append(p.text)
+        if p.style is not None and p.style.name.lower().startswith(("heading", "title")):
+            if "".join(buf).strip():
+                sections.append((heading, "\n".join(buf).strip()))
+            heading, buf = p.text.strip(), []
+        else:
+            buf.append(p.text)
+    if "".join(buf).strip():
+        sections.append((heading, "\n".join(buf).strip()))
+    if d.core_properties.title:
+        meta["title"] = d.core_properties.title
+    meta.update(_tagged(d.core_properties.keywords or ""))
+    if d.core_properties.category:  # the category is the doc_type's proper place
+        meta["doc_type"] = d.core_properties.category
+    return "\n".join(lines), sections, meta
+
+
+def reader_for(fmt: str):
+    """The reader of a PDF's or DOCX's bytes: (text, sections, metadata)."""
+    return _pdf_parts if fmt == "pdf" else _docx_parts
+
+
 def parse_document(data: bytes, name: str, doc_id: str | None = None, source: str | None = None) -> Document:
     """A document from a file's bytes (``name`` gives its format); :class:`NotADocument` for a stub."""
     fmt = FORMATS.get(Path(name).suffix.lower())
@@ -316,46 +368,11 @@ def parse_document(data: bytes, name: str, doc_id: str | None = None, source: st
             parser.close()
             text, sections = _clean("".join(parser.parts)), parser.sections
             meta.update(parser.meta, title=parser.title.strip())
-        elif fmt == "pdf":
-            import io
-            import logging
+        else:  # PDF and DOCX: what the course's build read already is looked up (shiplab.data.doccache)
+            from shiplab.data import doccache
 
-            from pypdf import PdfReader
-
-            logging.getLogger("pypdf").setLevel(logging.ERROR)  # its own warnings are shiplab's message's business
-            reader = PdfReader(io.BytesIO(data))
-            text = "\n".join((page.extract_text() or "") for page in reader.pages)
-            meta["title"] = _pdf_title(reader, text)
-            meta.update(_tagged(str((reader.metadata or {}).get("/Subject", "") or "")))
-        else:
-            import io
-
-            import docx
-
-            d = docx.Document(io.BytesIO(data))
-            lines, heading, buf = [], "", []
-            for block in _docx_blocks(d):
-                if not hasattr(block, "style") or not hasattr(block, "runs"):  # a table: its rows, cells by " | "
-                    t = _table_text(block)
-                    lines.append(t)
-                    buf.append(t)
-                    continue
-                p = block
-                lines.append(p.text)
-                if p.style is not None and p.style.name.lower().startswith(("heading", "title")):
-                    if "".join(buf).strip():
-                        sections.append((heading, "\n".join(buf).strip()))
-                    heading, buf = p.text.strip(), []
-                else:
-                    buf.append(p.text)
-            if "".join(buf).strip():
-                sections.append((heading, "\n".join(buf).strip()))
-            text = "\n".join(lines)
-            if d.core_properties.title:
-                meta["title"] = d.core_properties.title
-            meta.update(_tagged(d.core_properties.keywords or ""))
-            if d.core_properties.category:  # the category is the doc_type's proper place
-                meta["doc_type"] = d.core_properties.category
+            text, sections, found = doccache.extracted(fmt, data, reader_for(fmt))
+            meta.update(found)
     except ImportProblem:
         raise
     except Exception as exc:  # a corrupt PDF/DOCX raises many kinds of errors
