@@ -51,3 +51,32 @@ def test_participants_servers_load_the_tab_from_the_package():
     assert "LABEXTENSION" in (REPO / "hub_config/jupyter/participant/jupyter_server_config.py").read_text()
     pkg = json.loads((LABEXTENSION / "@shiplab/assignments/package.json").read_text())
     assert (LABEXTENSION / "@shiplab/assignments" / pkg["jupyterlab"]["_build"]["load"]).is_file()
+
+
+def test_participants_servers_leave_out_the_language_server_relay():
+    """Is jupyter_lsp off for participants (no language server is installed; completion comes from the kernel) while
+    what they use stays on: JupyterLab, terminals, the assignment list, Validate and the Assignments tab?"""
+    conf = json.loads((REPO / "hub_config/jupyter/participant/jupyter_server_config.json").read_text())
+    on = conf["ServerApp"]["jpserver_extensions"]
+    assert on["jupyter_lsp"] is False
+    assert on["nbgrader.server_extensions.assignment_list"] and on["nbgrader.server_extensions.validate_assignment"]
+    assert "jupyterlab" not in on and "jupyter_server_terminals" not in on and "notebook" not in on  # as installed
+
+
+def test_the_lean_server_entry_is_jupyterhub_singleuser_after_the_deferrals():
+    """Does `python -m shiplab.labext.singleuser` run jupyterhub-singleuser (same version, same options), with the
+    IRI grammar not compiled when jupyter_server has been imported?"""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    version = subprocess.run([sys.executable, "-m", "shiplab.labext.singleuser", "--version"], capture_output=True,
+                             text=True, env=env, timeout=120)
+    import jupyterhub
+
+    assert version.returncode == 0 and version.stdout.strip() == jupyterhub.__version__, version.stderr[-2000:]
+    code = ("import sys, shiplab.labext.singleuser as s, jupyterhub.singleuser, jupyter_server.serverapp\n"
+            "print(s.main.__module__, 'jsonschema' in sys.modules, 'rfc3987_syntax.syntax_helpers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.split() == ["shiplab.labext.singleuser", "True", "False"], out.stderr[-2000:]
