@@ -5,12 +5,16 @@ Goal: at most 300 MB per participant (server + kernel), so 50 participants fit i
 the participant's real server; in one kernel per lab the lab's set-up cells run (every code cell before the first
 graded one: imports, the sample corpus, the embedding model, the index), then the kernel reads the memory of every
 process of its own account. Printed beside the anchors measured in the same run: the same participant's idle server, and the same labs on a
-hub without the model gateway (the embedding model then loads in every kernel).
+hub without the model gateway (the embedding model then loads in every kernel). First the course's read-only caches
+are made, as ``shiplab course build`` makes them on a hub (the sample texts' vectors, the sample PDF and DOCX files
+as read): a kernel looks them up.
 
 Figures per process: RSS (what ``top`` shows; shared libraries counted in full for each process), PSS (shared pages
 divided among the processes that map them, here among this one participant's processes and the rest of the
 machine), and anonymous memory (heap and arrays, never shared between participants: what each more participant
-adds, since the libraries' file pages are mapped once for all of them).
+adds, since the libraries' file pages are mapped once for all of them). PSS depends on what else on the machine maps
+the same libraries: compare runs of one session (an older tree can be run with this script:
+``PYTHONPATH=<tree>/src python <tree>/bench/memory.py``).
 
     .venv/bin/python bench/memory.py
     .venv/bin/python bench/memory.py --labs lab5-rag
@@ -82,7 +86,8 @@ def measured(stdout: str) -> dict:
     others = [p for p in procs.values() if not p["self"]]
     return {"kernel_rss": sum(p["rss"] for p in kernel) / 1024, "kernel_pss": sum(p["pss"] for p in kernel) / 1024,
             "server_rss": sum(p["rss"] for p in others) / 1024, "server_pss": sum(p["pss"] for p in others) / 1024,
-            "anonymous": sum(p["anonymous"] for p in procs.values()) / 1024, "processes": len(procs)}
+            "anonymous": sum(p["anonymous"] for p in procs.values()) / 1024,
+            "kernel_anonymous": sum(p["anonymous"] for p in kernel) / 1024, "processes": len(procs)}
 
 
 def gateway_mb() -> float:
@@ -138,23 +143,38 @@ def run(labs: list[str], gateway: bool) -> tuple[list, float]:
     return rows, gateway_rss
 
 
+def ensure_sample_caches() -> None:
+    """The course's read-only caches beside the sample data, as `shiplab course build` leaves them on a hub (a
+    one-time cost, not a participant's): the sample texts' vectors, the sample PDF and DOCX files as read; older
+    code without one says so."""
+    for module, what in (("shiplab.rag.embcache", "embedding cache"), ("shiplab.data.doccache", "document cache")):
+        try:
+            ensure = __import__(module, fromlist=["ensure_sample_cache"]).ensure_sample_cache
+        except ImportError:
+            print(f"{what}: none in this code")
+            continue
+        print(ensure())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--labs", nargs="*", default=["lab4-retrieval", "lab5-rag"])
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root: the participant's server runs as their own Unix account")
+    ensure_sample_caches()
     workshop, gateway_rss = run(args.labs, gateway=True)
     local, _ = run(args.labs, gateway=False)
     rows = [(f"{label} [gateway]", m) for label, m in workshop] + [(f"{label} [no gateway]", m) for label, m in local]
 
     print(f"\nmemory of one participant ({os.cpu_count()} cores; MB; RSS counts shared libraries in full, PSS shares "
           "them out)")
-    print(f"{'':60} {'server RSS':>10} {'server PSS':>10} {'kernel RSS':>10} {'kernel PSS':>10} {'total PSS':>10} {'anonymous':>10}")
+    print(f"{'':60} {'server RSS':>10} {'server PSS':>10} {'kernel RSS':>10} {'kernel PSS':>10} {'total PSS':>10} "
+          f"{'anonymous':>10} {'of kernel':>10}")
     for label, m in rows:
         total = m["server_pss"] + m["kernel_pss"]
         print(f"{label:60} {m['server_rss']:10.0f} {m['server_pss']:10.0f} {m['kernel_rss']:10.0f} "
-              f"{m['kernel_pss']:10.0f} {total:10.0f} {m['anonymous']:10.0f}")
+              f"{m['kernel_pss']:10.0f} {total:10.0f} {m['anonymous']:10.0f} {m['kernel_anonymous']:10.0f}")
     print(f"the model gateway, loaded once for everybody: {gateway_rss:.0f} MB RSS")
     worst = max(m["server_pss"] + m["kernel_pss"] for _, m in workshop)
     marginal = max(m["anonymous"] for _, m in workshop)
