@@ -43,15 +43,11 @@ def run(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
     Everything made at start-up (modules, the app, the roster's people) is moved out of the garbage collector's
     reach first: a full collection otherwise walks those ~150,000 objects every few seconds under load, holding
     the GIL — each request in flight waited for it (half-second stalls in bench/tracker.py)."""
-    gc.collect()
-    gc.freeze()
-    uvicorn_run(app, host=host, port=port, log_level=log_level, access_log=False)
-
-
-def uvicorn_run(app, **kwargs) -> None:
     import uvicorn
 
-    uvicorn.run(app, **kwargs)
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
 def serve(name: str, build_app: Callable[[], FastAPI], default_port: int, *, log_level: str = "info") -> None:
