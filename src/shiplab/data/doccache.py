@@ -76,7 +76,8 @@ def key(fmt: str, data: bytes, identity: str | None = None) -> str:
 
 
 def trusted_datasets() -> Path | None:
-    """``$SHIPLAB_DATASETS``, else the repository's ``datasets/`` when it holds the sample documents."""
+    """``$SHIPLAB_DATASETS``, else the repository's ``datasets/`` when it holds the sample documents: where both
+    caches (this one and :mod:`shiplab.rag.embcache`) live."""
     env = os.environ.get("SHIPLAB_DATASETS")
     if env:
         return Path(env)
@@ -91,12 +92,15 @@ def default_path() -> Path | None:
     return datasets / "embeddings" / FILE_NAME if datasets else None
 
 
-def _untrusted(path: Path) -> str | None:
+def writable_by_others(path: Path) -> str | None:
+    """Why a cache file beside the sample data may not be trusted (others may write it or its folder); None: it may.
+    The embedding cache (:mod:`shiplab.rag.embcache`) asks the same."""
     mode = path.stat().st_mode
     if mode & (stat.S_IWGRP | stat.S_IWOTH):
         return f"others may write it (mode {stat.S_IMODE(mode):o})"
-    if path.resolve().parent.stat().st_mode & stat.S_IWOTH:
-        return "anyone may write its folder"
+    parent = path.resolve().parent.stat().st_mode
+    if parent & stat.S_IWOTH:
+        return f"anyone may write its folder (mode {stat.S_IMODE(parent):o})"
     return None
 
 
@@ -120,7 +124,7 @@ def _checked(raw, identity: str) -> dict[str, Parts]:
 def _opened(path: str, mtime_ns: int, size: int, identity: str) -> dict[str, Parts] | None:
     p = Path(path)
     try:
-        why = _untrusted(p)
+        why = writable_by_others(p)
         if why is None:
             return _checked(json.loads(p.read_bytes()), identity)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -198,7 +202,7 @@ def ensure_sample_cache(path: str | Path | None = None, folder: str | Path | Non
             data = file.read_bytes()
             files[key(fmt, data, identity)] = (fmt, data)
     try:
-        old = _checked(json.loads(target.read_bytes()), identity) if not _untrusted(target) else None
+        old = _checked(json.loads(target.read_bytes()), identity) if not writable_by_others(target) else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         old = None
     if old is not None and set(old) == set(files):

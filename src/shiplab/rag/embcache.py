@@ -40,7 +40,6 @@ import hashlib
 import logging
 import mmap
 import os
-import stat
 import struct
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
+from shiplab.data.doccache import trusted_datasets, writable_by_others
 from shiplab.errors import Exit, ShiplabError
 from shiplab.rag import embeddings as emb
 
@@ -113,33 +113,13 @@ def text_key(identity: bytes, text: str) -> bytes:
     return hashlib.sha256(identity + b"\0" + text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _trusted_datasets() -> Path | None:
-    env = os.environ.get("SHIPLAB_DATASETS")
-    if env:
-        return Path(env)
-    from shiplab.settings import REPO_ROOT
-
-    repo = REPO_ROOT / "datasets"
-    return repo if (repo / "documents").is_dir() else None
-
-
 def default_path() -> Path | None:
     """Where the cache is read and written: ``$SHIPLAB_EMBED_CACHE``, else beside the sample data; None: no cache."""
     raw = os.environ.get(CACHE_ENV)
     if raw is not None:
         return None if raw.strip().lower() in ("", "off", "0", "none") else Path(raw)
-    datasets = _trusted_datasets()
+    datasets = trusted_datasets()
     return datasets / "embeddings" / FILE_NAME if datasets else None
-
-
-def _writable_by_others(path: Path) -> str | None:
-    mode = path.stat().st_mode
-    if mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"others may write it (mode {stat.S_IMODE(mode):o})"
-    parent = path.resolve().parent.stat().st_mode
-    if parent & stat.S_IWOTH:
-        return f"anyone may write its folder (mode {stat.S_IMODE(parent):o})"
-    return None
 
 
 class EmbeddingCache:
@@ -180,7 +160,7 @@ def open_cache(path: str | Path, identity: bytes | None = None) -> EmbeddingCach
     else None, with a warning saying why (none for a file that does not exist)."""
     path = Path(path)
     try:
-        why = _writable_by_others(path)
+        why = writable_by_others(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -278,7 +258,7 @@ def sample_texts() -> list[str]:
     from shiplab.rag.chunking import chunk_documents, retrieval_text
     from shiplab.rag.evaluate import load_gold
 
-    datasets = _trusted_datasets()
+    datasets = trusted_datasets()
     if datasets is None:
         raise EmbeddingCacheError("Cannot find the sample datasets to cache.", hint="Set SHIPLAB_DATASETS.")
     texts = [retrieval_text(c) for c in chunk_documents(load_sample_documents(), "heading")]
