@@ -140,7 +140,7 @@ def test_a_cache_for_another_model_or_machine_is_not_used(sample, built):
     """Is a cache made for another identity (model file, onnxruntime, CPU) refused, and does the identity change
     with the model file?"""
     assert embcache.open_cache(built, identity=b"\1" * 32) is None
-    assert embcache.model_identity() != embcache.model_identity(str(embcache.emb.TOKENIZER_PATH))
+    assert embcache.model_identity() != embcache.model_identity(str(embcache.minilm.TOKENIZER_PATH))
 
 
 @pytest.mark.parametrize("who", ["group", "others", "folder"])
@@ -224,7 +224,7 @@ def test_a_graded_kernel_reads_the_instructors_cache_not_the_submissions(sample,
         trusted = _copy(built, place)
         identity = embcache.model_identity()
         forged = place / "forged.cache"
-        wrong = np.zeros(embcache.emb.DIMENSION, dtype=np.float32)
+        wrong = np.zeros(embcache.minilm.DIMENSION, dtype=np.float32)
         wrong[0] = 1.0
         embcache.write_cache(forged, identity, {embcache.text_key(identity, texts[0]): wrong})
         monkeypatch.setenv(embcache.CACHE_ENV, str(trusted))

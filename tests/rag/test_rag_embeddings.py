@@ -9,9 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
+from shiplab.models.minilm import DIMENSION, MODEL_ID
 from shiplab.rag.embeddings import (
-    DIMENSION,
-    MODEL_ID,
     EmbeddingError,
     LocalMiniLM,
     OpenAICompatEmbeddings,

@@ -369,7 +369,7 @@ class LocalEmbedder:
     model_name = "all-MiniLM-L6-v2"
 
     def __init__(self, threads: int = 2):
-        from shiplab.rag.embeddings import MiniLMEncoder
+        from shiplab.models.minilm import MiniLMEncoder
 
         self._encoder = MiniLMEncoder(threads=threads)
         self._lock = threading.Lock()

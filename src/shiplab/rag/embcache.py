@@ -10,7 +10,7 @@ a participant's own documents, a text the cache does not hold — and loads the 
 **Exact, or not used.** Each entry is keyed by ``sha256(identity + NUL + text)``. The *identity* (:func:`model_identity`)
 is everything the vector depends on: the ONNX model's and the tokenizer's sha256, onnxruntime's version, the CPU
 instruction sets onnxruntime picks its kernels by, the truncation length and the pooling. A vector in the cache is
-the one :class:`~shiplab.rag.embeddings.MiniLMEncoder` gives that text (its vectors do not depend on the other texts of
+the one :class:`~shiplab.models.minilm.MiniLMEncoder` gives that text (its vectors do not depend on the other texts of
 a batch nor on the thread count: ``tests/rag/test_embedding_cache.py`` checks it). A file built for another model,
 library version or CPU matches no key and is ignored as a whole.
 
@@ -51,12 +51,12 @@ import numpy as np
 
 from shiplab.data.doccache import trusted_datasets, writable_by_others
 from shiplab.errors import Exit, ShiplabError
-from shiplab.rag import embeddings as emb
+from shiplab.models import minilm
 
 log = logging.getLogger("shiplab.rag.embcache")
 
 CACHE_ENV = "SHIPLAB_EMBED_CACHE"
-FILE_NAME = f"{emb.MODEL_ID}.cache"
+FILE_NAME = f"{minilm.MODEL_ID}.cache"
 MAGIC = b"SHIPLAB-EMBCACHE"
 VERSION = 1
 HEADER = struct.Struct("<16sIIQ32s32s")
@@ -102,10 +102,10 @@ def model_identity(model_path: str | None = None) -> bytes:
         ort = version("onnxruntime")
     except PackageNotFoundError:
         ort = "none"
-    model = Path(model_path) if model_path else emb.wheel_model_path()
-    parts = [emb.MODEL_ID, f"model-sha256={_file_sha256(model)}", f"tokenizer-sha256={_file_sha256(emb.TOKENIZER_PATH)}",
-             f"onnxruntime={ort}", f"cpu={_cpu_features()}", f"max_tokens={emb.MAX_TOKENS}", POOLING,
-             f"dimension={emb.DIMENSION}"]
+    model = Path(model_path) if model_path else minilm.wheel_model_path()
+    parts = [minilm.MODEL_ID, f"model-sha256={_file_sha256(model)}", f"tokenizer-sha256={_file_sha256(minilm.TOKENIZER_PATH)}",
+             f"onnxruntime={ort}", f"cpu={_cpu_features()}", f"max_tokens={minilm.MAX_TOKENS}", POOLING,
+             f"dimension={minilm.DIMENSION}"]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).digest()
 
 
@@ -183,8 +183,8 @@ def _read(path: Path, identity: bytes) -> EmbeddingCache | None:
     magic, version, dim, count, made_for, body_sha = HEADER.unpack_from(mapped)
     if magic != MAGIC or version != VERSION:
         raise ValueError("it is not a shiplab embedding cache of this format")
-    if dim != emb.DIMENSION:
-        raise ValueError(f"its vectors have {dim} dimensions, the model {emb.DIMENSION}")
+    if dim != minilm.DIMENSION:
+        raise ValueError(f"its vectors have {dim} dimensions, the model {minilm.DIMENSION}")
     if made_for != identity:
         raise ValueError("it was made for another model, library version or CPU")
     if size != HEADER.size + count * (KEY_BYTES + 4 * dim):
@@ -207,9 +207,9 @@ def write_cache(path: str | Path, identity: bytes, entries: dict[bytes, np.ndarr
     path = Path(path)
     keys = sorted(entries)
     vectors = (np.stack([np.asarray(entries[k], dtype="<f4") for k in keys]) if keys
-               else np.zeros((0, emb.DIMENSION), dtype="<f4"))
+               else np.zeros((0, minilm.DIMENSION), dtype="<f4"))
     body = b"".join(keys) + vectors.astype("<f4").tobytes()
-    header = HEADER.pack(MAGIC, VERSION, emb.DIMENSION, len(keys), identity, hashlib.sha256(body).digest())
+    header = HEADER.pack(MAGIC, VERSION, minilm.DIMENSION, len(keys), identity, hashlib.sha256(body).digest())
     try:
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True)
@@ -281,7 +281,7 @@ class CacheReport:
 
 
 def ensure_sample_cache(path: str | Path | None = None, texts: Sequence[str] | None = None,
-                        encoder: emb.MiniLMEncoder | None = None) -> CacheReport:
+                        encoder: minilm.MiniLMEncoder | None = None) -> CacheReport:
     """Make the cache hold exactly ``texts`` (default: :func:`sample_texts`); safe to re-run: an up-to-date file is
     left alone, and vectors already in it are kept, not computed again."""
     target = Path(path) if path is not None else default_path()
@@ -296,10 +296,10 @@ def ensure_sample_cache(path: str | Path | None = None, texts: Sequence[str] | N
     if old is not None and set(have) == set(wanted):
         return CacheReport(target, len(texts), 0, False)
     todo = [t for k, t in wanted.items() if k not in have]
-    encoder = encoder or emb.shared_encoder(emb.DEFAULT_THREADS)
+    encoder = encoder or minilm.shared_encoder(minilm.DEFAULT_THREADS)
     computed = {}
-    for start in range(0, len(todo), emb.DEFAULT_BATCH_SIZE):
-        part = todo[start:start + emb.DEFAULT_BATCH_SIZE]
+    for start in range(0, len(todo), minilm.DEFAULT_BATCH_SIZE):
+        part = todo[start:start + minilm.DEFAULT_BATCH_SIZE]
         computed.update(zip((text_key(identity, t) for t in part), encoder.encode(part)))
     entries = {k: (have[k] if k in have else computed[k]) for k in wanted}
     write_cache(target, identity, entries)
