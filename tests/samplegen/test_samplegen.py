@@ -16,7 +16,7 @@ import pytest
 
 from shiplab.samplegen import SEED, generate
 from shiplab.samplegen.build import files
-from shiplab.samplegen.documents import Doc, Fact, SampleDataError
+from shiplab.samplegen.docmodel import Doc, Fact, SampleDataError
 from shiplab.samplegen.identity import iban_is_valid
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"

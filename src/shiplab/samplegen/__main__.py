@@ -14,7 +14,7 @@ import click
 from shiplab.clitools import friendly
 from shiplab.errors import ShiplabError
 from shiplab.samplegen import SEED, generate
-from shiplab.samplegen.documents import SampleDataError
+from shiplab.samplegen.docmodel import SampleDataError
 
 
 @click.command(name="python -m shiplab.samplegen",

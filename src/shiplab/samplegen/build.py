@@ -14,7 +14,7 @@ import json
 import random
 from pathlib import Path
 
-from shiplab.samplegen import backlog, claims, documents, exports, pii, questions
+from shiplab.samplegen import backlog, claims, corpus, exports, pii_texts, questions
 from shiplab.samplegen.docwriters import RENDER
 
 SEED = 20261124
@@ -27,7 +27,7 @@ def jsonl(records: list[dict]) -> str:
 
 def document_files(rng: random.Random) -> dict[str, bytes | str]:
     """The documents in four formats (rotating, so each kind appears in several), their index and the gold set."""
-    docs = documents.build(rng)
+    docs = corpus.build(rng)
     out: dict[str, bytes | str] = {}
     index = io.StringIO()
     w = csv.writer(index, lineterminator="\n")
@@ -51,7 +51,7 @@ def files(seed: int = SEED) -> dict[str, bytes]:
         "backlog/nordlicht_github_issues.json": exports.github_json(child[1], items),
         "backlog/nordlicht_azure_devops.csv": exports.azure_csv(child[2], items),
         "extraction/claims.jsonl": jsonl(claims.generate(child[3])),
-        "pii/texts.jsonl": jsonl(pii.generate(child[4])),
+        "pii/texts.jsonl": jsonl(pii_texts.generate(child[4])),
         "pii/backlog_pii.jsonl": jsonl([p for i in items for p in i.pii]),
     }
     out.update(document_files(child[5]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from shiplab.samplegen.documents import Bullets, Doc, Fact, Steps, Values, one
+from shiplab.samplegen.docmodel import Bullets, Doc, Fact, Steps, Values, one
 
 LINES = {"motor": "Motor", "household": "Household", "liability": "Liability", "travel": "Travel"}
 CLASSIFICATION = {"motor": "internal", "household": "internal", "liability": "confidential", "travel": "internal"}

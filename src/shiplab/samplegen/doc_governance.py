@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from shiplab.samplegen.documents import Bullets, Doc, Fact, Values, one
+from shiplab.samplegen.docmodel import Bullets, Doc, Fact, Values, one
 
 ADR_TOPICS = [  # subject, chosen, (rejected options), driver, figure template
     ("event bus for claims events", "Apache Kafka", ("RabbitMQ", "database polling"),

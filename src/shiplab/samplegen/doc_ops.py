@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from shiplab.samplegen.documents import Bullets, Doc, Fact, Steps, Values, one
+from shiplab.samplegen.docmodel import Bullets, Doc, Fact, Steps, Values, one
 
 SYSTEMS = {  # system: (owning team, what it does, store, queue or upstream)
     "claims intake service": ("Claims Intake", "registers first notices of loss from all channels and assigns "

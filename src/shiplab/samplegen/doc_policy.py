@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from shiplab.samplegen.documents import Bullets, Doc, Fact, Values, one
+from shiplab.samplegen.docmodel import Bullets, Doc, Fact, Values, one
 
 LINES = {"motor": "Motor", "household": "Household", "liability": "Personal Liability", "travel": "Travel"}
 TIERS = ("Basic", "Comfort")

@@ -6,8 +6,8 @@ corpus (an approval limit, a port, a number of days), with the question it answe
 a gold question has exactly one right passage, which makes retrieval evaluation unambiguous.
 
 Passages are short (one line of a PDF page) and never cross a block, so every reader — Markdown body, HTML text,
-pypdf, python-docx paragraphs — returns them verbatim. The content itself lives in ``doc_*`` modules, one per
-family of documents; ``build`` assembles the 42 documents of the corpus.
+pypdf, python-docx paragraphs — returns them verbatim. This module is the vocabulary; the content lives in
+``doc_*`` modules, one per family of documents, and :mod:`shiplab.samplegen.corpus` assembles the 42 documents.
 """
 
 from __future__ import annotations
@@ -108,16 +108,3 @@ class Values:
     def num(self, lo: int, hi: int, tag: str) -> int:
         """A number unique among the numbers of one ``tag`` (days, ports, ...)."""
         return self.pick(lambda r: (tag, r.randint(lo, hi)))[1]
-
-
-def build(rng: random.Random) -> list[Doc]:
-    from shiplab.samplegen import doc_claims, doc_governance, doc_ops, doc_policy
-
-    v = Values(rng)
-    docs = doc_policy.build(v, rng) + doc_claims.build(v, rng) + doc_ops.build(v, rng) + doc_governance.build(v, rng)
-    ids = [d.id for d in docs]
-    if len(set(ids)) != len(ids):
-        raise SampleDataError("two documents share an id")
-    for d in docs:
-        d.check()
-    return docs

@@ -13,7 +13,7 @@ import io
 import json
 import zipfile
 
-from shiplab.samplegen.documents import Bullets, Doc, Steps
+from shiplab.samplegen.docmodel import Bullets, Doc, Steps
 
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED_DATE = datetime.datetime(2024, 1, 1)

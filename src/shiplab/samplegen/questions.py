@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from shiplab.samplegen.documents import Doc
+from shiplab.samplegen.docmodel import Doc
 
 UNANSWERABLE = [
     "What is the excess for cyber insurance policies?",
