@@ -19,7 +19,7 @@ What made check-ins slow over HTTP (p95 0.3–3 s before 2026-11-30) and what fi
 plan, so the next organisation-wide figures recounted all 10,000 plans (120–330 ms of Python holding the GIL,
 while every other request, and the check-in holding the SQLite writer's turn, waited); full garbage collections
 walked ~160,000 long-lived objects (90–580 ms pauses); and every dashboard cache was re-read in full every 30 s.
-Now :class:`~shiplab.tracker.rules.FigureBook` recounts only the changed plan, caches notice roster and cohort
+Now :class:`~shiplab.tracker.figurebook.FigureBook` recounts only the changed plan, caches notice roster and cohort
 changes by version instead of expiring, plan facts are plain tuples the collector skips, and the server freezes
 its start-up objects. SQLite itself was never the bottleneck (WAL, ``synchronous=NORMAL``: a check-in's
 transaction holds the write lock ~2 ms).

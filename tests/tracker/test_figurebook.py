@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shiplab.tracker import rules
+from shiplab.tracker import figurebook
 from shiplab.tracker.rules import CohortFacts, PlanFacts
 
 UTC = dt.timezone.utc
@@ -53,12 +53,12 @@ def test_book_updated_plan_by_plan_equals_a_fresh_count(history, minutes):
     the plans as they now are — medians, shares, frictions, the curve and overdue check-ins included?"""
     first, writes = history
     now = dt.datetime(2026, 3, 1, tzinfo=UTC) + dt.timedelta(minutes=minutes)
-    book = rules.FigureBook(first, now)
+    book = figurebook.FigureBook(first, now)
     current = {p.id: p for p in first}
     for p in writes:
         book.update([p])
         current[p.id] = p
-        assert book.figures() == rules.figures(sorted(current.values(), key=lambda p: p.id), now)
+        assert book.figures() == figurebook.figures(sorted(current.values(), key=lambda p: p.id), now)
 
 
 @settings(max_examples=100, deadline=None)
@@ -68,22 +68,22 @@ def test_book_answers_only_while_its_figures_hold(history, minutes, later):
     of a cohort it had not seen before arrives (which may bring the next change closer)?"""
     first, writes = history
     now = dt.datetime(2026, 3, 1, tzinfo=UTC) + dt.timedelta(minutes=minutes)
-    book = rules.FigureBook(first[:1], now)
+    book = figurebook.FigureBook(first[:1], now)
     book.update(first[1:] + writes)
     plans = {p.id: p for p in first + writes}
     t = now + dt.timedelta(minutes=later)
     assert book.valid_at(now)
     assert not book.valid_at(now - dt.timedelta(seconds=1))
-    assert book.until <= rules.stable_until({p.cohort for p in plans.values()}, now)
+    assert book.until <= figurebook.stable_until({p.cohort for p in plans.values()}, now)
     if book.valid_at(t):
-        assert book.figures() == rules.figures(sorted(plans.values(), key=lambda p: p.id), t)
+        assert book.figures() == figurebook.figures(sorted(plans.values(), key=lambda p: p.id), t)
 
 
 def test_a_team_emptied_by_a_move_disappears():
     """When the only plan of a team moves to another team, does the old team leave the figures?"""
     now = dt.datetime(2026, 4, 1, tzinfo=UTC)
     p = PlanFacts(1, "anna", "claims", COHORTS[0], dt.date(2026, 4, 20))
-    book = rules.FigureBook([p], now)
+    book = figurebook.FigureBook([p], now)
     assert set(book.figures().by_team) == {"claims"}
     book.update([p._replace(team="portal")])
     assert set(book.figures().by_team) == {"portal"}

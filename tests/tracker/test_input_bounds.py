@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from shiplab.tracker import rules
+from shiplab.tracker import figurebook, rules
 from shiplab.tracker.export import plans_csv
 from shiplab.tracker.rules import CohortFacts, PlanFacts
 from shiplab.tracker.schemas import CheckInIn, PlanIn, ShippedIn
@@ -91,7 +91,7 @@ def test_plans_shipped_outside_their_bounds_are_left_out_of_every_figure():
     now = berlin(2026, 4, 20, 12)
     plans = [plan(id=1, shipped_on=dt.date(1990, 1, 1)), plan(id=2, shipped_on=dt.date(2026, 12, 31)),
              plan(id=3, shipped_on=dt.date(2026, 4, 6)), plan(id=4)]
-    f = rules.figures(plans, now)
+    f = figurebook.figures(plans, now)
     assert (f.overall.plans, f.overall.shipped, f.overall.shipped_within_60, f.eligible) == (2, 1, 1, 2)
     assert f.overall.median_days_to_ship == 10 and f.shipped_by_day[60] == 1
     assert f.left_out["shipped_before_workshop"] == [1] and f.left_out["shipped_in_future"] == [2]
@@ -104,7 +104,7 @@ def test_a_ship_date_during_a_long_workshop_is_day_0_in_the_figures():
     """Does a plan shipped on the first day of a three-day workshop count as day 0 (no negative median), while
     its own days to ship still say -2?"""
     p = plan(shipped_on=dt.date(2026, 3, 25))
-    f = rules.figures([p], berlin(2026, 4, 20, 12))
+    f = figurebook.figures([p], berlin(2026, 4, 20, 12))
     assert f.overall.median_days_to_ship == 0 and f.shipped_by_day[0] == 1 and f.overall.shipped_within_60 == 1
     assert rules.days_to_ship(p) == -2 and rules.left_out(p, berlin(2026, 4, 20, 12)) == ()
 
@@ -126,7 +126,7 @@ def test_values_out_of_bounds_leave_out_the_change_but_not_the_ship():
     good = plan(id=1, shipped_on=dt.date(2026, 4, 6), baseline=30.0, target=20.0, after=24.0)
     for bad_after in (-1e300, math.nan):
         bad = plan(id=2, shipped_on=dt.date(2026, 4, 8), baseline=30.0, target=20.0, after=bad_after)
-        f = rules.figures([good, bad], now)
+        f = figurebook.figures([good, bad], now)
         assert f.overall.shipped_within_60 == 2 and f.overall.median_change_pct == -20.0
         assert (f.overall.with_after_value, f.overall.moved_toward_target) == (1, 1)
         assert f.left_out["value_out_of_range"] == [2] and rules.moved_toward_target(bad) is None
@@ -139,7 +139,7 @@ def test_a_zero_baseline_leaves_out_only_the_percentage():
     """With a baseline of 0, is the change left out (reason zero_baseline) while the after value and the move
     toward the target still count?"""
     p = plan(shipped_on=dt.date(2026, 4, 6), baseline=0.0, target=10.0, after=5.0)
-    f = rules.figures([p], berlin(2026, 4, 20, 12))
+    f = figurebook.figures([p], berlin(2026, 4, 20, 12))
     assert f.overall.median_change_pct is None and f.left_out["zero_baseline"] == [1]
     assert (f.overall.with_after_value, f.overall.moved_toward_target) == (1, 1)
 
@@ -181,12 +181,12 @@ def test_figures_over_stored_rows_stay_plausible_and_the_book_agrees(writes, hou
     at a time, exactly the fresh count?"""
     now = dt.datetime(2026, 3, 20, tzinfo=UTC) + dt.timedelta(hours=hours)
     current: dict[int, PlanFacts] = {}
-    book = rules.FigureBook([], now)
+    book = figurebook.FigureBook([], now)
     for p in writes:
         current[p.id] = p
         book.update([p])
     plans = sorted(current.values(), key=lambda p: p.id)
-    f = rules.figures(plans, now)
+    f = figurebook.figures(plans, now)
     assert book.figures() == f
     for g in (f.overall, *f.by_team.values(), *f.by_cohort.values()):
         assert g.median_days_to_ship is None or 0 <= g.median_days_to_ship <= 120

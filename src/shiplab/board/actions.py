@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from shiplab.roster import ROLE_GROUPS
+from shiplab.board.auth import instructor
 from shiplab.board.errors import BoardError
 
 log = logging.getLogger("shiplab.board")
@@ -71,8 +72,6 @@ def hub_starter(parallel: int):
 
 @router.post("/api/start-servers")
 async def start_servers_route(request: Request):
-    from shiplab.board.app import instructor
-
     viewer = await instructor(request)
     if request.headers.get(HEADER) != VALUE:
         raise BoardError(403, "missing_action_header", f"send the header {HEADER}: {VALUE} (the board's button "

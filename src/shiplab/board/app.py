@@ -35,7 +35,7 @@ from shiplab.roster import ROLE_GROUPS
 from shiplab.web.pages import service_templates
 from shiplab.web.login import login_routes
 from shiplab.board import actions, errors, model
-from shiplab.board.auth import LOGIN_TEXTS, Identity, Viewer, require_instructor
+from shiplab.board.auth import LOGIN_TEXTS, Identity, Viewer, instructor
 from shiplab.board.errors import BoardError
 from shiplab.board.export import grades_csv
 from shiplab.board.sources import CourseReader, CoursePaths, Homes, fetched_labs, members_from
@@ -132,10 +132,6 @@ def create_app(config: BoardConfig, *, clock: Callable[[], dt.datetime] = utcnow
 
 
 # ---- what every route needs
-
-async def instructor(request: Request) -> Viewer:
-    return require_instructor(await request.app.state.identity.identify(request))
-
 
 async def current_board(request: Request, team: str | None) -> model.Board:
     state = request.app.state

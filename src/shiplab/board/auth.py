@@ -44,6 +44,11 @@ class Identity(Protocol):
     async def identify(self, request: Request) -> Viewer | None: ...
 
 
+async def instructor(request: Request) -> Viewer:
+    """The person asking, who must be one of the course's instructors (the app's identity says who it is)."""
+    return require_instructor(await request.app.state.identity.identify(request))
+
+
 class HubIdentity(HubLogin):
     """The real identity: the shared hub login (:class:`shiplab.web.login.HubLogin`) in the board's words,
     letting only instructors finish a login. Its own signing purposes keep the board's cookies apart from other

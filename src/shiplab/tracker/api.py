@@ -17,25 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from shiplab.tracker import service
-from shiplab.tracker.app import DB, NOW, USER, current_user
+from shiplab.tracker.deps import DB, NOW, USER, WRITER
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.models import Person, ShipPlan
 from shiplab.tracker.schemas import CheckInIn, CheckInOut, Limit, NameFilter, Offset, PlanIn, PlanOut, ShippedIn
 
 router = APIRouter(prefix="/api", tags=["tracker"])
-
-
-async def writer(request: Request, user: HubUser = Depends(current_user)) -> HubUser:
-    """The asker, for a write: cookie sessions must send the CSRF token in ``X-CSRF-Token``."""
-    request.app.state.csrf.check(request, user, None)
-    return user
-
-
-WRITER = Depends(writer)
 
 
 @router.get("/me", summary="Who am I, and which plans are mine")

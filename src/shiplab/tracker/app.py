@@ -10,7 +10,8 @@ and mounts it at ``JUPYTERHUB_SERVICE_PREFIX``. Routes: ``/login`` and ``/oauth_
 :func:`shiplab.web.login.login_routes`, pages in :mod:`.pages`, ``/api/…`` in :mod:`.api` (OpenAPI at
 ``/api/openapi.json``; its HTML reference at ``/api/docs``, drawn by :mod:`.apidocs` with nothing from a CDN),
 deployment webhooks and their secrets in :mod:`.webhook_routes`, the metric over time, adoption, retrospectives and
-the lessons page in :mod:`.outcome_routes`.
+the lessons page in :mod:`.outcome_routes`. What every route asks for (session, person, clock) is in :mod:`.deps`,
+the forms' check and the page drawing in :mod:`.forms`: no router imports this module.
 """
 
 from __future__ import annotations
@@ -22,21 +23,22 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from fastapi import Depends, FastAPI, Request
-from sqlalchemy.orm import Session
+from fastapi import FastAPI, Request
 
 from shiplab.web.pages import service_templates
 from shiplab.web.login import login_routes
-from shiplab.tracker import errors
-from shiplab.tracker.auth import LOGIN_TEXTS, Csrf, HubOAuthIdentity, HubUser, Identity
+from shiplab.tracker import api, apidocs, errors, outcome_routes, pages, reminders, webhook_routes
+from shiplab.tracker.auth import LOGIN_TEXTS, Csrf, HubOAuthIdentity, Identity
 from shiplab.tracker.db import ensure_database, session_factory
 from shiplab.tracker.errors import TrackerError
 from shiplab.tracker.models import utcnow
 from shiplab.tracker.metrics import OutcomeCache
 from shiplab.tracker.service import FactsCache
+from shiplab.tracker.roster_sync import RosterFollower
 from shiplab.tracker.settings import TrackerSettings
+from shiplab.tracker.webhooks import WebhookKey
 
 log = logging.getLogger("shiplab.tracker")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,10 +62,6 @@ def create_app(settings: TrackerSettings, *, clock: Callable[[], dt.datetime] = 
     ``model_use`` (a :class:`~shiplab.tracker.modeluse.ModelUse`) defaults to the gateway at
     ``settings.gateway_url``, read with the hub token the hub gave this service; None without a gateway.
     """
-    from shiplab.tracker import api, apidocs, outcome_routes, pages, reminders, webhook_routes
-    from shiplab.tracker.webhooks import WebhookKey
-    from shiplab.tracker.roster_sync import RosterFollower
-
     engine = ensure_database(settings.database_url)
     follower = RosterFollower(roster, settings) if roster else None
     if identity is None:
@@ -141,27 +139,3 @@ def _error_model():
     from shiplab.tracker.schemas import ErrorOut
 
     return ErrorOut
-
-
-# ---- dependencies shared by pages and API
-
-def db(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        yield session
-
-
-async def current_user(request: Request) -> HubUser:
-    user = await request.app.state.identity.identify(request)
-    if user is None:
-        raise TrackerError(401, "not_logged_in", "log in through the hub first, or send your hub token as "
-                                                 "'Authorization: token <JUPYTERHUB_API_TOKEN>'.")
-    return user
-
-
-def now(request: Request) -> dt.datetime:
-    return request.app.state.clock()
-
-
-DB = Depends(db)
-USER = Depends(current_user)
-NOW = Depends(now)

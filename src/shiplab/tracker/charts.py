@@ -13,7 +13,8 @@ import math
 from markupsafe import Markup, escape
 
 from shiplab.tracker.models import DUE_DAYS
-from shiplab.tracker.rules import MAX_VALUE, Figures
+from shiplab.tracker.figurebook import Figures
+from shiplab.tracker.rules import MAX_VALUE
 
 
 def _pct(x: float | None) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from shiplab.tracker import rules
+from shiplab.tracker import figurebook, rules
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.models import Cohort, CohortMember, Person, Reminder, ShipPlan
 from shiplab.tracker.service import _taught_cohorts, cohort_facts, plan_filter
@@ -43,10 +43,10 @@ def day_of(cohort: Cohort, now: dt.datetime) -> int:
 class CohortRow:
     cohort: Cohort
     day: int
-    figures: rules.GroupFigures
+    figures: figurebook.GroupFigures
 
 
-def cohort_rows(cohorts: list[Cohort], figs: rules.Figures, now: dt.datetime) -> list[CohortRow]:
+def cohort_rows(cohorts: list[Cohort], figs: figurebook.Figures, now: dt.datetime) -> list[CohortRow]:
     """Each visible cohort with plans, its day after the workshop and its own figures, latest first."""
     return [CohortRow(c, day_of(c, now), figs.by_cohort[c.name]) for c in cohorts if c.name in figs.by_cohort]
 

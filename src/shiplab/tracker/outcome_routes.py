@@ -28,10 +28,11 @@ from starlette.concurrency import run_in_threadpool
 from shiplab.web.login import bearer_token
 from shiplab.tracker import lessons as lessons_mod
 from shiplab.tracker import metrics, service
-from shiplab.tracker.api import WRITER
-from shiplab.tracker.app import DB, NOW, USER, current_user
+from shiplab.tracker.deps import DB, NOW, USER, WRITER, current_user
 from shiplab.tracker.auth import HubUser
+from shiplab.tracker.forms import FormProblem, checked_form, in_words, render
 from shiplab.tracker.models import BLOCKERS
+from shiplab.tracker.pages import saved_or_shown_again
 from shiplab.tracker.schemas import (AdoptionIn, AdoptionOut, LessonOut, MetricIn, MetricOut, NameFilter, RetroIn,
                                      TokenOut, TokenSecretOut)
 
@@ -132,8 +133,6 @@ def list_lessons(q: NameFilter = None, friction: NameFilter = None, outcome: Nam
 @router.get("/lessons", include_in_schema=False)
 def lessons_page(request: Request, q: NameFilter = None, friction: NameFilter = None, outcome: NameFilter = None,
                  user: HubUser = USER, session: Session = DB):
-    from shiplab.tracker.pages import render
-
     items = lessons_mod.lessons(session, user, q=q or None, friction=friction or None, outcome=outcome or None)
     return render(request, user, "lessons.html", lessons=items, q=q or "", friction=friction or "",
                   outcome=outcome or "")
@@ -155,8 +154,6 @@ def _form_key(plan_id: int, form: str) -> dict:
 @router.post("/plan/{plan_id}/metric", include_in_schema=False)
 async def metric_form(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
                       now: dt.datetime = NOW):
-    from shiplab.tracker.pages import checked_form, saved_or_shown_again
-
     async def save():
         data = await checked_form(request, user, MetricIn)
         plan = service.owned_plan(session, user, plan_id)
@@ -167,8 +164,6 @@ async def metric_form(plan_id: int, request: Request, user: HubUser = USER, sess
 @router.post("/plan/{plan_id}/adoption", include_in_schema=False)
 async def adoption_form(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
                         now: dt.datetime = NOW):
-    from shiplab.tracker.pages import checked_form, saved_or_shown_again
-
     async def save():
         data = await checked_form(request, user, AdoptionIn)
         await run_in_threadpool(metrics.answer_adoption, session, user, plan_id, data, now)
@@ -178,8 +173,6 @@ async def adoption_form(plan_id: int, request: Request, user: HubUser = USER, se
 @router.post("/plan/{plan_id}/retro", include_in_schema=False)
 async def retro_form(plan_id: int, request: Request, user: HubUser = USER, session: Session = DB,
                      now: dt.datetime = NOW):
-    from shiplab.tracker.pages import FormProblem, in_words, saved_or_shown_again
-
     async def save():
         form = await request.form()
         request.app.state.csrf.check(request, user, form.get("_csrf"))
@@ -200,8 +193,6 @@ async def retro_form(plan_id: int, request: Request, user: HubUser = USER, sessi
 
 async def _token_page(request: Request, user: HubUser, session: Session, now: dt.datetime, plan_id: int,
                       rotate: bool) -> Response:
-    from shiplab.tracker.pages import render
-
     form = await request.form()
     request.app.state.csrf.check(request, user, form.get("_csrf"))
     plan, out = await run_in_threadpool(_new_token, session, user, plan_id, now, rotate)

@@ -300,16 +300,3 @@ def moved_toward_target(plan: PlanFacts) -> bool | None:
             or not _values_plausible(plan):
         return None
     return (plan.after - plan.baseline) * (plan.target - plan.baseline) > 0
-
-
-# The figures live in .figurebook (split off so that no module is over 500 lines); their names are still reachable
-# here, lazily, because .figurebook imports this module.
-_FIGURE_NAMES = ("GroupFigures", "Figures", "FigureBook", "figures", "stable_until")
-
-
-def __getattr__(name: str):
-    if name in _FIGURE_NAMES:
-        from shiplab.tracker import figurebook as _figures
-
-        return getattr(_figures, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,7 +37,7 @@ from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shiplab.tracker import lifecycle, rules
+from shiplab.tracker import figurebook, lifecycle, rules
 from shiplab.tracker.lifecycle import cohort_facts
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
@@ -383,7 +383,7 @@ class _Entry:
 
     def __init__(self, version: tuple, expires: float, plans: dict[int, rules.PlanFacts]):
         self.version, self.expires, self.plans = version, expires, plans
-        self.book: rules.FigureBook | None = None
+        self.book: figurebook.FigureBook | None = None
         self.lock = threading.Lock()
 
 
@@ -394,12 +394,12 @@ class FactsCache:
     reads one small version: the plans' count and newest ``updated_at``, and the same for people and cohorts (all
     indexed; every write bumps them). Same as before: the cached plans are used. Only plans newer: those updated
     since then (with an overlap of :data:`OVERLAP`, for writes that committed out of timestamp order) are fetched,
-    merged in and handed to the entry's :class:`~shiplab.tracker.rules.FigureBook`, which recounts only what
+    merged in and handed to the entry's :class:`~shiplab.tracker.figurebook.FigureBook`, which recounts only what
     they contribute. Fewer plans, or a person or cohort changed (a roster import moves someone to another team):
     read again in full. ``max_age`` is a safety net for changes made behind the tracker's back.
 
     The figures are exactly what a fresh computation gives: the book answers only for instants in its window
-    (:meth:`~shiplab.tracker.rules.FigureBook.valid_at`) and is rebuilt outside it.
+    (:meth:`~shiplab.tracker.figurebook.FigureBook.valid_at`) and is rebuilt outside it.
     """
 
     OVERLAP = dt.timedelta(seconds=5)
@@ -418,13 +418,13 @@ class FactsCache:
             return list(entry.plans.values())
 
     def figures(self, session: Session, user: HubUser, now: dt.datetime, cohort: str | None = None,
-                team: str | None = None, basis: str | None = None) -> tuple[list[rules.PlanFacts], rules.Figures]:
+                team: str | None = None, basis: str | None = None) -> tuple[list[rules.PlanFacts], figurebook.Figures]:
         """The plans and their figures at ``now`` (ship dates as ``basis`` counts them; default: the cache's)."""
         entry = self._load(session, user, cohort, team, basis or self.basis)
         with entry.lock:
             plans = list(entry.plans.values())
             if entry.book is None or not entry.book.valid_at(now):
-                entry.book = rules.FigureBook(plans, now)
+                entry.book = figurebook.FigureBook(plans, now)
             return plans, entry.book.figures()
 
     @staticmethod

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from shiplab.tracker import deployments, service, webhooks
-from shiplab.tracker.api import WRITER
-from shiplab.tracker.app import DB, NOW, USER
+from shiplab.tracker.deps import DB, NOW, USER, WRITER
 from shiplab.tracker.auth import HubUser
 from shiplab.tracker.errors import TrackerError
+from shiplab.tracker.forms import render
 from shiplab.tracker.models import PlanWebhook
 from shiplab.tracker.schemas import DeploymentOut, WebhookOut, WebhookSecretOut
 
@@ -122,8 +122,6 @@ def rotate_webhook(plan_id: int, request: Request, user: HubUser = WRITER, sessi
 
 async def _page(request: Request, user: HubUser, session: Session, now: dt.datetime, plan_id: int,
                 rotate: bool) -> Response:
-    from shiplab.tracker.pages import render
-
     form = await request.form()
     request.app.state.csrf.check(request, user, form.get("_csrf"))
     plan, out = await run_in_threadpool(_new_secret, request, session, user, plan_id, now, rotate)
