@@ -1,4 +1,4 @@
-"""The few Linux calls that give a process namespaces of its own: for graded notebooks (``shiplab.grading.runner``)
+"""The few Linux calls that give a process namespaces of its own: for graded notebooks (``shiplab.grading.confine``)
 and for participants' servers (``shiplab.hub.spawner``). Light on purpose: the hub imports it."""
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ def private_proc() -> None:
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
 
 
-TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 
 
 def private_temporary_folders(size: str = "1g", keep: tuple[str, ...] | list[str] = ()) -> None:
     """In a mount namespace of this process's own (after :func:`private_proc`): an empty tmpfs of at most ``size``
-    on each of ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (sticky, writable by all, as on the host), so a participant's
+    on each of ``/tmp``, ``/var/tmp``, ``/dev/shm`` and ``/run/lock`` (sticky, writable by all, as on the host), so a participant's
     server neither lists nor reads what root or other accounts leave in the host's temporary folders, and leaves
     nothing there for them. Its pages count in the participant's memory limit (the writer's control group).
 

@@ -9,14 +9,15 @@ preprocessors and gradebook and changes the three things around them:
                worker's jobs go back to the queue; a resubmission supersedes an older one);
 ``sandbox``    runs *only the execution step* in a subprocess as an unprivileged per-slot account, in a fresh
                folder, without network, under memory/CPU/process/file-size limits and time limits
-               (``runner`` is the code on the far side of that boundary; ``forkserver`` forks each run's processes
-               ready, ``processes`` stops whatever a run left);
+               (``confine`` builds the walls, standard library only; ``runner`` is the code on the far side of them;
+               ``forkserver`` forks each run's processes ready, ``processes`` stops whatever a run left);
 ``engine``     the trusted steps around it — nbgrader's ``Autograde`` converter with its ``Execute`` step replaced
                by the sandbox, then feedback generated and released to the exchange;
 ``worker``     N executions at once, one gradebook writer at a time, crash-safe; ``cli`` its commands.
 
-Nothing here is imported by a notebook; the sandbox side (``runner``) imports only the standard library until it
-has dropped its privileges.
+Nothing here is imported by a notebook. The sandbox side runs nothing a participant could have placed before its
+walls stand: ``confine`` imports only the standard library, and the runner's nbclient and nbgrader were imported by
+the fork server, from the trusted installation, before any run.
 """
 
 from __future__ import annotations

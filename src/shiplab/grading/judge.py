@@ -190,7 +190,7 @@ class Client:
         self.next_oid = 0
         self.namespace: dict = {}  # the tests' (set by judge())
         self.by_name: dict[int, tuple[str, object]] = {}  # set-up objects the kernel has its own of (a vector store)
-        self.exports = judgeside.Exports()  # objects the tests keep here, the kernel holding proxies of them
+        self.exports = judgeside.Exports(KernelProxy, KernelGone)  # objects the tests keep here, the kernel holding proxies of them
 
     def _oid(self) -> int:
         self.next_oid += 1
@@ -471,11 +471,11 @@ def _salt_cases(salt: int) -> None:
 def run(spec: dict, job: dict, conn, result) -> None:
     """The fork server's target: the sandbox's set-up as the judge's account, then :func:`judge`; sends
     ``{"cells": {grade_id: outputs}}`` (or ``{"error": …}``) to the worker, and tells the kernel it is done."""
-    from shiplab.grading import runner
+    from shiplab.grading import confine
 
     os.setsid()
     try:
-        runner.enter_sandbox(spec)
+        confine.enter_sandbox(spec)
         faulthandler.enable(file=sys.__stderr__)
         sys.path[:0] = [spec["workdir"]]  # the instructor's shiplab_checks.py
         _salt_cases(int(job.get("case_salt") or 0))

@@ -62,7 +62,11 @@ def _is_runnable(obj) -> bool:
 class Exports:
     """The judge's objects the kernel holds proxies of, by number; answers the kernel's questions about them."""
 
-    def __init__(self):
+    def __init__(self, kernel_proxy: type = type(None), stop: type[BaseException] | tuple = ()):
+        """``kernel_proxy``: the judge's class of the kernel's objects (given back as the kernel's handle);
+        ``stop``: the judge's own stop (the kernel gone), which ends the test cell instead of being an answer (the
+        judge gives its KernelProxy and KernelGone; a test of this module alone may leave them out)."""
+        self.kernel_proxy, self.stop = kernel_proxy, stop
         self.objects: dict[int, object] = {}
         self.numbers: dict[int, int] = {}  # id(obj) -> its number
 
@@ -95,13 +99,11 @@ class Exports:
         """The reply to the kernel's question ``message``; ``on_handle`` rebuilds a handle in its arguments (a
         KernelProxy, or the judge's own object for a judge-side one). The judge's own stops (its time running out,
         the kernel gone) are not answers: they end the test cell."""
-        from shiplab.grading.judge import KernelGone
-
         reply = {"op": "judged", "id": message.get("id")}
         try:
             result = self._do(self.resolve(message.get("target")), message, on_handle)
             reply["value"] = wire.encode(result, self._unknown)
-        except KernelGone:
+        except self.stop:
             raise
         except Exception as exc:  # noqa: BLE001 -- the test double's own error, raised again in the kernel
             reply["raise"] = wire.encode_exception(exc)
@@ -137,8 +139,6 @@ class Exports:
         raise wire.WireError(f"an unknown question {do!r}")
 
     def _unknown(self, obj) -> dict:
-        from shiplab.grading.judge import KernelProxy
-
-        if isinstance(obj, KernelProxy):  # the kernel's own object, given back
+        if isinstance(obj, self.kernel_proxy):  # the kernel's own object, given back
             return {"~h": {"kernel": obj._ref}}
         return {"~h": self.ref(obj)}

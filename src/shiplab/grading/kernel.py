@@ -61,15 +61,15 @@ def serve(spec: dict, requests, judge=None) -> None:
     """The kernel process: set up the sandbox, wait for the runner's launch request, become the kernel.
 
     ``judge``: this kernel's end of the pipe to the judge (:mod:`shiplab.grading.judge`), kept for the last cell."""
-    from shiplab.grading import runner
+    from shiplab.grading import confine
 
     if judge is not None:
         JUDGE["conn"] = judge
     os.setsid()
     try:
-        runner.enter_sandbox(spec, dumpable=True)
+        confine.enter_sandbox(spec, dumpable=True)
     except Exception:  # noqa: BLE001 -- the runner's own set-up fails the same way and reports it
-        os._exit(runner.EXIT_SETUP_FAILED)
+        os._exit(confine.EXIT_SETUP_FAILED)
     try:
         raw = requests.recv_bytes(1 << 20)
     except (EOFError, OSError):

@@ -13,7 +13,7 @@ the trusted worker. One execution gets:
   total timeout (everything is killed, every test scores 0, the reason is logged);
 - **private files**: a mount and IPC namespace in which every file system is read-only except the run's folder,
   and ``/tmp``, ``/var/tmp``, ``/dev/shm``, ``/run/lock`` are empty folders of the run's own, gone with it; its
-  ``/proc`` shows only its own processes (:func:`shiplab.grading.runner.isolate_filesystem`);
+  ``/proc`` shows only its own processes (:func:`shiplab.grading.confine.isolate_filesystem`);
 - **no network**: a new network namespace (``unshare(CLONE_NEWNET)``, which needs root). Fallback where that
   fails (not root, or a container without the capability): the notebook runs *with* the host's network, the
   worker logs it once, and :attr:`Sandbox.isolation` says so. Blocking sockets without namespaces (seccomp) was
