@@ -45,31 +45,10 @@ sys.path.insert(0, str(REPO / "tests" / "grading"))
 
 import gradekit  # noqa: E402
 
+from shiplab.course.authoring import reference_answers  # noqa: E402
 from shiplab.course.paths import LAB_SOURCE_GLOB  # noqa: E402 -- the notebook's source: never in a course
 
 SPEEDUP_GOAL, P95_GOAL = 1.8, 10.0
-
-
-def solutions(source_nb: Path) -> dict[str, str]:
-    nb = nbformat.read(str(source_nb), as_version=4)
-    out = {}
-    for c in nb.cells:
-        meta = c.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            out[meta["grade_id"]] = "\n".join(line for line in c.source.splitlines()
-                                              if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
-    return out
-
-
-def make_course(base: Path, lab_dir: Path) -> gradekit.Course:
-    gradekit.LAB = lab_dir.name
-    fixture = gradekit.FIXTURES
-    if lab_dir.resolve() != (fixture / lab_dir.name).resolve():
-        gradekit.FIXTURES = lab_dir.parent
-    try:
-        return gradekit.make_course(base, cell_timeout=60)
-    finally:
-        gradekit.FIXTURES = fixture
 
 
 def handed_in(lab: str) -> dict[str, str]:
@@ -81,7 +60,7 @@ def handed_in(lab: str) -> dict[str, str]:
 
 
 def submit_all(course: gradekit.Course, n: int, answers: dict[str, str]) -> list[Path]:
-    files = handed_in(gradekit.LAB)
+    files = handed_in(course.lab)
     return [gradekit.submit(course, f"p{k:02d}", answers, files=files) for k in range(n)]
 
 
@@ -93,7 +72,7 @@ def failing_tests(course: gradekit.Course) -> dict[str, list[str]]:
     with Gradebook(f"sqlite:///{course.gradebook}", gradekit.COURSE) as gb:
         for student in gb.students:
             try:
-                nb = gb.find_submission_notebook(gradekit.LAB, gradekit.LAB, student.id)
+                nb = gb.find_submission_notebook(course.lab, course.lab, student.id)
             except MissingEntry:
                 continue
             short = {g.name: (g.score, g.max_score) for g in nb.grades if (g.score or 0) < (g.max_score or 0)}
@@ -105,7 +84,7 @@ def failing_tests(course: gradekit.Course) -> dict[str, list[str]]:
 
 
 def _errors(course: gradekit.Course, student: str) -> dict[str, str]:
-    path = course.root / "autograded" / student / gradekit.LAB / f"{gradekit.LAB}.ipynb"
+    path = course.root / "autograded" / student / course.lab / f"{course.lab}.ipynb"
     if not path.is_file():
         return {}
     found = {}
@@ -135,35 +114,19 @@ def serial_nbgrader(course: gradekit.Course, folders: list[Path]) -> float:
     """Collect by copying (as `nbgrader collect` does), then time one `nbgrader autograde` call."""
     for folder in folders:
         student = folder.name.split("+")[0]
-        shutil.copytree(folder, course.root / "submitted" / student / gradekit.LAB)
+        shutil.copytree(folder, course.root / "submitted" / student / course.lab)
     (course.root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.course_id = {gradekit.COURSE!r}\nc.CourseDirectory.root = {str(course.root)!r}\n"
         f"c.Exchange.root = {str(course.exchange)!r}\nc.Execute.timeout = 60\n")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     started = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", gradekit.LAB, "--force"],
+    proc = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", course.lab, "--force"],
                           cwd=course.root, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"nbgrader autograde failed:\n{proc.stderr[-3000:]}")
     return seconds
-
-
-def shiplab_batch(course: gradekit.Course, parallel: int):
-    from shiplab.grading.engine import Engine
-    from shiplab.grading.queue import Queue
-    from shiplab.grading.sandbox import Sandbox
-    from shiplab.grading.watch import file_new_submissions
-    from shiplab.grading.worker import Worker
-
-    sandbox = Sandbox(slots=parallel)
-    queue = Queue(course.root.parent.parent / "grading" / "queue.db")
-    file_new_submissions(queue, course.inbound)
-    worker = Worker(Engine(course.config, sandbox), queue, parallel)
-    started = time.perf_counter()
-    summary = worker.run(until_idle=True)
-    return time.perf_counter() - started, summary, sandbox
 
 
 def bare_kernel(notebook: Path, folder: Path, runs: int = 5) -> float:
@@ -204,14 +167,14 @@ def latency(course: gradekit.Course, n: int, parallel: int, answers: dict[str, s
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
-    gradekit.submit(course, "warmup", answers, files=handed_in(gradekit.LAB))
+    gradekit.submit(course, "warmup", answers, files=handed_in(course.lab))
     while queue.counts().get("done", 0) < 1:
         time.sleep(0.1)
     landed = {}
     staging = course.root.parent.parent / "staging"
     staging.mkdir()
     for k in range(n):  # written aside, then moved in: they land together, as complete folders
-        folder = staging / f"q{k:02d}+{gradekit.LAB}+{gradekit.stamp()}+{secrets.token_hex(3)}"
+        folder = staging / f"q{k:02d}+{course.lab}+{gradekit.stamp()}+{secrets.token_hex(3)}"
         shutil.copytree(submit_all_template(course, answers), folder)
     cpu_before = busy_cpu_seconds()
     for folder in sorted(staging.iterdir()):
@@ -228,7 +191,7 @@ def latency(course: gradekit.Course, n: int, parallel: int, answers: dict[str, s
 def submit_all_template(course: gradekit.Course, answers: dict[str, str]) -> Path:
     template = course.root.parent.parent / "template"
     if not template.exists():
-        made = gradekit.submit(course, "template", answers, files=handed_in(gradekit.LAB))
+        made = gradekit.submit(course, "template", answers, files=handed_in(course.lab))
         made.rename(template)
     return template
 
@@ -248,7 +211,7 @@ def main() -> None:
 
     args.parallel = args.parallel or default_parallel()
     lab_dir = args.lab_dir.resolve()
-    answers = solutions(next(lab_dir.glob("*.ipynb")))
+    answers = reference_answers(next(lab_dir.glob("*.ipynb")))
     work = Path(tempfile.mkdtemp(prefix="shiplab-bench-grading-"))
     print(f"{args.submissions} submissions of {lab_dir.name}, {os.cpu_count()} cores, parallel {args.parallel}, "
           f"root={os.geteuid() == 0}; work in {work}")
@@ -260,24 +223,24 @@ def main() -> None:
             shutil.copytree(lab_dir, copy, ignore=shutil.ignore_patterns(LAB_SOURCE_GLOB, "README.md"))
             shutil.copy(checks, copy)
             lab_dir = copy
-        anchor = make_course(work / "anchor", lab_dir)
-        ours = make_course(work / "ours", lab_dir)
+        anchor = gradekit.make_course(work / "anchor", cell_timeout=60, lab_dir=lab_dir)
+        ours = gradekit.make_course(work / "ours", cell_timeout=60, lab_dir=lab_dir)
         folders = submit_all(ours, args.submissions, answers)
         for folder in folders:
             shutil.copytree(folder, anchor.inbound / folder.name)
 
         t_serial = serial_nbgrader(anchor, sorted(anchor.inbound.iterdir()))
-        t_ours, summary, sandbox = shiplab_batch(ours, args.parallel)
+        t_ours, summary, sandbox = gradekit.worker_batch(ours, args.parallel)
         short = failing_tests(ours)
         ok = summary.graded == args.submissions and not short
         same = anchor.scores() == ours.scores()
         execs = [o.execute_seconds for o in summary.outcomes.values()]
-        released = os.path.join(ours.root, "autograded", "p00", gradekit.LAB)
+        released = os.path.join(ours.root, "autograded", "p00", ours.lab)
         bare = bare_kernel(next(Path(released).glob("*.ipynb")), Path(released))
 
-        lat_course = make_course(work / "latency", lab_dir)
+        lat_course = gradekit.make_course(work / "latency", cell_timeout=60, lab_dir=lab_dir)
         lat = latency(lat_course, args.submissions, args.parallel, answers)
-        before_course = make_course(work / "latency-fresh-kernels", lab_dir)
+        before_course = gradekit.make_course(work / "latency-fresh-kernels", cell_timeout=60, lab_dir=lab_dir)
         before = latency(before_course, args.submissions, args.parallel, answers, prestart=False)
 
         ratio = t_serial / t_ours

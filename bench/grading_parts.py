@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grading  # noqa: E402 -- first: it puts tests/grading on the path
 import gradekit  # noqa: E402
 
+from shiplab.course.authoring import reference_answers  # noqa: E402
 from shiplab.course.paths import LAB_SOURCE_GLOB  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -121,7 +122,7 @@ def main() -> None:
     from shiplab.grading.worker import Worker
 
     lab_dir = args.lab_dir.resolve()
-    answers = grading.solutions(next(lab_dir.glob("*.ipynb")))
+    answers = reference_answers(next(lab_dir.glob("*.ipynb")))
     work = Path(tempfile.mkdtemp(prefix="shiplab-bench-parts-"))
     try:
         grading.ensure_sample_embeddings()
@@ -131,7 +132,7 @@ def main() -> None:
             shutil.copytree(lab_dir, copy, ignore=shutil.ignore_patterns(LAB_SOURCE_GLOB, "README.md"))
             shutil.copy(checks, copy)
             lab_dir = copy
-        course = grading.make_course(work / "state", lab_dir)
+        course = gradekit.make_course(work / "state", cell_timeout=60, lab_dir=lab_dir)
         grading.submit_all(course, args.at_once, answers)
         sandbox = Sandbox(slots=args.at_once)
         started_fs = time.monotonic()

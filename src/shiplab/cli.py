@@ -5,7 +5,7 @@ with the table's code for it (:class:`shiplab.errors.Exit`, also in the README);
 traceback.
 
 Start-up stays short for every command: the settings module (jsonschema) is imported when a command reads the
-settings, and the rooms' command groups (`shiplab data`, `course`, `grade`, which bring nbgrader) when that group is
+settings, and the rooms' command groups (`shiplab data`, `course`, `grading`, which bring nbgrader) when that group is
 run or help lists it — `shiplab data import` never imports nbgrader.
 """
 
@@ -19,7 +19,7 @@ import click
 
 from shiplab.clitools import friendly
 
-ROOM_COMMANDS = ("data", "course", "grade")
+ROOM_COMMANDS = ("data", "course", "grading")
 
 
 def _room_group(name: str) -> click.Group:
@@ -29,7 +29,7 @@ def _room_group(name: str) -> click.Group:
     elif name == "course":
         from shiplab.course.cli import course as group
     else:
-        from shiplab.grading.cli import grade as group
+        from shiplab.grading.cli import grading as group
     return group
 
 

@@ -1,6 +1,6 @@
 """Could a graded notebook read the instructor's sources of the checkout the worker runs from (attack-41, F2)?
 They are made readable by root and the grader only when the hub starts as root; a fresh clone graded with
-``shiplab grade`` before that, or another checkout's, leaves the hidden tests (``labs/*/*.pct.py``, the
+``shiplab grading regrade`` before that, or another checkout's, leaves the hidden tests (``labs/*/*.pct.py``, the
 source notebooks), the wrong answers and ``.git`` world-readable. Every sandboxed run now sees an empty folder in
 their place, whatever their file modes: listing ``labs/`` gives nothing (where the file modes alone give a refusal)."""
 

@@ -1,5 +1,5 @@
 """The board through a real hub: the demo roster, OAuth with PKCE through the hub's login, real submissions graded by
-the grading engine (`shiplab grade`), real servers and hub activity, and Debian's chromium for the live page."""
+the grading engine (`shiplab grading regrade`), real servers and hub activity, and Debian's chromium for the live page."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import httpx
 import nbformat
 import pytest
 
-from coursekit import solutions
+from shiplab.course.authoring import reference_answers as solutions
 from hubharness import REPO, TEST_PREFIX, start_hub
 
 from shiplab import settings
@@ -34,7 +34,7 @@ UTC = dt.timezone.utc
 @pytest.fixture(scope="module")
 def demo_hub():
     """A hub with the demo roster and password, the board on (refreshing every second) and the demo lab released;
-    grading is run explicitly with `shiplab grade` so each step can be seen."""
+    grading is run explicitly with `shiplab grading regrade` so each step can be seen."""
     extra = {"auth": {"demo_password": DEMO_PASSWORD}, "progress": {"enabled": True, "refresh": 1},
              "grading": {"enabled": False}, "tracker": {"enabled": False}}
     extra = {section: known for section, values in extra.items()
@@ -119,7 +119,7 @@ def test_instructor_sees_the_room_then_a_new_graded_submission(demo_hub):
     assert cell(board_json(client), "anna")["state"] == "submitted"
     assert 'data-lab="demo" data-state="submitted"' in client.get(f"{BOARD}/grid").text
 
-    out = demo_hub.cli("grade", LAB, "--parallel", "1", check=False)
+    out = demo_hub.cli("grading", "regrade", LAB, "--parallel", "1", check=False)
     assert out.returncode == 0 and "1 graded" in out.stdout, out.stdout + out.stderr
     body = board_json(client)
     anna = cell(body, "anna")

@@ -24,6 +24,7 @@ import yaml
 
 from engine import DOCKER_HOST, LAB_IMAGE, POSTGRES_IMAGE, Made, engine_or_skip, wait_healthy
 from hubharness import RunningHub, free_port, run_in_kernel, xsrf
+from shiplab.course.authoring import reference_answers
 
 pytestmark = [pytest.mark.slow, pytest.mark.containers, pytest.mark.timeout(1500)]
 REPO = Path(__file__).resolve().parents[2]
@@ -137,15 +138,6 @@ def wait_for_hub(hub: HubInContainer, timeout: float) -> None:
     raise AssertionError(f"the hub did not answer through its proxy in {timeout:.0f} s:\n{hub.tail_log(80)}")
 
 
-def solutions() -> dict[str, str]:
-    import nbformat
-
-    nb = nbformat.read(str(REPO / "labs" / "demo" / "demo.ipynb"), as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: "\n".join(
-        line for line in c.source.splitlines() if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
-        for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
-
-
 def action(client, verb: str):
     r = client.post(f"/user/{PARTICIPANT}/assignments/{verb}", data={"course_id": COURSE, "assignment_id": "demo"},
                     headers=xsrf(client, PARTICIPANT))
@@ -177,7 +169,7 @@ def test_a_participants_day_in_containers(day):
     out, error = run_in_kernel(hub, client, PARTICIPANT, "import os; print(os.getuid(), os.getgid())")
     assert error is None, error
     assert out.split() == [str(nb_uid), "100"]
-    servers = [p for p in lab.top()["Processes"] if "jupyterhub-singleuser" in " ".join(p)]
+    servers = [p for p in lab.top()["Processes"] if "shiplab.labext.singleuser" in " ".join(p)]
     assert servers and all(p[0] == str(nb_uid) for p in servers), lab.top()
 
     # fetch, answer, submit
@@ -185,7 +177,7 @@ def test_a_participants_day_in_containers(day):
     action(client, "fetch")
     path = f"/user/{PARTICIPANT}/api/contents/demo/demo.ipynb"
     model = client.get(path).json()
-    answers = solutions()
+    answers = reference_answers(REPO / "labs" / "demo" / "demo.ipynb")
     for cell in model["content"]["cells"]:
         gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
         if gid in answers:
@@ -216,7 +208,7 @@ def test_a_participants_day_in_containers(day):
     started = re.search(r"grading workshop: \d+ at once, watching .*", log)
     assert started, log[-4000:]
     assert "network namespaces are unavailable" not in log and "WITHOUT isolation" not in log, started[0]
-    status = hub_container.exec_run(["shiplab", "grade", "status", "demo"], environment={
+    status = hub_container.exec_run(["shiplab", "grading", "status", "demo"], environment={
         "SHIPLAB_SETTINGS": "/srv/shiplab/settings.yaml", "SHIPLAB_STATE": "/srv/shiplab/state"})
     assert status.exit_code == 0 and PARTICIPANT in status.output.decode() and "6/6" in status.output.decode(), \
         status.output.decode()

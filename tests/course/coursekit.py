@@ -44,19 +44,6 @@ def fetch_feedback(exchange: Path, course: str, lab: str, student: str, home: Pa
     return sorted((home / lab / "feedback").rglob("*.html"))
 
 
-def solutions(source_nb: Path) -> dict[str, str]:
-    """grade_id -> source of each solution cell in the instructor's notebook, as a participant would type it
-    (without the solution markers)."""
-    nb = nbformat.read(str(source_nb), as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: _unmark(c.source) for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
-
-
-def _unmark(source: str) -> str:
-    return "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line
-                      and "### END SOLUTION" not in line)
-
-
 def fill(notebook: Path, answers: dict[str, str]) -> None:
     """Put answers into the solution cells of a participant's notebook (as a participant would type them)."""
     nb = nbformat.read(str(notebook), as_version=4)

@@ -10,7 +10,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 from traitlets.config import Config
 
-from coursekit import fetch, fetch_feedback, fill, solutions, submit
+from coursekit import fetch, fetch_feedback, fill, submit
+from shiplab.course.authoring import reference_answers as solutions
 from shiplab.course.build import Course
 from shiplab.course.hidden import HiddenTestsLeak, assert_no_hidden, files_under
 from shiplab.course.paths import LABS_DIR

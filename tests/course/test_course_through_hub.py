@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from coursekit import solutions
+from shiplab.course.authoring import reference_answers as solutions
 from hubharness import TEST_PREFIX
 from shiplab.course.paths import LABS_DIR
 

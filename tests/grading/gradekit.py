@@ -1,5 +1,6 @@
-"""A throwaway course for the grading tests: the ``mini`` lab built with nbgrader's API in a temporary folder, and
-participants who submit to its exchange the way nbgrader's ``Submit`` does (folder, notebook, timestamp, secret)."""
+"""A throwaway course for the grading tests and ``bench/grading.py``: a lab (the ``mini`` one unless told) built with
+nbgrader's API in a temporary folder, participants who submit to its exchange the way nbgrader's ``Submit`` does
+(folder, notebook, timestamp, secret), and the batch graded by an in-process worker as the hub's does."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,7 @@ class Course:
     root: Path
     exchange: Path
     config: Config
+    lab: str = LAB
 
     @property
     def inbound(self) -> Path:
@@ -48,14 +51,14 @@ class Course:
         with Gradebook(f"sqlite:///{self.gradebook}", COURSE) as gb:
             for student in gb.students:
                 try:
-                    out[student.id] = gb.find_submission(LAB, student.id).score
+                    out[student.id] = gb.find_submission(self.lab, student.id).score
                 except MissingEntry:
                     pass
         return out
 
     def cell_scores(self, student: str) -> dict[str, float]:
         with Gradebook(f"sqlite:///{self.gradebook}", COURSE) as gb:
-            nb = gb.find_submission_notebook(LAB, LAB, student)
+            nb = gb.find_submission_notebook(self.lab, self.lab, student)
             return {g.name: g.score for g in nb.grades}
 
 
@@ -70,11 +73,13 @@ def course_config(root: Path, exchange: Path, cell_timeout: int = 4) -> Config:
     return cfg
 
 
-def make_course(base: Path, cell_timeout: int = 4) -> Course:
-    """The mini lab generated (hidden tests out) and in the gradebook, laid out as a shiplab state folder
-    (``<base>/courses/<course>`` 0700, ``<base>/exchange`` as nbgrader's exchange)."""
+def make_course(base: Path, cell_timeout: int = 4, lab_dir: Path | None = None) -> Course:
+    """The lab of ``lab_dir`` (default: the mini lab) generated (hidden tests out) and in the gradebook, laid out as
+    a shiplab state folder (``<base>/courses/<course>`` 0700, ``<base>/exchange`` as nbgrader's exchange)."""
+    lab_dir = lab_dir or FIXTURES / LAB
+    lab = lab_dir.name
     root, exchange = base / "courses" / COURSE, base / "exchange"
-    shutil.copytree(FIXTURES / LAB, root / "source" / LAB)
+    shutil.copytree(lab_dir, root / "source" / lab)
     root.chmod(0o700)
     for path, mode in ((exchange, 0o1777), (exchange / COURSE, 0o755), (exchange / COURSE / "inbound", 0o3733),
                        (exchange / COURSE / "feedback", 0o711), (exchange / COURSE / "outbound", 0o755)):
@@ -85,11 +90,11 @@ def make_course(base: Path, cell_timeout: int = 4) -> Course:
     before = os.getcwd()
     os.chdir(root)
     try:
-        result = NbGraderAPI(config=cfg).generate_assignment(LAB, force=True, create=True)
+        result = NbGraderAPI(config=cfg).generate_assignment(lab, force=True, create=True)
     finally:
         os.chdir(before)
     assert result["success"], result.get("error")
-    return Course(root, exchange, cfg)
+    return Course(root, exchange, cfg, lab)
 
 
 def stamp(seconds_ago: float = 0.0) -> str:
@@ -103,12 +108,13 @@ def submit(course: Course, student: str, answers: dict[str, str] | None = None, 
     """A participant's submission in the exchange inbound folder: the released notebook with ``answers`` typed into
     the solution cells (``extra_cells`` appended, ``edit(nb)`` applied, or ``raw`` text as the whole file)."""
     when = when or stamp()
-    folder = course.inbound / f"{student}+{LAB}+{when}+{secrets.token_hex(4)}"
+    lab = course.lab
+    folder = course.inbound / f"{student}+{lab}+{when}+{secrets.token_hex(4)}"
     folder.mkdir()
     if raw is not None:
-        (folder / f"{LAB}.ipynb").write_text(raw)
+        (folder / f"{lab}.ipynb").write_text(raw)
     else:
-        nb = nbformat.read(str(course.root / "release" / LAB / f"{LAB}.ipynb"), as_version=4)
+        nb = nbformat.read(str(course.root / "release" / lab / f"{lab}.ipynb"), as_version=4)
         for c in nb.cells:
             gid = c.metadata.get("nbgrader", {}).get("grade_id")
             if answers and gid in answers:
@@ -117,7 +123,7 @@ def submit(course: Course, student: str, answers: dict[str, str] | None = None, 
             nb.cells.insert(2, nbformat.v4.new_code_cell(src))
         if edit:
             edit(nb)
-        nbformat.write(nb, str(folder / f"{LAB}.ipynb"))
+        nbformat.write(nb, str(folder / f"{lab}.ipynb"))
     for name, text in (files or {}).items():
         (folder / name).write_text(text)
     (folder / "timestamp.txt").write_text(when)
@@ -139,9 +145,27 @@ def grade_all(course: Course, parallel: int, limits=None, queue_path: Path | Non
     return worker.run(until_idle=True), queue, sandbox
 
 
+def worker_batch(course: Course, parallel: int):
+    """Everything in the inbound folder filed first, then graded by an in-process worker until none is left, as the
+    hub's worker does: (seconds the grading took, summary, sandbox)."""
+    from shiplab.grading.engine import Engine
+    from shiplab.grading.queue import Queue
+    from shiplab.grading.sandbox import Sandbox
+    from shiplab.grading.watch import file_new_submissions
+    from shiplab.grading.worker import Worker
+
+    sandbox = Sandbox(slots=parallel)
+    queue = Queue(course.root.parent.parent / "grading" / "queue.db")
+    file_new_submissions(queue, course.inbound)
+    worker = Worker(Engine(course.config, sandbox), queue, parallel)
+    started = time.perf_counter()
+    summary = worker.run(until_idle=True)
+    return time.perf_counter() - started, summary, sandbox
+
+
 def outputs_text(course: Course, student: str) -> str:
     """Every output of the participant's autograded notebook, as one text."""
-    nb = nbformat.read(str(course.root / "autograded" / student / LAB / f"{LAB}.ipynb"), as_version=4)
+    nb = nbformat.read(str(course.root / "autograded" / student / course.lab / f"{course.lab}.ipynb"), as_version=4)
     parts = []
     for c in nb.cells:
         for o in c.get("outputs", []):

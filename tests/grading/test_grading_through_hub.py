@@ -8,10 +8,10 @@ import os
 import shutil
 import time
 
-import nbformat
 import pytest
 
 from hubharness import TEST_PREFIX, start_hub
+from shiplab.course.authoring import reference_answers
 from shiplab.course.paths import LABS_DIR
 
 pytestmark = [pytest.mark.slow,
@@ -39,14 +39,6 @@ def grading_hub():
         for name in ("qa-gina", "qa-hugo", "qa-iris"):
             remove_unix_user(name, prefix=TEST_PREFIX)
         shutil.rmtree(hub.state, ignore_errors=True)
-
-
-def solutions(source_nb) -> dict[str, str]:
-    """grade_id -> the instructor's answer as a participant would type it (without the solution markers)."""
-    nb = nbformat.read(str(source_nb), as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: "\n".join(
-        line for line in c.source.splitlines() if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
-        for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
 
 
 def _xsrf(client, user):
@@ -92,21 +84,21 @@ def _feedback_html(hub, client, user, deadline_s: float) -> tuple[str, float]:
             return html.text, time.monotonic() - started
         time.sleep(1.0)
     raise AssertionError(f"no feedback for {user} within {deadline_s} s\n{hub.tail_log(80)}\n"
-                         f"{hub.cli('grade', 'status', check=False).stdout}")
+                         f"{hub.cli('grading', 'status', check=False).stdout}")
 
 
 def test_hub_runs_the_grading_worker_and_submissions_are_graded_without_an_instructor(grading_hub):
     """Does a correct submission come back as 6/6 feedback, and an untouched stub as 0/6, with nobody running
     nbgrader — and does the queue record both as done?"""
     hub = grading_hub
-    good = _submit(hub, "qa-gina", solutions(LABS_DIR / "demo" / "demo.ipynb"))
+    good = _submit(hub, "qa-gina", reference_answers(LABS_DIR / "demo" / "demo.ipynb"))
     stub = _submit(hub, "qa-hugo", None)
     html, waited = _feedback_html(hub, good, "qa-gina", 180)
     assert "(Score: 6.0 / 6.0)" in html, html[:2000]  # nbgrader's feedback template
     assert "BEGIN HIDDEN TESTS" not in html
     html0, _ = _feedback_html(hub, stub, "qa-hugo", 180)
     assert "(Score: 0.0 / 6.0)" in html0, html0[:2000]
-    out = hub.cli("grade", "status", "demo")
+    out = hub.cli("grading", "status", "demo")
     assert "qa-gina" in out.stdout and "6/6" in out.stdout and "0/6" in out.stdout, out.stdout
     print(f"submit → feedback visible: {waited:.1f} s")
     # the participant's own server never had the grader's rights: the queue and gradebook stay out of reach

@@ -109,7 +109,7 @@ def _env(state: Path) -> dict:
 
 def _worker(state: Path, config: Path, *extra: str) -> subprocess.Popen:
     env = _env(state)
-    cmd = [sys.executable, "-m", "shiplab.cli", "grade", "worker", "--parallel", "2", "--poll", "0.2",
+    cmd = [sys.executable, "-m", "shiplab.cli", "grading", "worker", "--parallel", "2", "--poll", "0.2",
            "--nbgrader-config", str(config), *extra]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
@@ -119,7 +119,7 @@ def _worker(state: Path, config: Path, *extra: str) -> subprocess.Popen:
 @needs_root
 def test_killed_worker_loses_nothing(tmp_path):
     """Killed with SIGKILL mid-batch and started again, does the worker grade every submission exactly once, with
-    none lost and none left 'running'? And does `shiplab grade LAB` re-grade them all to the same scores?"""
+    none lost and none left 'running'? And does `shiplab grading regrade LAB` re-grade them all to the same scores?"""
     state = tmp_path / "state"
     course = make_course(state)
     config = tmp_path / "fast_config.py"
@@ -157,7 +157,7 @@ def test_killed_worker_loses_nothing(tmp_path):
     assert not any(DEFAULT_WORK_ROOT.glob("run-*"))  # the killed run's folder was cleared too
 
     env = _env(state)
-    batch = subprocess.run([sys.executable, "-m", "shiplab.cli", "grade", LAB, "--parallel", "2",
+    batch = subprocess.run([sys.executable, "-m", "shiplab.cli", "grading", "regrade", LAB, "--parallel", "2",
                             "--nbgrader-config", str(config)], env=env, capture_output=True, text=True, timeout=120)
     assert batch.returncode == 0, batch.stdout[-2000:] + batch.stderr[-2000:]
     assert f"{LAB}: 8 graded, 0 failed" in batch.stdout

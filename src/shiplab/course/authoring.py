@@ -120,6 +120,15 @@ def render(cells: list, judge: bool = True) -> str:
 
 # ---- the percent-format source
 
+def reference_answers(notebook_file: str | Path) -> dict[str, str]:
+    """grade_id -> the instructor's answer in each solution cell of a rendered notebook, as a participant would type
+    it (the lines of the solution markers left out): what the tests, the benchmarks and a rehearsal hand in."""
+    nb = nbformat.read(str(notebook_file), as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: "\n".join(
+        line for line in c.source.splitlines() if BEGIN_SOLUTION not in line and END_SOLUTION not in line)
+        for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
+
+
 def source_path(lab_dir: str | Path) -> Path:
     """``labs/<lab-id>/<lab-id>.pct.py``: the notebook's source in the lab folder ``lab_dir``."""
     folder = Path(lab_dir)

@@ -172,7 +172,7 @@ def autograde(lab, students, unsandboxed):
     if _sandboxed(s) and not unsandboxed:
         raise ShiplabError("`shiplab course autograde` runs participants' code as the grader account, which can "
                            "read the hidden tests and the gradebook.",
-                           hint=f"grade in the sandbox: `shiplab course grade {lab}` (or `shiplab grade {lab}`); "
+                           hint=f"grade in the sandbox: `shiplab course grade {lab}` (or `shiplab grading regrade {lab}`); "
                                 "--unsandboxed runs it anyway.")
     _as_grader(s)
     _emit([_course(s).autograde(lab, list(students) or None)])
@@ -193,11 +193,11 @@ def feedback(lab):
 @friendly
 def grade(lab):
     """Collect, autograde and release feedback for LAB in one go, then print the scores. As root on a hub with
-    Unix accounts, the latest submission of each participant is graded in the sandbox (`shiplab grade LAB`)."""
+    Unix accounts, the latest submission of each participant is graded in the sandbox (`shiplab grading regrade LAB`)."""
     s = settings_mod.load()
     _set_aside_forged(s)
     if _sandboxed(s):
-        for step in (["grade", "lab", lab, "--course", s["course.id"]], ["course", "scores", lab]):
+        for step in (["grading", "regrade", lab, "--course", s["course.id"]], ["course", "scores", lab]):
             proc = subprocess.run([sys.executable, "-m", "shiplab.cli", *step])
             if proc.returncode:
                 sys.exit(proc.returncode)

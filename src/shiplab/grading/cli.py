@@ -1,9 +1,12 @@
-"""`shiplab grade …`: re-grade a lab in parallel, or run the worker that grades submissions as they arrive.
+"""`shiplab grading …`: the grading service — its worker, its queue, and a lab re-graded through it.
 
 \b
-  shiplab grade demo --parallel 2     re-grade every participant's latest submission of `demo`, with a progress bar
-  shiplab grade worker                watch the exchange and grade each submission as it lands (a hub service)
-  shiplab grade status demo           what the queue holds for `demo`
+  shiplab grading worker                  watch the exchange and grade each submission as it lands (the hub's service)
+  shiplab grading status demo             what the queue holds for `demo`
+  shiplab grading regrade demo --parallel 2  re-grade every participant's latest submission of `demo`, with a progress bar
+
+The workshop's own step is `shiplab course grade LAB` (collect, grade through this service's sandbox, release the
+feedback, print the scores); these commands are the service's, for the operator.
 
 Both run as root on a hub with Unix accounts: the notebooks themselves run as the sandbox accounts
 (``shiplab-sandbox-<k>``), everything else as the worker, and what is written in the course goes back to the
@@ -23,15 +26,6 @@ from shiplab.clitools import friendly
 from shiplab.grading import GradingError, default_parallel
 
 QUEUE_FILE = "queue.db"
-
-
-class _LabOrCommand(click.Group):
-    """``shiplab grade LAB`` is ``shiplab grade lab LAB``; ``worker`` and ``status`` stay commands."""
-
-    def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["lab", *args]
-        return super().parse_args(ctx, args)
 
 
 def setup(course: str | None, nbgrader_config: str | None, parallel: int | None, sandbox_root: str | None,
@@ -149,16 +143,17 @@ def common(fn):
     return fn
 
 
-@click.group(cls=_LabOrCommand)
-def grade():
-    """Grade submissions: in parallel, sandboxed, as they arrive (`shiplab grade LAB` re-grades a lab)."""
+@click.group()
+def grading():
+    """The grading service: the worker that grades each submission, sandboxed, as it arrives; its queue; a lab
+    re-graded through it. (The workshop's step is `shiplab course grade LAB`.)"""
 
 
-@grade.command("lab")
+@grading.command("regrade")
 @click.argument("lab")
 @common
 @friendly
-def grade_lab(lab, course, nbgrader_config, parallel, sandbox_root):
+def regrade(lab, course, nbgrader_config, parallel, sandbox_root):
     """Re-grade the latest submission of every participant in LAB (new submissions in the exchange included)."""
     from rich.progress import (
         BarColumn,
@@ -196,13 +191,13 @@ def grade_lab(lab, course, nbgrader_config, parallel, sandbox_root):
     _print_table(queue, lab)
 
 
-@grade.command("worker")
+@grading.command("worker")
 @common
 @click.option("--lab", "labs", multiple=True, help="Only these labs (default: every lab).")
 @click.option("--poll", type=float, default=1.0, show_default=True, help="Seconds between looks at the exchange.")
 @click.option("--until-idle", is_flag=True, help="Stop once nothing is queued (for scripts and tests).")
 @friendly
-def grade_worker(course, nbgrader_config, parallel, sandbox_root, labs, poll, until_idle):
+def worker(course, nbgrader_config, parallel, sandbox_root, labs, poll, until_idle):
     """Watch the exchange and grade every submission as it arrives; stops cleanly on SIGTERM or Ctrl-C."""
     from shiplab.grading.worker import Worker
 
@@ -218,11 +213,11 @@ def grade_worker(course, nbgrader_config, parallel, sandbox_root, labs, poll, un
     click.echo(f"grading worker stopped: {summary.graded} graded, {summary.failed} failed.", err=True)
 
 
-@grade.command("status")
+@grading.command("status")
 @click.argument("lab", required=False)
 @click.option("--course", default=None, help="Course id (default: SHIPLAB_COURSE, else workshop).")
 @friendly
-def grade_status(lab, course):
+def status(lab, course):
     """What the grading queue holds (for LAB, or every lab)."""
     from shiplab.course import paths
     from shiplab.grading.queue import Queue

@@ -59,6 +59,15 @@ def check_ports(settings: dict) -> None:
             if host != "localhost":
                 continue  # a name (``hub`` under Kubernetes): not an address of this machine to test
         if port_in_use(host, port):
+            from shiplab.hub.portguard import holder_said
+
+            holder = holder_said(port)
+            if holder:
+                raise ShiplabError(
+                    f"port {port} (setting `{key}`) is held by the account {holder}, not by the hub: a process "
+                    "of a participant's may be waiting to stand in for the hub or a service.",
+                    hint=f"stop it (`fuser -k {port}/tcp` as root) and start again; the hub's port guard then "
+                         "keeps its ports answering only as root, also across restarts.")
             raise ShiplabError(
                 f"port {port} on {host} (setting `{key}`) is already in use.",
                 hint="another hub may be running: `shiplab status` tells, stop it with Ctrl-C in its terminal; "
@@ -151,7 +160,7 @@ def banner(settings: dict, people: list[roster.Person]) -> str:
     lines += ["", "  Services:"] + [f"    {label:<36} {service_url(settings, name)}{path}"
                                     for label, name, path, on in pages if on]
     if settings["grading.enabled"]:
-        lines.append("    Grading on submit: on (`shiplab grade status` shows the queue)")
+        lines.append("    Grading on submit: on (`shiplab grading status` shows the queue)")
     mode = spawner_mode(settings, is_root())
     if mode == "developer":
         lines += ["", "  DEVELOPER MODE: every server runs as this account; participants are NOT isolated.",
