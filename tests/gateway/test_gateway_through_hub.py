@@ -38,7 +38,7 @@ def server_env(hub, user) -> dict:
     """The environment the participant's server was spawned with (read from /proc, as root or as its owner)."""
     import subprocess
 
-    out = subprocess.run(["pgrep", "-f", "jupyterhub-singleuser"], capture_output=True, text=True).stdout.split()
+    out = subprocess.run(["pgrep", "-f", "shiplab.labext.singleuser"], capture_output=True, text=True).stdout.split()
     for pid in out:
         try:
             raw = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")

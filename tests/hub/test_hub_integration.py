@@ -74,7 +74,7 @@ def test_server_runs_as_the_participants_account(hub):
     r = anna.get("/user/qa-anna/api/contents", follow_redirects=True)
     assert r.status_code == 200
     uid = pwd.getpwnam(f"{TEST_PREFIX}qa-anna").pw_uid
-    procs = subprocess.run(["pgrep", "-u", str(uid), "-f", "jupyterhub-singleuser"], capture_output=True, text=True)
+    procs = subprocess.run(["pgrep", "-u", str(uid), "-f", "shiplab.labext.singleuser"], capture_output=True, text=True)
     assert procs.stdout.strip(), "no singleuser process runs as the participant's account"
 
 

@@ -3,8 +3,8 @@
 ``python -m shiplab.labext.singleuser [options]`` is ``jupyterhub-singleuser [options]`` with shiplab imported
 first, so that jupyter_server's import of jsonschema (through jupyter_events) finds the IRI grammar deferred: ~16 MB
 less heap in every participant's server and ~1 s less to start (``bench/memory.py``); the server, its extensions and
-its options are the same. The hub does not start it yet: ``c.Spawner.cmd`` (``hub/config.py``) and
-``hub_config/docker/start-lab.sh`` still run ``jupyterhub-singleuser``, to be switched together.
+its options are the same. It is what the hub starts for every participant: ``c.Spawner.cmd`` (``hub/config.py``) on
+one machine, ``hub_config/docker/start-lab.sh`` in a lab container.
 """
 
 from __future__ import annotations
