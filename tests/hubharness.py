@@ -140,6 +140,10 @@ class RunningHub:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        if os.geteuid() == 0:  # the hub's port guard outlives a hub on purpose; a test hub's goes with it
+            from shiplab.hub.portguard import release
+
+            release(self.state)
 
 
 def write_settings(state: Path, *, extra: dict | None = None, subdomains: bool = False) -> tuple[Path, dict]:

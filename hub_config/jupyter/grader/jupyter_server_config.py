@@ -15,3 +15,6 @@ c.HTMLExporter.sanitize_html = True
 # The grader account's shell is not an instructor's tool: no terminals in this server. Its kernels run as the grader
 # account, which can read the course folder and gradebook, never the hub's state (0600/0700 root) or secrets.
 c.ServerApp.terminals_enabled = False
+# Its kernels (the instructor's cells, the hidden tests among them) talk over Unix sockets in the grader's own 0700
+# runtime folder, not loopback TCP, where any account on the machine could subscribe to what they broadcast.
+c.KernelManager.transport = "ipc"

@@ -22,13 +22,18 @@ GRADER_ACCOUNT = "shiplab-grader"
 
 
 def ensure_grader_account() -> pwd.struct_passwd:
+    """The grader account, its home private (0700: its JupyterLab workspace names the notebooks it opened)."""
     try:
-        return pwd.getpwnam(GRADER_ACCOUNT)
+        entry = pwd.getpwnam(GRADER_ACCOUNT)
     except KeyError:
         subprocess.run(["useradd", "--system", "--create-home", "--home-dir", f"/home/{GRADER_ACCOUNT}",
                         "--shell", "/usr/sbin/nologin", "--comment", "shiplab course grader", GRADER_ACCOUNT],
                        check=True, capture_output=True)
-        return pwd.getpwnam(GRADER_ACCOUNT)
+        entry = pwd.getpwnam(GRADER_ACCOUNT)
+    home = Path(entry.pw_dir)
+    if os.geteuid() == 0 and home.is_dir() and not home.is_symlink() and home.stat().st_uid == entry.pw_uid:
+        home.chmod(0o700)
+    return entry
 
 
 def ensure_course_folders(state: Path, course: str, *, as_root: bool) -> Path:

@@ -57,6 +57,10 @@ def configure(c) -> dict:
         from shiplab.course.protect import protect_sources
         from shiplab.course.formgrader import ensure_grader_account
 
-        protect_sources(ctx.repo_root, ensure_grader_account().pw_gid)
+        grader = ensure_grader_account()
+        protect_sources(ctx.repo_root, grader.pw_gid)
+        from shiplab.hub.portguard import guard
+
+        guard(s, ctx.state, grader.pw_uid)  # only root answers on the hub's ports (a restart is no opening)
     apply_config(s, c, ctx, roster.load(ctx.state))
     return s

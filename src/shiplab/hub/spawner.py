@@ -68,7 +68,7 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         return f"{self.unix_user_prefix}{self.user.name}"
 
     hide_processes = Bool(True, config=True, help="Start each server with a /proc of its own (hidepid=invisible).")
-    private_tmp = Bool(True, config=True, help="Start each server with /tmp, /var/tmp and /dev/shm of its own "
+    private_tmp = Bool(True, config=True, help="Start each server with /tmp, /var/tmp, /dev/shm and /run/lock of its own "
                                                "(tmpfs, in the same mount namespace as its /proc).")
     keep_in_tmp = List(Unicode(), config=True, help="Folders a server needs that may lie under /tmp (the exchange, "
                                                     "the installation): bound back into its private /tmp.")
@@ -108,6 +108,10 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         env["USER"] = self.unix_name
         env["HOME"] = entry.pw_dir
         env["SHELL"] = entry.pw_shell or "/bin/bash"
+        # the kernels' Unix sockets and the server's own files: in its private /tmp where it has one, else in the
+        # home (0700) — short paths either way (a socket's path has at most 107 bytes)
+        private = self.private_tmp and private_proc_available()
+        env["JUPYTER_RUNTIME_DIR"] = "/tmp/jupyter-runtime" if private else f"{entry.pw_dir}/.jupyter-runtime"
         return env
 
 

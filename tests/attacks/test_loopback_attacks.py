@@ -1,0 +1,260 @@
+"""What one participant's code could do on the machine's loopback (real hub, real spawner, real Unix accounts, a real
+browser), from attack-44: every kernel listened on loopback TCP, so anyone could subscribe to another's IOPub and
+read the code and outputs of their cells — the formgrader's kernels, hidden tests included; a participant's process
+could listen on the hub's fixed ports while a service restarted (and on ``[::1]`` at the proxy's port at any time,
+where browsers try ``localhost`` first) and be sent hub tokens and passwords; ``/run/lock`` was one folder for all."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from urllib.parse import urlparse
+
+import pytest
+
+from hubharness import TEST_PREFIX, start_hub
+
+pytestmark = [pytest.mark.slow, pytest.mark.root,
+              pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the attacks are between Unix accounts")]
+ROSTER = """username,full_name,email,role,team,manager
+qa-ivy,Ivy Test,ivy@test.example,participant,claims,
+qa-jon,Jon Test,jon@test.example,participant,claims,
+"""
+# a squatter, detached from the kernel (as an attacker's would be), answering on every port given to it
+SQUATTER = """
+import socket, subprocess, sys, textwrap
+code = textwrap.dedent('''
+    import socket, sys, threading, time
+    def serve(family, host, port):
+        s = socket.socket(family); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        s.bind((host, port)); s.listen(16)
+        while True:
+            c, _ = s.accept()
+            c.recv(65536)
+            c.sendall(b"HTTP/1.1 200 OK\\\\r\\\\nContent-Length: 9\\\\r\\\\nConnection: close\\\\r\\\\n\\\\r\\\\nSQUATTED!")
+            c.close()
+    for spec in sys.argv[1:]:
+        host, port = spec.rsplit(":", 1)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        threading.Thread(target=serve, args=(family, host.strip("[]"), int(port)), daemon=True).start()
+    time.sleep(120)
+''')
+p = subprocess.Popen([sys.executable, "-c", code, *SPECS], start_new_session=True,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(p.pid)
+"""
+
+
+@pytest.fixture(scope="module")
+def hub():
+    running = start_hub(ROSTER)
+    try:
+        yield running
+    finally:
+        running.stop()
+        from shiplab.hub.unix import remove_unix_user
+
+        for name in ("qa-ivy", "qa-jon"):
+            remove_unix_user(name, prefix=TEST_PREFIX)
+        shutil.rmtree(running.state, ignore_errors=True)
+
+
+def _settings(hub) -> dict:
+    import yaml
+
+    return yaml.safe_load(hub.settings_file.read_text())
+
+
+def _port(url: str) -> int:
+    return urlparse(url).port
+
+
+def _listening_ports(uid: int) -> list[int]:
+    from shiplab.hub.portguard import listeners
+
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            f = line.split()
+            if f[3] == "0A" and int(f[7]) == uid:
+                ports.add(int(f[1].rsplit(":", 1)[1], 16))
+    assert all(uid in listeners(p) for p in ports)
+    return sorted(ports)
+
+
+def test_another_account_cannot_subscribe_to_a_participants_kernel(hub):
+    """attack-44: jon subscribed (ZeroMQ SUB) to the IOPub port of ivy's kernel on loopback and read the code and
+    output of her cells. Subscribed to every TCP port her account listens on, does anyone now see a cell of hers?"""
+    import zmq
+
+    ivy = hub.login("qa-ivy")
+    hub.spawn(ivy, "qa-ivy")
+    uid = pwd.getpwnam(f"{TEST_PREFIX}qa-ivy").pw_uid
+    context = zmq.Context()
+    subscribers = []
+    try:
+        # a kernel is started for the cell below: subscribe to every port of hers as soon as it listens
+        import threading
+
+        seen: list[bytes] = []
+        stop = threading.Event()
+
+        def sniff():
+            known = set()
+            while not stop.is_set():
+                for port in set(_listening_ports(uid)) - known:
+                    known.add(port)
+                    sub = context.socket(zmq.SUB)
+                    sub.setsockopt(zmq.SUBSCRIBE, b"")
+                    sub.setsockopt(zmq.LINGER, 0)
+                    sub.connect(f"tcp://127.0.0.1:{port}")
+                    subscribers.append(sub)
+                for sub in list(subscribers):
+                    try:
+                        while True:
+                            seen.extend(sub.recv_multipart(zmq.NOBLOCK))
+                    except zmq.Again:
+                        pass
+                time.sleep(0.05)
+
+        sniffer = threading.Thread(target=sniff, daemon=True)
+        sniffer.start()
+        code = "import time\ntime.sleep(3)\nprint('IVY-' + 'SECRET-OUTPUT')\ntime.sleep(2)\n"
+        out, error = hub.run_in_kernel(ivy, "qa-ivy", code)
+        assert error is None and "IVY-SECRET-OUTPUT" in out, (out, error)
+        time.sleep(1)
+        stop.set()
+        sniffer.join(10)
+        assert subscribers, "no listening port of hers was found: the sniffer saw nothing to try"
+        assert not any(b"SECRET-OUTPUT" in frame for frame in seen)
+        out, error = hub.run_in_kernel(ivy, "qa-ivy", "import ipykernel.connect, json\n"
+                                       "print(json.loads(ipykernel.connect.get_connection_info())['transport'])")
+        assert (out.strip(), error) == ("ipc", None)
+    finally:
+        for sub in subscribers:
+            sub.close()
+        context.term()
+
+
+def test_the_formgrader_runs_its_kernels_on_unix_sockets():
+    """The formgrader's kernels run the instructor's cells, hidden tests among them: is its transport ipc?"""
+    from traitlets.config import PyFileConfigLoader
+
+    from shiplab.course.paths import REPO_ROOT
+
+    folder = REPO_ROOT / "hub_config" / "jupyter" / "grader"
+    loader = PyFileConfigLoader("jupyter_server_config.py", path=str(folder))
+    assert loader.load_config().KernelManager.transport == "ipc"
+
+
+def _squat(hub, client, user: str, specs: list[str]) -> int:
+    code = SQUATTER.replace("SPECS", repr(specs))
+    out, error = hub.run_in_kernel(client, user, code)
+    assert error is None, error
+    return int(out.strip())
+
+
+def _handshake(host: str, port: int, timeout: float = 3.0) -> str:
+    """What a client gets from ``host:port``: 'answered: <first bytes>', 'refused' or 'no handshake'."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.settimeout(timeout)
+        try:
+            s.connect((host, port))
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nAuthorization: token secret\r\n\r\n")
+            return "answered: " + s.recv(200).decode(errors="replace")[-9:]
+        except ConnectionRefusedError:
+            return "refused"
+        except (TimeoutError, socket.timeout):
+            return "no handshake"
+
+
+def test_a_participant_cannot_answer_on_a_port_of_the_hubs_that_nobody_holds(hub):
+    """attack-44: while the tracker (or any service) restarted, ivy's process took its port and was sent hub tokens.
+    With the tracker's port free (as during a restart), does her listener there never complete a handshake — the
+    token is never sent — while the hub's own ports still answer?"""
+    ivy = hub.login("qa-ivy")
+    hub.spawn(ivy, "qa-ivy")
+    tracker = _port(_settings(hub)["tracker"]["url"])  # the tracker is off in this hub: its port is free
+    pid = _squat(hub, ivy, "qa-ivy", [f"127.0.0.1:{tracker}"])
+    try:
+        time.sleep(1)
+        assert _handshake("127.0.0.1", tracker) == "no handshake"
+        hub_port = _port(_settings(hub)["hub"]["hub_bind_url"])
+        assert _handshake("127.0.0.1", hub_port).startswith("answered: ")  # root's hub answers as before
+    finally:
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_a_participant_on_the_proxys_port_at_ipv6_loopback_gets_no_browser(hub):
+    """attack-44 (found on review): with the hub running, a listener of ivy's on [::1] at the proxy's port got the
+    browser's requests for localhost — the login form, its password. Does the browser now reach the real hub, and a
+    client of [::1] at that port get refused at once?"""
+    from playwright.sync_api import sync_playwright
+
+    ivy = hub.login("qa-ivy")
+    hub.spawn(ivy, "qa-ivy")
+    port = _port(hub.url)
+    pid = _squat(hub, ivy, "qa-ivy", [f"[::1]:{port}"])
+    try:
+        time.sleep(1)
+        assert _handshake("::1", port) == "refused"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            try:
+                page = browser.new_page()
+                page.goto(f"http://localhost:{port}/hub/login", timeout=30_000)  # as the README says to open it
+                body = page.content()
+            finally:
+                browser.close()
+        assert "SQUATTED!" not in body
+        assert 'name="password"' in body  # the hub's own login form
+    finally:
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_a_squatter_on_a_port_the_hub_needs_is_named_at_start():
+    """attack-44: a participant who kept a port the hub needs made `shiplab up` say only "another hub may be running".
+    Does the start now name the account holding it?"""
+    from shiplab.errors import ShiplabError
+    from shiplab.hub.launch import check_ports
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    holder = subprocess.Popen(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c", textwrap.dedent(f"""
+            import socket, time
+            s = socket.socket(); s.bind(("127.0.0.1", {port})); s.listen(); time.sleep(60)""")])
+    try:
+        deadline = time.monotonic() + 20
+        from shiplab.hub.portguard import listeners
+
+        while not listeners(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with pytest.raises(ShiplabError, match=rf"port {port} \(setting `hub.bind_url`\) is held by the account "
+                                               rf"nobody \(uid {pwd.getpwnam('nobody').pw_uid}\)"):
+            check_ports({"hub.bind_url": f"http://127.0.0.1:{port}"})
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_run_lock_is_a_participants_own(hub):
+    """attack-44: ivy wrote /run/lock/ivy-note and jon read it: one folder for every account. Is /run/lock her
+    server's own (empty, and what she writes stays out of the host's)?"""
+    ivy = hub.login("qa-ivy")
+    hub.spawn(ivy, "qa-ivy")
+    out, error = hub.run_in_kernel(ivy, "qa-ivy", "import os\nprint(os.listdir('/run/lock'))\n"
+                                                  "open('/run/lock/ivy-note', 'w').write('ivy was here')\n")
+    assert error is None, error
+    assert out.strip() == "[]"
+    assert not os.path.exists("/run/lock/ivy-note")
