@@ -71,6 +71,31 @@ def test_the_sample_companys_documents_and_gold_questions_are_refused():
     assert check_part("lab4-retrieval", _gold(15)).startswith("my case done: 15")
 
 
+def _duplicate_check(judged=10, precision=0.5, verdict="Suggest the top 3 only: flagging alone is too often wrong."):
+    pairs = [{"pair": [f"OPS-{i}", f"OPS-{i + 100}"], "similarity": 0.9 - i / 50, "duplicate": i % 2 == 0,
+              "flagged": i < 4} for i in range(judged)]
+    return [{"backlog": "yours", "tickets": 180, "threshold": 0.8, "pairs_judged": judged, "flagged": 4,
+             "precision": precision, "verdict": verdict, "pairs": pairs}]
+
+
+def test_lab3_duplicate_check_needs_ten_judged_pairs_a_precision_and_a_sentence_of_their_own():
+    """Is lab 3's part done with 10 pairs judged True/False, a precision and an own sentence, and not done (saying
+    what is missing) with 9 pairs, a pair left None, no precision, or the template's sentence?"""
+    assert check_part("lab3-triage", _duplicate_check()).startswith("my case done: 1 duplicate check")
+    with pytest.raises(MyCaseNotDone, match="9 of 10 suggested pairs"):
+        check_part("lab3-triage", _duplicate_check(judged=9))
+    unjudged = _duplicate_check()
+    unjudged[0]["pairs"][3]["duplicate"] = None
+    with pytest.raises(MyCaseNotDone, match="9 of 10 suggested pairs"):
+        check_part("lab3-triage", unjudged)
+    with pytest.raises(MyCaseNotDone, match="no precision"):
+        check_part("lab3-triage", _duplicate_check(precision=None))
+    for verdict in ("<one sentence: is duplicate-flagging worth it for your team?>", "", "worth it"):
+        with pytest.raises(MyCaseNotDone, match="MY_VERDICT"):
+            check_part("lab3-triage", _duplicate_check(verdict=verdict))
+    assert part_status("lab3-triage", [])[0] is False
+
+
 def test_record_keeps_rows_in_the_lab_folder_and_home_privately(tmp_path):
     """Does record_part write my-case.json in the lab folder and ~/shiplab-case/<lab>.json (0600), which a later
     lab reads back with load_part?"""

@@ -177,7 +177,8 @@ class MyCaseNotDone(AssertionError):
 @dataclass(frozen=True)
 class Part:
     """What one lab's "apply to my case" asks for: at least ``minimum`` rows, distinct by ``key``, each with every
-    field of ``required`` filled; ``not_sample(rows)`` names the rows that are the sample company's, not theirs."""
+    field of ``required`` filled; ``not_sample(rows)`` names the rows that are the sample company's, not theirs;
+    ``problem(rows)``, when given, says in a sentence what else the rows still lack (None: nothing)."""
 
     lab: str
     what: str  # plural noun phrase: "of your documents through your extraction schema"
@@ -185,6 +186,7 @@ class Part:
     key: str
     required: tuple[str, ...]
     not_sample: Callable[[list[dict]], list[str]] | None = None
+    problem: Callable[[list[dict]], str | None] | None = None  # what else is missing (a sentence), or None
 
 
 def fingerprint(text: str) -> str:
@@ -235,9 +237,47 @@ def _source_ids(row: dict) -> list[str]:
     return [str(s.get("doc_id") if isinstance(s, dict) else s) for s in sources]
 
 
+JUDGED_PAIRS = 10  # lab 3: suggested pairs of the participant's tickets judged by hand
+TEMPLATE_VERDICT = "<one sentence"  # how the verdict in lab 3's template starts
+
+
+def _pair(value) -> frozenset[str] | None:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    pair = frozenset(str(k).strip() for k in value)
+    return pair if len(pair) == 2 and all(pair) else None
+
+
+def _duplicate_check_problem(rows: list[dict]) -> str | None:
+    """Lab 3: the first thing a duplicate-check record still lacks (10 pairs judged True/False, a precision at the
+    threshold, a sentence of the participant's own), or None when one row has it all."""
+    problems = []
+    for row in rows:
+        pairs = [p for p in row.get("pairs") or [] if isinstance(p, dict) and isinstance(p.get("duplicate"), bool)]
+        judged = {_pair(p.get("pair")) for p in pairs} - {None}
+        verdict = " ".join(str(row.get("verdict") or "").split())
+        precision = row.get("precision")
+        if len(judged) < JUDGED_PAIRS:
+            problems.append(f"{len(judged)} of {JUDGED_PAIRS} suggested pairs of your backlog judged True or False "
+                            "in MY_LABELS.")
+        elif isinstance(precision, bool) or not isinstance(precision, (int, float)) or not 0 <= precision <= 1:
+            problems.append("no precision at your threshold: compute it from your judged pairs at or above "
+                            "MY_THRESHOLD (none there? lower the threshold).")
+        elif verdict.startswith(TEMPLATE_VERDICT) or "TODO" in verdict or len(verdict.split()) < 5:
+            problems.append("MY_VERDICT still holds the template's words: write one sentence of your own on "
+                            "whether duplicate-flagging is worth it for your team.")
+        else:
+            return None
+    return problems[-1] if problems else None
+
+
+# lab 3 takes the sample's tickets too: without an export in ~/backlog/ they stand in, and the record says so
 PARTS = {
     "lab2-documents": Part("lab2-documents", "of your own documents (~/documents) through your extraction schema",
                            10, "document", ("document", "fingerprint", "route"), _sample_documents_in),
+    "lab3-triage": Part("lab3-triage", "duplicate check of your backlog (suggested pairs judged by hand, the precision "
+                        "at your threshold, your verdict)", 1, "verdict",
+                        ("tickets", "threshold", "precision", "verdict", "pairs"), None, _duplicate_check_problem),
     "lab4-retrieval": Part("lab4-retrieval", "gold questions on your own corpus (add_gold_question's items)",
                            15, "question", ("id", "question", "answerable"), _sample_questions_in),
 }
@@ -288,6 +328,9 @@ def part_status(part: "Part | str", rows) -> tuple[bool, str]:
     if sample:
         return False, (f"my case not done: {len(sample)} recorded are the sample company's, not yours "
                        f"({', '.join(sample[:3])}): use your own.")
+    missing = part.problem(rows) if part.problem and rows else None
+    if missing:
+        return False, f"my case not done: {missing}"
     distinct = {_norm(r.get(part.key)) for r in complete}
     if len(distinct) < part.minimum:
         gap = len(rows) - len(complete)
