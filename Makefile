@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install up test test-quick test-containers chromium clean
+.PHONY: iptables install up test test-quick test-containers chromium clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -29,10 +29,18 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else echo "chromium is not installed and this is not root: browser tests will be skipped (sudo apt-get install chromium)."; fi
 
-up: install
+# The hub's port guard (shiplab.hub.portguard) writes iptables/ip6tables rules when it runs as root.
+iptables:
+	@if command -v iptables >/dev/null 2>&1 && command -v ip6tables >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's iptables for the hub's port guard…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iptables >/dev/null; \
+	else echo "iptables is not installed and this is not root: the hub's ports will not be guarded."; fi
+
+up: install iptables
 	$(BIN)/shiplab up
 
-test: install chromium
+test: install chromium iptables
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The quick loop: no hub, no kernels, no browser.

@@ -7,9 +7,11 @@ Other rooms' tests build on :class:`RunningHub` (log in, spawn, call services).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -202,6 +204,22 @@ def start_hub(roster_csv: str = TEST_ROSTER, *, extra_settings: dict | None = No
         time.sleep(0.5)
     hub.stop()
     raise AssertionError(f"hub did not answer in 90 s:\n{hub.tail_log()}")
+
+
+@contextlib.contextmanager
+def hub_of(roster_csv: str, **options):
+    """:func:`start_hub` for a test module: yields the running hub, then stops it and removes the roster's Unix
+    accounts and the hub's state folder."""
+    running = start_hub(roster_csv, **options)
+    try:
+        yield running
+    finally:
+        running.stop()
+        from shiplab.hub.unix import remove_unix_user
+
+        for row in roster_csv.strip().splitlines()[1:]:
+            remove_unix_user(row.split(",", 1)[0], prefix=TEST_PREFIX)
+        shutil.rmtree(running.state, ignore_errors=True)
 
 
 class LoopbackSubdomains(httpx.HTTPTransport):

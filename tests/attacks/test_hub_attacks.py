@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from hubharness import TEST_PREFIX, start_hub
+from hubharness import TEST_PREFIX, hub_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.root,
               pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the attacks are between Unix accounts")]
@@ -36,16 +35,8 @@ print(any(b"jupyterhub" in cmd and b"singleuser" not in cmd for _, cmd in seen.v
 
 @pytest.fixture(scope="module")
 def hub():
-    running = start_hub(ROSTER, extra_settings={"spawner": {"mem_limit": "900M", "max_tasks": 300}})
-    try:
+    with hub_of(ROSTER, extra_settings={"spawner": {"mem_limit": "900M", "max_tasks": 300}}) as running:
         yield running
-    finally:
-        running.stop()
-        from shiplab.hub.unix import remove_unix_user
-
-        for name in ("qa-eve", "qa-fay"):
-            remove_unix_user(name, prefix=TEST_PREFIX)
-        shutil.rmtree(running.state, ignore_errors=True)
 
 
 def test_a_participants_server_sees_no_process_but_its_own(hub):
@@ -91,8 +82,9 @@ def test_a_participants_server_has_temporary_folders_of_its_own(hub):
         # Only the folders a server needs come back into its /tmp (this test hub keeps its state, and with it the
         # nbgrader exchange, under /tmp): the path to them, and of the hub's state the exchange alone.
         needed = [hub.state / "exchange", Path(__file__).resolve().parents[2], Path(sys.prefix)]
-        tops = sorted({p.resolve().relative_to("/tmp").parts[0] for p in needed if p.resolve().is_relative_to("/tmp")})
-        assert listing == f"{tops} []", listing
+        tops = {p.resolve().relative_to("/tmp").parts[0] for p in needed if p.resolve().is_relative_to("/tmp")}
+        # and the server's own runtime folder (its kernels' Unix sockets), made in its private /tmp
+        assert listing == f"{sorted(tops | {'jupyter-runtime'})} []", listing
         assert in_state == "['exchange']", in_state
         assert sees_canary == "False"
         assert not os.path.exists("/tmp/eve-was-here")  # hers stayed in her own tmpfs

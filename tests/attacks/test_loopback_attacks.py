@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,9 +16,10 @@ import textwrap
 import time
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
-from hubharness import TEST_PREFIX, start_hub
+from hubharness import TEST_PREFIX, hub_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.root,
               pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the attacks are between Unix accounts")]
@@ -55,16 +55,21 @@ print(p.pid)
 
 @pytest.fixture(scope="module")
 def hub():
-    running = start_hub(ROSTER)
-    try:
+    with hub_of(ROSTER) as running:
         yield running
-    finally:
-        running.stop()
-        from shiplab.hub.unix import remove_unix_user
 
-        for name in ("qa-ivy", "qa-jon"):
-            remove_unix_user(name, prefix=TEST_PREFIX)
-        shutil.rmtree(running.state, ignore_errors=True)
+
+def _packet_filter_usable() -> str:
+    """'' when this machine's hub can write its port guard (iptables and ip6tables, allowed to change the filter)."""
+    from shiplab.hub import portguard
+
+    if not portguard.available():
+        return "iptables/ip6tables are not installed (make test installs them as root)"
+    probe = subprocess.run(["iptables", "-w", "5", "-S", "OUTPUT"], capture_output=True, text=True)
+    return "" if probe.returncode == 0 else f"the packet filter may not be changed here: {probe.stderr.strip()[:200]}"
+
+
+needs_packet_filter = pytest.mark.skipif(bool(_packet_filter_usable()), reason=_packet_filter_usable() or "-")
 
 
 def _settings(hub) -> dict:
@@ -177,6 +182,7 @@ def _handshake(host: str, port: int, timeout: float = 3.0) -> str:
             return "no handshake"
 
 
+@needs_packet_filter
 def test_a_participant_cannot_answer_on_a_port_of_the_hubs_that_nobody_holds(hub):
     """attack-44: while the tracker (or any service) restarted, ivy's process took its port and was sent hub tokens.
     With the tracker's port free (as during a restart), does her listener there never complete a handshake — the
@@ -194,6 +200,7 @@ def test_a_participant_cannot_answer_on_a_port_of_the_hubs_that_nobody_holds(hub
         os.kill(pid, signal.SIGKILL)
 
 
+@needs_packet_filter
 def test_a_participant_on_the_proxys_port_at_ipv6_loopback_gets_no_browser(hub):
     """attack-44 (found on review): with the hub running, a listener of ivy's on [::1] at the proxy's port got the
     browser's requests for localhost — the login form, its password. Does the browser now reach the real hub, and a
@@ -258,3 +265,63 @@ def test_run_lock_is_a_participants_own(hub):
     assert error is None, error
     assert out.strip() == "[]"
     assert not os.path.exists("/run/lock/ivy-note")
+
+
+def _listen_as(account: str, port: int) -> subprocess.Popen:
+    """A listener of ``account`` on 127.0.0.1:``port`` that answers every connection with SQUATTED!."""
+    code = textwrap.dedent(f"""
+        import socket
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", {port})); s.listen(8)
+        while True:
+            c, _ = s.accept(); c.recv(65536); c.sendall(b"SQUATTED!"); c.close()""")
+    proc = subprocess.Popen(["setpriv", f"--reuid={account}", f"--regid={account}", "--clear-groups",
+                             sys.executable, "-c", code])
+    from shiplab.hub.portguard import listeners
+
+    deadline = time.monotonic() + 20
+    while pwd.getpwnam(account).pw_uid not in listeners(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return proc
+
+
+@needs_packet_filter
+def test_nobody_else_answers_on_a_participants_server_port(hub):
+    """attack-44's residual: a participant's server listens on a random port of her account; if it dies, until the
+    hub notices, another account's listener there would be sent what the proxy forwards to her. Is ivy's server's
+    port guarded for her account while it runs — a listener of jon's on such a port never completes a handshake,
+    hers does — and anyone's again once her server is stopped?"""
+    from shiplab.hub import portguard
+
+    ivy = hub.login("qa-ivy")
+    hub.spawn(ivy, "qa-ivy")
+    hub.spawn(hub.login("qa-jon"), "qa-jon")
+    ivy_account, jon_account = f"{TEST_PREFIX}qa-ivy", f"{TEST_PREFIX}qa-jon"
+    rules = portguard._tagged("iptables").get(portguard.SERVER_TAG + ivy_account, [])
+    ports = {int(w[i + 1]) for w in (r.split() for r in rules) for i in range(len(w) - 1) if w[i] == "--sport"}
+    assert len(ports) == 1, rules
+    assert pwd.getpwnam(ivy_account).pw_uid in portguard.listeners(ports.pop())  # the port her server holds
+
+    # what the rule does on a port her server has just left (a free port, guarded for her the same way)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    assert portguard.guard_server(f"{ivy_account}-probe", free, pwd.getpwnam(ivy_account).pw_uid)
+    try:
+        for account, expected in ((jon_account, "no handshake"), (ivy_account, "answered: SQUATTED!")):
+            listener = _listen_as(account, free)
+            try:
+                assert _handshake("127.0.0.1", free) == expected, account
+            finally:
+                listener.kill()
+                listener.wait()
+    finally:
+        portguard.release_server(f"{ivy_account}-probe")
+
+    token = hub.user_token(ivy, "qa-ivy")
+    stopped = httpx.delete(f"{hub.api}/users/qa-ivy/server", headers={"Authorization": f"token {token}"}, timeout=60)
+    assert stopped.is_success, stopped.text[:200]  # stopping: the rule's end asserted next
+    deadline = time.monotonic() + 60
+    while portguard._tagged("iptables").get(portguard.SERVER_TAG + ivy_account) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not portguard._tagged("iptables").get(portguard.SERVER_TAG + ivy_account)

@@ -30,7 +30,8 @@ from urllib.parse import urlparse
 
 log = logging.getLogger("shiplab.hub.portguard")
 CHAIN = "SHIPLAB-PORTS"
-TAG = "shiplab-hub:"
+TAG = "shiplab-hub:"  # + the hub's state folder
+SERVER_TAG = "shiplab-server:"  # + the participant's Unix account
 PORT_SETTINGS = ("hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url", "gateway.url", "tracker.url",
                  "progress.url", "grading.status_url", "course.formgrader_url")
 
@@ -102,7 +103,7 @@ def _tagged(tool: str) -> dict[str, list[str]]:
     listing = _run(tool, "-S", CHAIN, check=False).stdout.splitlines()
     found: dict[str, list[str]] = {}
     for line in listing:
-        if f'--comment "{TAG}' in line or f"--comment {TAG}" in line:
+        if any(f'--comment "{t}' in line or f"--comment {t}" in line for t in (TAG, SERVER_TAG)):
             tag = line.split("--comment ", 1)[1].split(" -j ", 1)[0].strip('"')
             found.setdefault(tag, []).append(line)
     return found
@@ -116,17 +117,25 @@ def _delete(tool: str, line: str) -> None:
         _run(tool, "-D", *parts[1:], check=False)
 
 
-def install(settings: dict, state: Path, grader_uid: int | None) -> list[Guarded]:
-    """Replace this hub's rules (tagged with ``state``) by those of ``settings``; drop the rules of hubs whose
-    state folder is gone. Returns what is guarded. Raises OSError when the packet filter cannot be changed."""
-    tag = TAG + str(Path(state).resolve())
-    guards = guarded_ports(settings, grader_uid)
+def _on_ports(line: str, ports: set[int]) -> bool:
+    words = line.split()
+    return any(words[i] in ("--sport", "--dport") and int(words[i + 1]) in ports for i in range(len(words) - 1))
+
+
+def _replace(tag: str, guards: list[Guarded], prune_gone_hubs: bool = False) -> None:
+    """This tag's rules replaced by those of ``guards`` in both families (OSError when the filter cannot be
+    changed); ``prune_gone_hubs``: also drop the rules of hubs whose state folder is gone (test hubs'). A server's
+    rules also take the place of another server's on the same port: that server is gone (the port was free)."""
+    ports = {g.port for g in guards}
     for tool, ipv6 in (("iptables", False), ("ip6tables", True)):
         try:
             _ensure_chain(tool)
             for other, lines in _tagged(tool).items():
-                if other == tag or not Path(other[len(TAG):]).exists():
-                    for line in lines:
+                gone = prune_gone_hubs and other.startswith(TAG) and not Path(other[len(TAG):]).exists()
+                for line in lines:
+                    stale_server = tag.startswith(SERVER_TAG) and other.startswith(SERVER_TAG) and \
+                        _on_ports(line, ports)
+                    if other == tag or gone or stale_server:
                         _delete(tool, line)
             for guard in guards:
                 for rule in _rules(guard, tag, ipv6):
@@ -134,16 +143,48 @@ def install(settings: dict, state: Path, grader_uid: int | None) -> list[Guarded
         except (subprocess.CalledProcessError, OSError) as exc:
             said = getattr(exc, "stderr", "") or str(exc)
             raise OSError(f"{tool}: {said.strip()[:300]}") from None
+
+
+def install(settings: dict, state: Path, grader_uid: int | None) -> list[Guarded]:
+    """Replace this hub's rules (tagged with ``state``) by those of ``settings``; drop the rules of hubs whose
+    state folder is gone. Returns what is guarded. Raises OSError when the packet filter cannot be changed."""
+    guards = guarded_ports(settings, grader_uid)
+    _replace(TAG + str(Path(state).resolve()), guards, prune_gone_hubs=True)
     return guards
 
 
-def release(state: Path) -> None:
-    """Take this hub's rules away (a test hub that is gone for good)."""
-    tag = TAG + str(Path(state).resolve())
+def _release_tag(tag: str) -> None:
     for tool in ("iptables", "ip6tables"):
         if shutil.which(tool):
             for line in _tagged(tool).get(tag, []):
                 _delete(tool, line)
+
+
+def release(state: Path) -> None:
+    """Take this hub's rules away (a test hub that is gone for good)."""
+    _release_tag(TAG + str(Path(state).resolve()))
+
+
+def guard_server(account: str, port: int, uid: int) -> bool:
+    """A participant's server listens on ``port`` as ``uid``: only that account may answer there, so if the server
+    dies no one else's listener is sent what the proxy forwards to it until the hub notices. False (logged) when
+    the packet filter cannot be changed."""
+    if not available():
+        return False
+    try:
+        _replace(SERVER_TAG + account, [Guarded(port, False, (uid,), "server")])
+    except OSError as exc:
+        log.warning("the port of %s's server is not guarded: %s", account, exc)
+        return False
+    return True
+
+
+def release_server(account: str) -> None:
+    """The server of ``account`` has stopped (or died and the hub noticed): its port is anyone's again."""
+    try:
+        _release_tag(SERVER_TAG + account)
+    except OSError as exc:
+        log.warning("the guard of %s's server port stays: %s", account, exc)
 
 
 def guard(settings: dict, state: Path, grader_uid: int | None) -> None:

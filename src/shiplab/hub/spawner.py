@@ -16,6 +16,7 @@ and course-list extensions; everyone else gets only the assignment list and vali
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
 import subprocess
@@ -23,7 +24,7 @@ import subprocess
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
 from traitlets import Bool, HasTraits, Integer, List, Unicode
 
-from shiplab.hub import limits
+from shiplab.hub import limits, portguard
 from shiplab.namespaces import kernel_at_least, private_proc, private_temporary_folders
 
 from shiplab.hub.unix import ensure_unix_user
@@ -58,10 +59,30 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
     unix_user_prefix = Unicode("jupyter-", config=True, help="Prefix of participants' Unix account names.")
     homes_dir = Unicode("/home", config=True, help="Parent folder of participants' home folders.")
 
+    guard_port = Bool(True, config=True, help="Let only the participant's account answer on their server's port "
+                                              "(shiplab.hub.portguard), so a server that dies cannot be stood in "
+                                              "for by another account's listener until the hub notices.")
+
     async def start(self):
         # Roster import creates accounts ahead of time; someone approved later (native sign-up) gets one here.
         ensure_unix_user(self.user.name, prefix=self.unix_user_prefix, homes_dir=self.homes_dir)
-        return await super().start()
+        started = await super().start()
+        if self.guard_port and self.port:
+            uid = pwd.getpwnam(self.unix_name).pw_uid
+            await asyncio.get_running_loop().run_in_executor(None, portguard.guard_server, self.unix_name,
+                                                             self.port, uid)
+        return started
+
+    async def poll(self):
+        status = await super().poll()
+        if status is not None and self.guard_port:  # it died: the hub takes its route away, and we its guard
+            await asyncio.get_running_loop().run_in_executor(None, portguard.release_server, self.unix_name)
+        return status
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        if self.guard_port:
+            await asyncio.get_running_loop().run_in_executor(None, portguard.release_server, self.unix_name)
 
     @property
     def unix_name(self) -> str:
