@@ -27,6 +27,17 @@ ROSTER = """username,full_name,email,role,team,manager
 qa-ivy,Ivy Test,ivy@test.example,participant,claims,
 qa-jon,Jon Test,jon@test.example,participant,claims,
 """
+# what the kernel's own account listens on, on loopback TCP (first line of the cell's output)
+LISTENERS = """
+import os
+mine = set()
+for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    for line in open(table).read().splitlines()[1:]:
+        f = line.split()
+        if f[3] == "0A" and int(f[7]) == os.getuid():
+            mine.add(f[1])
+print(len(mine))
+"""
 # a squatter, detached from the kernel (as an attacker's would be), answering on every port given to it
 SQUATTER = """
 import socket, subprocess, sys, textwrap
@@ -83,7 +94,7 @@ def _port(url: str) -> int:
 
 
 def _listening_ports(uid: int) -> list[int]:
-    from shiplab.hub.portguard import listeners
+    from shiplab.web.listen import listeners
 
     ports = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -110,10 +121,10 @@ def test_another_account_cannot_subscribe_to_a_participants_kernel(hub):
         import threading
 
         seen: list[bytes] = []
+        known: set[int] = set()
         stop = threading.Event()
 
         def sniff():
-            known = set()
             while not stop.is_set():
                 for port in set(_listening_ports(uid)) - known:
                     known.add(port)
@@ -132,14 +143,19 @@ def test_another_account_cannot_subscribe_to_a_participants_kernel(hub):
 
         sniffer = threading.Thread(target=sniff, daemon=True)
         sniffer.start()
-        code = "import time\ntime.sleep(3)\nprint('IVY-' + 'SECRET-OUTPUT')\ntime.sleep(2)\n"
+        code = (LISTENERS + "import time, multiprocessing\ntime.sleep(3)\nprint('IVY-' + 'SECRET-OUTPUT')\n"
+                "child = multiprocessing.get_context('fork').Process(target=print, args=('FROM-' + 'CHILD',))\n"
+                "child.start(); child.join(); time.sleep(2)\n")
         out, error = hub.run_in_kernel(ivy, "qa-ivy", code)
-        assert error is None and "IVY-SECRET-OUTPUT" in out, (out, error)
+        assert error is None and "IVY-SECRET-OUTPUT" in out and "FROM-CHILD" in out, (out, error)
         time.sleep(1)
         stop.set()
         sniffer.join(10)
         assert subscribers, "no listening port of hers was found: the sniffer saw nothing to try"
         assert not any(b"SECRET-OUTPUT" in frame for frame in seen)
+        # her server's port alone: no channel of her kernel, nor ipykernel's pipe for forked children's output (which
+        # read any message whole: attack-46 had a kernel killed for memory with one), is on loopback TCP
+        assert out.splitlines()[0] == "1", out
         out, error = hub.run_in_kernel(ivy, "qa-ivy", "import ipykernel.connect, json\n"
                                        "print(json.loads(ipykernel.connect.get_connection_info())['transport'])")
         assert (out.strip(), error) == ("ipc", None)
@@ -243,7 +259,7 @@ def test_a_squatter_on_a_port_the_hub_needs_is_named_at_start():
             s = socket.socket(); s.bind(("127.0.0.1", {port})); s.listen(); time.sleep(60)""")])
     try:
         deadline = time.monotonic() + 20
-        from shiplab.hub.portguard import listeners
+        from shiplab.web.listen import listeners
 
         while not listeners(port) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -275,9 +291,10 @@ def _listen_as(account: str, port: int) -> subprocess.Popen:
         s.bind(("127.0.0.1", {port})); s.listen(8)
         while True:
             c, _ = s.accept(); c.recv(65536); c.sendall(b"SQUATTED!"); c.close()""")
-    proc = subprocess.Popen(["setpriv", f"--reuid={account}", f"--regid={account}", "--clear-groups",
+    group = "nogroup" if account == "nobody" else account
+    proc = subprocess.Popen(["setpriv", f"--reuid={account}", f"--regid={group}", "--clear-groups",
                              sys.executable, "-c", code])
-    from shiplab.hub.portguard import listeners
+    from shiplab.web.listen import listeners
 
     deadline = time.monotonic() + 20
     while pwd.getpwnam(account).pw_uid not in listeners(port) and time.monotonic() < deadline:
@@ -292,6 +309,7 @@ def test_nobody_else_answers_on_a_participants_server_port(hub):
     port guarded for her account while it runs — a listener of jon's on such a port never completes a handshake,
     hers does — and anyone's again once her server is stopped?"""
     from shiplab.hub import portguard
+    from shiplab.web.listen import listeners
 
     ivy = hub.login("qa-ivy")
     hub.spawn(ivy, "qa-ivy")
@@ -300,7 +318,7 @@ def test_nobody_else_answers_on_a_participants_server_port(hub):
     rules = portguard._tagged("iptables").get(portguard.SERVER_TAG + ivy_account, [])
     ports = {int(w[i + 1]) for w in (r.split() for r in rules) for i in range(len(w) - 1) if w[i] == "--sport"}
     assert len(ports) == 1, rules
-    assert pwd.getpwnam(ivy_account).pw_uid in portguard.listeners(ports.pop())  # the port her server holds
+    assert pwd.getpwnam(ivy_account).pw_uid in listeners(ports.pop())  # the port her server holds
 
     # what the rule does on a port her server has just left (a free port, guarded for her the same way)
     with socket.socket() as probe:
@@ -325,3 +343,22 @@ def test_nobody_else_answers_on_a_participants_server_port(hub):
     while portguard._tagged("iptables").get(portguard.SERVER_TAG + ivy_account) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not portguard._tagged("iptables").get(portguard.SERVER_TAG + ivy_account)
+
+
+def test_a_service_whose_port_a_participant_holds_names_the_account():
+    """attack-46: a participant held the tracker's port while the hub restarted it after a crash; each try failed
+    with only "address already in use". Does the service now say, on each try, which account holds it?"""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    holder = _listen_as("nobody", port)
+    try:
+        env = {**os.environ, "JUPYTERHUB_SERVICE_URL": f"http://127.0.0.1:{port}"}
+        env.pop("SHIPLAB_SETTINGS", None)
+        started = subprocess.run([sys.executable, "-m", "shiplab.tracker"], env=env, capture_output=True, text=True,
+                                 timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert started.returncode == 2, started.stderr[-500:]
+    assert f"port {port} is held by the account nobody (uid {pwd.getpwnam('nobody').pw_uid})" in started.stderr

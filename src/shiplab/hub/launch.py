@@ -59,7 +59,7 @@ def check_ports(settings: dict) -> None:
             if host != "localhost":
                 continue  # a name (``hub`` under Kubernetes): not an address of this machine to test
         if port_in_use(host, port):
-            from shiplab.hub.portguard import holder_said
+            from shiplab.web.listen import holder_said
 
             holder = holder_said(port)
             if holder:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from shiplab.web.listen import holder_said, listeners  # noqa: F401 -- who holds a port: the guard's vocabulary
+
 log = logging.getLogger("shiplab.hub.portguard")
 CHAIN = "SHIPLAB-PORTS"
 TAG = "shiplab-hub:"  # + the hub's state folder
@@ -201,34 +203,3 @@ def guard(settings: dict, state: Path, grader_uid: int | None) -> None:
         return
     log.info("ports %s answer only as root (the formgrader's as the grader account)",
              ", ".join(str(g.port) for g in guards))
-
-
-def listeners(port: int) -> list[int]:
-    """The accounts (uids) with a socket listening on TCP ``port``, any address, IPv4 or IPv6 (``/proc/net``)."""
-    uids = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) > 7 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                uids.append(int(fields[7]))
-    return uids
-
-
-def holder_said(port: int) -> str:
-    """Who holds ``port``, in words, where it is not root: '' when root (or nobody we can see) holds it."""
-    import pwd
-
-    others = sorted({uid for uid in listeners(port) if uid != 0})
-    if not others:
-        return ""
-    names = []
-    for uid in others:
-        try:
-            names.append(f"{pwd.getpwuid(uid).pw_name} (uid {uid})")
-        except KeyError:
-            names.append(f"uid {uid}")
-    return ", ".join(names)

@@ -22,6 +22,7 @@ import pwd
 import subprocess
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
+from jupyterhub.utils import maybe_future
 from traitlets import Bool, HasTraits, Integer, List, Unicode
 
 from shiplab.hub import limits, portguard
@@ -73,16 +74,11 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
                                                              self.port, uid)
         return started
 
-    async def poll(self):
-        status = await super().poll()
-        if status is not None and self.guard_port:  # it died: the hub takes its route away, and we its guard
-            await asyncio.get_running_loop().run_in_executor(None, portguard.release_server, self.unix_name)
-        return status
-
-    async def stop(self, now=False):
-        await super().stop(now=now)
+    async def run_post_stop_hook(self):
+        # stopped, or found dead: JupyterHub has taken the proxy's route away by now, so the port may be anyone's
         if self.guard_port:
             await asyncio.get_running_loop().run_in_executor(None, portguard.release_server, self.unix_name)
+        return await maybe_future(super().run_post_stop_hook())
 
     @property
     def unix_name(self) -> str:

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 
 from fastapi import FastAPI
 
-from shiplab.errors import ShiplabError
-from shiplab.web.listen import bind_host
+from shiplab.errors import Exit, ShiplabError
+from shiplab.web.listen import bind_host, holder_said
 
 LOG_FORMAT = "[%(levelname)s %(asctime)s %(name)s] %(message)s"
 
@@ -56,9 +56,16 @@ def serve(name: str, build_app: Callable[[], FastAPI], default_port: int, *, log
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # imported by jupyterhub and nbgrader; chatty at INFO
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", f"http://127.0.0.1:{default_port}"))
+    port = url.port or default_port
+    holder = holder_said(port)
+    if holder:  # the hub restarts a service that exits; each try says who is in the way
+        print(f"the {name} cannot start: port {port} is held by the account {holder}, not by the hub — a "
+              f"participant's process may be waiting to stand in for it (stop it: `fuser -k {port}/tcp`).",
+              file=sys.stderr)
+        raise SystemExit(Exit.REFUSED)
     try:
         app = build_app()
     except ShiplabError as exc:
         print(f"the {name} cannot start: {exc}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None
-    run(app, bind_host(url.hostname), url.port or default_port, log_level)
+    run(app, bind_host(url.hostname), port, log_level)
