@@ -88,3 +88,19 @@ def test_developer_mode_as_root_starts_formgrader_and_servers():
         assert "JupyterLab" in hub.spawn(anna, "qa-anna").text
     finally:
         hub.stop()
+
+
+def test_the_formgraders_autograde_button_is_refused(hub):
+    """attack-47: the formgrader's Autograde button ran a participant's notebook as the grader account, outside the
+    sandbox (round `shiplab course autograde`'s refusal). Is the button's API call refused, saying where grading
+    happens?"""
+    from shiplab.course.formgraderguard import REFUSAL
+
+    ines = hub.login("qa-ines")
+    r = _get_until(ines, "/services/workshop/formgrader")
+    assert r.status_code == 200, (r.status_code, hub.tail_log())
+    xsrf = next(c.value for c in ines.cookies.jar if c.name == "_xsrf" and c.path.startswith("/services/workshop"))
+    r = ines.post("/services/workshop/formgrader/api/submission/demo/qa-anna/autograde",
+                  headers={"X-XSRFToken": xsrf})
+    assert r.status_code == 403, (r.status_code, r.text[:300])
+    assert r.json() == {"success": False, "error": REFUSAL, "log": ""}

@@ -5,6 +5,8 @@ c = get_config()  # noqa: F821
 c.ServerApp.tornado_settings = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
 c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.formgrader": True,
+    # its Autograde button would run a participant's code as the grader account: refused (the sandboxed worker grades)
+    "shiplab.course.formgraderguard": True,
     "nbgrader.server_extensions.assignment_list": False,
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.validate_assignment": True,

@@ -34,6 +34,7 @@ log = logging.getLogger("shiplab.hub.portguard")
 CHAIN = "SHIPLAB-PORTS"
 TAG = "shiplab-hub:"  # + the hub's state folder
 SERVER_TAG = "shiplab-server:"  # + the participant's Unix account
+SERVER_GRACE_S = 180  # a server's guard outlives its route: the proxy's SYN is resent for ~127 s (tcp_syn_retries 6)
 PORT_SETTINGS = ("hub.bind_url", "hub.hub_bind_url", "hub.proxy_api_url", "gateway.url", "tracker.url",
                  "progress.url", "grading.status_url", "course.formgrader_url")
 
@@ -181,10 +182,16 @@ def guard_server(account: str, port: int, uid: int) -> bool:
     return True
 
 
-def release_server(account: str) -> None:
-    """The server of ``account`` has stopped (or died and the hub noticed): its port is anyone's again."""
+def release_server(account: str, port: int | None = None) -> None:
+    """The server of ``account`` has stopped (or died and the hub noticed) a while ago: its port (``port`` only, when
+    given: a new start of hers may guard another) is anyone's again."""
     try:
-        _release_tag(SERVER_TAG + account)
+        tag = SERVER_TAG + account
+        for tool in ("iptables", "ip6tables"):
+            if shutil.which(tool):
+                for line in _tagged(tool).get(tag, []):
+                    if port is None or _on_ports(line, {port}):
+                        _delete(tool, line)
     except OSError as exc:
         log.warning("the guard of %s's server port stays: %s", account, exc)
 

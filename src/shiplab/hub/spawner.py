@@ -75,9 +75,14 @@ class UnixUserSpawner(RoleConfigMixin, LocalProcessSpawner):
         return started
 
     async def run_post_stop_hook(self):
-        # stopped, or found dead: JupyterHub has taken the proxy's route away by now, so the port may be anyone's
-        if self.guard_port:
-            await asyncio.get_running_loop().run_in_executor(None, portguard.release_server, self.unix_name)
+        # stopped, or found dead: JupyterHub has taken the proxy's route away — but a connection the proxy began
+        # before that keeps resending its SYN for up to ~2 minutes (attack-47 was answered ~1 s after the rule went),
+        # so the guard stays a while longer, for this port only (a new start may already have another)
+        if self.guard_port and self.port:
+            loop = asyncio.get_running_loop()
+            account, port = self.unix_name, self.port
+            loop.call_later(portguard.SERVER_GRACE_S, lambda: loop.run_in_executor(
+                None, portguard.release_server, account, port))
         return await maybe_future(super().run_post_stop_hook())
 
     @property
