@@ -156,26 +156,33 @@ def extracted(fmt: str, data: bytes, read: Callable[[bytes], Parts]) -> Parts:
     return text, list(sections), dict(meta)
 
 
+def write_readable(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, replacing it atomically (a reader sees the old file or the new one, never half), 0644 in
+    a 0755 folder whatever the umask: every kernel's account reads the course's caches, only their maker writes them.
+    Raises OSError."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True)
+        path.parent.chmod(0o755)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_cache(path: Path, identity: str, parts: dict[str, Parts]) -> Path:
     """Write ``parts`` (key -> text, sections, metadata), replacing ``path`` atomically; 0644 in a 0755 folder."""
     body = {"magic": MAGIC, "version": VERSION, "identity": identity,
             "entries": {k: {"text": t, "sections": [list(s) for s in secs], "meta": m}
                         for k, (t, secs, m) in sorted(parts.items())}}
     try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True)
-            path.parent.chmod(0o755)  # whatever the umask: every kernel's account reads it
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_readable(path, json.dumps(body).encode("utf-8"))
     except OSError as exc:
         raise DocumentCacheError(f"Cannot write the document cache {path}: {exc.strerror or exc}.",
                                  hint="Run the course's build as the account that owns that folder (root on a hub)."

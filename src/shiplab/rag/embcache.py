@@ -42,14 +42,13 @@ import mmap
 import os
 import struct
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from shiplab.data.doccache import trusted_datasets, writable_by_others
+from shiplab.data.doccache import trusted_datasets, writable_by_others, write_readable
 from shiplab.errors import Exit, ShiplabError
 from shiplab.models import minilm
 
@@ -211,20 +210,7 @@ def write_cache(path: str | Path, identity: bytes, entries: dict[bytes, np.ndarr
     body = b"".join(keys) + vectors.astype("<f4").tobytes()
     header = HEADER.pack(MAGIC, VERSION, minilm.DIMENSION, len(keys), identity, hashlib.sha256(body).digest())
     try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True)
-            path.parent.chmod(0o755)  # whatever the umask: every kernel's account reads it
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(header + body)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_readable(path, header + body)
     except OSError as exc:
         raise EmbeddingCacheError(f"Cannot write the embedding cache {path}: {exc.strerror or exc}.",
                                   hint="Run the course's build as the account that owns that folder (root on a hub), "
